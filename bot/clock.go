@@ -1,0 +1,41 @@
+package bot
+
+import (
+	"fmt"
+	"time"
+)
+
+// NextLocalTime is the first hour:minute wall-clock time in loc strictly after t.
+func NextLocalTime(t time.Time, loc *time.Location, hour, minute int) time.Time {
+	l := t.In(loc)
+	next := time.Date(l.Year(), l.Month(), l.Day(), hour, minute, 0, 0, loc)
+	if !next.After(t) {
+		next = time.Date(l.Year(), l.Month(), l.Day()+1, hour, minute, 0, 0, loc)
+	}
+	return next
+}
+
+// LocalDay is t's calendar date in loc, the unit streaks count in.
+func LocalDay(t time.Time, loc *time.Location) string { return t.In(loc).Format(time.DateOnly) }
+
+// formatWhen says when t is, from now, in the channel's zone: "Mon 17:00 UTC (in 3h 5m)".
+func formatWhen(t, now time.Time, loc *time.Location) string {
+	s := t.In(loc).Format("Mon 15:04 MST")
+	if d := t.Sub(now); d > 0 {
+		s += " (in " + formatDuration(d) + ")"
+	}
+	return s
+}
+
+func formatDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h >= 48:
+		return fmt.Sprintf("%dd %dh", h/24, h%24)
+	case h > 0:
+		return fmt.Sprintf("%dh %dm", h, m)
+	default:
+		return fmt.Sprintf("%dm", max(m, 1))
+	}
+}

@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config is what the engine needs. Store and Bank are required; the rest have defaults.
+type Config struct {
+	Store Store
+	Bank  *Bank
+	// Zone is the time zone a channel gets when the bot first sees it. Default "UTC".
+	Zone string
+	// RevealAt says when a question posted at posted in ch is revealed if nobody reveals it sooner.
+	// Default: the next 17:00 in the channel's zone.
+	RevealAt func(ch Channel, posted time.Time) time.Time
+	Now      func() time.Time
+	Logger   *slog.Logger
+	// Seed makes question picks reproducible; zero picks a random seed.
+	Seed uint64
+}
+
+// Engine runs the game: it answers commands and posts, reveals and scores questions on every
+// registered adapter. It is safe for concurrent use.
+type Engine struct {
+	store    Store
+	bank     *Bank
+	zone     string
+	revealAt func(Channel, time.Time) time.Time
+	now      func() time.Time
+	log      *slog.Logger
+
+	mu       sync.Mutex
+	rnd      *rand.Rand
+	adapters map[string]Adapter
+	channels map[int64]*sync.Mutex // serialises posting and revealing per channel
+}
+
+var _ Handler = (*Engine)(nil)
+
+// New returns an engine. It starts nothing; adapters drive it through Handle.
+func New(cfg Config) *Engine {
+	e := &Engine{
+		store:    cfg.Store,
+		bank:     cfg.Bank,
+		zone:     cfg.Zone,
+		revealAt: cfg.RevealAt,
+		now:      cfg.Now,
+		log:      cfg.Logger,
+		adapters: map[string]Adapter{},
+		channels: map[int64]*sync.Mutex{},
+	}
+	if e.zone == "" {
+		e.zone = "UTC"
+	}
+	if e.revealAt == nil {
+		e.revealAt = func(ch Channel, posted time.Time) time.Time { return NextLocalTime(posted, ch.Location(), 17, 0) }
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	e.rnd = rand.New(rand.NewPCG(seed, seed>>1|1))
+	return e
+}
+
+// AddAdapter lets the engine post through a. Call it before events arrive.
+func (e *Engine) AddAdapter(a Adapter) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.adapters[a.Name()] = a
+}
+
+func (e *Engine) adapter(platform string) (Adapter, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a, ok := e.adapters[platform]
+	if !ok {
+		return nil, fmt.Errorf("no adapter registered for platform %q", platform)
+	}
+	return a, nil
+}
+
+func (e *Engine) channelLock(id int64) *sync.Mutex {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	m, ok := e.channels[id]
+	if !ok {
+		m = &sync.Mutex{}
+		e.channels[id] = m
+	}
+	return m
+}
+
+func (e *Engine) intn(n int) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.rnd.IntN(n)
+}
+
+// request is one event being handled, with what every command needs resolved once.
+type request struct {
+	Event
+	ch   Channel
+	args []string // words after the command word
+	rest string   // text after the command word, spacing kept
+}
+
+// Handle answers one event. It never panics on input: a bad command gets a reply that says what to do.
+func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("command panicked", "platform", ev.Conv.Platform, "workspace", ev.Conv.Workspace,
+				"channel", ev.Conv.Channel, "text", ev.Text, "panic", r)
+			reply = privateText(internalErrorText)
+		}
+	}()
+	if strings.TrimSpace(ev.User.ID) == "" {
+		return privateText("I could not tell who sent that command, so nothing was recorded.")
+	}
+	if strings.TrimSpace(ev.User.Name) == "" {
+		ev.User.Name = ev.User.ID
+	}
+	word, rest := splitWord(ev.Text)
+	word = strings.ToLower(word)
+	if word == "" {
+		word = "help"
+	}
+	cmd, ok := commandByName(word)
+	if !ok {
+		return privateText(unknownCommandText(word))
+	}
+	if cmd.admin && !ev.Admin {
+		return privateText(fmt.Sprintf("Only workspace admins can run `/pyq %s`.", cmd.name))
+	}
+	ch, err := e.store.EnsureChannel(ctx, ev.Conv, e.zone)
+	if err != nil {
+		return e.internalError(ev, "load channel", err)
+	}
+	req := request{Event: ev, ch: ch, args: strings.Fields(rest), rest: strings.TrimSpace(rest)}
+	return cmd.run(e, ctx, req)
+}
+
+const internalErrorText = "Something went wrong on our side and nothing was changed. The error was logged for the bot's admin."
+
+func (e *Engine) internalError(ev Event, what string, err error) Reply {
+	e.log.Error(what+" failed", "platform", ev.Conv.Platform, "workspace", ev.Conv.Workspace,
+		"channel", ev.Conv.Channel, "user", ev.User.ID, "err", err)
+	return privateText(internalErrorText)
+}
+
+func privateText(text string) Reply { return Reply{Private: true, Post: Post{Text: text}} }
+
+func splitWord(s string) (word, rest string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexAny(s, " \t\n")
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,304 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
+	lock := e.channelLock(r.ch.ID)
+	lock.Lock()
+	defer lock.Unlock()
+	open, err := e.store.OpenPosts(ctx, r.ch.ID)
+	if err != nil {
+		return e.internalError(r.Event, "list open questions", err)
+	}
+	if len(open) > 0 {
+		p := open[0]
+		return privateText(fmt.Sprintf("Question %s is still open in this channel: answer it with `/pyq answer %s CHOICE`. It is revealed %s.",
+			p.ShortRef(), p.ShortRef(), formatWhen(p.RevealAt, e.now(), r.ch.Location())))
+	}
+	if _, err := e.PostQuestion(ctx, r.ch); err != nil {
+		if msg := userMessage(err); msg != "" {
+			return privateText(msg)
+		}
+		return e.internalError(r.Event, "post question", err)
+	}
+	return Reply{}
+}
+
+// PostQuestion picks the channel's next question, stores it and posts it. The post is stored first,
+// so its buttons can name it; if the platform refuses the post, the stored row is discarded.
+func (e *Engine) PostQuestion(ctx context.Context, ch Channel) (PostedQuestion, error) {
+	a, err := e.adapter(ch.Conv.Platform)
+	if err != nil {
+		return PostedQuestion{}, err
+	}
+	history, err := e.store.History(ctx, ch.ID)
+	if err != nil {
+		return PostedQuestion{}, err
+	}
+	q := pickQuestion(e.bank, ch.Filter, history, e.intn)
+	if q == nil {
+		return PostedQuestion{}, &UserError{"No question in the bank matches this channel's topic, kind and difficulty settings."}
+	}
+	now := e.now()
+	loc := ch.Location()
+	p, err := e.store.CreatePost(ctx, PostedQuestion{
+		ChannelID: ch.ID, WorkspaceID: ch.WorkspaceID, QuestionID: q.ID, Kind: q.Kind, Topic: q.Topic,
+		PostedAt: now, Day: LocalDay(now, loc), RevealAt: e.revealAt(ch, now),
+	})
+	if err != nil {
+		return PostedQuestion{}, err
+	}
+	ref, err := a.Send(ctx, ch.Conv, questionPost(q, p, now, loc))
+	if err != nil {
+		if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
+			e.log.Error("discard unposted question failed", "post", p.ID, "err", derr)
+		}
+		e.log.Error("posting question failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
+			"channel", ch.Conv.Channel, "question", q.ID, "err", err)
+		return PostedQuestion{}, fmt.Errorf("post question %s: %w", q.ID, err)
+	}
+	p.Ref = ref
+	if err := e.store.SetPostRef(ctx, p.ID, ref); err != nil {
+		return p, err
+	}
+	e.log.Info("question posted", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
+		"channel", ch.Conv.Channel, "post", p.ID, "question", q.ID)
+	return p, nil
+}
+
+func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
+	if len(r.args) == 0 {
+		return privateText("Say which choice: `/pyq answer B` (review questions: `/pyq answer A,C`; design questions: `/pyq answer your reasoning`).")
+	}
+	ref, rest := "", r.rest
+	if first := r.args[0]; strings.HasPrefix(first, "#") || practiceID(first) > 0 {
+		ref = first
+		_, rest = splitWord(r.rest)
+	}
+	if id := practiceID(ref); id > 0 {
+		return e.answerPractice(ctx, r, id, rest)
+	}
+	post, msg, err := e.targetPost(ctx, r, ref)
+	if err != nil {
+		return e.internalError(r.Event, "find question", err)
+	}
+	if msg != "" {
+		return privateText(msg)
+	}
+	q := e.bank.Get(post.QuestionID)
+	if q == nil {
+		return privateText(fmt.Sprintf("Question %s (%s) is no longer in the question bank, so it cannot take answers.", post.ShortRef(), post.QuestionID))
+	}
+	if !post.Open() {
+		return privateText(closedText(q, post))
+	}
+	keys, text, problem := parseAnswer(q, post.ShortRef(), rest)
+	if problem != "" {
+		return privateText(problem)
+	}
+	_, err = e.store.RecordAnswer(ctx, Answer{PostID: post.ID, User: r.User, Keys: keys, Text: text, AnsweredAt: e.now()})
+	var first Answer
+	switch {
+	case errors.Is(err, ErrAlreadyAnswered):
+		first, err = e.firstAnswer(ctx, post.ID, r.User.ID)
+		if err != nil {
+			return e.internalError(r.Event, "load first answer", err)
+		}
+		return privateText(fmt.Sprintf("You already answered %s with %s. Your first answer counts.", post.ShortRef(), describeAnswer(first)))
+	case errors.Is(err, ErrClosed):
+		return privateText(closedText(q, post))
+	case err != nil:
+		return e.internalError(r.Event, "record answer", err)
+	}
+	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.",
+		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), formatWhen(post.RevealAt, e.now(), r.ch.Location())))
+}
+
+func (e *Engine) firstAnswer(ctx context.Context, postID int64, userID string) (Answer, error) {
+	answers, err := e.store.Answers(ctx, postID)
+	if err != nil {
+		return Answer{}, err
+	}
+	for _, a := range answers {
+		if a.User.ID == userID {
+			return a, nil
+		}
+	}
+	return Answer{}, ErrNotFound
+}
+
+// targetPost finds the question a command is about: the one named by ref ("#12"), or the newest
+// open one in the channel. msg explains to the user why there is none.
+func (e *Engine) targetPost(ctx context.Context, r request, ref string) (post PostedQuestion, msg string, err error) {
+	if ref != "" {
+		id, convErr := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
+		if convErr != nil || id <= 0 {
+			return post, fmt.Sprintf("%q is not a question number: use the number from the question, like `#12`.", ref), nil
+		}
+		post, err = e.store.Post(ctx, id)
+		if isNotFound(err) || err == nil && post.ChannelID != r.ch.ID {
+			return PostedQuestion{}, fmt.Sprintf("There is no question %s in this channel.", ref), nil
+		}
+		return post, "", err
+	}
+	open, err := e.store.OpenPosts(ctx, r.ch.ID)
+	if err != nil {
+		return post, "", err
+	}
+	if len(open) == 0 {
+		return post, "No question is open in this channel. Post one with `/pyq today`, or try `/pyq practice` for a private one.", nil
+	}
+	return open[0], "", nil
+}
+
+// practiceID parses a practice reference "p7"; 0 when s is not one.
+func practiceID(s string) int64 {
+	if len(s) < 2 || (s[0] != 'p' && s[0] != 'P') {
+		return 0
+	}
+	id, err := strconv.ParseInt(s[1:], 10, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
+// maxAnswerText caps free-text answers; the reveal quotes them in a chat message.
+const maxAnswerText = 3000
+
+// parseAnswer reads the keys (or text) of an answer to q. problem says what is wrong with it.
+func parseAnswer(q *Question, ref, s string) (keys []string, text string, problem string) {
+	s = strings.TrimSpace(s)
+	if q.FreeText() {
+		switch {
+		case s == "":
+			return nil, "", fmt.Sprintf("%s is a design question: write your answer after the command, e.g. `/pyq answer %s I would use …`.", ref, ref)
+		case len(s) > maxAnswerText:
+			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", len(s), maxAnswerText)
+		}
+		return nil, s, ""
+	}
+	valid := make([]string, len(q.Choices))
+	for i, c := range q.Choices {
+		valid[i] = c.Key
+	}
+	pickOne := fmt.Sprintf("pick one of %s", strings.Join(valid, ", "))
+	tokens := strings.FieldsFunc(strings.ToUpper(s), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == ';' })
+	if q.MultiSelect() && len(tokens) == 1 && len(tokens[0]) > 1 {
+		tokens = strings.Split(tokens[0], "") // "AC" means A and C
+	}
+	if len(tokens) == 0 {
+		return nil, "", fmt.Sprintf("Say which choice for %s: %s.", ref, pickOne)
+	}
+	if !q.MultiSelect() && len(tokens) > 1 {
+		return nil, "", fmt.Sprintf("%s takes one choice: %s, e.g. `/pyq answer %s %s`.", ref, pickOne, ref, valid[0])
+	}
+	seen := map[string]bool{}
+	for _, t := range tokens {
+		if _, ok := q.Choice(t); !ok {
+			return nil, "", fmt.Sprintf("There is no choice %q in %s: %s.", t, ref, pickOne)
+		}
+		if !seen[t] {
+			seen[t] = true
+			keys = append(keys, t)
+		}
+	}
+	sortStrings(keys)
+	return keys, "", ""
+}
+
+func describeAnswer(a Answer) string {
+	if len(a.Keys) == 0 {
+		return fmt.Sprintf("%q", truncate(a.Text, 60))
+	}
+	return strings.Join(a.Keys, ",")
+}
+
+func closedText(q *Question, p PostedQuestion) string {
+	return fmt.Sprintf("Question %s is closed, so answers no longer count. %s", p.ShortRef(), answerLine(q))
+}
+
+func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
+	lock := e.channelLock(r.ch.ID)
+	lock.Lock()
+	defer lock.Unlock()
+	var targets []PostedQuestion
+	if len(r.args) > 0 {
+		post, msg, err := e.targetPost(ctx, r, r.args[0])
+		if err != nil {
+			return e.internalError(r.Event, "find question", err)
+		}
+		if msg != "" {
+			return privateText(msg)
+		}
+		if !post.Open() {
+			return privateText(fmt.Sprintf("Question %s was already revealed.", post.ShortRef()))
+		}
+		targets = []PostedQuestion{post}
+	} else {
+		open, err := e.store.OpenPosts(ctx, r.ch.ID)
+		if err != nil {
+			return e.internalError(r.Event, "list open questions", err)
+		}
+		if len(open) == 0 {
+			return privateText("Nothing is open in this channel, so there is nothing to reveal.")
+		}
+		targets = open
+	}
+	for _, p := range targets {
+		if err := e.RevealPost(ctx, r.ch, p); err != nil {
+			return e.internalError(r.Event, "reveal", err)
+		}
+	}
+	return Reply{}
+}
+
+// RevealPost closes a question, grades its answers in the same transaction, posts the reveal in the
+// question's thread and marks the question closed. Revealing one that is already closed does nothing.
+func (e *Engine) RevealPost(ctx context.Context, ch Channel, p PostedQuestion) error {
+	q := e.bank.Get(p.QuestionID)
+	grade := func(a Answer, streak int) Grade {
+		if q == nil {
+			return Grade{}
+		}
+		return Score(q, a.Keys, a.Text, streak)
+	}
+	answers, err := e.store.CloseAndGrade(ctx, p.ID, e.now(), grade)
+	if errors.Is(err, ErrClosed) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	a, err := e.adapter(ch.Conv.Platform)
+	if err != nil {
+		return err
+	}
+	if q == nil {
+		q = &Question{ID: p.QuestionID, Title: "A question that is no longer in the bank", Kind: p.Kind}
+	}
+	reveal := revealPost(q, p, answers)
+	if !p.Ref.IsZero() {
+		reveal.Thread = &p.Ref
+	}
+	if _, err := a.Send(ctx, ch.Conv, reveal); err != nil {
+		e.log.Error("posting reveal failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
+			"channel", ch.Conv.Channel, "post", p.ID, "err", err)
+		return fmt.Errorf("post reveal of %s: %w", p.ShortRef(), err)
+	}
+	if ed, ok := a.(Editor); ok && !p.Ref.IsZero() {
+		if err := ed.Edit(ctx, ch.Conv, p.Ref, closedQuestionPost(q, p)); err != nil {
+			e.log.Warn("marking question closed failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
+				"channel", ch.Conv.Channel, "post", p.ID, "err", err)
+		}
+	}
+	e.log.Info("question revealed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
+		"channel", ch.Conv.Channel, "post", p.ID, "answers", len(answers))
+	return nil
+}

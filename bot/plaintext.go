@@ -1,0 +1,81 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// PlainText renders a post for a terminal or a notification fallback.
+func PlainText(p Post) string {
+	var b strings.Builder
+	if p.Title != "" {
+		title := p.Title
+		if p.Closed {
+			title += " [closed]"
+		}
+		b.WriteString("== " + title + " ==\n")
+	}
+	if p.Text != "" {
+		b.WriteString(p.Text + "\n")
+	}
+	if p.Code != "" {
+		b.WriteString("```python\n" + p.Code + "\n```\n")
+	}
+	if f := p.Answer; f != nil && !p.Closed {
+		for _, c := range f.Choices {
+			text := c.Text
+			if strings.Contains(text, "\n") {
+				text = "\n      " + strings.ReplaceAll(text, "\n", "\n      ")
+			}
+			fmt.Fprintf(&b, "  [%s] %s\n", c.Key, text)
+		}
+		switch f.Mode {
+		case FreeText:
+			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("your answer"))
+		case MultiChoice:
+			fmt.Fprintf(&b, "Pick all that apply: /pyq %s\n", f.Command("A", "C"))
+		default:
+			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("B"))
+		}
+	}
+	if p.Table != nil {
+		b.WriteString(renderTable(p.Table))
+	}
+	if p.Footer != "" {
+		b.WriteString("-- " + p.Footer + "\n")
+	}
+	return b.String()
+}
+
+func renderTable(t *Table) string {
+	widths := make([]int, len(t.Columns))
+	for i, c := range t.Columns {
+		widths[i] = len([]rune(c))
+	}
+	for _, row := range t.Rows {
+		for i, cell := range row {
+			if i < len(widths) {
+				widths[i] = max(widths[i], len([]rune(cell)))
+			}
+		}
+	}
+	var b strings.Builder
+	line := func(cells []string) {
+		var l strings.Builder
+		for i, cell := range cells {
+			if i >= len(widths) {
+				break
+			}
+			if i > 0 {
+				l.WriteString("  ")
+			}
+			l.WriteString(cell + strings.Repeat(" ", widths[i]-len([]rune(cell))))
+		}
+		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
+	}
+	line(t.Columns)
+	for _, row := range t.Rows {
+		line(row)
+	}
+	return b.String()
+}

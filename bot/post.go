@@ -1,0 +1,54 @@
+package bot
+
+import "strings"
+
+// Post is a platform-neutral message. Adapters render it: Block Kit, Discord embeds, plain text.
+type Post struct {
+	Title  string
+	Text   string
+	Code   string // shown as a Python code block
+	Answer *AnswerForm
+	Table  *Table
+	Footer string
+	Closed bool        // a question that no longer takes answers
+	Thread *MessageRef // reply in the thread of this message
+}
+
+// Empty reports whether there is nothing to show.
+func (p Post) Empty() bool {
+	return p.Title == "" && p.Text == "" && p.Code == "" && p.Answer == nil && p.Table == nil && p.Footer == ""
+}
+
+// AnswerMode is how a question is answered.
+type AnswerMode int
+
+const (
+	SingleChoice AnswerMode = iota // one button per choice
+	MultiChoice                    // pick several, then submit
+	FreeText                       // a text box
+)
+
+// AnswerForm is what an adapter turns into buttons, checkboxes or a text box. Every way of answering
+// maps back to the command `answer REF KEYS`, so a button press and a typed command are the same event.
+type AnswerForm struct {
+	Ref     string // "#12" for a team question, "p7" for a private practice question
+	Mode    AnswerMode
+	Choices []Choice
+}
+
+// Command is the event text that answering with the given keys (or free text) stands for.
+func (f AnswerForm) Command(keys ...string) string {
+	sep := ""
+	if f.Mode == MultiChoice {
+		sep = ","
+	} else if f.Mode == FreeText {
+		sep = " "
+	}
+	return "answer " + f.Ref + " " + strings.Join(keys, sep)
+}
+
+// Table is a small grid, e.g. a leaderboard.
+type Table struct {
+	Columns []string
+	Rows    [][]string
+}

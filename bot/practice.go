@@ -1,0 +1,115 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
+	var f Filter
+	for _, arg := range r.args {
+		a := strings.ToLower(arg)
+		switch {
+		case e.bank.HasTopic(a):
+			f.Topics = append(f.Topics, a)
+		case isDifficulty(a):
+			f.Difficulties = append(f.Difficulties, Difficulty(a))
+		case isKind(a):
+			f.Kinds = append(f.Kinds, Kind(a))
+		default:
+			words := []string{}
+			for _, t := range e.bank.Topics() {
+				words = append(words, t.Topic)
+			}
+			for _, d := range Difficulties {
+				words = append(words, string(d))
+			}
+			return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", arg, suggestion(a, words)))
+		}
+	}
+	var pool []*Question
+	for _, q := range e.bank.All() {
+		if f.Allows(q) {
+			pool = append(pool, q)
+		}
+	}
+	if len(pool) == 0 {
+		return privateText("No question matches that. See `/pyq topics` for what there is.")
+	}
+	q := pool[e.intn(len(pool))]
+	p, err := e.store.CreatePractice(ctx, Practice{
+		WorkspaceID: r.ch.WorkspaceID, User: r.User, QuestionID: q.ID, Topic: q.Topic, Kind: q.Kind, AskedAt: e.now(),
+	})
+	if err != nil {
+		return e.internalError(r.Event, "create practice", err)
+	}
+	ref := fmt.Sprintf("p%d", p.ID)
+	post := questionBody(q)
+	post.Title = "Practice: " + q.Title
+	post.Answer = answerForm(q, ref)
+	post.Footer = fmt.Sprintf("%s · %s · %s · %s · practice: only you see this, and it is not on the leaderboard",
+		ref, q.Topic, q.Kind, q.Difficulty)
+	return Reply{Private: true, Post: post}
+}
+
+func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest string) Reply {
+	ref := fmt.Sprintf("p%d", id)
+	p, err := e.store.Practice(ctx, id)
+	if isNotFound(err) || err == nil && p.User.ID != r.User.ID {
+		return privateText(fmt.Sprintf("You have no practice question %s. Start one with `/pyq practice`.", ref))
+	}
+	if err != nil {
+		return e.internalError(r.Event, "load practice", err)
+	}
+	q := e.bank.Get(p.QuestionID)
+	if q == nil {
+		return privateText(fmt.Sprintf("Practice question %s is no longer in the bank. Try `/pyq practice` for another.", ref))
+	}
+	if !p.AnsweredAt.IsZero() {
+		return privateText(fmt.Sprintf("You already answered %s. `/pyq practice` gives you another.", ref))
+	}
+	keys, text, problem := parseAnswer(q, ref, rest)
+	if problem != "" {
+		return privateText(problem)
+	}
+	g := Score(q, keys, text, 1)
+	if _, err := e.store.AnswerPractice(ctx, id, keys, g.Correct, e.now()); err != nil {
+		if errors.Is(err, ErrAlreadyAnswered) {
+			return privateText(fmt.Sprintf("You already answered %s. `/pyq practice` gives you another.", ref))
+		}
+		return e.internalError(r.Event, "record practice", err)
+	}
+	post := revealBody(q)
+	verdict := "Not quite."
+	switch {
+	case q.FreeText():
+		verdict = "Thanks: compare your answer with the rubric."
+	case g.Correct:
+		verdict = "Right!"
+	case g.Points > 0:
+		verdict = "Partly right: you found some of the problems and picked nothing wrong."
+	}
+	post.Title = fmt.Sprintf("%s %s", ref, verdict)
+	post.Footer = strings.TrimSpace("Another: `/pyq practice " + q.Topic + "`. " + post.Footer)
+	return Reply{Private: true, Post: post}
+}
+
+func isDifficulty(s string) bool {
+	for _, d := range Difficulties {
+		if string(d) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isKind(s string) bool {
+	for _, k := range Kinds {
+		if string(k) == s {
+			return true
+		}
+	}
+	return false
+}

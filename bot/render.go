@@ -1,0 +1,163 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// questionPost is a team question as posted in a channel.
+func questionPost(q *Question, p PostedQuestion, now time.Time, loc *time.Location) Post {
+	post := questionBody(q)
+	post.Answer = answerForm(q, p.ShortRef())
+	post.Footer = fmt.Sprintf("%s · %s · %s · %s · revealed %s · id %s",
+		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, formatWhen(p.RevealAt, now, loc), q.ID)
+	return post
+}
+
+// closedQuestionPost replaces a question once it is revealed: no way to answer, pointing to the thread.
+func closedQuestionPost(q *Question, p PostedQuestion) Post {
+	post := questionBody(q)
+	post.Closed = true
+	post.Footer = fmt.Sprintf("%s · %s · closed: the answer is in the thread · id %s", p.ShortRef(), q.Topic, q.ID)
+	return post
+}
+
+func questionBody(q *Question) Post {
+	text := q.Prompt
+	if q.Kind == KindDebug && q.Symptom != "" {
+		text += "\n\nWhat the user sees:\n```\n" + strings.TrimRight(q.Symptom, "\n") + "\n```"
+	}
+	return Post{Title: q.Title, Text: text, Code: strings.Trim(q.Code, "\n")}
+}
+
+func answerForm(q *Question, ref string) *AnswerForm {
+	f := &AnswerForm{Ref: ref, Choices: q.Choices}
+	switch {
+	case q.FreeText():
+		f.Mode = FreeText
+	case q.MultiSelect():
+		f.Mode = MultiChoice
+	}
+	return f
+}
+
+// answerLine states the right answer.
+func answerLine(q *Question) string {
+	switch {
+	case q.FreeText():
+		return "It was a design question: there is no single right answer."
+	case len(q.Answer) == 0:
+		return ""
+	case q.MultiSelect():
+		var b strings.Builder
+		b.WriteString("The real problems were:")
+		for _, k := range q.Answer {
+			c, _ := q.Choice(k)
+			fmt.Fprintf(&b, "\n• %s. %s", k, c.Text)
+		}
+		return b.String()
+	default:
+		c, _ := q.Choice(q.Answer[0])
+		if strings.Contains(c.Text, "\n") {
+			return fmt.Sprintf("The answer was %s:\n```\n%s\n```", c.Key, c.Text)
+		}
+		return fmt.Sprintf("The answer was %s: %s", c.Key, c.Text)
+	}
+}
+
+// revealBody is the answer, the why and the proof: what a reveal and practice feedback share.
+func revealBody(q *Question) Post {
+	var b strings.Builder
+	b.WriteString(answerLine(q))
+	if q.FreeText() && len(q.Rubric) > 0 {
+		b.WriteString("\nA strong answer mentions:")
+		for _, item := range q.Rubric {
+			b.WriteString("\n• " + item)
+		}
+	}
+	if ex := strings.TrimSpace(q.Explanation); ex != "" {
+		b.WriteString("\n\n" + ex)
+	}
+	post := Post{}
+	switch {
+	case q.Kind == KindDebug && q.FixedCode != "":
+		b.WriteString("\n\nThe fix:")
+		post.Code = strings.Trim(q.FixedCode, "\n")
+	case q.Kind == KindConcept && q.Proof != "":
+		b.WriteString("\n\nProof, which prints:\n```\n" + strings.TrimRight(q.ProofOutput, "\n") + "\n```")
+		post.Code = strings.Trim(q.Proof, "\n")
+	}
+	if q.Docs != "" {
+		post.Footer = "Docs: " + q.Docs
+	}
+	post.Text = b.String()
+	return post
+}
+
+// revealPost is the thread reply that closes a question: answer, why, spread and who got it.
+func revealPost(q *Question, p PostedQuestion, answers []Answer) Post {
+	post := revealBody(q)
+	post.Title = fmt.Sprintf("Answer to %s: %s", p.ShortRef(), q.Title)
+	var b strings.Builder
+	b.WriteString(post.Text)
+	b.WriteString("\n\n")
+	if len(answers) == 0 {
+		b.WriteString("Nobody answered this one.")
+	} else if q.FreeText() {
+		fmt.Fprintf(&b, "The team's answers (+%d each, plus streak bonus):", DesignPoints)
+		for _, a := range answers {
+			fmt.Fprintf(&b, "\n• %s: %s", a.User.Name, truncate(a.Text, 500))
+		}
+	} else {
+		b.WriteString(spreadLine(q, answers))
+		b.WriteString("\n" + winnersLine(answers))
+	}
+	post.Text = b.String()
+	return post
+}
+
+func spreadLine(q *Question, answers []Answer) string {
+	counts := map[string]int{}
+	for _, a := range answers {
+		for _, k := range a.Keys {
+			counts[k]++
+		}
+	}
+	parts := make([]string, len(q.Choices))
+	for i, c := range q.Choices {
+		parts[i] = fmt.Sprintf("%s %d", c.Key, counts[c.Key])
+	}
+	return fmt.Sprintf("How the %d answers spread: %s", len(answers), strings.Join(parts, " · "))
+}
+
+func winnersLine(answers []Answer) string {
+	var right, partial []string
+	for _, a := range answers {
+		switch {
+		case a.Correct:
+			right = append(right, fmt.Sprintf("%s +%d", a.User.Name, a.Points))
+		case a.Points > 0:
+			partial = append(partial, fmt.Sprintf("%s +%d", a.User.Name, a.Points))
+		}
+	}
+	line := "Nobody got it this time."
+	if len(right) > 0 {
+		line = "Got it: " + strings.Join(right, ", ")
+	}
+	if len(partial) > 0 {
+		line += "\nPartly right: " + strings.Join(partial, ", ")
+	}
+	return line
+}
+
+func truncate(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"slices"
+	"strings"
+)
+
+// The scoring rules. A streak rewards showing up on consecutive question days, right or wrong, so
+// nobody is punished for weekends or holidays when the team had no question.
+const (
+	CorrectPoints  = 10 // a right answer
+	DesignPoints   = 5  // answering a design question: there is no single right answer
+	MaxStreakBonus = 5  // +1 for each consecutive question day answered before this one, capped
+)
+
+// ScoringHelp is what `/pyq help scoring` shows. Keep it in step with Score.
+const ScoringHelp = "• A right answer: 10 points.\n" +
+	"• Review questions (pick all that apply): all the real problems and nothing else = 10 points; " +
+	"some of them and no wrong pick = a share of 10 (2 of 4 = 5); any wrong pick = 0.\n" +
+	"• Design questions have no single right answer: answering earns 5 points, and the reveal posts a rubric.\n" +
+	"• Streak: the number of question days in a row you answered (right or wrong). " +
+	"Days without a question do not break it. Every full-credit answer earns +1 per day of streak " +
+	"before today, at most +5.\n" +
+	"• Your first answer locks. Points land at the reveal. Practice questions never count on the leaderboard."
+
+// StreakBonus is the bonus for an answer given on the streak-th consecutive day.
+func StreakBonus(streak int) int {
+	return min(max(streak-1, 0), MaxStreakBonus)
+}
+
+// Score grades keys (or free text) against q. streak includes the day being graded.
+func Score(q *Question, keys []string, text string, streak int) Grade {
+	switch {
+	case q.FreeText():
+		if strings.TrimSpace(text) == "" {
+			return Grade{}
+		}
+		return Grade{Correct: true, Points: DesignPoints + StreakBonus(streak)}
+	case q.MultiSelect():
+		right, wrong := 0, 0
+		for _, k := range keys {
+			if slices.Contains(q.Answer, k) {
+				right++
+			} else {
+				wrong++
+			}
+		}
+		if wrong > 0 || right == 0 {
+			return Grade{}
+		}
+		if right == len(q.Answer) {
+			return Grade{Correct: true, Points: CorrectPoints + StreakBonus(streak)}
+		}
+		return Grade{Points: CorrectPoints * right / len(q.Answer)}
+	default:
+		if len(keys) == 1 && len(q.Answer) == 1 && keys[0] == q.Answer[0] {
+			return Grade{Correct: true, Points: CorrectPoints + StreakBonus(streak)}
+		}
+		return Grade{}
+	}
+}

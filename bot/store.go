@@ -1,0 +1,178 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+)
+
+// Errors a Store returns that the engine turns into replies. Anything else is an internal error.
+var (
+	ErrNotFound        = errors.New("not found")
+	ErrAlreadyAnswered = errors.New("already answered")
+	ErrClosed          = errors.New("question closed")
+)
+
+// Channel is a conversation the bot has seen, with its settings.
+type Channel struct {
+	ID          int64
+	WorkspaceID int64
+	Conv        Conversation
+	TimeZone    string // IANA zone name; periods and reveal times are computed in it
+	Filter      Filter // which questions this channel gets
+}
+
+// Location is the channel's time zone, UTC when the stored name no longer loads.
+func (c Channel) Location() *time.Location {
+	if loc, err := time.LoadLocation(c.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// PostedQuestion is a team question posted in a channel.
+type PostedQuestion struct {
+	ID          int64
+	ChannelID   int64
+	WorkspaceID int64
+	QuestionID  string
+	Kind        Kind
+	Topic       string
+	PostedAt    time.Time
+	Day         string // local date in the channel's zone, YYYY-MM-DD: the unit of streaks
+	RevealAt    time.Time
+	Ref         MessageRef
+	ClosedAt    time.Time // zero while open
+}
+
+// Open reports whether the question still takes answers.
+func (p PostedQuestion) Open() bool { return p.ClosedAt.IsZero() }
+
+// ShortRef is the reference players use: "#12".
+func (p PostedQuestion) ShortRef() string { return "#" + strconv.FormatInt(p.ID, 10) }
+
+// Seen is one past posting of a question in a channel.
+type Seen struct {
+	QuestionID string
+	Kind       Kind
+	PostedAt   time.Time
+}
+
+// Answer is one user's answer to a posted question.
+type Answer struct {
+	ID         int64
+	PostID     int64
+	User       User
+	Keys       []string // chosen keys, sorted; empty for free text
+	Text       string   // free-text answer
+	AnsweredAt time.Time
+	Graded     bool
+	Correct    bool
+	Points     int
+}
+
+// Grade is the verdict on one answer.
+type Grade struct {
+	Correct bool
+	Points  int
+}
+
+// GradeFunc grades an answer; streak is the user's run of answered question days including this one.
+type GradeFunc func(a Answer, streak int) Grade
+
+// Standing is one user's line on a leaderboard.
+type Standing struct {
+	Rank     int
+	User     User
+	Points   int
+	Correct  int
+	Answered int
+	Streak   int
+}
+
+// TopicStat is a user's record on one topic, team and practice answers together.
+type TopicStat struct {
+	Topic    string
+	Answered int
+	Correct  int
+}
+
+// UserStats is what `/pyq me` shows.
+type UserStats struct {
+	Points           int
+	Answered         int
+	Correct          int
+	PracticeAnswered int
+	PracticeCorrect  int
+	Topics           []TopicStat
+}
+
+// Practice is a private question asked to one user; it never touches the leaderboard.
+type Practice struct {
+	ID          int64
+	WorkspaceID int64
+	User        User
+	QuestionID  string
+	Topic       string
+	Kind        Kind
+	AskedAt     time.Time
+	AnsweredAt  time.Time // zero until answered
+	Keys        []string
+	Correct     bool
+}
+
+// Store keeps everything that must survive a restart. Methods that write commit before returning.
+type Store interface {
+	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
+	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)
+	// History lists every question posted in the channel, newest first.
+	History(ctx context.Context, channelID int64) ([]Seen, error)
+
+	// CreatePost stores a new open question and returns it with its ID.
+	CreatePost(ctx context.Context, p PostedQuestion) (PostedQuestion, error)
+	// SetPostRef records where the platform put the post.
+	SetPostRef(ctx context.Context, postID int64, ref MessageRef) error
+	// DiscardPost removes a post that never reached the platform. ErrClosed if it has answers.
+	DiscardPost(ctx context.Context, postID int64) error
+	// Post returns one posted question. ErrNotFound if there is none.
+	Post(ctx context.Context, postID int64) (PostedQuestion, error)
+	// OpenPosts lists the channel's open questions, newest first.
+	OpenPosts(ctx context.Context, channelID int64) ([]PostedQuestion, error)
+
+	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
+	// ErrClosed if the question is closed.
+	RecordAnswer(ctx context.Context, a Answer) (Answer, error)
+	// Answers lists a post's answers in the order they came.
+	Answers(ctx context.Context, postID int64) ([]Answer, error)
+	// CloseAndGrade closes the post and grades every answer in one transaction, returning them
+	// graded. ErrClosed if it was already closed.
+	CloseAndGrade(ctx context.Context, postID int64, at time.Time, grade GradeFunc) ([]Answer, error)
+
+	// Leaderboard ranks everyone with a graded answer in [from, to), best first; Streak is not set.
+	Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]Standing, error)
+	// Streak is the user's current run of answered question days in the workspace.
+	Streak(ctx context.Context, workspaceID int64, userID string) (int, error)
+	// UserStats sums a user's answers in the workspace.
+	UserStats(ctx context.Context, workspaceID int64, userID string) (UserStats, error)
+
+	// CreatePractice stores a private question asked to a user.
+	CreatePractice(ctx context.Context, p Practice) (Practice, error)
+	// Practice returns one practice question. ErrNotFound if there is none.
+	Practice(ctx context.Context, id int64) (Practice, error)
+	// AnswerPractice records the answer to a practice question. ErrAlreadyAnswered if it has one.
+	AnswerPractice(ctx context.Context, id int64, keys []string, correct bool, at time.Time) (Practice, error)
+}
+
+// StreakLength counts how many of the most recent question days the user answered without a gap.
+// questionDays is newest first; answered holds the days the user answered.
+func StreakLength(questionDays []string, answered map[string]bool) int {
+	n := 0
+	for _, d := range questionDays {
+		if !answered[d] {
+			break
+		}
+		n++
+	}
+	return n
+}

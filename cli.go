@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/pyqbot/pyqbot/adapters/console"
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// newFlags returns a flag set that reports errors through m and never exits by itself.
+func (m *Main) newFlags(name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: pyqbot %s\n%s\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// finishParse maps flag errors to exit codes: --help is success (usage on stdout), others are 2.
+func (m *Main) finishParse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(m.Stdout)
+			fs.Usage()
+			return errHelpShown
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// errHelpShown ends a command successfully after printing its help.
+var errHelpShown = errors.New("help shown")
+
+func (m *Main) parse(name, summary string, args []string) error {
+	fs := m.newFlags(name, summary)
+	if err := m.finishParse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "pyqbot %s takes no arguments, got %q\n", name, fs.Args())
+		return errUsage
+	}
+	return nil
+}
+
+func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) error {
+	name := "run"
+	summary := "Runs the bot: the terminal adapter when no platform is enabled in the config."
+	if forceConsole {
+		name, summary = "console", "Plays pyqbot in the terminal, whatever the config enables."
+	}
+	fs := m.newFlags(name+" [--config FILE] [--db PATH]", summary)
+	configPath := fs.String("config", "", "TOML config file (see config.example.toml)")
+	dbPath := fs.String("db", "", "SQLite database file (default [storage] path, else ./pyqbot.db)")
+	user := fs.String("user", "", "who you are in the terminal (default [console] user, else $USER)")
+	if err := m.finishParse(fs, args); err != nil {
+		return ignoreHelp(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "pyqbot %s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return err
+	}
+	if *dbPath != "" {
+		cfg.Storage.Path = *dbPath
+	}
+	logger := m.logger(cfg)
+	bank, err := content.Bank(content.Options{Dirs: cfg.Content.Dirs, Exclude: cfg.Content.Exclude})
+	if err != nil {
+		return err
+	}
+	store, err := storage.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	engine := bot.New(bot.Config{
+		Store: store, Bank: bank, Zone: cfg.Bot.Timezone, Logger: logger,
+		RevealAt: func(ch bot.Channel, posted time.Time) time.Time {
+			return bot.NextLocalTime(posted, ch.Location(), cfg.revealHour, cfg.revealMin)
+		},
+	})
+	logger.Info("pyqbot starting", "version", version, "db", cfg.Storage.Path, "questions", bank.Len())
+
+	name = *user
+	if name == "" {
+		name = cfg.Console.User
+	}
+	if name == "" {
+		name = m.Getenv("USER")
+	}
+	if name == "" {
+		name = "you"
+	}
+	term := console.New(m.Stdin, m.Stdout, name)
+	engine.AddAdapter(term)
+	if err := term.Run(ctx, engine); err != nil {
+		return err
+	}
+	return store.Close()
+}
+
+func ignoreHelp(err error) error {
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
+}
+
+func (m *Main) logger(cfg *Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level)) // checked by Config.check
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+}
+
+func (m *Main) contentCmd(ctx context.Context, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprint(m.Stdout, usage)
+			return nil
+		}
+		fmt.Fprintf(m.Stderr, "pyqbot content: say lint, export or stats\n\n%s", usage)
+		return errUsage
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "lint":
+		return ignoreHelp(m.contentLint(ctx, args))
+	case "export":
+		if err := m.parse("content export", "Prints the whole bank as a JSON array (schema in README.md).", args); err != nil {
+			return ignoreHelp(err)
+		}
+		files, problems := content.LoadAll(content.Options{})
+		if len(problems) > 0 {
+			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
+		}
+		return content.Export(m.Stdout, files)
+	case "stats":
+		if err := m.parse("content stats", "Counts questions per kind, topic and difficulty.", args); err != nil {
+			return ignoreHelp(err)
+		}
+		files, problems := content.LoadAll(content.Options{})
+		if len(problems) > 0 {
+			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
+		}
+		content.Stats(m.Stdout, files)
+		return nil
+	default:
+		fmt.Fprintf(m.Stderr, "pyqbot content: unknown subcommand %q (lint, export or stats)\n", sub)
+		return errUsage
+	}
+}
+
+func (m *Main) contentLint(ctx context.Context, args []string) error {
+	fs := m.newFlags("content lint [--python PATH] [--no-run] [DIR…]",
+		"Checks question files (the built-in bank, or the DIRs together with it for id clashes) and\n"+
+			"proves every answer key by running the snippets with CPython.")
+	python := fs.String("python", "", "interpreter to verify with (default $PYQBOT_PYTHON, else python3 on PATH)")
+	noRun := fs.Bool("no-run", false, "check the files only; run no snippets")
+	if err := m.finishParse(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	var files, toVerify []content.File
+	var problems []content.Problem
+	files, problems = content.LoadBuiltin()
+	toVerify = files
+	if fs.NArg() > 0 {
+		toVerify = nil
+		for _, dir := range fs.Args() {
+			fsFiles, ps := content.LoadDir(dir)
+			files = append(files, fsFiles...)
+			toVerify = append(toVerify, fsFiles...)
+			problems = append(problems, ps...)
+		}
+	}
+	problems = append(problems, content.Lint(files)...)
+	verified := false
+	if !*noRun {
+		interp := *python
+		if interp == "" {
+			var err error
+			if interp, err = content.FindPython(); err != nil {
+				fmt.Fprintln(m.Stderr, "pyqbot content lint: no python3 found, so answer keys were not verified: install python3 or pass --python PATH")
+				return errFailed
+			}
+		}
+		problems = append(problems, content.Verify(ctx, interp, toVerify)...)
+		verified = true
+	}
+	for _, p := range problems {
+		fmt.Fprintln(m.Stdout, p)
+	}
+	how := "checked"
+	if verified {
+		how = "checked and verified with CPython"
+	}
+	fmt.Fprintf(m.Stdout, "%d questions %s in %.1fs: %d problems\n", len(toVerify), how, time.Since(start).Seconds(), len(problems))
+	if len(problems) > 0 {
+		return errFailed
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package content
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// Options adds a team's own question directories to the built-in bank and drops ids or topics.
+type Options struct {
+	Dirs    []string
+	Exclude []string // question ids or topic names
+}
+
+// LoadAll reads the built-in bank and opts.Dirs and lints them together (so an id colliding with the
+// built-in bank names both files). It runs no interpreter.
+func LoadAll(opts Options) ([]File, []Problem) {
+	files, problems := LoadBuiltin()
+	for _, dir := range opts.Dirs {
+		fs, ps := LoadDir(dir)
+		files = append(files, fs...)
+		problems = append(problems, ps...)
+	}
+	problems = append(problems, Lint(files)...)
+	sortProblems(problems)
+	return files, problems
+}
+
+// Bank loads, lints and indexes the questions the bot will ask. Any problem is an error listing them all.
+func Bank(opts Options) (*bot.Bank, error) {
+	files, problems := LoadAll(opts)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("the question bank has problems; run `pyqbot content lint` for details:\n%w", Problems(problems))
+	}
+	excluded := map[string]bool{}
+	for _, x := range opts.Exclude {
+		excluded[x] = true
+	}
+	var qs []bot.Question
+	for _, f := range files {
+		if excluded[f.Question.ID] || excluded[f.Question.Topic] {
+			continue
+		}
+		qs = append(qs, f.Question)
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("no questions left after [content] exclude: remove some entries")
+	}
+	return bot.NewBank(qs)
+}
+
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].File != ps[j].File {
+			return ps[i].File < ps[j].File
+		}
+		return ps[i].Line < ps[j].Line
+	})
+}

@@ -1,0 +1,108 @@
+package content
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// ExportedChoice is a choice in the export schema.
+type ExportedChoice struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
+}
+
+// Exported is one question in `pyqbot content export`; README.md documents the schema.
+type Exported struct {
+	ID          string           `json:"id"`
+	Kind        string           `json:"kind"`
+	Topic       string           `json:"topic"`
+	Difficulty  string           `json:"difficulty"`
+	Title       string           `json:"title"`
+	Prompt      string           `json:"prompt"`
+	Code        string           `json:"code"`
+	Choices     []ExportedChoice `json:"choices"`
+	Answer      []string         `json:"answer"`
+	Explanation string           `json:"explanation"`
+	Docs        string           `json:"docs"`
+	Versions    string           `json:"versions,omitempty"`
+	Symptom     string           `json:"symptom,omitempty"`
+	FixedCode   string           `json:"fixed_code,omitempty"`
+	Check       string           `json:"check,omitempty"`
+	Proof       string           `json:"proof,omitempty"`
+	ProofOutput string           `json:"proof_output,omitempty"`
+	Rubric      []string         `json:"rubric,omitempty"`
+	Source      string           `json:"source"`
+}
+
+// Export writes files as a JSON array, ordered by id.
+func Export(w io.Writer, files []File) error {
+	out := make([]Exported, 0, len(files))
+	for _, f := range files {
+		q := f.Question
+		e := Exported{
+			ID: q.ID, Kind: string(q.Kind), Topic: q.Topic, Difficulty: string(q.Difficulty), Title: q.Title,
+			Prompt: q.Prompt, Code: q.Code, Choices: []ExportedChoice{}, Answer: []string{}, Explanation: q.Explanation,
+			Docs: q.Docs, Versions: q.Versions, Symptom: q.Symptom, FixedCode: q.FixedCode, Check: q.Check,
+			Proof: q.Proof, ProofOutput: q.ProofOutput, Rubric: q.Rubric, Source: f.Path,
+		}
+		for _, c := range q.Choices {
+			e.Choices = append(e.Choices, ExportedChoice{Key: c.Key, Text: c.Text})
+		}
+		e.Answer = append(e.Answer, q.Answer...)
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// Stats prints how many questions there are per kind, per topic (by kind) and per difficulty.
+func Stats(w io.Writer, files []File) {
+	byKind := map[bot.Kind]int{}
+	byDiff := map[bot.Difficulty]int{}
+	byTopic := map[string]map[bot.Kind]int{}
+	for _, f := range files {
+		q := f.Question
+		byKind[q.Kind]++
+		byDiff[q.Difficulty]++
+		if byTopic[q.Topic] == nil {
+			byTopic[q.Topic] = map[bot.Kind]int{}
+		}
+		byTopic[q.Topic][q.Kind]++
+	}
+	fmt.Fprintf(w, "%d questions\n\n", len(files))
+	header := fmt.Sprintf("%-14s", "topic")
+	for _, k := range bot.Kinds {
+		header += fmt.Sprintf(" %8s", k)
+	}
+	fmt.Fprintln(w, header+"    total")
+	topics := make([]string, 0, len(byTopic))
+	for t := range byTopic {
+		topics = append(topics, t)
+	}
+	sort.Strings(topics)
+	for _, t := range topics {
+		line, total := fmt.Sprintf("%-14s", t), 0
+		for _, k := range bot.Kinds {
+			line += fmt.Sprintf(" %8d", byTopic[t][k])
+			total += byTopic[t][k]
+		}
+		fmt.Fprintf(w, "%s %8d\n", line, total)
+	}
+	line := fmt.Sprintf("%-14s", "all")
+	for _, k := range bot.Kinds {
+		line += fmt.Sprintf(" %8d", byKind[k])
+	}
+	fmt.Fprintf(w, "%s %8d\n\n", line, len(files))
+	var diffs []string
+	for _, d := range bot.Difficulties {
+		diffs = append(diffs, fmt.Sprintf("%s %d", d, byDiff[d]))
+	}
+	fmt.Fprintln(w, "difficulty: "+strings.Join(diffs, ", "))
+}

@@ -1,0 +1,183 @@
+// Package content loads, lints and verifies the question bank: one TOML file per question (see
+// FORMAT.md), the built-in bank embedded in the binary plus a team's own directories.
+package content
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+//go:embed questions
+var builtin embed.FS
+
+// BuiltinRoot is where the embedded bank lives in the repository; sources are named from here.
+const BuiltinRoot = "content/questions"
+
+// Problem is one thing wrong with a question file, at a line (0 when it concerns the whole file).
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+}
+
+// Problems is a list of problems usable as an error.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// File is a question as read from its file, with the source kept for line numbers.
+type File struct {
+	Question bot.Question
+	Path     string // as shown in messages
+	Src      []byte
+}
+
+type fileChoice struct {
+	Key  string `toml:"key"`
+	Text string `toml:"text"`
+}
+
+type fileQuestion struct {
+	ID          string       `toml:"id"`
+	Kind        string       `toml:"kind"`
+	Topic       string       `toml:"topic"`
+	Difficulty  string       `toml:"difficulty"`
+	Title       string       `toml:"title"`
+	Prompt      string       `toml:"prompt"`
+	Code        string       `toml:"code"`
+	Explanation string       `toml:"explanation"`
+	Docs        string       `toml:"docs"`
+	Versions    string       `toml:"versions"`
+	Answer      []string     `toml:"answer"`
+	Choices     []fileChoice `toml:"choices"`
+	Symptom     string       `toml:"symptom"`
+	FixedCode   string       `toml:"fixed_code"`
+	Check       string       `toml:"check"`
+	Proof       string       `toml:"proof"`
+	ProofOutput string       `toml:"proof_output"`
+	Rubric      []string     `toml:"rubric"`
+}
+
+// Parse reads one question file. Syntax errors and unknown keys come back as problems with lines.
+func Parse(name string, src []byte) (File, []Problem) {
+	var fq fileQuestion
+	dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields()
+	if err := dec.Decode(&fq); err != nil {
+		return File{Path: name, Src: src}, decodeProblems(name, err)
+	}
+	q := bot.Question{
+		ID: fq.ID, Kind: bot.Kind(fq.Kind), Topic: fq.Topic, Difficulty: bot.Difficulty(fq.Difficulty),
+		Title: fq.Title, Prompt: strings.TrimSpace(fq.Prompt), Code: fq.Code, Explanation: strings.TrimSpace(fq.Explanation),
+		Docs: fq.Docs, Versions: fq.Versions, Answer: fq.Answer, Symptom: fq.Symptom, FixedCode: fq.FixedCode,
+		Check: fq.Check, Proof: fq.Proof, ProofOutput: fq.ProofOutput, Rubric: fq.Rubric, Source: name,
+	}
+	for _, c := range fq.Choices {
+		q.Choices = append(q.Choices, bot.Choice{Key: c.Key, Text: c.Text})
+	}
+	return File{Question: q, Path: name, Src: src}, nil
+}
+
+func decodeProblems(name string, err error) []Problem {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		var out []Problem
+		for _, e := range strict.Errors {
+			line, _ := e.Position()
+			out = append(out, Problem{File: name, Line: line,
+				Msg: fmt.Sprintf("unknown key %q: remove it or fix its spelling (see content/FORMAT.md)", strings.Join(e.Key(), "."))})
+		}
+		return out
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, _ := de.Position()
+		return []Problem{{File: name, Line: line, Msg: "invalid TOML: " + de.Error()}}
+	}
+	return []Problem{{File: name, Msg: "cannot read question: " + err.Error()}}
+}
+
+// LoadFS reads every *.toml question under root in fsys, naming files prefix/relative-path.
+func LoadFS(fsys fs.FS, root, prefix string) ([]File, []Problem) {
+	var files []File
+	var problems []Problem
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".toml") {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
+		f, ps := Parse(path.Join(prefix, rel), src)
+		if len(ps) > 0 {
+			problems = append(problems, ps...)
+			return nil
+		}
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, Problem{File: prefix, Msg: "cannot read question directory: " + err.Error()})
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, problems
+}
+
+// LoadBuiltin reads the bank embedded in the binary.
+func LoadBuiltin() ([]File, []Problem) { return LoadFS(builtin, "questions", BuiltinRoot) }
+
+// LoadDir reads a team's own question directory from disk.
+func LoadDir(dir string) ([]File, []Problem) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, []Problem{{File: dir, Msg: "question directory does not exist: fix [content] dirs in the config"}}
+	}
+	return LoadFS(os.DirFS(dir), ".", filepath.ToSlash(filepath.Clean(dir)))
+}
+
+// lineOf finds the line where key is assigned (the n-th time, from 0), or 0.
+func lineOf(src []byte, key string, n int) int {
+	re := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=`)
+	if strings.HasPrefix(key, "[[") {
+		re = regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key))
+	}
+	seen := 0
+	for i, line := range strings.Split(string(src), "\n") {
+		if re.MatchString(line) {
+			if seen == n {
+				return i + 1
+			}
+			seen++
+		}
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// RecordAnswer commits the first answer of a user to an open question.
+func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error) {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var workspaceID int64
+		var closed sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT workspace_id, closed_at FROM posts WHERE id = ?`, a.PostID).Scan(&workspaceID, &closed)
+		if errors.Is(err, sql.ErrNoRows) {
+			return bot.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if closed.Valid {
+			return bot.ErrClosed
+		}
+		userID, err := upsertUser(ctx, tx, workspaceID, a.User, millis(a.AnsweredAt))
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, answered_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING`,
+			a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, millis(a.AnsweredAt))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return bot.ErrAlreadyAnswered
+		}
+		return tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&a.ID)
+	})
+	return a, err
+}
+
+const answerSelect = `SELECT a.id, a.post_id, u.external_id, u.name, a.keys, a.text, a.answered_at, a.graded, a.correct, a.points
+	FROM answers a JOIN users u ON u.id = a.user_id`
+
+func scanAnswers(rows *sql.Rows) ([]bot.Answer, error) {
+	defer rows.Close()
+	var out []bot.Answer
+	for rows.Next() {
+		var a bot.Answer
+		var keys string
+		var at int64
+		if err := rows.Scan(&a.ID, &a.PostID, &a.User.ID, &a.User.Name, &keys, &a.Text, &at, &a.Graded, &a.Correct, &a.Points); err != nil {
+			return nil, err
+		}
+		a.Keys, a.AnsweredAt = splitList(keys), fromMillis(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Answers lists a post's answers in the order they came.
+func (d *DB) Answers(ctx context.Context, postID int64) ([]bot.Answer, error) {
+	rows, err := d.db.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? ORDER BY a.answered_at, a.id`, postID)
+	if err != nil {
+		return nil, err
+	}
+	return scanAnswers(rows)
+}
+
+// CloseAndGrade closes the post and grades its answers in one transaction, so an answer either
+// lands before the close and is graded, or is refused as late: never recorded and ungraded.
+func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grade bot.GradeFunc) ([]bot.Answer, error) {
+	var graded []bot.Answer
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var workspaceID int64
+		var day string
+		err := tx.QueryRowContext(ctx, `UPDATE posts SET closed_at = ? WHERE id = ? AND closed_at IS NULL
+			RETURNING workspace_id, day`, millis(at), postID).Scan(&workspaceID, &day)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := d.postIn(ctx, tx, postID); err != nil {
+				return err
+			}
+			return bot.ErrClosed
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? ORDER BY a.answered_at, a.id`, postID)
+		if err != nil {
+			return err
+		}
+		answers, err := scanAnswers(rows)
+		if err != nil {
+			return err
+		}
+		days, err := questionDays(ctx, tx, workspaceID, day)
+		if err != nil {
+			return err
+		}
+		for _, a := range answers {
+			answered, err := answeredDays(ctx, tx, workspaceID, a.User.ID, day)
+			if err != nil {
+				return err
+			}
+			g := grade(a, bot.StreakLength(days, answered))
+			if _, err := tx.ExecContext(ctx, `UPDATE answers SET graded = 1, correct = ?, points = ? WHERE id = ?`,
+				g.Correct, g.Points, a.ID); err != nil {
+				return err
+			}
+			a.Graded, a.Correct, a.Points = true, g.Correct, g.Points
+			graded = append(graded, a)
+		}
+		return nil
+	})
+	return graded, err
+}
+
+func (d *DB) postIn(ctx context.Context, q querier, postID int64) (bot.PostedQuestion, error) {
+	p, err := scanPost(q.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts WHERE id = ?`, postID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, bot.ErrNotFound
+	}
+	return p, err
+}

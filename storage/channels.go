@@ -1,0 +1,95 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// EnsureChannel reads the channel, creating it (and its workspace) with zone on first sight. The
+// common case is a plain read, so commands do not queue behind the write lock.
+func (d *DB) EnsureChannel(ctx context.Context, conv bot.Conversation, zone string) (bot.Channel, error) {
+	ch, err := d.channel(ctx, d.db, conv)
+	if err == nil || !errors.Is(err, bot.ErrNotFound) {
+		return ch, err
+	}
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		now := millis(d.Now())
+		if _, err := tx.ExecContext(ctx, `INSERT INTO workspaces (platform, external_id, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (platform, external_id) DO NOTHING`, conv.Platform, conv.Workspace, now); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO channels (workspace_id, external_id, timezone, created_at)
+			SELECT id, ?, ?, ? FROM workspaces WHERE platform = ? AND external_id = ?
+			ON CONFLICT (workspace_id, external_id) DO NOTHING`,
+			conv.Channel, zone, now, conv.Platform, conv.Workspace)
+		return err
+	})
+	if err != nil {
+		return bot.Channel{}, err
+	}
+	return d.channel(ctx, d.db, conv)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (d *DB) channel(ctx context.Context, q querier, conv bot.Conversation) (bot.Channel, error) {
+	ch := bot.Channel{Conv: conv}
+	var topics, kinds, difficulties string
+	err := q.QueryRowContext(ctx, `SELECT c.id, c.workspace_id, c.timezone, c.topics, c.kinds, c.difficulties
+		FROM channels c JOIN workspaces w ON w.id = c.workspace_id
+		WHERE w.platform = ? AND w.external_id = ? AND c.external_id = ?`,
+		conv.Platform, conv.Workspace, conv.Channel).
+		Scan(&ch.ID, &ch.WorkspaceID, &ch.TimeZone, &topics, &kinds, &difficulties)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ch, bot.ErrNotFound
+	}
+	ch.Filter.Topics = splitList(topics)
+	for _, k := range splitList(kinds) {
+		ch.Filter.Kinds = append(ch.Filter.Kinds, bot.Kind(k))
+	}
+	for _, df := range splitList(difficulties) {
+		ch.Filter.Difficulties = append(ch.Filter.Difficulties, bot.Difficulty(df))
+	}
+	return ch, err
+}
+
+// SetChannelFilter restricts which questions the channel gets; empty lists allow everything.
+func (d *DB) SetChannelFilter(ctx context.Context, channelID int64, f bot.Filter) error {
+	kinds := make([]string, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = string(k)
+	}
+	diffs := make([]string, len(f.Difficulties))
+	for i, df := range f.Difficulties {
+		diffs[i] = string(df)
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE channels SET topics = ?, kinds = ?, difficulties = ? WHERE id = ?`,
+			strings.Join(f.Topics, ","), strings.Join(kinds, ","), strings.Join(diffs, ","), channelID)
+		return err
+	})
+}
+
+// SetChannelZone changes the zone periods and reveal times are computed in.
+func (d *DB) SetChannelZone(ctx context.Context, channelID int64, zone string) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE channels SET timezone = ? WHERE id = ?`, zone, channelID)
+		return err
+	})
+}
+
+// upsertUser returns the user's row id, creating it or refreshing the display name.
+func upsertUser(ctx context.Context, tx *sql.Tx, workspaceID int64, u bot.User, now int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (workspace_id, external_id, name, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = excluded.name
+		RETURNING id`, workspaceID, u.ID, u.Name, now).Scan(&id)
+	return id, err
+}

@@ -1,0 +1,109 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+const postColumns = `id, channel_id, workspace_id, question_id, kind, topic, posted_at, day, reveal_at,
+	ref_channel, ref_id, ref_thread, closed_at`
+
+func scanPost(row interface{ Scan(...any) error }) (bot.PostedQuestion, error) {
+	var p bot.PostedQuestion
+	var kind string
+	var posted, reveal int64
+	var closed sql.NullInt64
+	err := row.Scan(&p.ID, &p.ChannelID, &p.WorkspaceID, &p.QuestionID, &kind, &p.Topic, &posted, &p.Day, &reveal,
+		&p.Ref.Channel, &p.Ref.ID, &p.Ref.Thread, &closed)
+	p.Kind = bot.Kind(kind)
+	p.PostedAt, p.RevealAt, p.ClosedAt = fromMillis(posted), fromMillis(reveal), nullMillis(closed)
+	return p, err
+}
+
+// History lists every question posted in the channel, newest first.
+func (d *DB) History(ctx context.Context, channelID int64) ([]bot.Seen, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT question_id, kind, posted_at FROM posts
+		WHERE channel_id = ? ORDER BY posted_at DESC, id DESC`, channelID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Seen
+	for rows.Next() {
+		var s bot.Seen
+		var kind string
+		var at int64
+		if err := rows.Scan(&s.QuestionID, &kind, &at); err != nil {
+			return nil, err
+		}
+		s.Kind, s.PostedAt = bot.Kind(kind), fromMillis(at)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// CreatePost stores a new open question.
+func (d *DB) CreatePost(ctx context.Context, p bot.PostedQuestion) (bot.PostedQuestion, error) {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO posts (channel_id, workspace_id, question_id, kind, topic,
+			posted_at, day, reveal_at, ref_channel, ref_id, ref_thread) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.ChannelID, p.WorkspaceID, p.QuestionID, string(p.Kind), p.Topic, millis(p.PostedAt), p.Day,
+			millis(p.RevealAt), p.Ref.Channel, p.Ref.ID, p.Ref.Thread).Scan(&p.ID)
+	})
+	return p, err
+}
+
+// SetPostRef records where the platform put the post.
+func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE posts SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE id = ?`,
+			ref.Channel, ref.ID, ref.Thread, postID)
+		return err
+	})
+}
+
+// DiscardPost removes a post that never reached the platform, unless someone already answered it.
+func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM answers WHERE post_id = ?`, postID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return bot.ErrClosed
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, postID)
+		return err
+	})
+}
+
+// Post returns one posted question.
+func (d *DB) Post(ctx context.Context, postID int64) (bot.PostedQuestion, error) {
+	p, err := scanPost(d.db.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts WHERE id = ?`, postID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, bot.ErrNotFound
+	}
+	return p, err
+}
+
+// OpenPosts lists the channel's open questions, newest first.
+func (d *DB) OpenPosts(ctx context.Context, channelID int64) ([]bot.PostedQuestion, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+postColumns+` FROM posts
+		WHERE channel_id = ? AND closed_at IS NULL ORDER BY posted_at DESC, id DESC`, channelID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.PostedQuestion
+	for rows.Next() {
+		p, err := scanPost(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

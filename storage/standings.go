@@ -1,0 +1,137 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// Leaderboard ranks everyone with a graded answer in [from, to). It reads only the covering
+// answers_leaderboard index, then names the (few hundred at most) users it found.
+func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, s.points, s.correct, s.answered
+		FROM (SELECT user_id, SUM(points) AS points, SUM(correct) AS correct, COUNT(*) AS answered
+		      FROM answers INDEXED BY answers_leaderboard
+		      WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ?
+		      GROUP BY user_id) s
+		JOIN users u ON u.id = s.user_id
+		ORDER BY s.points DESC, s.correct DESC, u.name`, workspaceID, millis(from), millis(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Standing
+	for rows.Next() {
+		var s bot.Standing
+		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Answered); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// maxStreakDays bounds how far back a streak is counted; a year and a half of daily questions.
+const maxStreakDays = 550
+
+// questionDays lists the workspace's days with a closed question, newest first, up to and including
+// through (all of them when through is empty).
+func questionDays(ctx context.Context, q querier, workspaceID int64, through string) ([]string, error) {
+	if through == "" {
+		through = "9999-12-31"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT day FROM posts
+		WHERE workspace_id = ? AND closed_at IS NOT NULL AND day <= ? ORDER BY day DESC LIMIT ?`,
+		workspaceID, through, maxStreakDays)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var days []string
+	for rows.Next() {
+		var day string
+		if err := rows.Scan(&day); err != nil {
+			return nil, err
+		}
+		days = append(days, day)
+	}
+	return days, rows.Err()
+}
+
+// answeredDays is the set of question days on which the user answered a team question.
+func answeredDays(ctx context.Context, q querier, workspaceID int64, userID, through string) (map[string]bool, error) {
+	if through == "" {
+		through = "9999-12-31"
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT p.day FROM answers a
+		JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
+		WHERE u.workspace_id = ? AND u.external_id = ? AND p.day <= ? ORDER BY p.day DESC LIMIT ?`,
+		workspaceID, userID, through, maxStreakDays)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	days := map[string]bool{}
+	for rows.Next() {
+		var day string
+		if err := rows.Scan(&day); err != nil {
+			return nil, err
+		}
+		days[day] = true
+	}
+	return days, rows.Err()
+}
+
+// Streak is the user's current run of answered question days, counting revealed questions only.
+func (d *DB) Streak(ctx context.Context, workspaceID int64, userID string) (int, error) {
+	days, err := questionDays(ctx, d.db, workspaceID, "")
+	if err != nil {
+		return 0, err
+	}
+	answered, err := answeredDays(ctx, d.db, workspaceID, userID, "")
+	if err != nil {
+		return 0, err
+	}
+	return bot.StreakLength(days, answered), nil
+}
+
+// UserStats sums a user's graded team answers and practice answers in the workspace. Design
+// questions earn points but have no right answer, so they stay out of accuracy.
+func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (bot.UserStats, error) {
+	var st bot.UserStats
+	err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points), 0), COUNT(*), COALESCE(SUM(a.correct), 0)
+		FROM answers a JOIN users u ON u.id = a.user_id
+		WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1`, workspaceID, userID).
+		Scan(&st.Points, &st.Answered, &st.Correct)
+	if err != nil {
+		return st, err
+	}
+	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(p.correct), 0)
+		FROM practice p JOIN users u ON u.id = p.user_id
+		WHERE u.workspace_id = ? AND u.external_id = ? AND p.answered_at IS NOT NULL`, workspaceID, userID).
+		Scan(&st.PracticeAnswered, &st.PracticeCorrect)
+	if err != nil {
+		return st, err
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT topic, COUNT(*), SUM(correct) FROM (
+			SELECT p.topic AS topic, a.correct AS correct FROM answers a
+			JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
+			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1 AND p.kind != 'design'
+			UNION ALL
+			SELECT pr.topic, pr.correct FROM practice pr JOIN users u ON u.id = pr.user_id
+			WHERE u.workspace_id = ? AND u.external_id = ? AND pr.answered_at IS NOT NULL AND pr.kind != 'design'
+		) GROUP BY topic ORDER BY topic`, workspaceID, userID, workspaceID, userID)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t bot.TopicStat
+		if err := rows.Scan(&t.Topic, &t.Answered, &t.Correct); err != nil {
+			return st, err
+		}
+		st.Topics = append(st.Topics, t)
+	}
+	return st, rows.Err()
+}
