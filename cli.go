@@ -187,7 +187,7 @@ func (m *Main) contentLint(ctx context.Context, args []string) error {
 		toVerify = nil
 		for _, dir := range fs.Args() {
 			fsFiles, ps := content.LoadDir(dir)
-			files = append(files, fsFiles...)
+			files = content.Combine(files, fsFiles)
 			toVerify = append(toVerify, fsFiles...)
 			problems = append(problems, ps...)
 		}

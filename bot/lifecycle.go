@@ -151,10 +151,15 @@ func (e *Engine) targetPost(ctx context.Context, r request, ref string) (post Po
 	if err != nil {
 		return post, "", err
 	}
-	if len(open) == 0 {
+	if len(open) > 0 {
+		return open[0], "", nil
+	}
+	// Nothing open: an answer to the question just revealed deserves to hear it is closed.
+	latest, err := e.store.LatestPost(ctx, r.ch.ID)
+	if isNotFound(err) {
 		return post, "No question is open in this channel. Post one with `/pyq today`, or try `/pyq practice` for a private one.", nil
 	}
-	return open[0], "", nil
+	return latest, "", err
 }
 
 // practiceID parses a practice reference "p7"; 0 when s is not one.

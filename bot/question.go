@@ -53,9 +53,10 @@ type Question struct {
 	Docs        string
 	Versions    string
 
-	Symptom   string // debug: what the user sees
-	FixedCode string // debug
-	Check     string // debug: asserts that fail on Code and pass on FixedCode
+	Symptom   string   // debug: what the user sees
+	FixedCode string   // debug
+	Check     string   // debug: asserts that fail on Code and pass on FixedCode
+	Hints     []string // debug: posted one by one into a challenge's thread, vaguest first
 
 	Proof       string // concept: snippet that demonstrates the keyed statement
 	ProofOutput string // concept: what Proof prints

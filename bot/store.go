@@ -139,6 +139,8 @@ type Store interface {
 	Post(ctx context.Context, postID int64) (PostedQuestion, error)
 	// OpenPosts lists the channel's open questions, newest first.
 	OpenPosts(ctx context.Context, channelID int64) ([]PostedQuestion, error)
+	// LatestPost returns the channel's most recent question, open or closed. ErrNotFound if none.
+	LatestPost(ctx context.Context, channelID int64) (PostedQuestion, error)
 
 	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
 	// ErrClosed if the question is closed.

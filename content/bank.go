@@ -19,7 +19,7 @@ func LoadAll(opts Options) ([]File, []Problem) {
 	files, problems := LoadBuiltin()
 	for _, dir := range opts.Dirs {
 		fs, ps := LoadDir(dir)
-		files = append(files, fs...)
+		files = Combine(files, fs)
 		problems = append(problems, ps...)
 	}
 	problems = append(problems, Lint(files)...)
@@ -48,6 +48,22 @@ func Bank(opts Options) (*bot.Bank, error) {
 		return nil, fmt.Errorf("no questions left after [content] exclude: remove some entries")
 	}
 	return bot.NewBank(qs)
+}
+
+// Combine adds extra files to base. A file in extra that is byte-for-byte a file of base (the built-in
+// bank's own folder passed as a directory) replaces it rather than clashing with itself.
+func Combine(base, extra []File) []File {
+	same := map[string]bool{}
+	for _, f := range extra {
+		same[f.Question.ID+"\x00"+string(f.Src)] = true
+	}
+	out := make([]File, 0, len(base)+len(extra))
+	for _, f := range base {
+		if !same[f.Question.ID+"\x00"+string(f.Src)] {
+			out = append(out, f)
+		}
+	}
+	return append(out, extra...)
 }
 
 func sortProblems(ps []Problem) {

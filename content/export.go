@@ -33,6 +33,7 @@ type Exported struct {
 	Symptom     string           `json:"symptom,omitempty"`
 	FixedCode   string           `json:"fixed_code,omitempty"`
 	Check       string           `json:"check,omitempty"`
+	Hints       []string         `json:"hints,omitempty"`
 	Proof       string           `json:"proof,omitempty"`
 	ProofOutput string           `json:"proof_output,omitempty"`
 	Rubric      []string         `json:"rubric,omitempty"`
@@ -47,7 +48,7 @@ func Export(w io.Writer, files []File) error {
 		e := Exported{
 			ID: q.ID, Kind: string(q.Kind), Topic: q.Topic, Difficulty: string(q.Difficulty), Title: q.Title,
 			Prompt: q.Prompt, Code: q.Code, Choices: []ExportedChoice{}, Answer: []string{}, Explanation: q.Explanation,
-			Docs: q.Docs, Versions: q.Versions, Symptom: q.Symptom, FixedCode: q.FixedCode, Check: q.Check,
+			Docs: q.Docs, Versions: q.Versions, Symptom: q.Symptom, FixedCode: q.FixedCode, Check: q.Check, Hints: q.Hints,
 			Proof: q.Proof, ProofOutput: q.ProofOutput, Rubric: q.Rubric, Source: f.Path,
 		}
 		for _, c := range q.Choices {

@@ -103,6 +103,12 @@ func lintFile(f File) []Problem {
 			out = append(out, Problem{File: f.Path, Line: 1, Msg: "concept question is missing \"proof_output\": what the proof prints"})
 		}
 	}
+	if q.Kind == bot.KindDebug && len(q.Hints) > 0 && (len(q.Hints) < 2 || len(q.Hints) > 3) {
+		add("hints", "debug questions have 2 or 3 hints (vaguest first), not %d", len(q.Hints))
+	}
+	if q.Kind != bot.KindDebug && len(q.Hints) > 0 {
+		add("hints", "only debug questions have hints")
+	}
 	if q.Kind != bot.KindDesign && len(q.Rubric) > 0 {
 		add("rubric", "only design questions have a rubric")
 	}

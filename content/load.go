@@ -79,6 +79,7 @@ type fileQuestion struct {
 	Symptom     string       `toml:"symptom"`
 	FixedCode   string       `toml:"fixed_code"`
 	Check       string       `toml:"check"`
+	Hints       []string     `toml:"hints"`
 	Proof       string       `toml:"proof"`
 	ProofOutput string       `toml:"proof_output"`
 	Rubric      []string     `toml:"rubric"`
@@ -95,7 +96,7 @@ func Parse(name string, src []byte) (File, []Problem) {
 		ID: fq.ID, Kind: bot.Kind(fq.Kind), Topic: fq.Topic, Difficulty: bot.Difficulty(fq.Difficulty),
 		Title: fq.Title, Prompt: strings.TrimSpace(fq.Prompt), Code: fq.Code, Explanation: strings.TrimSpace(fq.Explanation),
 		Docs: fq.Docs, Versions: fq.Versions, Answer: fq.Answer, Symptom: fq.Symptom, FixedCode: fq.FixedCode,
-		Check: fq.Check, Proof: fq.Proof, ProofOutput: fq.ProofOutput, Rubric: fq.Rubric, Source: name,
+		Check: fq.Check, Hints: fq.Hints, Proof: fq.Proof, ProofOutput: fq.ProofOutput, Rubric: fq.Rubric, Source: name,
 	}
 	for _, c := range fq.Choices {
 		q.Choices = append(q.Choices, bot.Choice{Key: c.Key, Text: c.Text})

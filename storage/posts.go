@@ -107,3 +107,13 @@ func (d *DB) OpenPosts(ctx context.Context, channelID int64) ([]bot.PostedQuesti
 	}
 	return out, rows.Err()
 }
+
+// LatestPost returns the channel's most recent question, open or closed.
+func (d *DB) LatestPost(ctx context.Context, channelID int64) (bot.PostedQuestion, error) {
+	p, err := scanPost(d.db.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts
+		WHERE channel_id = ? ORDER BY posted_at DESC, id DESC LIMIT 1`, channelID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, bot.ErrNotFound
+	}
+	return p, err
+}

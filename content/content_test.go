@@ -1,0 +1,134 @@
+package content
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// python returns the interpreter for verification tests. Without one the test skips, except under
+// PYQBOT_REQUIRE_PYTHON=1 (CI), where a missing interpreter must not pass silently.
+func python(t *testing.T) string {
+	t.Helper()
+	p, err := FindPython()
+	if err != nil {
+		if os.Getenv("PYQBOT_REQUIRE_PYTHON") == "1" {
+			t.Fatalf("PYQBOT_REQUIRE_PYTHON=1 but no python3 was found: %v", err)
+		}
+		t.Skipf("no python3 found, so answer keys are not verified (set PYQBOT_REQUIRE_PYTHON=1 to make this a failure): %v", err)
+	}
+	return p
+}
+
+func TestBuiltinBankLintsClean(t *testing.T) {
+	files, problems := LoadAll(Options{})
+	for _, p := range problems {
+		t.Error(p)
+	}
+	if len(files) < 130 {
+		t.Errorf("the bank has %d questions, want at least 130", len(files))
+	}
+}
+
+// TestBuiltinBankMeetsSpread keeps the bank's promised size and spread from eroding.
+func TestBuiltinBankMeetsSpread(t *testing.T) {
+	files, _ := LoadBuiltin()
+	byKind := map[bot.Kind]int{}
+	levels := map[string]map[bot.Difficulty]bool{}
+	for _, f := range files {
+		q := f.Question
+		byKind[q.Kind]++
+		if levels[q.Topic] == nil {
+			levels[q.Topic] = map[bot.Difficulty]bool{}
+		}
+		levels[q.Topic][q.Difficulty] = true
+		if q.Kind == bot.KindDebug && len(q.Hints) < 2 {
+			t.Errorf("%s: debug question has %d hints, want 2 or 3 for challenges", f.Path, len(q.Hints))
+		}
+	}
+	minimum := map[bot.Kind]int{bot.KindOutput: 40, bot.KindDebug: 30, bot.KindReview: 20, bot.KindConcept: 20, bot.KindDesign: 15}
+	for kind, n := range minimum {
+		if byKind[kind] < n {
+			t.Errorf("%d %s questions, want at least %d", byKind[kind], kind, n)
+		}
+	}
+	for _, topic := range Topics {
+		for _, d := range bot.Difficulties {
+			if !levels[topic][d] {
+				t.Errorf("topic %s has no %s question", topic, d)
+			}
+		}
+	}
+}
+
+func TestBuiltinBankVerifiesWithCPython(t *testing.T) {
+	py := python(t)
+	files, problems := LoadBuiltin()
+	if len(problems) > 0 {
+		t.Fatalf("bank does not load: %v", Problems(problems))
+	}
+	start := time.Now()
+	for _, p := range Verify(context.Background(), py, files) {
+		t.Error(p)
+	}
+	t.Logf("verified %d questions with %s in %s", len(files), py, time.Since(start).Round(time.Millisecond))
+}
+
+// TestVerifierCatchesBrokenQuestions runs lint and verification over a fixture bank where every file
+// is wrong in one way, and expects each mistake reported at its file and line.
+func TestVerifierCatchesBrokenQuestions(t *testing.T) {
+	py := python(t)
+	files, problems := LoadDir("testdata/broken")
+	problems = append(problems, Lint(files)...)
+	problems = append(problems, Verify(context.Background(), py, files)...)
+	var got []string
+	for _, p := range problems {
+		got = append(got, p.String())
+	}
+	all := strings.Join(got, "\n")
+	want := []string{
+		"testdata/broken/closures/wrong-output-key.toml:12: CPython prints choice B, but the answer key says A: fix the key",
+		"testdata/broken/closures/debug-check-passes-on-broken.toml:16: the check passes on the broken code",
+		`testdata/broken/closures/duplicate-id.toml:1: id "wrong-output-key" does not match the file name duplicate-id.toml`,
+		`id "wrong-output-key" is already used by testdata/broken/closures/`,
+		`testdata/broken/closures/unknown-key.toml:10: unknown key "explanaton"`,
+		`testdata/broken/closures/answer-not-a-choice.toml:12: answer "E" is not among the choices`,
+		`testdata/broken/closures/answer-not-a-choice.toml:4: difficulty "expert" is not one of warmup, intermediate, senior`,
+	}
+	for _, w := range want {
+		if !strings.Contains(all, w) {
+			t.Errorf("missing problem %q in:\n%s", w, all)
+		}
+	}
+}
+
+func TestCombineDoesNotClashWithItself(t *testing.T) {
+	builtin, _ := LoadBuiltin()
+	same, _ := LoadDir("questions/closures")
+	if ps := Lint(Combine(builtin, same)); len(ps) > 0 {
+		t.Errorf("linting the built-in closures folder against the bank: %v", Problems(ps))
+	}
+	team := []File{{Question: builtin[0].Question, Path: "ours/x.toml", Src: []byte("different")}}
+	ps := Lint(Combine(builtin, team))
+	if !slices.ContainsFunc(ps, func(p Problem) bool { return strings.Contains(p.Msg, "is already used by "+builtin[0].Path) }) {
+		t.Errorf("a team question reusing a built-in id was not reported against %s: %v", builtin[0].Path, ps)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a  \nb\t\n\n", "a\nb"},
+		{"\nx", "\nx"},
+		{"a\r\nb", "a\nb"},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

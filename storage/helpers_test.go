@@ -1,0 +1,112 @@
+package storage
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// t0 is a Monday morning; question days in the tests are counted from it.
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// mustOpen opens a fresh database file in tb.TempDir and closes it when the test ends.
+func mustOpen(tb testing.TB) *DB {
+	tb.Helper()
+	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "pyqbot.db"))
+}
+
+// mustOpenPath opens the database at path and closes it when the test ends.
+func mustOpenPath(tb testing.TB, path string) *DB {
+	tb.Helper()
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		tb.Fatalf("Open(%q): %v", path, err)
+	}
+	db.Now = func() time.Time { return t0 }
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Errorf("Close(%q): %v", path, err)
+		}
+	})
+	return db
+}
+
+// day is the question day offset days after t0, as stored in posts.day.
+func day(offset int) string { return t0.AddDate(0, 0, offset).Format(time.DateOnly) }
+
+// fixture drives one database through the Store methods, failing the test on unexpected errors.
+type fixture struct {
+	tb  testing.TB
+	ctx context.Context
+	db  *DB
+}
+
+func newFixture(tb testing.TB) *fixture {
+	return &fixture{tb: tb, ctx: context.Background(), db: mustOpen(tb)}
+}
+
+func (f *fixture) channel(workspace, channel string) bot.Channel {
+	f.tb.Helper()
+	ch, err := f.db.EnsureChannel(f.ctx, bot.Conversation{Platform: "slack", Workspace: workspace, Channel: channel}, "UTC")
+	if err != nil {
+		f.tb.Fatalf("EnsureChannel(%s/%s): %v", workspace, channel, err)
+	}
+	return ch
+}
+
+// post creates an open question in ch on the question day offset days after t0.
+func (f *fixture) post(ch bot.Channel, offset int, kind bot.Kind, topic string) bot.PostedQuestion {
+	f.tb.Helper()
+	at := t0.AddDate(0, 0, offset)
+	p, err := f.db.CreatePost(f.ctx, bot.PostedQuestion{
+		ChannelID: ch.ID, WorkspaceID: ch.WorkspaceID, QuestionID: "q-" + topic, Kind: kind, Topic: topic,
+		PostedAt: at, Day: day(offset), RevealAt: at.Add(8 * time.Hour),
+	})
+	if err != nil {
+		f.tb.Fatalf("CreatePost: %v", err)
+	}
+	return p
+}
+
+func (f *fixture) answer(p bot.PostedQuestion, userID, name string, at time.Time, keys ...string) bot.Answer {
+	f.tb.Helper()
+	a, err := f.db.RecordAnswer(f.ctx, bot.Answer{PostID: p.ID, User: bot.User{ID: userID, Name: name}, Keys: keys, AnsweredAt: at})
+	if err != nil {
+		f.tb.Fatalf("RecordAnswer(post %d, %s): %v", p.ID, userID, err)
+	}
+	return a
+}
+
+func (f *fixture) close(p bot.PostedQuestion, grade bot.GradeFunc) []bot.Answer {
+	f.tb.Helper()
+	if grade == nil {
+		grade = func(bot.Answer, int) bot.Grade { return bot.Grade{} }
+	}
+	graded, err := f.db.CloseAndGrade(f.ctx, p.ID, p.RevealAt, grade)
+	if err != nil {
+		f.tb.Fatalf("CloseAndGrade(post %d): %v", p.ID, err)
+	}
+	return graded
+}
+
+func (f *fixture) answers(postID int64) []bot.Answer {
+	f.tb.Helper()
+	as, err := f.db.Answers(f.ctx, postID)
+	if err != nil {
+		f.tb.Fatalf("Answers(%d): %v", postID, err)
+	}
+	return as
+}
+
+// count runs a COUNT(*) query.
+func (f *fixture) count(query string, args ...any) int {
+	f.tb.Helper()
+	var n int
+	if err := f.db.SQL().QueryRowContext(f.ctx, query, args...).Scan(&n); err != nil {
+		f.tb.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
