@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -12,28 +13,41 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/console"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
+// flagSet is a flag set whose usage can go to stdout (asked for with --help) or stderr (a mistake).
+type flagSet struct {
+	*flag.FlagSet
+	name, summary string
+}
+
 // newFlags returns a flag set that reports errors through m and never exits by itself.
-func (m *Main) newFlags(name, summary string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+func (m *Main) newFlags(name, summary string) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), name: name, summary: summary}
 	fs.SetOutput(m.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: pyqbot %s\n%s\n", name, summary)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() {} // finishParse prints it, to the right stream
 	return fs
 }
 
+func (fs *flagSet) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "Usage: pyqbot %s\n%s\n", fs.name, fs.summary)
+	out := fs.Output()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+}
+
 // finishParse maps flag errors to exit codes: --help is success (usage on stdout), others are 2.
-func (m *Main) finishParse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(m.Stdout)
-			fs.Usage()
-			return errHelpShown
-		}
+func (m *Main) finishParse(fs *flagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.printUsage(m.Stdout)
+		return errHelpShown
+	case err != nil:
+		fs.printUsage(m.Stderr)
 		return errUsage
 	}
 	return nil
@@ -93,6 +107,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		RevealAt: func(ch bot.Channel, posted time.Time) time.Time {
 			return bot.NextLocalTime(posted, ch.Location(), cfg.revealHour, cfg.revealMin)
 		},
+		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace,
 	})
 	logger.Info("pyqbot starting", "version", version, "db", cfg.Storage.Path, "questions", bank.Len())
 
@@ -108,8 +123,21 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	}
 	term := console.New(m.Stdin, m.Stdout, name)
 	engine.AddAdapter(term)
-	if err := term.Run(ctx, engine); err != nil {
-		return err
+	// The terminal's one channel exists from the start, so its schedule runs before any command.
+	if _, err := engine.EnsureChannel(ctx, console.Conversation); err != nil {
+		return fmt.Errorf("set up the terminal channel: %w", err)
+	}
+	schedCtx, stopSched := context.WithCancel(ctx)
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- engine.RunScheduler(schedCtx) }()
+	runErr := term.Run(ctx, engine)
+	stopSched()
+	// Wait for the scheduler: it may be mid-post, and the database must stay open until it is done.
+	if err := <-schedDone; err != nil {
+		logger.Error("scheduler stopped with an error", "err", err)
+	}
+	if runErr != nil {
+		return runErr
 	}
 	return store.Close()
 }

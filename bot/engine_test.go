@@ -33,7 +33,7 @@ var (
 	_ bot.Editor  = (*recorder)(nil)
 )
 
-func (r *recorder) Name() string                                { return "test" }
+func (r *recorder) Name() string                                 { return "test" }
 func (r *recorder) Run(ctx context.Context, _ bot.Handler) error { <-ctx.Done(); return nil }
 
 func (r *recorder) Send(_ context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
@@ -71,7 +71,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
@@ -93,7 +93,7 @@ func testQuestions() []bot.Question {
 }
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	engine *bot.Engine
 	store  *storage.DB
 	out    *recorder
@@ -102,7 +102,7 @@ type harness struct {
 	conv   bot.Conversation
 }
 
-func newHarness(t *testing.T, questions []bot.Question) *harness {
+func newHarness(t testing.TB, questions []bot.Question) *harness {
 	t.Helper()
 	bank, err := bot.NewBank(questions)
 	if err != nil {
