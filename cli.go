@@ -111,35 +111,70 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	})
 	logger.Info("pyqbot starting", "version", version, "db", cfg.Storage.Path, "questions", bank.Len())
 
-	name = *user
-	if name == "" {
-		name = cfg.Console.User
+	var adapters []bot.Adapter
+	mux := newRoutes()
+	if !forceConsole {
+		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes) (bot.Adapter, error){newSlack, newDiscord} {
+			a, err := build(ctx, cfg, m.Getenv, logger, mux)
+			if err != nil {
+				return err
+			}
+			if a != nil {
+				adapters = append(adapters, a)
+			}
+		}
 	}
-	if name == "" {
-		name = m.Getenv("USER")
+	if len(adapters) == 0 {
+		adapters = append(adapters, console.New(m.Stdin, m.Stdout, m.consoleUser(cfg, *user)))
 	}
-	if name == "" {
-		name = "you"
+	for _, a := range adapters {
+		engine.AddAdapter(a)
 	}
-	term := console.New(m.Stdin, m.Stdout, name)
-	engine.AddAdapter(term)
-	// The terminal's one channel exists from the start, so its schedule runs before any command.
-	if _, err := engine.EnsureChannel(ctx, console.Conversation); err != nil {
-		return fmt.Errorf("set up the terminal channel: %w", err)
-	}
-	schedCtx, stopSched := context.WithCancel(ctx)
-	schedDone := make(chan error, 1)
-	go func() { schedDone <- engine.RunScheduler(schedCtx) }()
-	runErr := term.Run(ctx, engine)
-	stopSched()
-	// Wait for the scheduler: it may be mid-post, and the database must stay open until it is done.
-	if err := <-schedDone; err != nil {
-		logger.Error("scheduler stopped with an error", "err", err)
-	}
-	if runErr != nil {
-		return runErr
+	if err := m.serve(ctx, cfg, logger, engine, adapters, mux); err != nil {
+		return err
 	}
 	return store.Close()
+}
+
+func (m *Main) consoleUser(cfg *Config, flagUser string) string {
+	for _, name := range []string{flagUser, cfg.Console.User, m.Getenv("USER")} {
+		if name != "" {
+			return name
+		}
+	}
+	return "you"
+}
+
+// serve runs every adapter, and the HTTP server when something registered routes, until ctx ends or
+// the first of them stops. The console adapter stops at end of input, which ends the program.
+func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine *bot.Engine, adapters []bot.Adapter, mux *routes) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(adapters)+1)
+	running := 0
+	for _, a := range adapters {
+		running++
+		go func() {
+			err := a.Run(ctx, engine)
+			if err != nil {
+				err = fmt.Errorf("%s adapter: %w", a.Name(), err)
+			}
+			errc <- err
+		}()
+	}
+	if mux.used {
+		running++
+		go func() { errc <- serveHTTP(ctx, cfg.HTTP.Listen, mux, log, nil) }()
+	}
+	// The first to stop stops the rest; report the first real error.
+	var first error
+	for i := 0; i < running; i++ {
+		if err := <-errc; err != nil && first == nil {
+			first = err
+		}
+		cancel()
+	}
+	return first
 }
 
 func ignoreHelp(err error) error {

@@ -9,6 +9,11 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/pyqbot/pyqbot/adapters/discord"
+	"github.com/pyqbot/pyqbot/adapters/slack"
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/schedule"
 )
 
 // Config is the TOML configuration; config.example.toml documents every key.
@@ -19,8 +24,10 @@ type Config struct {
 	Bot struct {
 		Timezone   string `toml:"timezone"`
 		RevealTime string `toml:"reveal_time"`
+		Grace      string `toml:"grace"`
 	} `toml:"bot"`
-	Content struct {
+	Schedule []ScheduleConfig `toml:"schedule"`
+	Content  struct {
 		Dirs    []string `toml:"dirs"`
 		Exclude []string `toml:"exclude"`
 	} `toml:"content"`
@@ -34,17 +41,24 @@ type Config struct {
 	HTTP struct {
 		Listen string `toml:"listen"`
 	} `toml:"http"`
-	Slack struct {
-		Enabled bool `toml:"enabled"`
-	} `toml:"slack"`
-	Discord struct {
-		Enabled bool `toml:"enabled"`
-	} `toml:"discord"`
+	Slack   slack.Config   `toml:"slack"`
+	Discord discord.Config `toml:"discord"`
 
 	path        string
 	revealHour  int
 	revealMin   int
 	defaultZone *time.Location
+	grace       time.Duration
+	schedules   []bot.Schedule
+}
+
+// ScheduleConfig is one [[schedule]] entry: a job every channel gets when the bot first sees it.
+type ScheduleConfig struct {
+	Job         string   `toml:"job"`
+	Spec        string   `toml:"spec"`
+	Zone        string   `toml:"zone"`
+	Enabled     *bool    `toml:"enabled"`
+	HintOffsets []string `toml:"hint_offsets"`
 }
 
 func defaultConfig() *Config {
@@ -52,6 +66,7 @@ func defaultConfig() *Config {
 	c.Storage.Path = "./pyqbot.db"
 	c.Bot.Timezone = "UTC"
 	c.Bot.RevealTime = "17:00"
+	c.Bot.Grace = "3h"
 	c.Log.Level = "info"
 	c.Log.Format = "text"
 	c.HTTP.Listen = "127.0.0.1:8080"
@@ -116,6 +131,9 @@ func (c *Config) check() error {
 		return fmt.Errorf("%s = %q is not a time: use 24-hour HH:MM, such as \"17:00\"", c.where("[bot] reveal_time"), c.Bot.RevealTime)
 	}
 	c.revealHour, c.revealMin = t.Hour(), t.Minute()
+	if err := c.checkSchedules(); err != nil {
+		return err
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:
@@ -126,11 +144,55 @@ func (c *Config) check() error {
 	default:
 		return fmt.Errorf("%s = %q: use text or json", c.where("[log] format"), c.Log.Format)
 	}
-	if c.Slack.Enabled {
-		return fmt.Errorf("%s = true, but this build has no Slack adapter yet: set it to false, or use `pyqbot console`", c.where("[slack] enabled"))
+	return nil
+}
+
+// checkSchedules reads [bot] grace and the [[schedule]] entries. No entries means the defaults of
+// bot.DefaultSchedules. A bad spec, zone, job or offset names the file and the entry.
+func (c *Config) checkSchedules() error {
+	g, err := time.ParseDuration(c.Bot.Grace)
+	if err != nil || g <= 0 {
+		return fmt.Errorf("%s = %q is not a positive duration: use Go's form, such as \"3h\" or \"90m\"", c.where("[bot] grace"), c.Bot.Grace)
 	}
-	if c.Discord.Enabled {
-		return fmt.Errorf("%s = true, but this build has no Discord adapter yet: set it to false, or use `pyqbot console`", c.where("[discord] enabled"))
+	c.grace = g
+	if len(c.Schedule) == 0 {
+		c.schedules = bot.DefaultSchedules()
+		return nil
+	}
+	seen := map[bot.Job]int{}
+	c.schedules = nil
+	for i, e := range c.Schedule {
+		where := c.where(fmt.Sprintf("[[schedule]] entry %d", i+1))
+		job, err := bot.ParseJob(e.Job)
+		if err != nil {
+			return fmt.Errorf("%s: job: %v", where, err)
+		}
+		where += fmt.Sprintf(" (job %q)", job)
+		if prev, dup := seen[job]; dup {
+			return fmt.Errorf("%s: job %q is already scheduled by entry %d: a channel has one schedule per job", where, job, prev)
+		}
+		seen[job] = i + 1
+		if _, err := schedule.Parse(e.Spec, e.Zone); err != nil {
+			return fmt.Errorf("%s: %v", where, err)
+		}
+		s := bot.Schedule{Job: job, Spec: e.Spec, Zone: e.Zone, Enabled: e.Enabled == nil || *e.Enabled}
+		if len(e.HintOffsets) > 0 && job != bot.JobDebug {
+			return fmt.Errorf("%s: hint_offsets only apply to the debug job: remove them", where)
+		}
+		if job == bot.JobDebug {
+			s.HintOffsets = append([]time.Duration(nil), bot.DefaultHintOffsets...)
+			if e.HintOffsets != nil {
+				s.HintOffsets = nil
+				for _, o := range e.HintOffsets {
+					d, err := time.ParseDuration(o)
+					if err != nil || d <= 0 {
+						return fmt.Errorf("%s: hint_offsets: %q is not a positive duration: use Go's form, such as \"2h\" or \"90m\"", where, o)
+					}
+					s.HintOffsets = append(s.HintOffsets, d)
+				}
+			}
+		}
+		c.schedules = append(c.schedules, s)
 	}
 	return nil
 }
