@@ -167,7 +167,7 @@ func TestDayLoop(t *testing.T) {
 	if q.post.Answer == nil || len(q.post.Answer.Choices) != 4 || q.post.Answer.Ref != "#1" {
 		t.Fatalf("question post has answer form %+v, want 4 choices for #1", q.post.Answer)
 	}
-	mustContain(t, bot.PlainText(q.post), "Output one", "print(3)", "[A] 1", "[C] 3", "/pyq answer #1 B")
+	mustContain(t, bot.PlainText(q.post), "Output one", "print(3)", "[A] 1", "[C] 3", "/pyq answer #1 <A|B|C|D>")
 
 	h.clock.Advance(time.Hour)
 	r := h.as("Alice", false, "answer C")

@@ -29,13 +29,17 @@ func PlainText(p Post) string {
 			}
 			fmt.Fprintf(&b, "  [%s] %s\n", c.Key, text)
 		}
+		keys := make([]string, len(f.Choices))
+		for i, c := range f.Choices {
+			keys[i] = c.Key
+		}
 		switch f.Mode {
 		case FreeText:
-			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("your answer"))
+			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("<your answer>"))
 		case MultiChoice:
-			fmt.Fprintf(&b, "Pick all that apply: /pyq %s\n", f.Command("A", "C"))
+			fmt.Fprintf(&b, "Pick all that apply, e.g. /pyq %s\n", f.Command("<"+strings.Join(keys, ",")+">"))
 		default:
-			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("B"))
+			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("<"+strings.Join(keys, "|")+">"))
 		}
 	}
 	if p.Table != nil {

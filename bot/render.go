@@ -80,14 +80,13 @@ func revealBody(q *Question) Post {
 	if ex := strings.TrimSpace(q.Explanation); ex != "" {
 		b.WriteString("\n\n" + ex)
 	}
+	// The proof goes inline, so the reveal reads answer, why, proof, then how the team did.
 	post := Post{}
 	switch {
 	case q.Kind == KindDebug && q.FixedCode != "":
-		b.WriteString("\n\nThe fix:")
-		post.Code = strings.Trim(q.FixedCode, "\n")
+		b.WriteString("\n\nThe fix:\n" + fence("python", q.FixedCode))
 	case q.Kind == KindConcept && q.Proof != "":
-		b.WriteString("\n\nProof, which prints:\n```\n" + strings.TrimRight(q.ProofOutput, "\n") + "\n```")
-		post.Code = strings.Trim(q.Proof, "\n")
+		b.WriteString("\n\nProof:\n" + fence("python", q.Proof) + "\nwhich prints:\n" + fence("", q.ProofOutput))
 	}
 	if q.Docs != "" {
 		post.Footer = "Docs: " + q.Docs
@@ -150,6 +149,10 @@ func winnersLine(answers []Answer) string {
 		line += "\nPartly right: " + strings.Join(partial, ", ")
 	}
 	return line
+}
+
+func fence(lang, code string) string {
+	return "```" + lang + "\n" + strings.Trim(code, "\n") + "\n```"
 }
 
 func truncate(s string, n int) string {
