@@ -38,6 +38,18 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
+			// The contract returns the first answer with ErrAlreadyAnswered.
+			rows, err := tx.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? AND a.user_id = ?`, a.PostID, userID)
+			if err != nil {
+				return err
+			}
+			first, err := scanAnswers(rows)
+			if err != nil {
+				return err
+			}
+			if len(first) == 1 {
+				a = first[0]
+			}
 			return bot.ErrAlreadyAnswered
 		}
 		return tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&a.ID)

@@ -134,6 +134,18 @@ func (d *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
+	// A database with tables but no schema_version belongs to another program: a mistyped --db must
+	// not turn someone's invoices database into a pyqbot one.
+	var ours, tables int
+	if err := tx.QueryRowContext(ctx, `SELECT
+		COUNT(*) FILTER (WHERE name = 'schema_version'),
+		COUNT(*) FILTER (WHERE name NOT LIKE 'sqlite_%')
+		FROM sqlite_master WHERE type = 'table'`).Scan(&ours, &tables); err != nil {
+		return err
+	}
+	if ours == 0 && tables > 0 {
+		return fmt.Errorf("it is an SQLite database of another program (%d tables, no pyqbot schema): choose another path", tables)
+	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return err
 	}

@@ -1,0 +1,150 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+func TestReopenDoesNotMigrateTwice(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "pyqbot.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	conv := bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
+	first, err := db.EnsureChannel(ctx, conv, "UTC")
+	if err != nil {
+		t.Fatalf("EnsureChannel: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	ms, err := migrations()
+	if err != nil {
+		t.Fatalf("migrations: %v", err)
+	}
+	for i := range 2 {
+		db := mustOpenPath(t, path)
+		var rows, distinct, newest int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT version), MAX(version) FROM schema_version`).
+			Scan(&rows, &distinct, &newest); err != nil {
+			t.Fatalf("read schema_version: %v", err)
+		}
+		if rows != len(ms) || distinct != len(ms) || newest != SchemaVersion() {
+			t.Errorf("reopen %d: schema_version has %d rows (%d distinct), newest %d; want %d rows, newest %d",
+				i+1, rows, distinct, newest, len(ms), SchemaVersion())
+		}
+		again, err := db.EnsureChannel(ctx, conv, "UTC")
+		if err != nil || again.ID != first.ID {
+			t.Errorf("reopen %d: EnsureChannel = %+v, %v; want the channel %d kept", i+1, again, err, first.ID)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "pyqbot.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion()+1); err != nil {
+		t.Fatalf("insert schema version: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	db, err = Open(ctx, path)
+	if err == nil {
+		db.Close()
+		t.Fatal("Open succeeded on a database from a newer pyqbot")
+	}
+	for _, want := range []string{path, "newer pyqbot"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Open error %q does not contain %q", err, want)
+		}
+	}
+}
+
+func TestOpenBadPath(t *testing.T) {
+	dir := t.TempDir()
+	textFile := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(textFile, []byte("these are my notes, not a database\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	random := make([]byte, 16384)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for i := range random {
+		random[i] = byte(rnd.UintN(256))
+	}
+	corrupt := filepath.Join(dir, "corrupt.db")
+	if err := os.WriteFile(corrupt, random, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		path string
+		want []string // besides the path
+	}{
+		{"directory missing", filepath.Join(dir, "missing", "pyqbot.db"), []string{"does not exist"}},
+		{"path is a directory", dir, nil},
+		{"path is a text file", textFile, []string{"not a pyqbot database"}},
+		{"path is random bytes", corrupt, []string{"not a pyqbot database"}},
+		{"path is empty", "", []string{"path is empty"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, _ := os.ReadFile(tt.path)
+			db, err := Open(context.Background(), tt.path)
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open(%q) succeeded, want an error", tt.path)
+			}
+			for _, want := range append([]string{tt.path}, tt.want...) {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Open error %q does not contain %q", err, want)
+				}
+			}
+			if after, _ := os.ReadFile(tt.path); string(after) != string(before) {
+				t.Errorf("Open changed the file %s it refused", tt.path)
+			}
+		})
+	}
+}
+
+func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "invoices.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE invoices (id INTEGER PRIMARY KEY, total INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err = Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "another program") {
+		t.Fatalf("Open(%s) = %v, want an error naming the path and saying it belongs to another program", path, err)
+	}
+	db, _ = sql.Open("sqlite", "file:"+path)
+	defer db.Close()
+	var n int
+	db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("the foreign database now has %d tables, want it untouched with 1", n)
+	}
+}
