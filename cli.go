@@ -129,6 +129,12 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	}
 	for _, a := range adapters {
 		engine.AddAdapter(a)
+		if a.Name() == console.Conversation.Platform {
+			// The terminal's one channel exists from the start, so its schedule runs before any command.
+			if _, err := engine.EnsureChannel(ctx, console.Conversation); err != nil {
+				return fmt.Errorf("set up the terminal channel: %w", err)
+			}
+		}
 	}
 	if err := m.serve(ctx, cfg, logger, engine, adapters, mux); err != nil {
 		return err
@@ -165,6 +171,12 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine 
 	if mux.used {
 		running++
 		go func() { errc <- serveHTTP(ctx, cfg.HTTP.Listen, mux, log, nil) }()
+	}
+	if engine.Scheduling() {
+		// The scheduler runs until ctx ends; it is waited for like the adapters, so the database
+		// stays open until a post in progress is finished.
+		running++
+		go func() { errc <- engine.RunScheduler(ctx) }()
 	}
 	// The first to stop stops the rest; report the first real error.
 	var first error

@@ -24,6 +24,21 @@ type Config struct {
 	Logger   *slog.Logger
 	// Seed makes question picks reproducible; zero picks a random seed.
 	Seed uint64
+
+	// Scheduling (see schedule_run.go). ParseSpec turns it on: main.go passes schedule.Parse.
+	// Schedules defaults to Store when it implements ScheduleStore.
+	ParseSpec SpecParser
+	Schedules ScheduleStore
+	// DefaultSchedules are given to each channel for the jobs it has no row for; nil means
+	// DefaultSchedules(). Specs must already be checked: a bad one is logged at every tick.
+	DefaultSchedules []Schedule
+	// Grace is how late a missed slot may still be posted; default 3h. Older ones are skipped.
+	Grace time.Duration
+	// Lease is how long a claim may stay unfinished before another process (or this one after a
+	// restart) takes the slot over and posts it; default 10m.
+	Lease time.Duration
+	// Owner names this process in slot claims; default host-pid-random.
+	Owner string
 }
 
 // Engine runs the game: it answers commands and posts, reveals and scores questions on every
@@ -40,6 +55,8 @@ type Engine struct {
 	rnd      *rand.Rand
 	adapters map[string]Adapter
 	channels map[int64]*sync.Mutex // serialises posting and revealing per channel
+
+	sched scheduler
 }
 
 var _ Handler = (*Engine)(nil)
@@ -73,6 +90,7 @@ func New(cfg Config) *Engine {
 		seed = uint64(time.Now().UnixNano())
 	}
 	e.rnd = rand.New(rand.NewPCG(seed, seed>>1|1))
+	e.sched = newScheduler(cfg, e.rnd.Uint64())
 	return e
 }
 

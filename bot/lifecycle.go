@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
@@ -33,6 +34,27 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 // PostQuestion picks the channel's next question, stores it and posts it. The post is stored first,
 // so its buttons can name it; if the platform refuses the post, the stored row is discarded.
 func (e *Engine) PostQuestion(ctx context.Context, ch Channel) (PostedQuestion, error) {
+	return e.PostQuestionWith(ctx, ch, PostOptions{})
+}
+
+// PostOptions change how PostQuestionWith picks and presents a question. The zero value is
+// PostQuestion's behaviour.
+type PostOptions struct {
+	// Filter replaces the channel's filter when non-nil (the debug job asks for kind debug).
+	Filter *Filter
+	// Note goes at the top of the post, e.g. "Posted late: the bot was down at 09:00."
+	Note string
+	// RevealAt, when set, is the reveal time shown instead of Config.RevealAt's.
+	RevealAt time.Time
+	// Decorate changes the post before it is sent (the debug job adds its points line).
+	Decorate func(q *Question, p PostedQuestion, post *Post)
+	// Created runs after the post is stored and before it is sent, so the scheduler can link its
+	// claim to the post: after a crash it then knows whether the post was made.
+	Created func(ctx context.Context, p PostedQuestion) error
+}
+
+// PostQuestionWith is PostQuestion with options.
+func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptions) (PostedQuestion, error) {
 	a, err := e.adapter(ch.Conv.Platform)
 	if err != nil {
 		return PostedQuestion{}, err
@@ -41,20 +63,41 @@ func (e *Engine) PostQuestion(ctx context.Context, ch Channel) (PostedQuestion, 
 	if err != nil {
 		return PostedQuestion{}, err
 	}
-	q := pickQuestion(e.bank, ch.Filter, history, e.intn)
+	filter := ch.Filter
+	if opt.Filter != nil {
+		filter = *opt.Filter
+	}
+	q := pickQuestion(e.bank, filter, history, e.intn)
 	if q == nil {
 		return PostedQuestion{}, &UserError{"No question in the bank matches this channel's topic, kind and difficulty settings."}
 	}
 	now := e.now()
 	loc := ch.Location()
+	revealAt := opt.RevealAt
+	if revealAt.IsZero() {
+		revealAt = e.revealAt(ch, now)
+	}
 	p, err := e.store.CreatePost(ctx, PostedQuestion{
 		ChannelID: ch.ID, WorkspaceID: ch.WorkspaceID, QuestionID: q.ID, Kind: q.Kind, Topic: q.Topic,
-		PostedAt: now, Day: LocalDay(now, loc), RevealAt: e.revealAt(ch, now),
+		PostedAt: now, Day: LocalDay(now, loc), RevealAt: revealAt,
 	})
 	if err != nil {
 		return PostedQuestion{}, err
 	}
-	ref, err := a.Send(ctx, ch.Conv, questionPost(q, p, now, loc))
+	if opt.Created != nil {
+		if err := opt.Created(ctx, p); err != nil {
+			if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
+				e.log.Error("discard unposted question failed", "post", p.ID, "err", derr)
+			}
+			return PostedQuestion{}, err
+		}
+	}
+	post := questionPost(q, p, now, loc)
+	if opt.Decorate != nil {
+		opt.Decorate(q, p, &post)
+	}
+	post.Text = withNote(opt.Note, post.Text)
+	ref, err := a.Send(ctx, ch.Conv, post)
 	if err != nil {
 		if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
 			e.log.Error("discard unposted question failed", "post", p.ID, "err", derr)
@@ -267,12 +310,22 @@ func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
 // RevealPost closes a question, grades its answers in the same transaction, posts the reveal in the
 // question's thread and marks the question closed. Revealing one that is already closed does nothing.
 func (e *Engine) RevealPost(ctx context.Context, ch Channel, p PostedQuestion) error {
+	return e.revealPostNote(ctx, ch, p, "")
+}
+
+// revealPostNote is RevealPost with a note at the top of the reveal (a late scheduled reveal says so).
+// A debugging challenge's answers are graded against the hints shown before each answer.
+func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestion, note string) error {
 	q := e.bank.Get(p.QuestionID)
+	hintsBefore, err := e.hintsShownBefore(ctx, p)
+	if err != nil {
+		return err
+	}
 	grade := func(a Answer, streak int) Grade {
 		if q == nil {
 			return Grade{}
 		}
-		return Score(q, a.Keys, a.Text, streak)
+		return ScoreWithHints(q, a.Keys, a.Text, streak, hintsBefore(a.AnsweredAt))
 	}
 	answers, err := e.store.CloseAndGrade(ctx, p.ID, e.now(), grade)
 	if errors.Is(err, ErrClosed) {
@@ -289,6 +342,7 @@ func (e *Engine) RevealPost(ctx context.Context, ch Channel, p PostedQuestion) e
 		q = &Question{ID: p.QuestionID, Title: "A question that is no longer in the bank", Kind: p.Kind}
 	}
 	reveal := revealPost(q, p, answers)
+	reveal.Text = withNote(note, reveal.Text)
 	if !p.Ref.IsZero() {
 		reveal.Thread = &p.Ref
 	}

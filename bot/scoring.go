@@ -11,6 +11,8 @@ const (
 	CorrectPoints  = 10 // a right answer
 	DesignPoints   = 5  // answering a design question: there is no single right answer
 	MaxStreakBonus = 5  // +1 for each consecutive question day answered before this one, capped
+	HintPenalty    = 3  // a debugging challenge's right answer is worth this much less per hint shown
+	MinHintPoints  = 1  // a right answer is never worth less than this, however many hints
 )
 
 // ScoringHelp is what `/pyq help scoring` shows. Keep it in step with Score.
@@ -21,6 +23,8 @@ const ScoringHelp = "• A right answer: 10 points.\n" +
 	"• Streak: the number of question days in a row you answered (right or wrong). " +
 	"Days without a question do not break it. Every full-credit answer earns +1 per day of streak " +
 	"before today, at most +5.\n" +
+	"• Debugging challenges post hints in their thread over the day: a right answer is worth 10 points " +
+	"minus 3 for each hint already shown when you answered (10, 7, 4, …, never below 1), plus the streak bonus.\n" +
 	"• Your first answer locks. Points land at the reveal. Practice questions never count on the leaderboard."
 
 // StreakBonus is the bonus for an answer given on the streak-th consecutive day.
@@ -30,6 +34,24 @@ func StreakBonus(streak int) int {
 
 // Score grades keys (or free text) against q. streak includes the day being graded.
 func Score(q *Question, keys []string, text string, streak int) Grade {
+	return ScoreWithHints(q, keys, text, streak, 0)
+}
+
+// ScoreWithHints is Score for an answer given after hints of a debugging challenge were shown:
+// a right answer loses HintPenalty per hint, down to MinHintPoints, before the streak bonus.
+func ScoreWithHints(q *Question, keys []string, text string, streak, hints int) Grade {
+	g := score(q, keys, text, streak)
+	if hints > 0 && g.Correct && !q.FreeText() && !q.MultiSelect() {
+		bonus := StreakBonus(streak)
+		g.Points = HintedPoints(hints) + bonus
+	}
+	return g
+}
+
+// HintedPoints is what a right answer (before any streak bonus) is worth with hints shown.
+func HintedPoints(hints int) int { return max(CorrectPoints-HintPenalty*hints, MinHintPoints) }
+
+func score(q *Question, keys []string, text string, streak int) Grade {
 	switch {
 	case q.FreeText():
 		if strings.TrimSpace(text) == "" {

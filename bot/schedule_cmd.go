@@ -1,0 +1,279 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+const scheduleUsage = "`/pyq schedule` lists this channel's jobs. Admins can change them:\n" +
+	"• `/pyq schedule set JOB \"CRON\" [ZONE]` — e.g. `/pyq schedule set question \"0 9 * * 1-5\" Europe/Berlin` " +
+	"(five fields, or @daily, @weekly, \"@every 1h\"; an optional CRON_TZ=Zone prefix)\n" +
+	"• `/pyq schedule off JOB` and `/pyq schedule on JOB`\n" +
+	"• `/pyq schedule zone ZONE` — the channel's time zone, used by jobs without their own\n" +
+	"• `/pyq schedule skip YYYY-MM-DD` and `/pyq schedule unskip YYYY-MM-DD` — holidays: no job runs that day\n" +
+	"Jobs: question, debug, reveal, leaderboard."
+
+func (e *Engine) cmdSchedule(ctx context.Context, r request) Reply {
+	if !e.Scheduling() {
+		return privateText(errNoScheduling.Message)
+	}
+	st := e.sched.store
+	if err := st.SeedSchedules(ctx, r.ch.ID, e.sched.defaults, e.now()); err != nil {
+		return e.internalError(r.Event, "seed schedules", err)
+	}
+	sub, rest := splitWord(r.rest)
+	sub = strings.ToLower(sub)
+	switch sub {
+	case "", "list":
+		return e.scheduleList(ctx, r)
+	case "help":
+		return privateText(scheduleUsage)
+	case "set", "off", "on", "zone", "skip", "unskip":
+	default:
+		return privateText(fmt.Sprintf("There is no `/pyq schedule %s`. %s\n\n%s", sub,
+			suggestion(sub, []string{"list", "set", "off", "on", "zone", "skip", "unskip"}), scheduleUsage))
+	}
+	if !r.Admin {
+		return privateText(fmt.Sprintf("Only workspace admins can change the schedule, so `/pyq schedule %s` was refused. "+
+			"`/pyq schedule` shows it to anyone.", sub))
+	}
+	var msg string
+	var err error
+	switch sub {
+	case "set":
+		msg, err = e.scheduleSet(ctx, r, rest)
+	case "off", "on":
+		msg, err = e.scheduleToggle(ctx, r, rest, sub == "on")
+	case "zone":
+		msg, err = e.scheduleZone(ctx, r, strings.TrimSpace(rest))
+	case "skip", "unskip":
+		msg, err = e.scheduleSkip(ctx, r, strings.TrimSpace(rest), sub == "skip")
+	}
+	if err != nil {
+		if m := userMessage(err); m != "" {
+			return privateText(m)
+		}
+		return e.internalError(r.Event, "schedule "+sub, err)
+	}
+	return privateText(msg)
+}
+
+func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
+	schedules, err := e.sched.store.Schedules(ctx, r.ch.ID)
+	if err != nil {
+		return e.internalError(r.Event, "list schedules", err)
+	}
+	now := e.now()
+	loc := r.ch.Location()
+	table := &Table{Columns: []string{"Job", "Schedule", "Zone", "Next run"}}
+	for _, s := range schedules {
+		zone, next := s.Zone, "off"
+		tt, jobLoc, z, err := e.timetable(s, r.ch)
+		switch {
+		case err != nil:
+			next = "invalid: " + err.Error()
+		case s.Enabled:
+			zone = z
+			if sl, ok := nextSlot(tt, jobLoc, z, now); ok {
+				next = formatWhen(sl.At, now, loc)
+			} else {
+				next = "never"
+			}
+		}
+		if zone == "" {
+			zone = r.ch.TimeZone
+		}
+		spec := s.Spec
+		if s.Job == JobDebug && len(s.HintOffsets) > 0 {
+			spec += " (hints " + formatOffsets(s.HintOffsets) + ")"
+		}
+		table.Rows = append(table.Rows, []string{string(s.Job), spec, zone, next})
+	}
+	days, err := e.sched.store.SkipDates(ctx, r.ch.ID)
+	if err != nil {
+		return e.internalError(r.Event, "skip dates", err)
+	}
+	var upcoming []string
+	for _, d := range days {
+		if d >= LocalDay(now, loc) {
+			upcoming = append(upcoming, d)
+		}
+	}
+	text := fmt.Sprintf("Times are in the channel's zone, %s. A job missed while the bot was down is posted late within %s, and skipped after that.",
+		r.ch.TimeZone, formatDuration(e.sched.grace))
+	if len(upcoming) > 0 {
+		text += "\nSkip dates: " + strings.Join(upcoming, ", ") + "."
+	}
+	return Reply{Private: true, Post: Post{Title: "Schedule for this channel", Text: text, Table: table,
+		Footer: "Admins: `/pyq schedule help` shows how to change it."}}
+}
+
+func formatOffsets(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = "+" + strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// splitSpec reads `"CRON" [ZONE]` as typed in chat: the spec in straight or curly quotes (chat apps
+// curl them), or unquoted as a descriptor or five fields (after an optional CRON_TZ= prefix).
+func splitSpec(s string) (spec, zone string, problem string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "", "Give the schedule in quotes, e.g. `/pyq schedule set question \"0 9 * * 1-5\"`."
+	}
+	for _, q := range [][2]string{{`"`, `"`}, {"“", "”"}, {"'", "'"}, {"‘", "’"}} {
+		if strings.HasPrefix(s, q[0]) {
+			body := s[len(q[0]):]
+			end := strings.Index(body, q[1])
+			if end < 0 {
+				return "", "", "The schedule's closing quote is missing: write it like `\"0 9 * * 1-5\"`."
+			}
+			return strings.TrimSpace(body[:end]), strings.TrimSpace(body[end+len(q[1]):]), ""
+		}
+	}
+	fields := strings.Fields(s)
+	n := 5
+	if strings.HasPrefix(fields[0], "TZ=") || strings.HasPrefix(fields[0], "CRON_TZ=") {
+		n++
+		if len(fields) > 1 && strings.HasPrefix(fields[1], "@") {
+			n = 2
+			if strings.EqualFold(fields[1], "@every") {
+				n = 3
+			}
+		}
+	} else if strings.HasPrefix(fields[0], "@") {
+		n = 1
+		if strings.EqualFold(fields[0], "@every") {
+			n = 2
+		}
+	}
+	if len(fields) < n {
+		return strings.Join(fields, " "), "", ""
+	}
+	return strings.Join(fields[:n], " "), strings.Join(fields[n:], " "), ""
+}
+
+func (e *Engine) findSchedule(ctx context.Context, channelID int64, job Job) (Schedule, error) {
+	schedules, err := e.sched.store.Schedules(ctx, channelID)
+	if err != nil {
+		return Schedule{}, err
+	}
+	for _, s := range schedules {
+		if s.Job == job {
+			return s, nil
+		}
+	}
+	s := Schedule{ChannelID: channelID, Job: job}
+	for _, d := range e.sched.defaults {
+		if d.Job == job {
+			s.HintOffsets = d.HintOffsets
+		}
+	}
+	if job == JobDebug && s.HintOffsets == nil {
+		s.HintOffsets = DefaultHintOffsets
+	}
+	return s, nil
+}
+
+func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (string, error) {
+	jobWord, rest := splitWord(rest)
+	job, err := ParseJob(jobWord)
+	if err != nil {
+		return "", &UserError{capitalise(err.Error()) + ". Example: `/pyq schedule set question \"0 9 * * 1-5\"`."}
+	}
+	spec, zone, problem := splitSpec(rest)
+	if problem != "" {
+		return "", &UserError{problem}
+	}
+	if strings.Contains(zone, " ") {
+		return "", &UserError{fmt.Sprintf("%q is not one time zone: put the schedule in quotes and give one IANA zone after it, e.g. `/pyq schedule set %s \"0 9 * * 1-5\" Europe/Berlin`.", zone, job)}
+	}
+	tt, err := e.sched.parse(spec, zone)
+	if err != nil {
+		return "", &UserError{capitalise(err.Error()) + "."}
+	}
+	s, err := e.findSchedule(ctx, r.ch.ID, job)
+	if err != nil {
+		return "", err
+	}
+	s.Spec, s.Zone, s.Enabled, s.UpdatedAt = spec, zone, true, e.now()
+	if err := e.sched.store.SetSchedule(ctx, s); err != nil {
+		return "", err
+	}
+	z := tt.Zone()
+	if z == "" {
+		z = r.ch.TimeZone
+	}
+	loc, _ := time.LoadLocation(z)
+	next := "never"
+	if loc != nil {
+		if sl, ok := nextSlot(tt, loc, z, e.now()); ok {
+			next = formatWhen(sl.At, e.now(), r.ch.Location())
+		}
+	}
+	e.log.Info("schedule changed", "channel", r.ch.Conv.Channel, "job", job, "spec", spec, "zone", zone, "by", r.User.ID)
+	return fmt.Sprintf("The %s job now runs on %q (%s). Next run: %s.", job, spec, z, next), nil
+}
+
+func (e *Engine) scheduleToggle(ctx context.Context, r request, rest string, on bool) (string, error) {
+	job, err := ParseJob(rest)
+	if err != nil {
+		return "", &UserError{capitalise(err.Error()) + "."}
+	}
+	s, err := e.findSchedule(ctx, r.ch.ID, job)
+	if err != nil {
+		return "", err
+	}
+	if on && s.Spec == "" {
+		return "", &UserError{fmt.Sprintf("The %s job has no schedule yet: set one with `/pyq schedule set %s \"CRON\"`.", job, job)}
+	}
+	s.Enabled, s.UpdatedAt = on, e.now()
+	if err := e.sched.store.SetSchedule(ctx, s); err != nil {
+		return "", err
+	}
+	e.log.Info("schedule switched", "channel", r.ch.Conv.Channel, "job", job, "on", on, "by", r.User.ID)
+	if on {
+		return fmt.Sprintf("The %s job is on again (%q).", job, s.Spec), nil
+	}
+	return fmt.Sprintf("The %s job is off in this channel. `/pyq schedule on %s` turns it back on.", job, job), nil
+}
+
+func (e *Engine) scheduleZone(ctx context.Context, r request, zone string) (string, error) {
+	if zone == "" || strings.Contains(zone, " ") {
+		return "", &UserError{"Give one IANA time zone, e.g. `/pyq schedule zone Europe/Berlin`."}
+	}
+	if _, err := e.sched.parse("@daily", zone); err != nil {
+		return "", &UserError{capitalise(err.Error()) + "."}
+	}
+	if err := e.sched.store.SetChannelZone(ctx, r.ch.ID, zone); err != nil {
+		return "", err
+	}
+	e.log.Info("channel zone changed", "channel", r.ch.Conv.Channel, "zone", zone, "by", r.User.ID)
+	return fmt.Sprintf("This channel's time zone is now %s. Jobs without a zone of their own run on its wall clock; leaderboard weeks and streak days use it too.", zone), nil
+}
+
+func (e *Engine) scheduleSkip(ctx context.Context, r request, day string, skip bool) (string, error) {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return "", &UserError{fmt.Sprintf("%q is not a date: write it as YYYY-MM-DD, e.g. `/pyq schedule skip 2026-12-24`.", day)}
+	}
+	day = t.Format(time.DateOnly)
+	if err := e.sched.store.SetSkipDate(ctx, r.ch.ID, day, skip); err != nil {
+		return "", err
+	}
+	if skip {
+		return fmt.Sprintf("No job runs in this channel on %s (%s). `/pyq schedule unskip %s` undoes it.", day, r.ch.TimeZone, day), nil
+	}
+	return fmt.Sprintf("%s is a normal day again in this channel.", day), nil
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

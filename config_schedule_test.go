@@ -1,0 +1,104 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// TestConfigSchedules: [[schedule]] entries become the channels' default jobs; a bad spec, zone, job
+// or offset stops start-up with an error naming the file and the entry.
+func TestConfigSchedules(t *testing.T) {
+	tests := []struct {
+		name, toml string
+		wantErr    []string
+		check      func(t *testing.T, c *Config)
+	}{
+		{name: "no entries: the issue's defaults", toml: "", check: func(t *testing.T, c *Config) {
+			if len(c.schedules) != 4 || c.grace != 3*time.Hour {
+				t.Errorf("schedules = %+v, grace %s", c.schedules, c.grace)
+			}
+		}},
+		{name: "entries replace the defaults", toml: `
+[bot]
+grace = "90m"
+[[schedule]]
+job = "question"
+spec = "CRON_TZ=Europe/Berlin 30 8 * * 1-5"
+[[schedule]]
+job = "debug"
+spec = "0 11 * * 4"
+zone = "America/New_York"
+hint_offsets = ["1h", "3h30m"]
+[[schedule]]
+job = "leaderboard"
+spec = "@weekly"
+enabled = false
+`, check: func(t *testing.T, c *Config) {
+			if c.grace != 90*time.Minute {
+				t.Errorf("grace = %s", c.grace)
+			}
+			want := []bot.Schedule{
+				{Job: bot.JobQuestion, Spec: "CRON_TZ=Europe/Berlin 30 8 * * 1-5", Enabled: true},
+				{Job: bot.JobDebug, Spec: "0 11 * * 4", Zone: "America/New_York", Enabled: true, HintOffsets: []time.Duration{time.Hour, 210 * time.Minute}},
+				{Job: bot.JobLeaderboard, Spec: "@weekly"},
+			}
+			if len(c.schedules) != len(want) {
+				t.Fatalf("schedules = %+v", c.schedules)
+			}
+			for i, w := range want {
+				g := c.schedules[i]
+				if g.Job != w.Job || g.Spec != w.Spec || g.Zone != w.Zone || g.Enabled != w.Enabled || len(g.HintOffsets) != len(w.HintOffsets) {
+					t.Errorf("schedule %d = %+v, want %+v", i, g, w)
+				}
+			}
+		}},
+		{name: "panicking spec", toml: "[[schedule]]\njob = \"question\"\nspec = \"TZ=\"\n", wantErr: []string{"[[schedule]] entry 1", `"question"`, `"TZ="`}},
+		{name: "zone with no fields", toml: "[[schedule]]\njob = \"reveal\"\nspec = \"CRON_TZ=UTC\"\n", wantErr: []string{"entry 1", `"CRON_TZ=UTC"`}},
+		{name: "bad zone", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\n[[schedule]]\njob = \"reveal\"\nspec = \"0 17 * * *\"\nzone = \"Mars/Base\"\n", wantErr: []string{"entry 2", `"reveal"`, "Mars/Base"}},
+		{name: "bad job", toml: "[[schedule]]\njob = \"quiz\"\nspec = \"0 9 * * *\"\n", wantErr: []string{"entry 1", `"quiz"`}},
+		{name: "job twice", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\n[[schedule]]\njob = \"question\"\nspec = \"0 10 * * *\"\n", wantErr: []string{"entry 2", "already scheduled by entry 1"}},
+		{name: "bad offset", toml: "[[schedule]]\njob = \"debug\"\nspec = \"0 10 * * 3\"\nhint_offsets = [\"2 hours\"]\n", wantErr: []string{"entry 1", "hint_offsets", `"2 hours"`}},
+		{name: "offsets on the wrong job", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\nhint_offsets = [\"2h\"]\n", wantErr: []string{"only apply to the debug job"}},
+		{name: "bad grace", toml: "[bot]\ngrace = \"soon\"\n", wantErr: []string{"[bot] grace", `"soon"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "pyqbot.toml")
+			if err := os.WriteFile(path, []byte(tt.toml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := loadConfig(path)
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("loadConfig: no error, want one containing %q", tt.wantErr)
+				}
+				for _, w := range append(tt.wantErr, path) {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q lacks %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+// TestConfigExampleSchedulesLoad: the documented example config is valid as written.
+func TestConfigExampleSchedulesLoad(t *testing.T) {
+	c, err := loadConfig("config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.schedules) != 4 || c.schedules[1].Job != bot.JobDebug || len(c.schedules[1].HintOffsets) != 2 {
+		t.Errorf("example schedules = %+v", c.schedules)
+	}
+}
