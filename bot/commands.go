@@ -27,6 +27,7 @@ func init() {
 		{name: "me", usage: "me", summary: "your points, streak, accuracy by topic and weakest topic", run: (*Engine).cmdMe},
 		{name: "practice", usage: "practice [topic] [difficulty]", summary: "a private question with instant feedback; not on the leaderboard", run: (*Engine).cmdPractice},
 		{name: "schedule", usage: "schedule [set|off|on|zone|skip|unskip …]", summary: "this channel's jobs and their next runs; admins change them (`/pyq schedule help`)", run: (*Engine).cmdSchedule},
+		{name: "filter", usage: "filter [topics|kinds|difficulty WORDS…|clear]", summary: "which questions this channel gets (admins change it)", run: (*Engine).cmdFilter},
 		{name: "topics", usage: "topics", summary: "the topics and how many questions each has", run: (*Engine).cmdTopics},
 		{name: "help", usage: "help [scoring|COMMAND]", summary: "this list, the scoring rules, or one command", run: (*Engine).cmdHelp},
 	}

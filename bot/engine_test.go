@@ -367,9 +367,15 @@ func TestReviewAndDesignScoring(t *testing.T) {
 	reveal := bot.PlainText(d.out.last().post)
 	mustContain(t, reveal, "A strong answer mentions:", "• backpressure", "Alice: asyncio, because <!channel> it is I/O bound")
 	answers, _ = d.store.Answers(context.Background(), 1)
-	if len(answers) != 1 || answers[0].Points != bot.DesignPoints {
-		t.Errorf("design answer graded %+v, want %d points", answers, bot.DesignPoints)
+	if len(answers) != 1 || answers[0].Points != bot.DesignPoints || !answers[0].Unjudged || answers[0].Correct {
+		t.Errorf("design answer graded %+v, want %d points, neither right nor wrong", answers, bot.DesignPoints)
 	}
+	// Design answers earn points but stay out of accuracy.
+	board := d.as("Alice", false, "leaderboard")
+	if board.Post.Table == nil || fmt.Sprint(board.Post.Table.Rows[0]) != fmt.Sprint([]string{"1", "Alice", "5", "0/0", "1"}) {
+		t.Errorf("leaderboard after a design answer: %+v", board.Post.Table)
+	}
+	mustContain(t, d.as("Alice", false, "me").Post.Text, "Team questions: 1 answered, 0 of 0 right")
 }
 
 func TestPracticeStaysOffTheLeaderboard(t *testing.T) {
@@ -385,7 +391,7 @@ func TestPracticeStaysOffTheLeaderboard(t *testing.T) {
 	mustContain(t, h.as("Alice", false, "answer p2 A,C").Post.Title, "p2 Right!")
 	mustContain(t, h.as("Alice", false, "leaderboard").Post.Text, "No points yet")
 	me := h.as("Alice", false, "me")
-	mustContain(t, me.Post.Text, "Practice: 2 answered, 1 right (50%)", "Weakest topic: closures (0 of 1 right)")
+	mustContain(t, me.Post.Text, "Practice: 2 answered, 1 of 2 right (50%)", "Weakest topic: closures (0 of 1 right)")
 	if h.out.count() != 0 {
 		t.Errorf("practice posted %d channel messages, want none", h.out.count())
 	}
@@ -451,4 +457,35 @@ func TestEmptyUserIsRefused(t *testing.T) {
 	if h.out.count() != 0 {
 		t.Fatal("an anonymous command posted a question")
 	}
+}
+
+func TestChannelFilterRestrictsPicks(t *testing.T) {
+	h := newHarness(t, testQuestions())
+	tests := []struct {
+		user  string
+		admin bool
+		text  string
+		want  string
+	}{
+		{"Alice", false, "filter", "Topics: all\nKinds: all\nDifficulty: all"},
+		{"Alice", false, "filter topics security", "Only workspace admins can change"},
+		{"lead", true, "filter topics securty", "Did you mean `security`?"},
+		{"lead", true, "filter kinds quiz", `There is no kind "quiz"`},
+		{"lead", true, "filter difficulty expert", `There is no difficulty "expert"`},
+		{"lead", true, "filter topics closures kinds", `There is no topic "kinds"`},
+		{"lead", true, "filter topics security,closures", "come from 2 of 3 in the bank.\nTopics: security, closures"},
+		{"lead", true, "filter kinds design", "No question in the bank matches that combination"},
+		{"lead", true, "filter difficulty senior", "come from 1 of 3"},
+		{"lead", true, "filter colour red", "is not a setting"},
+	}
+	for _, tt := range tests {
+		mustContain(t, h.as(tt.user, tt.admin, tt.text).Post.Text, tt.want)
+	}
+	for day := 0; day < 3; day++ {
+		post := h.postOnly()
+		mustContain(t, post.post.Footer, "id review-one")
+		h.as("lead", true, "reveal")
+		h.clock.Advance(24 * time.Hour)
+	}
+	mustContain(t, h.as("lead", true, "filter clear").Post.Text, "come from 3 of 3")
 }

@@ -78,7 +78,7 @@ func (e *Engine) LeaderboardPost(ctx context.Context, ch Channel, period Period,
 	if len(standings) == 0 {
 		return Post{Title: title, Text: "No points yet. Answer the open question, or post one with `/pyq today`."}, nil
 	}
-	shown := standings[:min(len(standings), leaderboardSize)]
+	shown := append([]Standing(nil), standings[:min(len(standings), leaderboardSize)]...)
 	for i, s := range standings {
 		if i >= leaderboardSize && s.User.ID == callerID {
 			shown = append(shown, s)
@@ -92,7 +92,7 @@ func (e *Engine) LeaderboardPost(ctx context.Context, ch Channel, period Period,
 		}
 		table.Rows = append(table.Rows, []string{
 			fmt.Sprint(s.Rank), s.User.Name, fmt.Sprint(s.Points),
-			fmt.Sprintf("%d/%d", s.Correct, s.Answered), fmt.Sprint(s.Streak),
+			fmt.Sprintf("%d/%d", s.Correct, s.Judged), fmt.Sprint(s.Streak),
 		})
 	}
 	return Post{Title: title, Table: table, Footer: "Points land at each reveal. `/pyq help scoring` explains them."}, nil
@@ -125,8 +125,8 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Points: %d\n", stats.Points)
-	fmt.Fprintf(&b, "Team questions: %d answered, %d right%s\n", stats.Answered, stats.Correct, percent(stats.Correct, stats.Answered))
-	fmt.Fprintf(&b, "Practice: %d answered, %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, percent(stats.PracticeCorrect, stats.PracticeAnswered))
+	fmt.Fprintf(&b, "Team questions: %d answered, %d of %d right%s\n", stats.Answered, stats.Correct, stats.Judged, percent(stats.Correct, stats.Judged))
+	fmt.Fprintf(&b, "Practice: %d answered, %d of %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, stats.PracticeJudged, percent(stats.PracticeCorrect, stats.PracticeJudged))
 	fmt.Fprintf(&b, "Streak: %d question day%s in a row", streak, plural(streak))
 	if weak, ok := weakestTopic(stats.Topics); ok {
 		fmt.Fprintf(&b, "\nWeakest topic: %s (%d of %d right). Drill it with `/pyq practice %s`.",
@@ -139,7 +139,7 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 			post.Table.Rows = append(post.Table.Rows, []string{t.Topic, fmt.Sprint(t.Answered), fmt.Sprint(t.Correct),
 				strings.Trim(percent(t.Correct, t.Answered), " ()")})
 		}
-		post.Footer = "Accuracy leaves out design questions, which have no single right answer."
+		post.Footer = "Accuracy leaves out design questions: they have no single right answer."
 	}
 	return Reply{Private: true, Post: post}
 }

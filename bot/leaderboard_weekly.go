@@ -63,7 +63,7 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 			}
 			table.Rows = append(table.Rows, []string{
 				fmt.Sprint(s.Rank), s.User.Name, fmt.Sprint(s.Points),
-				fmt.Sprintf("%d/%d%s", s.Correct, s.Answered, percent(s.Correct, s.Answered)),
+				fmt.Sprintf("%d/%d%s", s.Correct, s.Judged, percent(s.Correct, s.Judged)),
 				fmt.Sprint(streaks[s.User.ID]), movement(lastRank[s.User.ID], s.Rank),
 			})
 		}

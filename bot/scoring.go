@@ -57,7 +57,7 @@ func score(q *Question, keys []string, text string, streak int) Grade {
 		if strings.TrimSpace(text) == "" {
 			return Grade{}
 		}
-		return Grade{Correct: true, Points: DesignPoints + StreakBonus(streak)}
+		return Grade{Unjudged: true, Points: DesignPoints + StreakBonus(streak)}
 	case q.MultiSelect():
 		right, wrong := 0, 0
 		for _, k := range keys {

@@ -69,6 +69,7 @@ type Answer struct {
 	AnsweredAt time.Time
 	Graded     bool
 	Correct    bool
+	Unjudged   bool // graded, but the question has no right answer
 	Points     int
 }
 
@@ -76,19 +77,23 @@ type Answer struct {
 type Grade struct {
 	Correct bool
 	Points  int
+	// Unjudged marks an answer to a question with no single right answer (design): it earns points
+	// but stays out of accuracy, neither right nor wrong.
+	Unjudged bool
 }
 
 // GradeFunc grades an answer; streak is the user's run of answered question days including this one.
 type GradeFunc func(a Answer, streak int) Grade
 
-// Standing is one user's line on a leaderboard.
+// Standing is one user's line on a leaderboard. Correct and Judged count only answers to questions
+// with a right answer, so design answers do not inflate accuracy.
 type Standing struct {
-	Rank     int
-	User     User
-	Points   int
-	Correct  int
-	Answered int
-	Streak   int
+	Rank    int
+	User    User
+	Points  int
+	Correct int
+	Judged  int
+	Streak  int
 }
 
 // TopicStat is a user's record on one topic, team and practice answers together.
@@ -98,12 +103,15 @@ type TopicStat struct {
 	Correct  int
 }
 
-// UserStats is what `/pyq me` shows.
+// UserStats is what `/pyq me` shows. Answered counts every team answer; Judged and Correct only
+// those to questions with a right answer (not design), and likewise for practice.
 type UserStats struct {
 	Points           int
 	Answered         int
+	Judged           int
 	Correct          int
 	PracticeAnswered int
+	PracticeJudged   int
 	PracticeCorrect  int
 	Topics           []TopicStat
 }
@@ -126,6 +134,8 @@ type Practice struct {
 type Store interface {
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)
+	// SetChannelFilter restricts which questions the channel gets; an empty Filter allows all.
+	SetChannelFilter(ctx context.Context, channelID int64, f Filter) error
 	// History lists every question posted in the channel, newest first.
 	History(ctx context.Context, channelID int64) ([]Seen, error)
 

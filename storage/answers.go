@@ -67,9 +67,12 @@ func scanAnswers(rows *sql.Rows) ([]bot.Answer, error) {
 		var a bot.Answer
 		var keys string
 		var at int64
-		if err := rows.Scan(&a.ID, &a.PostID, &a.User.ID, &a.User.Name, &keys, &a.Text, &at, &a.Graded, &a.Correct, &a.Points); err != nil {
+		var correct sql.NullBool
+		if err := rows.Scan(&a.ID, &a.PostID, &a.User.ID, &a.User.Name, &keys, &a.Text, &at, &a.Graded, &correct, &a.Points); err != nil {
 			return nil, err
 		}
+		a.Correct = correct.Valid && correct.Bool
+		a.Unjudged = a.Graded && !correct.Valid
 		a.Keys, a.AnsweredAt = splitList(keys), fromMillis(at)
 		out = append(out, a)
 	}
@@ -121,11 +124,15 @@ func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grad
 				return err
 			}
 			g := grade(a, bot.StreakLength(days, answered))
+			var correct any = g.Correct
+			if g.Unjudged {
+				correct = nil // COUNT(correct) then leaves it out of accuracy
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE answers SET graded = 1, correct = ?, points = ? WHERE id = ?`,
-				g.Correct, g.Points, a.ID); err != nil {
+				correct, g.Points, a.ID); err != nil {
 				return err
 			}
-			a.Graded, a.Correct, a.Points = true, g.Correct, g.Points
+			a.Graded, a.Correct, a.Unjudged, a.Points = true, g.Correct, g.Unjudged, g.Points
 			graded = append(graded, a)
 		}
 		return nil

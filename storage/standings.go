@@ -10,8 +10,8 @@ import (
 // Leaderboard ranks everyone with a graded answer in [from, to). It reads only the covering
 // answers_leaderboard index, then names the (few hundred at most) users it found.
 func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, s.points, s.correct, s.answered
-		FROM (SELECT user_id, SUM(points) AS points, SUM(correct) AS correct, COUNT(*) AS answered
+	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, s.points, s.correct, s.judged
+		FROM (SELECT user_id, SUM(points) AS points, COALESCE(SUM(correct), 0) AS correct, COUNT(correct) AS judged
 		      FROM answers INDEXED BY answers_leaderboard
 		      WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ?
 		      GROUP BY user_id) s
@@ -24,7 +24,7 @@ func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.T
 	var out []bot.Standing
 	for rows.Next() {
 		var s bot.Standing
-		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Answered); err != nil {
+		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Judged); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -100,17 +100,18 @@ func (d *DB) Streak(ctx context.Context, workspaceID int64, userID string) (int,
 // questions earn points but have no right answer, so they stay out of accuracy.
 func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (bot.UserStats, error) {
 	var st bot.UserStats
-	err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points), 0), COUNT(*), COALESCE(SUM(a.correct), 0)
+	err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points), 0), COUNT(*), COUNT(a.correct), COALESCE(SUM(a.correct), 0)
 		FROM answers a JOIN users u ON u.id = a.user_id
 		WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1`, workspaceID, userID).
-		Scan(&st.Points, &st.Answered, &st.Correct)
+		Scan(&st.Points, &st.Answered, &st.Judged, &st.Correct)
 	if err != nil {
 		return st, err
 	}
-	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(p.correct), 0)
+	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE p.kind != 'design'),
+		COALESCE(SUM(p.correct) FILTER (WHERE p.kind != 'design'), 0)
 		FROM practice p JOIN users u ON u.id = p.user_id
 		WHERE u.workspace_id = ? AND u.external_id = ? AND p.answered_at IS NOT NULL`, workspaceID, userID).
-		Scan(&st.PracticeAnswered, &st.PracticeCorrect)
+		Scan(&st.PracticeAnswered, &st.PracticeJudged, &st.PracticeCorrect)
 	if err != nil {
 		return st, err
 	}

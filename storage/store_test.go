@@ -551,7 +551,7 @@ func TestLeaderboard(t *testing.T) {
 	f.close(elsewhere, grade)
 
 	standing := func(id, name string, points, correct, answered int) bot.Standing {
-		return bot.Standing{User: bot.User{ID: id, Name: name}, Points: points, Correct: correct, Answered: answered}
+		return bot.Standing{User: bot.User{ID: id, Name: name}, Points: points, Correct: correct, Judged: answered}
 	}
 	tests := []struct {
 		name     string
@@ -608,7 +608,7 @@ func TestUserStats(t *testing.T) {
 	ch := f.channel("T1", "C1")
 	right := func(bot.Answer, int) bot.Grade { return bot.Grade{Correct: true, Points: 10} }
 	wrong := func(bot.Answer, int) bot.Grade { return bot.Grade{Points: 0} }
-	design := func(bot.Answer, int) bot.Grade { return bot.Grade{Correct: true, Points: 5} }
+	design := func(bot.Answer, int) bot.Grade { return bot.Grade{Unjudged: true, Points: 5} }
 
 	teams := []struct {
 		kind  bot.Kind
@@ -663,15 +663,15 @@ func TestUserStats(t *testing.T) {
 		t.Fatalf("UserStats: %v", err)
 	}
 	want := bot.UserStats{
-		Points: 15, Answered: 4, Correct: 2,
-		PracticeAnswered: 3, PracticeCorrect: 2,
+		Points: 15, Answered: 4, Judged: 3, Correct: 1,
+		PracticeAnswered: 3, PracticeJudged: 2, PracticeCorrect: 1,
 		Topics: []bot.TopicStat{
 			{Topic: "closures", Answered: 3, Correct: 2},
 			{Topic: "generators", Answered: 2, Correct: 0},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("UserStats =\n%+v\nwant (design answers out of topics)\n%+v", got, want)
+		t.Errorf("UserStats =\n%+v\nwant (design answers out of accuracy)\n%+v", got, want)
 	}
 
 	if got, err := f.db.UserStats(f.ctx, ch.WorkspaceID, "nobody"); err != nil || !reflect.DeepEqual(got, bot.UserStats{}) {

@@ -57,7 +57,7 @@ CREATE TABLE answers (
 	text         TEXT NOT NULL,
 	answered_at  INTEGER NOT NULL,
 	graded       INTEGER NOT NULL DEFAULT 0,
-	correct      INTEGER NOT NULL DEFAULT 0,
+	correct      INTEGER, -- 1 right, 0 wrong, NULL until graded or when there is no right answer (design)
 	points       INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (post_id, user_id)
 );

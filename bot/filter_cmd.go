@@ -1,0 +1,131 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// cmdFilter shows or changes which topics, kinds and difficulties the channel's questions come from.
+func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
+	if len(r.args) == 0 {
+		return privateText(e.describeFilter(r.ch.Filter))
+	}
+	if !r.Admin {
+		return privateText("Only workspace admins can change `/pyq filter`. `/pyq filter` shows it.")
+	}
+	f := r.ch.Filter
+	dimension := strings.ToLower(r.args[0])
+	words := splitWords(r.args[1:])
+	clearing := len(words) == 1 && words[0] == "all"
+	switch dimension {
+	case "clear":
+		f = Filter{}
+	case "topics", "topic":
+		f.Topics = nil
+		if !clearing {
+			known := topicNames(e.bank)
+			for _, w := range words {
+				if !slices.Contains(known, w) {
+					return privateText(fmt.Sprintf("There is no topic %q. %s", w, suggestion(w, known)))
+				}
+				f.Topics = append(f.Topics, w)
+			}
+		}
+	case "kinds", "kind":
+		f.Kinds = nil
+		if !clearing {
+			for _, w := range words {
+				if !isKind(w) {
+					return privateText(fmt.Sprintf("There is no kind %q. %s", w, suggestion(w, kindNames())))
+				}
+				f.Kinds = append(f.Kinds, Kind(w))
+			}
+		}
+	case "difficulty", "difficulties":
+		f.Difficulties = nil
+		if !clearing {
+			for _, w := range words {
+				if !isDifficulty(w) {
+					return privateText(fmt.Sprintf("There is no difficulty %q: use warmup, intermediate or senior.", w))
+				}
+				f.Difficulties = append(f.Difficulties, Difficulty(w))
+			}
+		}
+	default:
+		return privateText(fmt.Sprintf("`/pyq filter %s` is not a setting. %s Usage: `/pyq filter topics closures security`, "+
+			"`/pyq filter kinds output debug`, `/pyq filter difficulty senior`, `… all` to lift one, `/pyq filter clear` to lift all.",
+			dimension, suggestion(dimension, []string{"topics", "kinds", "difficulty", "clear"})))
+	}
+	if dimension != "clear" && len(words) == 0 {
+		return privateText(fmt.Sprintf("Say which %s, e.g. `/pyq filter %s …`, or `all`.", dimension, dimension))
+	}
+	n := 0
+	for _, q := range e.bank.All() {
+		if f.Allows(q) {
+			n++
+		}
+	}
+	if n == 0 {
+		return privateText("No question in the bank matches that combination, so nothing was changed.")
+	}
+	if err := e.store.SetChannelFilter(ctx, r.ch.ID, f); err != nil {
+		return e.internalError(r.Event, "set channel filter", err)
+	}
+	return privateText(e.describeFilter(f))
+}
+
+func (e *Engine) describeFilter(f Filter) string {
+	n := 0
+	for _, q := range e.bank.All() {
+		if f.Allows(q) {
+			n++
+		}
+	}
+	list := func(items []string) string {
+		if len(items) == 0 {
+			return "all"
+		}
+		return strings.Join(items, ", ")
+	}
+	kinds := make([]string, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = string(k)
+	}
+	diffs := make([]string, len(f.Difficulties))
+	for i, d := range f.Difficulties {
+		diffs[i] = string(d)
+	}
+	return fmt.Sprintf("This channel's questions come from %d of %d in the bank.\nTopics: %s\nKinds: %s\nDifficulty: %s",
+		n, e.bank.Len(), list(f.Topics), list(kinds), list(diffs))
+}
+
+// splitWords accepts "a,b c" and "a, b" alike.
+func splitWords(args []string) []string {
+	var out []string
+	for _, a := range args {
+		for _, w := range strings.Split(strings.ToLower(a), ",") {
+			if w = strings.TrimSpace(w); w != "" {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+func topicNames(b *Bank) []string {
+	var out []string
+	for _, t := range b.Topics() {
+		out = append(out, t.Topic)
+	}
+	return out
+}
+
+func kindNames() []string {
+	out := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
