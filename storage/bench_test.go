@@ -86,28 +86,32 @@ func buildLeaderboardFixture(b *testing.B, db *DB) (bot.Channel, int) {
 	return ch, n
 }
 
-// BenchmarkLeaderboardWeek times DB.Leaderboard for the last week of a year and a half of daily
-// questions answered by a team of 1,000. The fixture is built once, outside the timed loop.
-func BenchmarkLeaderboardWeek(b *testing.B) {
+// BenchmarkLeaderboard times DB.Leaderboard for the last week, month and all time of a year and a
+// half of daily questions answered by a team of 1,000. The fixture is built once, outside the timing.
+func BenchmarkLeaderboard(b *testing.B) {
 	ctx := context.Background()
 	db := mustOpen(b)
 	started := time.Now()
 	ch, n := buildLeaderboardFixture(b, db)
 	b.Logf("fixture: %d users, %d days, %d graded answers, built in %v", benchUsers, benchDays, n, time.Since(started).Round(time.Millisecond))
 
-	from, to := bot.Week.Range(benchStart.AddDate(0, 0, benchDays-1), time.UTC)
-	got, err := db.Leaderboard(ctx, ch.WorkspaceID, from, to)
-	if err != nil {
-		b.Fatalf("Leaderboard: %v", err)
-	}
-	if len(got) != benchUsers {
-		b.Fatalf("Leaderboard for %v..%v has %d users, want %d", from, to, len(got), benchUsers)
-	}
-
-	for b.Loop() {
-		if _, err := db.Leaderboard(ctx, ch.WorkspaceID, from, to); err != nil {
-			b.Fatal(err)
-		}
+	last := benchStart.AddDate(0, 0, benchDays-1)
+	for _, period := range []bot.Period{bot.Week, bot.Month, bot.All} {
+		b.Run(string(period), func(b *testing.B) {
+			from, to := period.Range(last, time.UTC)
+			got, err := db.Leaderboard(ctx, ch.WorkspaceID, from, to)
+			if err != nil {
+				b.Fatalf("Leaderboard: %v", err)
+			}
+			if len(got) != benchUsers {
+				b.Fatalf("Leaderboard for %v..%v has %d users, want %d", from, to, len(got), benchUsers)
+			}
+			for b.Loop() {
+				if _, err := db.Leaderboard(ctx, ch.WorkspaceID, from, to); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
