@@ -178,16 +178,33 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine 
 		running++
 		go func() { errc <- engine.RunScheduler(ctx) }()
 	}
-	// The first to stop stops the rest; report the first real error.
+	// The first to stop stops the rest; report the first real error. Once stopping, give everything
+	// shutdownGrace to finish, so a stuck platform call cannot hold the process past 10 seconds.
 	var first error
-	for i := 0; i < running; i++ {
-		if err := <-errc; err != nil && first == nil {
-			first = err
+	var deadline <-chan time.Time
+	for done := 0; done < running; {
+		select {
+		case err := <-errc:
+			done++
+			if err != nil && first == nil {
+				first = err
+			}
+			cancel()
+		case <-ctx.Done():
+			if deadline == nil {
+				deadline = time.After(shutdownGrace)
+			}
+			ctx = context.Background() // stop selecting on the closed channel
+		case <-deadline:
+			log.Error("shutdown took too long; stopping with work still in flight", "waiting_for", running-done)
+			return first
 		}
-		cancel()
 	}
 	return first
 }
+
+// shutdownGrace bounds how long serve waits for adapters and the scheduler after a stop signal.
+const shutdownGrace = 8 * time.Second
 
 func ignoreHelp(err error) error {
 	if errors.Is(err, errHelpShown) {

@@ -17,8 +17,20 @@ import (
 var version = "dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The first SIGINT/SIGTERM stops new work and lets what is in flight finish (an answer being
+	// recorded is committed or refused, never half-written); a second one exits at once.
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-signals
+		fmt.Fprintf(os.Stderr, "pyqbot: %s: finishing what is in flight (send it again to exit at once)\n", sig)
+		cancel()
+		<-signals
+		fmt.Fprintln(os.Stderr, "pyqbot: exiting at once")
+		os.Exit(1)
+	}()
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
@@ -65,6 +77,10 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.runCmd(ctx, args, true)
 	case "content":
 		return m.contentCmd(ctx, args)
+	case "backup":
+		return m.backupCmd(ctx, args)
+	case "export":
+		return m.exportCmd(ctx, args)
 	case "version":
 		if err := m.parse("version", "Prints the version.", args); err != nil {
 			return ignoreHelp(err)
@@ -95,6 +111,9 @@ Usage:
   pyqbot content lint [--python PATH] [DIR…] check question files and prove answer keys with CPython
   pyqbot content export                      the question bank as JSON on standard output
   pyqbot content stats                       questions per kind, topic and difficulty
+  pyqbot backup [--db PATH] FILE             copy the live database consistently (never overwrites)
+  pyqbot export [--db PATH] [--format csv|json]
+                                            every team answer with its score
   pyqbot version                             print the version
   pyqbot help [COMMAND]                      this text, or a command's flags
 

@@ -104,7 +104,9 @@ func (a *Adapter) handleLine(ctx context.Context, h bot.Handler, line string) (q
 		a.mu.Lock()
 		user := a.user
 		a.mu.Unlock()
-		reply := h.Handle(ctx, bot.Event{Conv: Conversation, User: user, Admin: true, Text: rest})
+		// A command that started finishes even if shutdown begins meanwhile: its answer is committed
+		// or refused, never cut off half-way.
+		reply := h.Handle(context.WithoutCancel(ctx), bot.Event{Conv: Conversation, User: user, Admin: true, Text: rest})
 		if !reply.Empty() {
 			header := ""
 			if reply.Private {
