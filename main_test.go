@@ -258,7 +258,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "bad zone", args: []string{"run", "--config", badZone}, code: 1, stderr: `[bot] timezone = "Mars/Olympus" is not a time zone`},
 		{name: "bad syntax", args: []string{"run", "--config", badSyntax}, code: 1, stderr: badSyntax + ":1:"},
 		{name: "missing config", args: []string{"run", "--config", filepath.Join(dir, "nope.toml")}, code: 1, stderr: "check the --config path"},
-		{name: "platform not built", args: []string{"run", "--config", slackOn}, code: 1, stderr: "no Slack adapter yet"},
+		{name: "slack without a token", args: []string{"run", "--config", slackOn}, code: 1, stderr: slackOn + ": [slack] bot_token or the environment variable SLACK_BOT_TOKEN"},
 		{name: "db directory missing", args: []string{"console", "--db", filepath.Join(dir, "no", "such", "x.db")}, code: 1,
 			stderr: "directory " + filepath.Join(dir, "no", "such") + " does not exist"},
 		{name: "db is a directory", args: []string{"console", "--db", dir}, code: 1, stderr: "open database " + dir},

@@ -22,6 +22,12 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 		return privateText(fmt.Sprintf("Question %s is still open in this channel: answer it with `/pyq answer %s CHOICE`. It is revealed %s.",
 			p.ShortRef(), p.ShortRef(), formatWhen(p.RevealAt, e.now(), r.ch.Location())))
 	}
+	if e.Scheduling() {
+		// Posting a team question makes this a team channel: it gets the default schedules.
+		if err := e.sched.store.SeedSchedules(ctx, r.ch.ID, e.sched.defaults, e.now()); err != nil {
+			return e.internalError(r.Event, "seed schedules", err)
+		}
+	}
 	if _, err := e.PostQuestion(ctx, r.ch); err != nil {
 		if msg := userMessage(err); msg != "" {
 			return privateText(msg)

@@ -90,6 +90,10 @@ var errNoScheduling = &UserError{"Scheduling is not set up in this bot, so jobs 
 
 // EnsureChannel records conv as a channel the bot has seen and gives it the default schedules, so its
 // jobs run before anyone types a command there (the terminal does this at start-up).
+//
+// Channels opt in to schedules: a channel gets the defaults when it is set up here, when someone
+// posts a team question in it (`/pyq today`), or when `/pyq schedule` is used there. A direct message
+// where someone only asked `/pyq me`, or the App Home, never gets daily posts.
 func (e *Engine) EnsureChannel(ctx context.Context, conv Conversation) (Channel, error) {
 	ch, err := e.store.EnsureChannel(ctx, conv, e.zone)
 	if err != nil || !e.Scheduling() {
@@ -118,10 +122,6 @@ func (d due) key() SlotKey { return SlotKey{ChannelID: d.ch.ID, Job: d.job, Slot
 func (e *Engine) Tick(ctx context.Context, now time.Time) error {
 	if !e.Scheduling() {
 		return nil
-	}
-	st := e.sched.store
-	if err := st.SeedSchedules(ctx, 0, e.sched.defaults, now); err != nil {
-		return fmt.Errorf("seed schedules: %w", err)
 	}
 	work, err := e.dueSlots(ctx, now)
 	if err != nil {

@@ -612,3 +612,27 @@ func TestRunSchedulerPostsAndStops(t *testing.T) {
 		t.Fatalf("posted %d times, want 1", n)
 	}
 }
+
+// TestChannelsOptInToSchedules: a DM where someone only asked for their stats gets no daily posts;
+// a channel gets its schedule once a team question is posted there.
+func TestChannelsOptInToSchedules(t *testing.T) {
+	clk := &schedClock{t: time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)} // Monday
+	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "optin.db"),
+		schedules: only(bot.JobQuestion, "0 9 * * *", "UTC")})
+	ctx := context.Background()
+	dm := bot.Conversation{Platform: schedConv.Platform, Workspace: schedConv.Workspace, Channel: "D-direct"}
+	team := bot.Conversation{Platform: schedConv.Platform, Workspace: schedConv.Workspace, Channel: "C-team"}
+	p.engine.Handle(ctx, bot.Event{Conv: dm, User: bot.User{ID: "u1", Name: "Ann"}, Text: "me"})
+	p.engine.Handle(ctx, bot.Event{Conv: team, User: bot.User{ID: "u1", Name: "Ann"}, Text: "today"})
+	p.tickAt(t, time.Date(2026, 11, 17, 9, 0, 0, 0, time.UTC))
+	perChannel := map[string]int{}
+	for _, s := range p.adapter.topLevel() {
+		perChannel[s.ref.Channel]++
+	}
+	if perChannel["D-direct"] != 0 {
+		t.Errorf("the DM got %d scheduled posts, want none", perChannel["D-direct"])
+	}
+	if perChannel["C-team"] != 2 { // Monday's /pyq today and Tuesday's scheduled question
+		t.Errorf("the team channel got %d posts, want 2: %v", perChannel["C-team"], perChannel)
+	}
+}

@@ -1,0 +1,122 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// slowHandler is an engine that takes as long as the test says: it answers when released.
+type slowHandler struct {
+	reply   bot.Reply
+	release chan struct{}
+	got     chan bot.Event
+}
+
+func newSlowHandler(r bot.Reply) *slowHandler {
+	return &slowHandler{reply: r, release: make(chan struct{}), got: make(chan bot.Event, 4)}
+}
+
+func (h *slowHandler) Handle(ctx context.Context, e bot.Event) bot.Reply {
+	h.got <- e
+	<-h.release
+	return h.reply
+}
+
+func TestSlowCommandIsDeferredWithin3Seconds(t *testing.T) {
+	f := newFakeDiscord(t)
+	a, srv := serveHTTPAdapter(t, f, Options{}) // the default acknowledgement delay
+	h := newSlowHandler(bot.Reply{Private: true, Post: bot.Post{Text: "Recorded your answer B to #1."}})
+	run(t, a, h)
+	f.waitFor("PUT", "/api/v9/applications/")
+
+	start := time.Now()
+	code, body := do(t, srv, signed(slash("s1", alice, "answer", "choice", "B"), testNow))
+	elapsed := time.Since(start)
+	if ev := recv(t, h.got, "event"); ev.Text != "answer B" {
+		t.Errorf("event text %q, want %q", ev.Text, "answer B")
+	}
+	var r response
+	json.Unmarshal([]byte(body), &r)
+	if code != 200 || r.Type != 5 || r.Data.Flags != 64 {
+		t.Fatalf("initial response %d %s, want a private deferral (type 5, flags 64)", code, body)
+	}
+	if elapsed >= 3*time.Second {
+		t.Errorf("deferral took %v; Discord drops the interaction after 3s", elapsed)
+	}
+	close(h.release)
+	edit := f.waitFor("PATCH", "/api/v9/webhooks/app1/tok-s1/messages/@original")
+	checkNoMentions(t, "deferred reply", edit.Body)
+	var m struct{ Content string }
+	edit.decode(t, &m)
+	if m.Content != "Recorded your answer B to #1." {
+		t.Errorf("edited reply = %s", edit.Body)
+	}
+}
+
+func TestDeferredFollowUps(t *testing.T) {
+	tests := []struct {
+		name    string
+		payload []byte
+		reply   bot.Reply
+		initial int      // callback type
+		calls   []string // REST calls that finish the interaction, in order
+		flags   int      // of the follow-up, when there is one
+	}{
+		{"button press, private reply", press("d1", alice, "pyq:answer #1 B"),
+			bot.Reply{Private: true, Post: bot.Post{Text: "Recorded."}}, 6,
+			[]string{"POST /api/v9/webhooks/app1/tok-d1"}, 64},
+		{"slash command, public reply", slash("d2", alice, "leaderboard"),
+			bot.Reply{Post: bot.Post{Title: "Leaderboard", Table: &bot.Table{Columns: []string{"Name"}, Rows: [][]string{{"Alice"}}}}}, 5,
+			[]string{"POST /api/v9/webhooks/app1/tok-d2", "DELETE /api/v9/webhooks/app1/tok-d2/messages/@original"}, 0},
+		{"slash command, nothing to say", slash("d3", lead, "today"), bot.Reply{}, 5,
+			[]string{"DELETE /api/v9/webhooks/app1/tok-d3/messages/@original"}, 0},
+		{"modal submit", submitModal("d4", alice, "pyq-text:#3", "use a queue"),
+			bot.Reply{Private: true, Post: bot.Post{Text: "Recorded."}}, 6,
+			[]string{"POST /api/v9/webhooks/app1/tok-d4"}, 64},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeDiscord(t)
+			a, srv := serveHTTPAdapter(t, f, Options{})
+			fired := make(chan time.Time)
+			close(fired)
+			a.ackTimer = func() <-chan time.Time { return fired } // the engine is always too slow
+			h := newSlowHandler(tt.reply)
+			run(t, a, h)
+			f.waitFor("PUT", "/api/v9/applications/")
+
+			_, body := do(t, srv, signed(tt.payload, testNow))
+			var r response
+			json.Unmarshal([]byte(body), &r)
+			if r.Type != tt.initial {
+				t.Fatalf("initial response %s, want type %d", body, tt.initial)
+			}
+			close(h.release)
+			for _, want := range tt.calls {
+				method, path, _ := strings.Cut(want, " ")
+				c := f.waitFor(method, path)
+				if c.Path != path {
+					continue
+				}
+				if method == "POST" {
+					checkNoMentions(t, "follow-up", c.Body)
+					var m struct{ Flags int }
+					c.decode(t, &m)
+					if m.Flags != tt.flags {
+						t.Errorf("follow-up flags %d, want %d", m.Flags, tt.flags)
+					}
+				}
+			}
+			if tt.name == "modal submit" {
+				if ev := recv(t, h.got, "event"); ev.Text != "answer #3 use a queue" {
+					t.Errorf("modal event text %q", ev.Text)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,57 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// runGateway receives interactions over Discord's gateway until ctx ends. discordgo heartbeats and
+// reconnects (resuming the session) by itself; events sent while the process is down are lost, and
+// the interactions they carried time out on the user's side.
+func (a *Adapter) runGateway(ctx context.Context) error {
+	// The raw event, not discordgo's decoded InteractionCreate: it keeps the channel object, which
+	// says whether a command was typed in a thread (see parseInteraction).
+	remove := a.s.AddHandler(func(s *discordgo.Session, e *discordgo.Event) {
+		if e.Type != "INTERACTION_CREATE" {
+			return
+		}
+		h, rctx, end, ok := a.begin()
+		if !ok {
+			return
+		}
+		defer end()
+		err := a.dispatchRaw(rctx, h, e.RawData, func(in incoming) responder {
+			return func(resp *discordgo.InteractionResponse) error {
+				return a.call(rctx, "interaction response", func(opts ...discordgo.RequestOption) error {
+					return s.InteractionRespond(in.Interaction, resp, opts...)
+				})
+			}
+		})
+		if err != nil {
+			a.log.Warn("discord: ignoring an undecodable interaction", "err", err)
+		}
+	})
+	defer remove()
+	removeDisc := a.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		if ctx.Err() == nil {
+			a.log.Warn("discord: gateway connection lost; reconnecting")
+		}
+	})
+	defer removeDisc()
+	removeResumed := a.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) {
+		a.log.Info("discord: gateway session resumed")
+	})
+	defer removeResumed()
+	if err := a.s.Open(); err != nil {
+		return fmt.Errorf("discord: connecting to the gateway failed: %w (check [discord] token)", redact(err))
+	}
+	a.log.Info("discord: connected to the gateway")
+	<-ctx.Done()
+	// Close sends a close frame and waits about a second for Discord to hang up.
+	if err := a.s.Close(); err != nil {
+		a.log.Warn("discord: closing the gateway connection", "err", err)
+	}
+	return nil
+}

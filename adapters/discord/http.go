@@ -1,0 +1,107 @@
+package discord
+
+import (
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// InteractionsPath is where Discord POSTs interactions in http mode (the Interactions Endpoint URL
+// in the Developer Portal is https://YOUR-HOST/discord/interactions).
+const InteractionsPath = "/discord/interactions"
+
+// maxBody caps an interaction request: real ones are a few KiB.
+const maxBody = 64 << 10
+
+// freshness is how far X-Signature-Timestamp may be from now either way. discordgo's
+// VerifyInteraction checks only the signature, so a captured request could be replayed forever.
+const freshness = 5 * time.Minute
+
+// verify checks a request's Ed25519 signature over timestamp+body and the timestamp's freshness.
+// It says why it failed, for the log; the caller answers 401 whatever the reason.
+func verify(pub ed25519.PublicKey, now time.Time, sigHex, ts string, body []byte) error {
+	if sigHex == "" || ts == "" {
+		return errors.New("missing X-Signature-Ed25519 or X-Signature-Timestamp")
+	}
+	sig, err := hex.DecodeString(sigHex)
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return errors.New("malformed signature")
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("malformed timestamp")
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > freshness || d < -freshness {
+		return errors.New("timestamp outside the 5-minute window (replayed request, or this host's clock is wrong)")
+	}
+	msg := make([]byte, 0, len(ts)+len(body))
+	msg = append(append(msg, ts...), body...)
+	if !ed25519.Verify(pub, msg, sig) {
+		return errors.New("bad signature")
+	}
+	return nil
+}
+
+// ServeHTTP receives an interaction (http mode). The raw body is read under a size cap and
+// verified before anything parses it; the initial response is the HTTP response body, written
+// within Discord's 3 seconds, and any follow-up goes over REST after this returns.
+func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST interactions here", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		a.log.Warn("discord: rejected an interaction request", "reason", "body unreadable or over 64 KiB", "remote", r.RemoteAddr)
+		http.Error(w, "invalid request", http.StatusUnauthorized)
+		return
+	}
+	if err := verify(a.pub, a.now(), r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp"), body); err != nil {
+		// Discord sends bad signatures on purpose to check this endpoint refuses them.
+		a.log.Warn("discord: rejected an interaction request", "reason", err.Error(), "remote", r.RemoteAddr)
+		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	in, err := parseInteraction(body)
+	if err != nil {
+		a.log.Warn("discord: could not decode a signed interaction", "err", err)
+		http.Error(w, "malformed interaction", http.StatusBadRequest)
+		return
+	}
+	// The engine's work must not stop when this request returns: a deferred reply follows later.
+	h, ctx, end, ok := a.begin()
+	if !ok {
+		http.Error(w, "pyqbot is not running", http.StatusServiceUnavailable)
+		return
+	}
+	initial := make(chan *discordgo.InteractionResponse, 1)
+	go func() {
+		defer end()
+		a.interact(ctx, h, in, func(resp *discordgo.InteractionResponse) error {
+			initial <- resp
+			return nil
+		})
+	}()
+	var resp *discordgo.InteractionResponse
+	select {
+	case resp = <-initial:
+	case <-r.Context().Done():
+		return
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		a.log.Error("discord: encoding an interaction response failed", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+}

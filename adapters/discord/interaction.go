@@ -1,0 +1,242 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// responder sends the one initial response an interaction gets: over REST in gateway mode, as the
+// HTTP response body in http mode.
+type responder func(*discordgo.InteractionResponse) error
+
+// incoming is an interaction with what discordgo v0.29.0 does not decode: the channel object, which
+// says whether the command was typed inside a thread.
+type incoming struct {
+	*discordgo.Interaction
+	channelType int
+	parentID    string
+}
+
+func parseInteraction(raw []byte) (incoming, error) {
+	var i discordgo.Interaction
+	if err := json.Unmarshal(raw, &i); err != nil {
+		return incoming{}, err
+	}
+	var extra struct {
+		Channel *struct {
+			Type     int    `json:"type"`
+			ParentID string `json:"parent_id"`
+		} `json:"channel"`
+	}
+	_ = json.Unmarshal(raw, &extra) // decoded once already; a missing channel object is fine
+	in := incoming{Interaction: &i}
+	if extra.Channel != nil {
+		in.channelType, in.parentID = extra.Channel.Type, extra.Channel.ParentID
+	}
+	return in, nil
+}
+
+// event is who did what, where. A command typed in a question's thread counts in the thread's
+// channel, so `/pyq answer` there answers that channel's question.
+func (a *Adapter) event(in incoming, text string) (bot.Event, bool) {
+	if in.GuildID == "" || in.Member == nil || in.Member.User == nil {
+		return bot.Event{}, false
+	}
+	channel := in.ChannelID
+	switch discordgo.ChannelType(in.channelType) {
+	case discordgo.ChannelTypeGuildPublicThread, discordgo.ChannelTypeGuildPrivateThread, discordgo.ChannelTypeGuildNewsThread:
+		if in.parentID != "" {
+			channel = in.parentID
+		}
+	}
+	u := in.Member.User
+	name := in.Member.Nick
+	if name == "" {
+		name = u.GlobalName
+	}
+	if name == "" {
+		name = u.Username
+	}
+	return bot.Event{
+		Conv:  bot.Conversation{Platform: a.Name(), Workspace: in.GuildID, Channel: channel},
+		User:  bot.User{ID: u.ID, Name: name},
+		Admin: a.isAdmin(u.ID, in.Member.Permissions),
+		Text:  text,
+	}, true
+}
+
+// interact answers one interaction: respond is called exactly once, within Discord's 3 seconds;
+// follow-ups may come later over the interaction's webhook.
+func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, respond responder) {
+	switch in.Type {
+	case discordgo.InteractionPing:
+		a.respond(respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		a.respond(respond, a.autocomplete(in.ApplicationCommandData()))
+	case discordgo.InteractionApplicationCommand:
+		a.command(ctx, h, in, commandText(in.ApplicationCommandData()), true, respond)
+	case discordgo.InteractionMessageComponent:
+		d := in.MessageComponentData()
+		text, modal, ok := eventText(d.CustomID, d.Values, "")
+		switch {
+		case !ok:
+			a.respond(respond, ephemeral("That control belongs to an older version of pyqbot. Use `/pyq` instead."))
+		case modal != "":
+			a.respond(respond, answerModal(modal))
+		default:
+			a.command(ctx, h, in, text, false, respond)
+		}
+	case discordgo.InteractionModalSubmit:
+		d := in.ModalSubmitData()
+		text, _, ok := eventText(d.CustomID, nil, modalText(d.Components))
+		if !ok {
+			a.respond(respond, ephemeral("That form belongs to an older version of pyqbot. Use `/pyq answer` instead."))
+			return
+		}
+		a.command(ctx, h, in, text, false, respond)
+	default:
+		a.log.Warn("discord: ignoring an interaction of unknown type", "type", int(in.Type))
+	}
+}
+
+func modalText(rows []discordgo.MessageComponent) string {
+	for _, r := range rows {
+		row, ok := r.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range row.Components {
+			if t, ok := c.(*discordgo.TextInput); ok && t.CustomID == idInput {
+				return t.Value
+			}
+		}
+	}
+	return ""
+}
+
+func (a *Adapter) respond(respond responder, r *discordgo.InteractionResponse) {
+	if err := respond(r); err != nil {
+		a.log.Error("discord: answering an interaction failed", "type", int(r.Type), "err", err)
+	}
+}
+
+func ephemeral(text string) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: text, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}}
+}
+
+// command runs the engine on an event and shows its reply. If the engine has not answered when the
+// ack timer fires, the interaction is deferred (a "thinking…" state for a slash command, nothing
+// visible for a press) and the reply follows over the webhook.
+func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text string, slash bool, respond responder) {
+	ev, ok := a.event(in, text)
+	if !ok {
+		a.respond(respond, ephemeral("pyqbot plays in a server's text channels, not in direct messages."))
+		return
+	}
+	done := make(chan bot.Reply, 1)
+	go func() { done <- h.Handle(ctx, ev) }()
+	select {
+	case r := <-done:
+		a.respond(respond, direct(r, slash))
+		return
+	case <-a.ackTimer():
+	}
+	// A deferred response's visibility cannot change later. Every reply the engine gives an event is
+	// private today; should a public one come, followUp posts it and deletes the private placeholder.
+	const private = true
+	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	if slash {
+		deferred = &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
+	}
+	if err := respond(deferred); err != nil {
+		a.log.Error("discord: deferring an interaction failed; the reply is lost (the command itself still runs)",
+			"channel", ev.Conv.Channel, "err", err)
+		<-done
+		return
+	}
+	r := <-done
+	if err := a.followUp(ctx, in, r, slash, private); err != nil {
+		a.log.Error("discord: sending a deferred reply failed", "channel", ev.Conv.Channel, "err", err)
+	}
+}
+
+// direct is the immediate response to an interaction the engine answered in time.
+func direct(r bot.Reply, slash bool) *discordgo.InteractionResponse {
+	if r.Empty() {
+		if slash {
+			// The engine posted what the command asked for (a question, a reveal) in the channel.
+			return ephemeral("Done.")
+		}
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	}
+	m := render(r.Post)
+	data := &discordgo.InteractionResponseData{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+	if r.Private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}
+}
+
+// followUp shows a reply after a deferred response. A slash command's "thinking…" message becomes
+// the reply when the visibility matches; otherwise the reply is a follow-up and it is deleted.
+func (a *Adapter) followUp(ctx context.Context, in incoming, r bot.Reply, slash, deferredPrivate bool) error {
+	i := in.Interaction
+	deleteOriginal := func() error {
+		return a.call(ctx, "delete deferred response", func(opts ...discordgo.RequestOption) error {
+			return a.s.InteractionResponseDelete(i, opts...)
+		})
+	}
+	if r.Empty() {
+		if slash {
+			return deleteOriginal()
+		}
+		return nil
+	}
+	m := render(r.Post)
+	if slash && r.Private == deferredPrivate {
+		comps := m.Components
+		if comps == nil {
+			comps = []discordgo.MessageComponent{}
+		}
+		embeds := m.Embeds
+		if embeds == nil {
+			embeds = []*discordgo.MessageEmbed{}
+		}
+		edit := &discordgo.WebhookEdit{Content: &m.Content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions()}
+		return a.call(ctx, "edit deferred response", func(opts ...discordgo.RequestOption) error {
+			_, err := a.s.InteractionResponseEdit(i, edit, opts...)
+			return err
+		})
+	}
+	params := &discordgo.WebhookParams{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+	if r.Private {
+		params.Flags = discordgo.MessageFlagsEphemeral
+	}
+	if err := a.call(ctx, "follow-up", func(opts ...discordgo.RequestOption) error {
+		_, err := a.s.FollowupMessageCreate(i, true, params, opts...)
+		return err
+	}); err != nil {
+		return err
+	}
+	if slash {
+		return deleteOriginal()
+	}
+	return nil
+}
+
+// dispatchRaw decodes an interaction and answers it. Errors in the payload are logged without it.
+func (a *Adapter) dispatchRaw(ctx context.Context, h bot.Handler, raw []byte, respond func(incoming) responder) error {
+	in, err := parseInteraction(raw)
+	if err != nil {
+		return fmt.Errorf("decode interaction: %w", err)
+	}
+	a.interact(ctx, h, in, respond(in))
+	return nil
+}

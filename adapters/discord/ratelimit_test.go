@@ -1,0 +1,229 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// fakeClock advances only when something sleeps on it.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(_ contextDone, d time.Duration) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+func (c *fakeClock) Sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
+var conv = bot.Conversation{Platform: "discord", Workspace: "g1", Channel: "c1"}
+
+// rateLimitedAdapter is an adapter whose waits go to a fake clock.
+func rateLimitedAdapter(t *testing.T, f *fakeDiscord) (*Adapter, *fakeClock, *testLog) {
+	clock := &fakeClock{now: testNow}
+	log := &testLog{t: t}
+	a := newTestAdapter(t, f, ModeGateway, Options{Now: clock.Now, Logger: newLogger(log)})
+	a.sleep = clock.Sleep
+	return a, clock, log
+}
+
+func tooMany(w http.ResponseWriter, retryAfter float64, global bool) {
+	writeJSON(w, 429, map[string]any{"message": "You are being rate limited.", "retry_after": retryAfter, "global": global})
+}
+
+func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
+	f := newFakeDiscord(t)
+	a, clock, _ := rateLimitedAdapter(t, f)
+	n := 0
+	f.override = func(w http.ResponseWriter, c call) bool {
+		if c.Method == "POST" && c.Path == "/api/v9/channels/c1/messages" {
+			n++
+			if n == 1 {
+				tooMany(w, 1.5, false)
+				return true
+			}
+		}
+		return false
+	}
+	if _, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(f.matching("POST", "/api/v9/channels/c1/messages")); got != 2 {
+		t.Errorf("%d posts, want 2 (the 429 and the retry)", got)
+	}
+	if got := clock.Sleeps(); len(got) != 1 || got[0] != 1500*time.Millisecond {
+		t.Errorf("waited %v, want [1.5s]", got)
+	}
+}
+
+func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
+	f := newFakeDiscord(t)
+	a, clock, _ := rateLimitedAdapter(t, f)
+	f.override = func(w http.ResponseWriter, c call) bool {
+		if c.Method == "POST" {
+			tooMany(w, 0, false) // "retry after 0" must not become a tight loop
+			return true
+		}
+		return false
+	}
+	_, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"})
+	if err == nil || !strings.Contains(err.Error(), "rate limit") {
+		t.Fatalf("Send error = %v, want a rate-limit error", err)
+	}
+	if got := len(f.matching("POST", "/api/v9/channels/c1/messages")); got != maxAttempts {
+		t.Errorf("%d posts, want %d", got, maxAttempts)
+	}
+	for _, d := range clock.Sleeps() {
+		if d < minRetryAfter {
+			t.Errorf("waited only %v between attempts, want at least %v", d, minRetryAfter)
+		}
+	}
+}
+
+func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
+	f := newFakeDiscord(t)
+	clock := &fakeClock{now: testNow}
+	to, _ := url.Parse(f.srv.URL)
+	tr := &transport{base: http.DefaultTransport, to: to, now: clock.Now, sleep: clock.Sleep}
+	f.override = func(w http.ResponseWriter, c call) bool {
+		if c.Path == "/api/v9/limited" {
+			tooMany(w, 2, true)
+			return true
+		}
+		w.WriteHeader(204)
+		return true
+	}
+	get := func(path string) int {
+		req, _ := http.NewRequest("GET", "https://discord.com"+path, nil)
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get("/api/v9/limited"); code != 429 {
+		t.Fatalf("status %d, want 429", code)
+	}
+	if len(clock.Sleeps()) != 0 {
+		t.Fatalf("slept before the 429: %v", clock.Sleeps())
+	}
+	if code := get("/api/v9/other"); code != 204 {
+		t.Fatalf("status %d", code)
+	}
+	if got := clock.Sleeps(); len(got) != 1 || got[0] != 2*time.Second {
+		t.Errorf("a request on another route waited %v, want [2s] (the global limit)", got)
+	}
+	get("/api/v9/other")
+	if got := clock.Sleeps(); len(got) != 1 {
+		t.Errorf("waited again after the global limit passed: %v", got)
+	}
+}
+
+func TestFailedPostIsNotResent(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fail func(w http.ResponseWriter)
+	}{
+		{"bad gateway", func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }},
+		{"connection reset", func(w http.ResponseWriter) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeDiscord(t)
+			a, _, _ := rateLimitedAdapter(t, f)
+			f.override = func(w http.ResponseWriter, c call) bool {
+				if c.Method == "POST" {
+					tc.fail(w)
+					return true
+				}
+				return false
+			}
+			if _, err := a.Send(context.Background(), conv, bot.Post{Text: "question"}); err == nil {
+				t.Fatal("Send succeeded; want the failure reported to the scheduler")
+			}
+			if got := len(f.matching("POST", "/api/v9/channels/c1/messages")); got != 1 {
+				t.Errorf("%d posts, want exactly 1: the message may exist, so it must not be re-sent blindly", got)
+			}
+		})
+	}
+}
+
+func TestErrorsHideInteractionTokens(t *testing.T) {
+	err := redact(&url.Error{Op: "Post", URL: "https://discord.com/api/v9/webhooks/app1/SECRET-TOKEN?wait=true", Err: errors.New("connection reset")})
+	if strings.Contains(err.Error(), "SECRET-TOKEN") || !strings.Contains(err.Error(), "/webhooks/app1/[token]") {
+		t.Errorf("redacted error = %q", err)
+	}
+	err = redact(&url.Error{Op: "Post", URL: "https://discord.com/api/v9/interactions/123/SECRET-TOKEN/callback", Err: errors.New("timeout")})
+	if strings.Contains(err.Error(), "SECRET-TOKEN") {
+		t.Errorf("redacted error = %q", err)
+	}
+}
+
+func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
+	f := newFakeDiscord(t)
+	a, _, log := rateLimitedAdapter(t, f)
+	f.override = func(w http.ResponseWriter, c call) bool {
+		if strings.HasSuffix(c.Path, "/threads") {
+			writeJSON(w, 403, map[string]any{"message": "Missing Permissions", "code": 50013})
+			return true
+		}
+		return false
+	}
+	q := goldenPosts()["question-output"]
+	ref, err := a.Send(context.Background(), conv, q)
+	if err != nil {
+		t.Fatalf("the question must still post without its thread: %v", err)
+	}
+	if ref.ID == "" || ref.Thread != "" {
+		t.Fatalf("ref = %+v, want a message and no thread", ref)
+	}
+	if l := log.String(); !strings.Contains(l, "could not start a thread") || !strings.Contains(l, "channel=c1") || !strings.Contains(l, "Create Public Threads") {
+		t.Errorf("log does not explain the missing thread:\n%s", l)
+	}
+	reveal := goldenPosts()["reveal"]
+	reveal.Thread = &ref
+	if _, err := a.Send(context.Background(), conv, reveal); err != nil {
+		t.Fatal(err)
+	}
+	posts := f.matching("POST", "/api/v9/channels/c1/messages")
+	if len(posts) < 2 || !strings.HasSuffix(posts[len(posts)-1].Path, "/c1/messages") {
+		t.Fatalf("reveal not posted in the channel: %v", f.dump())
+	}
+	var m sentMessage
+	posts[len(posts)-1].decode(t, &m)
+	if m.Reference == nil || m.Reference.MessageID != ref.ID {
+		t.Errorf("reveal in the channel does not reply to the question %s: %s", ref.ID, posts[len(posts)-1].Body)
+	}
+	if got := len(f.matching("POST", "/api/v9/channels/c1/messages/"+ref.ID+"/threads")); got != 2 {
+		t.Errorf("thread start tried %d times, want 2 (at the post, again at the reveal)", got)
+	}
+}

@@ -1,0 +1,221 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// Platform is the adapter's name in bot.Conversation.Platform.
+const Platform = "slack"
+
+// workTimeout bounds what happens after an acknowledgement: running the command and delivering
+// its reply. response_url itself lives 30 minutes.
+const workTimeout = 2 * time.Minute
+
+// Options configure an Adapter. Settings come from Config.Resolve; the rest have defaults and
+// exist so tests can control time and the network.
+type Options struct {
+	Settings
+	Logger *slog.Logger
+	// Now is the clock for signatures, the users.info cache and event dedupe; default time.Now.
+	Now func() time.Time
+	// HTTPClient makes Web API and response_url calls; default one with a 30 s timeout.
+	HTTPClient *http.Client
+	// Sleep waits out a 429's Retry-After, returning early with ctx's error; default a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// PingInterval is how long Socket Mode waits for Slack's ping before reconnecting; default 30 s.
+	PingInterval time.Duration
+}
+
+// Adapter is the Slack adapter: one process serves every channel of every workspace the bot is in.
+type Adapter struct {
+	mode     string
+	api      *slack.Client
+	httpc    *http.Client
+	apiURL   string
+	appToken string
+	verifier verifier
+	admins   []string
+	log      *slog.Logger
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
+	ping     time.Duration
+	users    users
+	seen     *seenEvents
+
+	ready chan struct{} // closed once Run serves: requests before it get 503
+	cores chan struct{} // one token per core call in flight: see handle
+
+	mu   sync.Mutex
+	h    bot.Handler
+	base context.Context // Run's context without its cancellation: work after an ack outlives a shutdown signal
+	work sync.WaitGroup
+}
+
+var (
+	_ bot.Adapter = (*Adapter)(nil)
+	_ bot.Editor  = (*Adapter)(nil)
+)
+
+// New builds the adapter. It starts nothing and calls nothing: Run connects.
+func New(o Options) *Adapter {
+	a := &Adapter{
+		mode: o.Mode, apiURL: o.APIURL, appToken: o.AppToken, admins: o.Admins,
+		log: o.Logger, now: o.Now, httpc: o.HTTPClient, sleep: o.Sleep, ping: o.PingInterval,
+		seen: newSeenEvents(10*time.Minute, 100000), ready: make(chan struct{}),
+		cores: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))),
+	}
+	if a.mode == "" {
+		a.mode = ModeSocket
+	}
+	if a.apiURL == "" {
+		a.apiURL = DefaultAPIURL
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.httpc == nil {
+		a.httpc = &http.Client{Timeout: 30 * time.Second}
+	}
+	if a.sleep == nil {
+		a.sleep = sleepCtx
+	}
+	a.verifier = verifier{secret: []byte(o.SigningSecret), now: a.now}
+	opts := []slack.Option{slack.OptionAPIURL(a.apiURL), slack.OptionHTTPClient(a.httpc)}
+	if o.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
+	}
+	a.api = slack.New(o.BotToken, opts...)
+	return a
+}
+
+// Name is the platform name.
+func (a *Adapter) Name() string { return Platform }
+
+// Run checks the bot token with auth.test, then serves events until ctx ends: over Socket Mode, or
+// through the HTTP handlers (HTTPHandler) in HTTP mode. It returns after the work already
+// acknowledged has finished, so a shutdown does not drop an answer half-way.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	auth, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("slack auth.test failed: %w (check [slack] bot_token or SLACK_BOT_TOKEN, and [slack] api_url)", err)
+	}
+	a.mu.Lock()
+	a.h, a.base = h, context.WithoutCancel(ctx)
+	a.mu.Unlock()
+	close(a.ready)
+	a.log.Info("slack connected", "mode", a.mode, "workspace", auth.TeamID, "team", auth.Team, "bot_user", auth.UserID)
+	defer a.work.Wait()
+	if a.mode == ModeHTTP {
+		<-ctx.Done()
+		return nil
+	}
+	return a.runSocket(ctx)
+}
+
+// Ready is closed once Run has connected and serves events.
+func (a *Adapter) Ready() <-chan struct{} { return a.ready }
+
+// handler returns the core and the context for work, or nil before Run.
+func (a *Adapter) handler() (bot.Handler, context.Context) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.h, a.base
+}
+
+// spawn runs fn after an acknowledgement, bounded by workTimeout. A panic is logged, not fatal.
+func (a *Adapter) spawn(what string, fn func(ctx context.Context, h bot.Handler)) {
+	h, base := a.handler()
+	if h == nil {
+		return
+	}
+	a.work.Add(1)
+	go func() {
+		defer a.work.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				a.log.Error("slack "+what+" panicked", "panic", r)
+			}
+		}()
+		ctx, cancel := context.WithTimeout(base, workTimeout)
+		defer cancel()
+		fn(ctx, h)
+	}()
+}
+
+// handle calls the core with at most cap(a.cores) calls in flight. A burst of a thousand button
+// presses then queues here, parked, instead of a thousand goroutines fighting over the CPU and
+// SQLite's write lock, which would slow the acknowledgements of the requests still arriving.
+// The Web API calls around it (users.info, response_url) are not limited: they wait on the network.
+func (a *Adapter) handle(ctx context.Context, h bot.Handler, e bot.Event) bot.Reply {
+	select {
+	case a.cores <- struct{}{}:
+	case <-ctx.Done():
+		a.log.Error("slack command dropped: the core was busy until the deadline", "channel", e.Conv.Channel, "user", e.User.ID)
+		return bot.Reply{}
+	}
+	defer func() { <-a.cores }()
+	return h.Handle(ctx, e)
+}
+
+// Send posts p in the conversation's channel, in a thread when p.Thread is set.
+func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
+	opts := messageOptions(p)
+	if p.Thread != nil {
+		opts = append(opts, slack.MsgOptionTS(p.Thread.ID))
+	}
+	var channel, ts string
+	err := a.withRetry(ctx, "chat.postMessage", func() error {
+		var err error
+		channel, ts, err = a.api.PostMessageContext(ctx, to.Channel, opts...)
+		return err
+	})
+	if err != nil {
+		err = apiError("chat.postMessage", to.Channel, err)
+		a.log.Error("slack post failed", "workspace", to.Workspace, "channel", to.Channel, "err", err)
+		return bot.MessageRef{}, err
+	}
+	ref := bot.MessageRef{Channel: channel, ID: ts}
+	if p.Thread != nil {
+		ref.Thread = p.Thread.ID
+	}
+	return ref, nil
+}
+
+// Edit replaces a message the bot posted, e.g. to show a question closed (no buttons).
+func (a *Adapter) Edit(ctx context.Context, to bot.Conversation, ref bot.MessageRef, p bot.Post) error {
+	channel := ref.Channel
+	if channel == "" {
+		channel = to.Channel
+	}
+	err := a.withRetry(ctx, "chat.update", func() error {
+		_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ref.ID, messageOptions(p)...)
+		return err
+	})
+	if err != nil {
+		err = apiError("chat.update", channel, err)
+		a.log.Error("slack edit failed", "workspace", to.Workspace, "channel", channel, "err", err)
+	}
+	return err
+}
+
+func messageOptions(p bot.Post) []slack.MsgOption {
+	return []slack.MsgOption{
+		slack.MsgOptionText(FallbackText(p), false),
+		slack.MsgOptionBlocks(Blocks(p)...),
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+}

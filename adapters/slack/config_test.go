@@ -1,0 +1,59 @@
+package slack
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestResolve(t *testing.T) {
+	where := func(k string) string { return "pyqbot.toml: " + k }
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	tests := []struct {
+		name    string
+		cfg     Config
+		env     map[string]string
+		wantErr []string
+		check   func(t *testing.T, s Settings)
+	}{
+		{name: "socket from the environment", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"},
+			check: func(t *testing.T, s Settings) {
+				if s.Mode != ModeSocket || s.BotToken != "xoxb-1" || s.AppToken != "xapp-1" || s.APIURL != DefaultAPIURL {
+					t.Errorf("settings = %+v", s)
+				}
+			}},
+		{name: "config wins over the environment", cfg: Config{Mode: "http", BotToken: "xoxb-cfg", SigningSecret: "s", APIURL: "http://127.0.0.1:1/api"},
+			env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-env"},
+			check: func(t *testing.T, s Settings) {
+				if s.BotToken != "xoxb-cfg" || s.APIURL != "http://127.0.0.1:1/api/" || s.AppToken != "" {
+					t.Errorf("settings = %+v", s)
+				}
+			}},
+		{name: "missing bot token", env: map[string]string{"SLACK_APP_TOKEN": "xapp-1"}, wantErr: []string{"pyqbot.toml: [slack] bot_token", "SLACK_BOT_TOKEN"}},
+		{name: "missing app token in socket mode", env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, wantErr: []string{"[slack] app_token", "SLACK_APP_TOKEN"}},
+		{name: "missing signing secret in http mode", cfg: Config{Mode: "http"}, env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, wantErr: []string{"[slack] signing_secret", "SLACK_SIGNING_SECRET"}},
+		{name: "swapped tokens", env: map[string]string{"SLACK_BOT_TOKEN": "xapp-1", "SLACK_APP_TOKEN": "xoxb-1"}, wantErr: []string{"should start with \"xoxb-\"", "swap"}},
+		{name: "bad mode", cfg: Config{Mode: "websocket"}, wantErr: []string{"[slack] mode", "\"socket\""}},
+		{name: "bad api_url", cfg: Config{APIURL: "slack.com/api"}, env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, wantErr: []string{"[slack] api_url"}},
+		{name: "bad admin id", cfg: Config{Admins: []string{"<@U1>"}}, env: map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, wantErr: []string{"[slack] admins", "member ID"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := tt.cfg.Resolve(env(tt.env), where)
+			if len(tt.wantErr) > 0 {
+				if err == nil {
+					t.Fatalf("no error, want one naming %q", tt.wantErr)
+				}
+				for _, w := range tt.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q lacks %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, s)
+		})
+	}
+}

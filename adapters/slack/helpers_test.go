@@ -1,0 +1,236 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+const (
+	testSecret = "test-signing-secret"
+	waitLimit  = 5 * time.Second // a failure guard, never a way to synchronise
+)
+
+// core is a bot.Handler that records events and, when gated, blocks like a slow store.
+type core struct {
+	got   chan bot.Event
+	gate  chan struct{} // nil: answer at once
+	reply func(bot.Event) bot.Reply
+}
+
+func newCore() *core { return &core{got: make(chan bot.Event, 1000)} }
+
+func (c *core) Handle(_ context.Context, e bot.Event) bot.Reply {
+	c.got <- e
+	if c.gate != nil {
+		<-c.gate
+	}
+	if c.reply != nil {
+		return c.reply(e)
+	}
+	return bot.Reply{Private: true, Post: bot.Post{Text: "you said " + e.Text}}
+}
+
+func (c *core) next(t *testing.T) bot.Event {
+	t.Helper()
+	select {
+	case e := <-c.got:
+		return e
+	case <-time.After(waitLimit):
+		t.Fatal("no event reached the core")
+		return bot.Event{}
+	}
+}
+
+func (c *core) none(t *testing.T) {
+	t.Helper()
+	select {
+	case e := <-c.got:
+		t.Fatalf("unexpected event reached the core: %+v", e)
+	default:
+	}
+}
+
+// clock is a settable fake clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is an adapter running against the fake Slack, with its HTTP handlers on a test server.
+type env struct {
+	t      *testing.T
+	a      *Adapter
+	fake   *slackfake.Server
+	core   *core
+	clock  *clock
+	srv    *httptest.Server
+	mu     sync.Mutex
+	sleeps []time.Duration
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func (e *env) slept() []time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]time.Duration(nil), e.sleeps...)
+}
+
+// newEnv builds an adapter in mode against a fresh fake Slack; start runs it.
+func newEnv(t *testing.T, mode string, admins ...string) *env {
+	t.Helper()
+	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}}
+	t.Cleanup(e.fake.Close)
+	e.a = New(Options{
+		Settings: Settings{Mode: mode, APIURL: e.fake.APIURL(), BotToken: slackfake.BotToken, AppToken: slackfake.AppToken,
+			SigningSecret: testSecret, Admins: admins},
+		Now: e.clock.now,
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			e.mu.Lock()
+			e.sleeps = append(e.sleeps, d)
+			e.mu.Unlock()
+			return ctx.Err()
+		},
+	})
+	mux := http.NewServeMux()
+	e.a.Register(mux)
+	mux.Handle("GET /healthz", e.a.Health())
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+func (e *env) start() *env {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	e.cancel, e.done = cancel, make(chan error, 1)
+	go func() { e.done <- e.a.Run(ctx, e.core) }()
+	e.t.Cleanup(e.stop)
+	select {
+	case <-e.a.Ready():
+	case err := <-e.done:
+		e.t.Fatalf("Run ended before serving: %v", err)
+	case <-time.After(waitLimit):
+		e.t.Fatal("adapter not ready")
+	}
+	return e
+}
+
+func (e *env) stop() {
+	if e.cancel == nil {
+		return
+	}
+	e.cancel()
+	select {
+	case err := <-e.done:
+		if err != nil {
+			e.t.Errorf("Run: %v", err)
+		}
+	case <-time.After(waitLimit):
+		e.t.Error("Run did not return after cancel")
+	}
+	e.cancel = nil
+}
+
+// signed sends a request signed as Slack would at the fake clock's time.
+func (e *env) signed(path, contentType, body string) *http.Response {
+	e.t.Helper()
+	ts := strconv.FormatInt(e.clock.now().Unix(), 10)
+	return e.raw(path, contentType, body, map[string]string{
+		"X-Slack-Request-Timestamp": ts,
+		"X-Slack-Signature":         Sign(testSecret, ts, []byte(body)),
+	})
+}
+
+func (e *env) raw(path, contentType, body string, headers map[string]string) *http.Response {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+// slash is a /pyq command body.
+func slash(fake *slackfake.Server, user, text string) url.Values {
+	return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {"C1"}, "user_id": {user}, "user_name": {strings.ToLower(user)},
+		"command": {"/pyq"}, "text": {text}, "response_url": {fake.ResponseURL("cmd-" + user)}, "trigger_id": {"trig-" + user}}
+}
+
+// interactionPayload is a block_actions or view_submission payload as Slack sends it.
+func interactionPayload(t *testing.T, v map[string]any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url.Values{"payload": {string(raw)}}.Encode()
+}
+
+func buttonPress(fake *slackfake.Server, user, actionID, value string, state map[string]any) map[string]any {
+	p := map[string]any{
+		"type": "block_actions", "team": map[string]any{"id": slackfake.TeamID}, "user": map[string]any{"id": user, "name": strings.ToLower(user), "team_id": slackfake.TeamID},
+		"channel": map[string]any{"id": "C1"}, "container": map[string]any{"type": "message", "channel_id": "C1", "message_ts": "1700000000.000001"},
+		"response_url": fake.ResponseURL("act-" + user), "trigger_id": "trig-" + user,
+		"actions": []any{map[string]any{"type": "button", "action_id": actionID, "block_id": "b", "value": value}},
+	}
+	if state != nil {
+		p["state"] = map[string]any{"values": state}
+	}
+	return p
+}
+
+func viewSubmission(user, ref, channel, text string) map[string]any {
+	meta, _ := json.Marshal(modalMeta{Ref: ref, Channel: channel})
+	return map[string]any{
+		"type": "view_submission", "team": map[string]any{"id": slackfake.TeamID}, "user": map[string]any{"id": user, "name": strings.ToLower(user)},
+		"view": map[string]any{"type": "modal", "callback_id": callbackAnswer, "private_metadata": string(meta),
+			"state": map[string]any{"values": map[string]any{blockText: map[string]any{actionText: map[string]any{"type": "plain_text_input", "value": text}}}}},
+	}
+}
+
+func waitCalls(t *testing.T, fake *slackfake.Server, method string, n int) []slackfake.Call {
+	t.Helper()
+	calls, err := fake.WaitCalls(method, n, waitLimit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return calls
+}

@@ -1,0 +1,117 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/slack-go/slack"
+)
+
+// maxBody caps a request body. Interaction payloads carry the whole message they came from, so
+// they are the largest Slack sends; 1 MiB is far above any of ours.
+const maxBody = 1 << 20
+
+// Request paths in HTTP mode; the manifest's URLs end in them.
+const (
+	PathCommands     = "/slack/commands"
+	PathInteractions = "/slack/interactions"
+	PathEvents       = "/slack/events"
+)
+
+// Register adds the HTTP-mode handlers to mux. Every request is signature-checked before its body
+// is parsed; anything unsigned, badly signed or stale gets 401 and touches nothing.
+func (a *Adapter) Register(mux interface{ Handle(string, http.Handler) }) {
+	mux.Handle("POST "+PathCommands, a.verified(a.serveCommand))
+	mux.Handle("POST "+PathInteractions, a.verified(a.serveInteraction))
+	mux.Handle("POST "+PathEvents, a.verified(a.serveEvent))
+}
+
+// Health answers GET /healthz: 200 once Run is serving, 503 before.
+func (a *Adapter) Health() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if h, _ := a.handler(); h == nil {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		io.WriteString(w, "ok\n")
+	})
+}
+
+// verified reads the capped raw body, checks its signature, and only then calls next.
+func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "could not read the request body", http.StatusBadRequest)
+			return
+		}
+		if err := a.verifier.verify(r.Header.Get("X-Slack-Request-Timestamp"), r.Header.Get("X-Slack-Signature"), body); err != nil {
+			a.log.Warn("slack request refused", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", err)
+			http.Error(w, "invalid or expired signature", http.StatusUnauthorized)
+			return
+		}
+		if h, _ := a.handler(); h == nil {
+			http.Error(w, "starting up, try again", http.StatusServiceUnavailable)
+			return
+		}
+		next(w, body)
+	})
+}
+
+func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte) {
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "body is not a form", http.StatusBadRequest)
+		return
+	}
+	if v.Get("ssl_check") == "1" {
+		return // Slack checking our certificate: 200 is the answer
+	}
+	a.command(slack.SlashCommand{
+		TeamID: v.Get("team_id"), ChannelID: v.Get("channel_id"), UserID: v.Get("user_id"), UserName: v.Get("user_name"),
+		Command: v.Get("command"), Text: v.Get("text"), ResponseURL: v.Get("response_url"), TriggerID: v.Get("trigger_id"),
+	})
+	// An empty 200 acknowledges without showing anything; the reply follows through response_url.
+}
+
+func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte) {
+	v, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "body is not a form", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(v.Get("payload")), &cb); err != nil {
+		http.Error(w, "payload is not an interaction", http.StatusBadRequest)
+		return
+	}
+	if ack := a.interaction(cb); ack != nil {
+		writeJSON(w, ack)
+	}
+}
+
+func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
+	env, err := parseEnvelope(body)
+	if err != nil {
+		http.Error(w, "body is not an Events API envelope", http.StatusBadRequest)
+		return
+	}
+	if env.Type == "url_verification" {
+		writeJSON(w, map[string]string{"challenge": env.Challenge})
+		return
+	}
+	a.event(env)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,209 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// This file turns what Slack sends (over either transport) into bot.Events. Each entry point
+// returns at once with what to acknowledge; the work (users.info, the core, the reply) is spawned,
+// so the acknowledgement never waits for the store.
+
+// replyTo is where the answer to an event goes: through the interaction's response_url when there
+// is one, else as a message to (channel, user).
+type replyTo struct {
+	responseURL   string
+	channel, user string
+}
+
+// command accepts a slash command and spawns its handling.
+func (a *Adapter) command(cmd slack.SlashCommand) {
+	if cmd.TeamID == "" || cmd.ChannelID == "" || cmd.UserID == "" {
+		a.log.Warn("slack slash command without team, channel or user ignored")
+		return
+	}
+	to := replyTo{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}
+	a.spawn("slash command", func(ctx context.Context, h bot.Handler) {
+		a.dispatch(ctx, h, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, cmd.Text, to)
+	})
+}
+
+// interaction accepts a button press, checkbox submit or modal submission. It returns the
+// acknowledgement's payload: nil, or a modal's validation errors.
+func (a *Adapter) interaction(cb slack.InteractionCallback) any {
+	team := cb.Team.ID
+	if team == "" {
+		team = cb.User.TeamID
+	}
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		channel := cb.Channel.ID
+		if channel == "" {
+			channel = cb.Container.ChannelID
+		}
+		for _, act := range cb.ActionCallback.BlockActions {
+			a.action(cb, team, channel, act)
+		}
+	case slack.InteractionTypeViewSubmission:
+		if cb.View.CallbackID == callbackAnswer {
+			return a.submitModal(cb, team)
+		}
+	}
+	return nil
+}
+
+func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction) {
+	to := replyTo{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID}
+	var text string
+	switch {
+	case strings.HasPrefix(act.ActionID, actionAnswer):
+		text = act.Value
+	case act.ActionID == actionSubmit:
+		text = bot.AnswerForm{Ref: act.Value, Mode: bot.MultiChoice}.Command(tickedKeys(cb)...)
+	case act.ActionID == actionWrite:
+		trigger, ref := cb.TriggerID, act.Value
+		a.spawn("open answer modal", func(ctx context.Context, _ bot.Handler) {
+			a.openModal(ctx, trigger, ref, channel, to)
+		})
+		return
+	default:
+		return // ticking a checkbox: its state arrives with Submit
+	}
+	// A button only ever stands for an answer: never let a payload run another command.
+	if !strings.HasPrefix(text, "answer ") || team == "" || channel == "" || cb.User.ID == "" {
+		a.log.Warn("slack button press ignored: not an answer, or no team, channel or user", "action", act.ActionID)
+		return
+	}
+	a.spawn("button press", func(ctx context.Context, h bot.Handler) {
+		a.dispatch(ctx, h, team, channel, cb.User.ID, cb.User.Name, text, to)
+	})
+}
+
+// tickedKeys reads the review checkboxes' state, in choice order.
+func tickedKeys(cb slack.InteractionCallback) []string {
+	if cb.BlockActionState == nil {
+		return nil
+	}
+	var keys []string
+	for blockID, actions := range cb.BlockActionState.Values {
+		if blockID != blockReview {
+			continue
+		}
+		for actionID, act := range actions {
+			if strings.HasPrefix(actionID, actionPick) {
+				for _, o := range act.SelectedOptions {
+					keys = append(keys, o.Value)
+				}
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// dispatch resolves who the user is, runs the command and delivers the reply.
+func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, team, channel, userID, userName, text string, to replyTo) {
+	name, admin := a.identify(ctx, team, userID, userName)
+	reply := a.handle(ctx, h, bot.Event{
+		Conv:  bot.Conversation{Platform: Platform, Workspace: team, Channel: channel},
+		User:  bot.User{ID: userID, Name: name},
+		Admin: admin,
+		Text:  text,
+	})
+	if reply.Empty() {
+		return // the core posted what there was to post (a question, a reveal)
+	}
+	a.deliver(ctx, to, reply)
+}
+
+// deliver shows a reply: ephemeral unless it is public.
+func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
+	if to.responseURL != "" {
+		if !a.trustedResponseURL(to.responseURL) {
+			a.log.Warn("slack response_url is not on hooks.slack.com or [slack] api_url's host; reply dropped", "channel", to.channel, "user", to.user)
+			return
+		}
+		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(reply.Post), Blocks: &slack.Blocks{BlockSet: Blocks(reply.Post)}}
+		if !reply.Private {
+			msg.ResponseType = slack.ResponseTypeInChannel
+		}
+		err := a.withRetry(ctx, "response_url", func() error {
+			return slack.PostWebhookCustomHTTPContext(ctx, to.responseURL, a.httpc, msg)
+		})
+		if err != nil {
+			// Never log the URL: it lets anyone post as the app for 30 minutes.
+			a.log.Error("slack reply through response_url failed", "channel", to.channel, "user", to.user, "err", err)
+		}
+		return
+	}
+	if !reply.Private {
+		_, _ = a.Send(ctx, bot.Conversation{Platform: Platform, Channel: to.channel}, reply.Post) // Send logs
+		return
+	}
+	err := a.withRetry(ctx, "chat.postEphemeral", func() error {
+		_, err := a.api.PostEphemeralContext(ctx, to.channel, to.user, messageOptions(reply.Post)...)
+		return err
+	})
+	if err != nil {
+		a.log.Error("slack private reply failed", "channel", to.channel, "user", to.user, "err", apiError("chat.postEphemeral", to.channel, err))
+	}
+}
+
+// trustedResponseURL accepts Slack's own hooks host, or the host of [slack] api_url (a local fake).
+// A signed request's response_url is Slack's; this keeps a leaked signing secret from turning the
+// bot into a proxy that posts anywhere.
+func (a *Adapter) trustedResponseURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "https" && u.Host == "hooks.slack.com" {
+		return true
+	}
+	api, err := url.Parse(a.apiURL)
+	return err == nil && u.Scheme == api.Scheme && u.Host == api.Host
+}
+
+// eventEnvelope is the part of an Events API delivery the adapter reads.
+type eventEnvelope struct {
+	Type      string `json:"type"`
+	Challenge string `json:"challenge"`
+	TeamID    string `json:"team_id"`
+	EventID   string `json:"event_id"`
+	Event     struct {
+		Type    string `json:"type"`
+		User    string `json:"user"`
+		Channel string `json:"channel"`
+		Tab     string `json:"tab"`
+	} `json:"event"`
+}
+
+// event accepts an Events API callback. A repeated event_id (Slack retries) is dropped.
+func (a *Adapter) event(env eventEnvelope) {
+	if env.Type != "event_callback" || env.EventID == "" {
+		return
+	}
+	if !a.seen.first(env.EventID, a.now()) {
+		a.log.Debug("slack event already handled; retry ignored", "event_id", env.EventID)
+		return
+	}
+	if env.Event.Type == "app_home_opened" && env.Event.Tab == "home" && env.Event.User != "" {
+		team, user, channel := env.TeamID, env.Event.User, env.Event.Channel
+		a.spawn("home tab", func(ctx context.Context, h bot.Handler) {
+			a.publishHome(ctx, h, team, user, channel)
+		})
+	}
+}
+
+func parseEnvelope(raw []byte) (eventEnvelope, error) {
+	var env eventEnvelope
+	err := json.Unmarshal(raw, &env)
+	return env, err
+}

@@ -1,0 +1,116 @@
+package slackfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// api serves one Web API method: records the call, applies a queued failure, checks the token,
+// then answers as Slack would.
+func (s *Server) api(method string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		c, err := readCall(method, r)
+		if err != nil {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_form_data"})
+			return
+		}
+		s.record(c)
+		if s.fail(method, w) {
+			return
+		}
+		want := BotToken
+		if method == "apps.connections.open" {
+			want = AppToken
+		}
+		if c.Token != want {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		switch method {
+		case "auth.test":
+			writeJSON(w, map[string]any{"ok": true, "team_id": TeamID, "team": "Fake Team", "user_id": "UBOT", "bot_id": "BBOT"})
+		case "users.info":
+			s.usersInfo(w, c.Form.Get("user"))
+		case "chat.postMessage":
+			s.post(w, c)
+		case "chat.update":
+			s.update(w, c)
+		case "chat.postEphemeral":
+			writeJSON(w, map[string]any{"ok": true, "message_ts": s.nextTS()})
+		case "views.open", "views.publish":
+			view, _ := c.JSON["view"].(map[string]any)
+			writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V" + s.nextTS(), "type": view["type"]}})
+		case "apps.connections.open":
+			writeJSON(w, map[string]any{"ok": true, "url": "ws://" + s.ServerAddr + "/socket"})
+		}
+	}
+}
+
+func (s *Server) nextTS() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	return fmt.Sprintf("1700000000.%06d", s.seq)
+}
+
+func (s *Server) usersInfo(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	u, ok := s.users[id]
+	s.mu.Unlock()
+	if !ok {
+		u = User{Name: strings.ToLower(id)}
+	}
+	writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
+		"id": id, "team_id": TeamID, "name": u.Name, "real_name": u.Name, "is_admin": u.Admin, "is_owner": u.Owner,
+		"profile": map[string]any{"display_name": u.DisplayName, "real_name": u.Name},
+	}})
+}
+
+func (s *Server) post(w http.ResponseWriter, c Call) {
+	channel := c.Form.Get("channel")
+	if channel == "" {
+		writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	}
+	m := Message{Channel: channel, TS: s.nextTS(), ThreadTS: c.Form.Get("thread_ts"), Text: c.Form.Get("text"), Blocks: c.Form.Get("blocks")}
+	s.mu.Lock()
+	s.messages[channel+"/"+m.TS] = m
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": m.TS, "message": map[string]any{"text": m.Text, "ts": m.TS}})
+}
+
+func (s *Server) update(w http.ResponseWriter, c Call) {
+	channel, ts := c.Form.Get("channel"), c.Form.Get("ts")
+	s.mu.Lock()
+	m, ok := s.messages[channel+"/"+ts]
+	if ok {
+		m.Text, m.Blocks = c.Form.Get("text"), c.Form.Get("blocks")
+		s.messages[channel+"/"+ts] = m
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeJSON(w, map[string]any{"ok": false, "error": "message_not_found"})
+		return
+	}
+	writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": ts, "text": m.Text})
+}
+
+// response serves response_url: Slack answers a plain "ok".
+func (s *Server) response(w http.ResponseWriter, r *http.Request) {
+	c, err := readCall("response_url", r)
+	if err != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.record(c)
+	if s.fail("response_url", w) {
+		return
+	}
+	if _, err := json.Marshal(c.JSON); err != nil || c.JSON == nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	w.Write([]byte("ok"))
+}

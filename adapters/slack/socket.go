@@ -1,0 +1,78 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// runSocket serves Socket Mode until ctx ends. slack-go reconnects by itself when Slack asks
+// (disconnect: refresh_requested, warning) or the connection dies; it gives up only on a bad token.
+func (a *Adapter) runSocket(ctx context.Context) error {
+	var opts []socketmode.Option
+	if a.ping > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(a.ping))
+	}
+	client := socketmode.New(a.api, opts...)
+	errc := make(chan error, 1)
+	go func() { errc <- client.RunContext(ctx) }()
+	for {
+		select {
+		case err := <-errc:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("slack socket mode stopped: %w (check [slack] app_token or SLACK_APP_TOKEN: an app-level token with connections:write, and Socket Mode on in the app's settings)", err)
+		case evt := <-client.Events:
+			a.socketEvent(ctx, client, evt)
+		}
+	}
+}
+
+// socketEvent acknowledges each envelope by its envelope_id first, then handles it.
+func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	ack := func(payload any) {
+		if evt.Request == nil {
+			return
+		}
+		if err := client.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {
+			a.log.Error("slack socket mode ack failed", "type", evt.Type, "err", err)
+		}
+	}
+	switch evt.Type {
+	case socketmode.EventTypeConnected:
+		a.log.Info("slack socket mode connected")
+	case socketmode.EventTypeConnectionError:
+		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && !errors.Is(e.ErrorObj, context.Canceled) {
+			a.log.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
+		}
+	case socketmode.EventTypeInvalidAuth:
+		a.log.Error("slack socket mode: the app-level token was refused")
+	case socketmode.EventTypeErrorBadMessage, socketmode.EventTypeIncomingError:
+		a.log.Warn("slack socket mode: unreadable message ignored", "type", evt.Type)
+	case socketmode.EventTypeSlashCommand:
+		ack(nil)
+		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
+			a.command(cmd)
+		}
+	case socketmode.EventTypeInteractive:
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			ack(nil)
+			return
+		}
+		// The acknowledgement may carry a modal's validation errors; computing them reads only the
+		// payload, and the work for the event is spawned, never awaited.
+		ack(a.interaction(cb))
+	case socketmode.EventTypeEventsAPI:
+		ack(nil)
+		if evt.Request != nil {
+			if env, err := parseEnvelope(evt.Request.Payload); err == nil {
+				a.event(env)
+			}
+		}
+	}
+}

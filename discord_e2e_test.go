@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/content"
+)
+
+// fakeDiscordAPI is the REST side of Discord as the binary sees it through [discord] api_url.
+type fakeDiscordAPI struct {
+	srv     *httptest.Server
+	mu      sync.Mutex
+	calls   []string // "METHOD path body"
+	changed chan struct{}
+	next    int
+}
+
+func newFakeDiscordAPI(t *testing.T) *fakeDiscordAPI {
+	f := &fakeDiscordAPI{changed: make(chan struct{}), next: 500}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.calls = append(f.calls, r.Method+" "+r.URL.Path+" "+string(body))
+		close(f.changed)
+		f.changed = make(chan struct{})
+		f.next++
+		id := strconv.Itoa(f.next)
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		parts := strings.Split(r.URL.Path, "/")
+		switch {
+		case r.Method == "PUT": // command registration
+			w.Write(body)
+		case strings.HasSuffix(r.URL.Path, "/threads"):
+			fmt.Fprintf(w, `{"id":%q,"type":11}`, parts[len(parts)-2])
+		case r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/messages"):
+			fmt.Fprintf(w, `{"id":%q,"channel_id":%q}`, id, parts[4])
+		case r.Method == "GET":
+			fmt.Fprintf(w, `{"id":%q,"channel_id":%q,"components":[]}`, parts[6], parts[4])
+		case r.Method == "DELETE":
+			w.WriteHeader(204)
+		default:
+			fmt.Fprintf(w, `{"id":%q}`, id)
+		}
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// wait returns the first call matching re, waiting for it (the timeout only guards a hang).
+func (f *fakeDiscordAPI) wait(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		f.mu.Lock()
+		for _, c := range f.calls {
+			if m := re.FindStringSubmatch(c); m != nil {
+				f.mu.Unlock()
+				return m
+			}
+		}
+		changed := f.changed
+		f.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline:
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			t.Fatalf("no Discord call matching %s; calls:\n%s", re, strings.Join(f.calls, "\n"))
+		}
+	}
+}
+
+// binaryRun is the pyqbot binary running in the background; its log is read until it listens.
+type binaryRun struct {
+	cmd     *exec.Cmd
+	addr    string
+	log     *bytes.Buffer
+	mu      *sync.Mutex
+	changed chan struct{} // closed and replaced on every log line
+}
+
+func startBinary(t *testing.T, config string, env ...string) *binaryRun {
+	t.Helper()
+	cmd := exec.Command(binary, "run", "--config", config)
+	cmd.Env = append(cmd.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	b := &binaryRun{cmd: cmd, log: &bytes.Buffer{}, mu: &sync.Mutex{}, changed: make(chan struct{})}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	listening := regexp.MustCompile(`http server listening.*addr=(\S+)`)
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			b.mu.Lock()
+			b.log.WriteString(sc.Text() + "\n")
+			close(b.changed)
+			b.changed = make(chan struct{})
+			b.mu.Unlock()
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		close(found)
+	}()
+	select {
+	case addr, ok := <-found:
+		if !ok {
+			t.Fatalf("pyqbot exited before listening:\n%s", b.logs())
+		}
+		b.addr = addr
+	case <-time.After(20 * time.Second):
+		t.Fatalf("pyqbot did not start listening:\n%s", b.logs())
+	}
+	return b
+}
+
+// waitLog waits for a log line containing s.
+func (b *binaryRun) waitLog(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		b.mu.Lock()
+		found, changed := strings.Contains(b.log.String(), s), b.changed
+		b.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("the log never said %q:\n%s", s, b.logs())
+		}
+	}
+}
+
+func (b *binaryRun) logs() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.log.String()
+}
+
+var e2eKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
+
+// discordInteraction POSTs a signed interaction to the binary and returns the decoded response.
+func (b *binaryRun) discordInteraction(t *testing.T, payload map[string]any) map[string]any {
+	t.Helper()
+	body, _ := json.Marshal(payload)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", "http://"+b.addr+"/discord/interactions", bytes.NewReader(body))
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...))))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("interaction answered %d %s\nlog:\n%s", resp.StatusCode, out, b.logs())
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("interaction response %s: %v", out, err)
+	}
+	return v
+}
+
+var interactionSeq int
+
+// guildInteraction is an interaction from user in guild/channel; perms "32" is Manage Server.
+func guildInteraction(guild, channel, userID, name, perms string, typ int, data map[string]any) map[string]any {
+	interactionSeq++
+	id := fmt.Sprintf("e2e%d", interactionSeq)
+	return map[string]any{"id": id, "application_id": "app1", "type": typ, "token": "tok-" + id, "version": 1,
+		"guild_id": guild, "channel_id": channel,
+		"member": map[string]any{"user": map[string]any{"id": userID, "username": strings.ToLower(name), "global_name": name}, "permissions": perms},
+		"data":   data}
+}
+
+func pyqData(sub string, opts ...any) map[string]any {
+	return map[string]any{"id": "cmd", "name": "pyq", "type": 1, "options": []any{map[string]any{"name": sub, "type": 1, "options": opts}}}
+}
+
+// discordAnswer is the interaction that answers question ref with answer the way its message offers.
+func discordAnswer(q content.Exported, ref, answer string) (int, map[string]any) {
+	switch q.Kind {
+	case "design":
+		return 5, map[string]any{"custom_id": "pyq-text:" + ref, "components": []any{map[string]any{"type": 1,
+			"components": []any{map[string]any{"type": 4, "custom_id": "answer", "value": answer}}}}}
+	case "review":
+		return 3, map[string]any{"custom_id": "pyq-multi:" + ref, "component_type": 3, "values": strings.Split(answer, ",")}
+	default:
+		return 3, map[string]any{"custom_id": "pyq:answer " + ref + " " + answer, "component_type": 2}
+	}
+}
+
+func responseText(v map[string]any) string {
+	b, _ := json.Marshal(v["data"])
+	return string(b)
+}
+
+var discordBoardRow = regexp.MustCompile(`\\n(\d+)\s+(\S+)\s+(\d+)\s+(\d+/\d+)\s+(\d+)`)
+
+func TestBinaryServesDiscordOverHTTP(t *testing.T) {
+	dir := t.TempDir()
+	api := newFakeDiscordAPI(t)
+	config := writeFile(t, "pyqbot.toml", fmt.Sprintf(`
+[storage]
+path = %q
+[http]
+listen = "127.0.0.1:0"
+[discord]
+enabled = true
+mode = "http"
+api_url = %q
+guilds = ["g1"]
+[[schedule]]
+job = "reveal"
+spec = "0 17 * * 1-5"
+enabled = false
+`, filepath.Join(dir, "pyqbot.db"), api.srv.URL))
+	b := startBinary(t, config, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
+		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey)))
+	api.wait(t, regexp.MustCompile(`^PUT /api/v9/applications/app1/guilds/g1/commands `))
+	b.waitLog(t, "permissions=309237730304&scope=bot+applications.commands")
+	if strings.Contains(b.logs(), "e2e-token") {
+		t.Errorf("the bot token reached the log")
+	}
+	bank := exportedBank(t)
+	playDiscord(t, b, api, bank, "g1", "c1")
+}
+
+// playDiscord plays one question in guild/channel: Ann answers right, Ben wrong, the lead reveals,
+// and the leaderboard shows it. It returns the leaderboard rows (name -> points).
+func playDiscord(t *testing.T, b *binaryRun, api *fakeDiscordAPI, bank map[string]content.Exported, guild, channel string) map[string]string {
+	t.Helper()
+	const manage = "32"
+	r := b.discordInteraction(t, guildInteraction(guild, channel, "u-lead-"+guild, "Lead", manage, 2, pyqData("today")))
+	if r["type"].(float64) != 4 && r["type"].(float64) != 5 {
+		t.Fatalf("today answered %v", r)
+	}
+	post := api.wait(t, regexp.MustCompile(`^POST /api/v9/channels/`+channel+`/messages (.*· id ([a-z0-9-]+)".*)$`))
+	q, ok := bank[post[2]]
+	if !ok {
+		t.Fatalf("posted question %q is not in the bank", post[2])
+	}
+	if !strings.Contains(post[1], `"allowed_mentions":{"parse":[]`) {
+		t.Errorf("question post lacks allowed_mentions: %s", post[1])
+	}
+	thread := api.wait(t, regexp.MustCompile(`^POST /api/v9/channels/`+channel+`/messages/(\d+)/threads `))[1]
+	ref := regexp.MustCompile(`"footer":\{"text":"(#\d+) `).FindStringSubmatch(post[1])[1]
+
+	t.Logf("%s: question %s %s (%s)", guild, ref, q.ID, q.Kind)
+	right, wrong := rightAndWrong(q)
+	if wrong == "" {
+		wrong = "threads everywhere"
+	}
+	for _, who := range []struct{ id, name, answer string }{{"u-ann-" + guild, "Ann" + guild, right}, {"u-ben-" + guild, "Ben" + guild, wrong}} {
+		typ, data := discordAnswer(q, ref, who.answer)
+		r := b.discordInteraction(t, guildInteraction(guild, channel, who.id, who.name, "0", typ, data))
+		if !strings.Contains(responseText(r), "Recorded your answer") {
+			t.Errorf("%s's answer: %v", who.name, r)
+		}
+	}
+	b.discordInteraction(t, guildInteraction(guild, channel, "u-lead-"+guild, "Lead", manage, 2, pyqData("reveal")))
+	reveal := api.wait(t, regexp.MustCompile(`^POST /api/v9/channels/`+thread+`/messages (.*)$`))[1]
+	if !strings.Contains(reveal, "Answer to "+ref) {
+		t.Errorf("reveal in the thread = %s", reveal)
+	}
+	api.wait(t, regexp.MustCompile(`^PATCH /api/v9/channels/`+channel+`/messages/`+thread+` `))
+
+	lb := b.discordInteraction(t, guildInteraction(guild, channel, "u-ann-"+guild, "Ann"+guild, "0", 2, pyqData("leaderboard")))
+	points := map[string]string{}
+	for _, m := range discordBoardRow.FindAllStringSubmatch(responseText(lb), -1) {
+		points[m[2]] = m[3]
+	}
+	want := map[string]string{"Ann" + guild: "10", "Ben" + guild: "0"}
+	if q.Kind == "design" {
+		want = map[string]string{"Ann" + guild: "5", "Ben" + guild: "5"}
+	}
+	if fmt.Sprint(points) != fmt.Sprint(want) {
+		t.Errorf("leaderboard in %s = %v, want %v\n%s", guild, points, want, responseText(lb))
+	}
+	return points
+}
+
+// TestBinaryServesSlackAndDiscordOnOneDatabase runs one pyqbot with both platforms in http mode
+// against their fakes, plays a question on each, and checks each team's leaderboard holds only its
+// own players.
+func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
+	dir := t.TempDir()
+	dapi := newFakeDiscordAPI(t)
+	sfake := slackfake.New()
+	t.Cleanup(sfake.Close)
+	config := writeFile(t, "both.toml", fmt.Sprintf(`
+[storage]
+path = %q
+[http]
+listen = "127.0.0.1:0"
+[slack]
+enabled = true
+mode = "http"
+api_url = %q
+bot_token = %q
+[discord]
+enabled = true
+mode = "http"
+api_url = %q
+guilds = ["g1"]
+[[schedule]]
+job = "reveal"
+spec = "0 17 * * 1-5"
+enabled = false
+`, filepath.Join(dir, "pyqbot.db"), sfake.APIURL(), slackfake.BotToken, dapi.srv.URL))
+	b := startBinary(t, config, "SLACK_SIGNING_SECRET="+e2eSecret, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
+		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey)))
+	b.waitLog(t, "discord: receiving interactions over HTTP")
+	bank := exportedBank(t)
+
+	// Slack: the lead posts, Alice answers right and Bob wrong by button, the lead reveals.
+	s := &slackBot{t: t, fake: sfake, base: "http://" + b.addr}
+	sfake.SetUser("ULEAD", slackfake.User{Name: "lead", DisplayName: "Lead", Admin: true})
+	sfake.SetUser("UA", slackfake.User{Name: "alice", DisplayName: "Alice"})
+	sfake.SetUser("UB", slackfake.User{Name: "bob", DisplayName: "Bob"})
+	s.command("ULEAD", "today")
+	posts, err := sfake.WaitCalls("chat.postMessage", 1, 10*time.Second)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b.logs())
+	}
+	var blocks []postedBlock
+	json.Unmarshal([]byte(posts[0].Form.Get("blocks")), &blocks)
+	qid := regexp.MustCompile(`· id ([a-z0-9-]+)`).FindStringSubmatch(posts[0].Form.Get("blocks"))[1]
+	q := bank[qid]
+	right, wrong := rightAndWrong(q)
+	if q.Kind == "design" {
+		wrong = "threads everywhere"
+	}
+	ts := mustTS(t, sfake, posts[0])
+	s.answerByButton(blocks, q.Kind, "UA", right, ts)
+	s.answerByButton(blocks, q.Kind, "UB", wrong, ts)
+	s.command("ULEAD", "reveal")
+	if _, err := sfake.WaitCalls("chat.update", 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+
+	// Discord: its own question #2 in its own guild, played by Ann and Ben; the exact comparison in
+	// playDiscord means no Slack player shows on the Discord leaderboard.
+	playDiscord(t, b, dapi, bank, "g1", "c1")
+
+	// And no Discord player shows on Slack's.
+	board := s.reply(s.command("UB", "leaderboard"))
+	for _, name := range []string{"Alice", "Bob"} {
+		if !regexp.MustCompile(`\d+\s+` + name + `\s+\d+`).MatchString(board) {
+			t.Errorf("Slack leaderboard lacks %s:\n%s", name, board)
+		}
+	}
+	if strings.Contains(board, "Anng1") || strings.Contains(board, "Beng1") {
+		t.Errorf("Slack leaderboard shows Discord players:\n%s", board)
+	}
+}
