@@ -106,8 +106,44 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 	if len(upcoming) > 0 {
 		text += "\nSkip dates: " + strings.Join(upcoming, ", ") + "."
 	}
+	if r.Admin {
+		problems, err := e.recentProblems(ctx, r.ch, schedules, now)
+		if err != nil {
+			return e.internalError(r.Event, "list failed slots", err)
+		}
+		text += problems
+	}
 	return Reply{Private: true, Post: Post{Title: "Schedule for this channel", Text: text, Table: table,
 		Footer: "Admins: `/pyq schedule help` shows how to change it."}}
+}
+
+// problemWindow is how far back `/pyq schedule` looks for posts that failed.
+const problemWindow = 7 * 24 * time.Hour
+
+// recentProblems tells admins which scheduled posts the platform refused lately and why (a bot not
+// in the channel, missing permissions), so a silent gap in the schedule has a visible cause.
+func (e *Engine) recentProblems(ctx context.Context, ch Channel, schedules []Schedule, now time.Time) (string, error) {
+	var lines []string
+	for _, s := range schedules {
+		slots, err := e.sched.store.Slots(ctx, ch.ID, s.Job)
+		if err != nil {
+			return "", err
+		}
+		for _, sl := range slots {
+			if sl.State != SlotFailed || now.Sub(sl.Due) > problemWindow {
+				continue
+			}
+			note := sl.Note
+			if note == "" {
+				note = "the platform refused the post"
+			}
+			lines = append(lines, fmt.Sprintf("• %s due %s: %s", s.Job, sl.Due.In(ch.Location()).Format("Mon 2 Jan 15:04"), note))
+		}
+	}
+	if len(lines) == 0 {
+		return "", nil
+	}
+	return "\nProblems in the last 7 days (only admins see this):\n" + strings.Join(lines, "\n"), nil
 }
 
 func formatOffsets(ds []time.Duration) string {

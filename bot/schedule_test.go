@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -634,5 +635,34 @@ func TestChannelsOptInToSchedules(t *testing.T) {
 	}
 	if perChannel["C-team"] != 2 { // Monday's /pyq today and Tuesday's scheduled question
 		t.Errorf("the team channel got %d posts, want 2: %v", perChannel["C-team"], perChannel)
+	}
+}
+
+// refusingAdapter stands for a platform that refuses every post, as Slack does with not_in_channel.
+type refusingAdapter struct{ name string }
+
+func (a refusingAdapter) Name() string                                 { return a.name }
+func (a refusingAdapter) Run(ctx context.Context, _ bot.Handler) error { <-ctx.Done(); return nil }
+func (a refusingAdapter) Send(context.Context, bot.Conversation, bot.Post) (bot.MessageRef, error) {
+	return bot.MessageRef{}, errors.New("slack: not_in_channel: invite the bot with /invite @pyqbot")
+}
+
+func TestScheduleShowsRefusedPostsToAdmins(t *testing.T) {
+	clk := &schedClock{t: time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)}
+	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "refused.db"),
+		schedules: only(bot.JobQuestion, "0 9 * * *", "UTC")})
+	p.engine.AddAdapter(refusingAdapter{name: schedConv.Platform})
+	if err := p.engine.Tick(context.Background(), time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)); err == nil {
+		t.Fatal("a refused post did not fail the tick")
+	}
+	ask := func(admin bool) string {
+		r := p.engine.Handle(context.Background(), bot.Event{Conv: schedConv, User: bot.User{ID: "u", Name: "U"}, Admin: admin, Text: "schedule"})
+		return r.Post.Text
+	}
+	if got := ask(true); !strings.Contains(got, "question due Mon 16 Nov 09:00") || !strings.Contains(got, "/invite @pyqbot") {
+		t.Errorf("admin's /pyq schedule does not show the refused post:\n%s", got)
+	}
+	if got := ask(false); strings.Contains(got, "not_in_channel") {
+		t.Errorf("a non-admin sees the problem list:\n%s", got)
 	}
 }
