@@ -13,6 +13,7 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/console"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/metrics"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -85,7 +86,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		fmt.Fprintf(m.Stderr, "pyqbot %s: unexpected argument %q\n", name, fs.Arg(0))
 		return errUsage
 	}
-	cfg, err := loadConfig(*configPath)
+	cfg, err := m.config(*configPath)
 	if err != nil {
 		return err
 	}
@@ -102,20 +103,22 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		return err
 	}
 	defer store.Close()
+	reg := metrics.New(metrics.Options{Version: version, Platforms: cfg.platforms(forceConsole),
+		OpenQuestions: store.OpenPostCount, Logger: logger})
 	engine := bot.New(bot.Config{
 		Store: store, Bank: bank, Zone: cfg.Bot.Timezone, Logger: logger,
 		RevealAt: func(ch bot.Channel, posted time.Time) time.Time {
 			return bot.NextLocalTime(posted, ch.Location(), cfg.revealHour, cfg.revealMin)
 		},
-		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace,
+		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace, Metrics: reg,
 	})
-	logger.Info("pyqbot starting", "version", version, "db", cfg.Storage.Path, "questions", bank.Len())
+	logger.Info("pyqbot starting", "version", version, "config", cfg.path, "db", cfg.Storage.Path, "questions", bank.Len())
 
 	var adapters []bot.Adapter
 	mux := newRoutes()
 	if !forceConsole {
-		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes) (bot.Adapter, error){newSlack, newDiscord} {
-			a, err := build(ctx, cfg, m.Getenv, logger, mux)
+		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){newSlack, newDiscord} {
+			a, err := build(ctx, cfg, m.Getenv, logger, mux, reg)
 			if err != nil {
 				return err
 			}
@@ -136,10 +139,21 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 			}
 		}
 	}
+	if serveOps(cfg, adapters) {
+		// Operations endpoints share the server with the adapters' routes (and make it listen).
+		mux.Handle("GET /healthz", healthHandler(store, adapters, logger))
+		mux.Handle("GET /metrics", reg.Handler())
+	}
 	if err := m.serve(ctx, cfg, logger, engine, adapters, mux); err != nil {
 		return err
 	}
 	return store.Close()
+}
+
+// config loads the configuration: the file named by flagPath, $PYQBOT_CONFIG or
+// DefaultConfigPath (see configPath), with PYQBOT_SECTION_KEY environment variables over it.
+func (m *Main) config(flagPath string) (*Config, error) {
+	return loadConfigEnv(configPath(flagPath, m.Getenv), m.Getenv)
 }
 
 func (m *Main) consoleUser(cfg *Config, flagUser string) string {
@@ -182,6 +196,9 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine 
 	// shutdownGrace to finish, so a stuck platform call cannot hold the process past 10 seconds.
 	var first error
 	var deadline <-chan time.Time
+	// stopping is ctx.Done() until it fires, then nil so the select stops choosing it. (Reassigning
+	// ctx instead would race with the goroutines above, which read ctx when they start.)
+	stopping := ctx.Done()
 	for done := 0; done < running; {
 		select {
 		case err := <-errc:
@@ -190,11 +207,11 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine 
 				first = err
 			}
 			cancel()
-		case <-ctx.Done():
+		case <-stopping:
 			if deadline == nil {
 				deadline = time.After(shutdownGrace)
 			}
-			ctx = context.Background() // stop selecting on the closed channel
+			stopping = nil
 		case <-deadline:
 			log.Error("shutdown took too long; stopping with work still in flight", "waiting_for", running-done)
 			return first

@@ -40,6 +40,9 @@ type Config struct {
 	} `toml:"log"`
 	HTTP struct {
 		Listen string `toml:"listen"`
+		// Enabled says whether /healthz and /metrics are served: true always, false never, unset
+		// (nil) when a Slack or Discord adapter runs, so a terminal session opens no port.
+		Enabled *bool `toml:"enabled"`
 	} `toml:"http"`
 	Slack   slack.Config   `toml:"slack"`
 	Discord discord.Config `toml:"discord"`
@@ -75,7 +78,30 @@ func defaultConfig() *Config {
 
 // loadConfig reads path over the defaults (path may be empty: defaults only) and checks it.
 // Errors name the file and line and say what to fix.
-func loadConfig(path string) (*Config, error) {
+func loadConfig(path string) (*Config, error) { return loadConfigEnv(path, nil) }
+
+// DefaultConfigPath is read when neither --config nor PYQBOT_CONFIG names a file and it exists:
+// the container's place for a mounted config.
+const DefaultConfigPath = "/etc/pyqbot/config.toml"
+
+// configPath is the file to read: flagPath, else $PYQBOT_CONFIG, else DefaultConfigPath when it
+// exists, else none (the defaults and the environment).
+func configPath(flagPath string, getenv func(string) string) string {
+	if flagPath != "" {
+		return flagPath
+	}
+	if p := getenv("PYQBOT_CONFIG"); p != "" {
+		return p
+	}
+	if st, err := os.Stat(DefaultConfigPath); err == nil && !st.IsDir() {
+		return DefaultConfigPath
+	}
+	return ""
+}
+
+// loadConfigEnv is loadConfig with PYQBOT_SECTION_KEY environment variables applied over the
+// file (see applyEnv); getenv may be nil.
+func loadConfigEnv(path string, getenv func(string) string) (*Config, error) {
 	c := defaultConfig()
 	c.path = path
 	if path != "" {
@@ -86,6 +112,11 @@ func loadConfig(path string) (*Config, error) {
 		dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields()
 		if err := dec.Decode(c); err != nil {
 			return nil, configDecodeError(path, err)
+		}
+	}
+	if getenv != nil {
+		if err := c.applyEnv(getenv); err != nil {
+			return nil, err
 		}
 	}
 	if err := c.check(); err != nil {
@@ -111,6 +142,21 @@ func configDecodeError(path string, err error) error {
 		return fmt.Errorf("%s:%d: %s", path, line, de.Error())
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// platforms are the adapters a run starts: the enabled chat platforms, else the terminal.
+func (c *Config) platforms(forceConsole bool) []string {
+	var out []string
+	if !forceConsole && c.Slack.Enabled {
+		out = append(out, slack.Platform)
+	}
+	if !forceConsole && c.Discord.Enabled {
+		out = append(out, "discord")
+	}
+	if len(out) == 0 {
+		out = append(out, "console")
+	}
+	return out
 }
 
 func (c *Config) where(key string) string {

@@ -81,6 +81,8 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.backupCmd(ctx, args)
 	case "export":
 		return m.exportCmd(ctx, args)
+	case "healthcheck":
+		return m.healthcheckCmd(ctx, args)
 	case "version":
 		if err := m.parse("version", "Prints the version.", args); err != nil {
 			return ignoreHelp(err)
@@ -114,6 +116,7 @@ Usage:
   pyqbot backup [--db PATH] FILE             copy the live database consistently (never overwrites)
   pyqbot export [--db PATH] [--format csv|json]
                                             every team answer with its score
+  pyqbot healthcheck [--url URL]            exit 0 when a running pyqbot's /healthz says ok, else 1
   pyqbot version                             print the version
   pyqbot help [COMMAND]                      this text, or a command's flags
 

@@ -84,7 +84,7 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 
 // openStoreFor opens the database a maintenance command works on: --db, else the config's path.
 func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*storage.DB, error) {
-	cfg, err := loadConfig(configPath)
+	cfg, err := m.config(configPath)
 	if err != nil {
 		return nil, err
 	}

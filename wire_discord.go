@@ -11,7 +11,7 @@ import (
 
 // newDiscord builds the Discord adapter when [discord] is enabled (nil otherwise), registering its
 // HTTP routes on mux when it needs the shared server.
-func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes) (bot.Adapter, error) {
+func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
 	if !cfg.Discord.Enabled {
 		return nil, nil
 	}
@@ -27,7 +27,7 @@ func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log 
 			topics = append(topics, t.Topic)
 		}
 	}
-	a, err := discord.New(dc, discord.Options{Logger: log, Topics: topics})
+	a, err := discord.New(dc, discord.Options{Logger: log.With("platform", "discord"), Topics: topics, Metrics: m})
 	if err != nil {
 		return nil, err
 	}

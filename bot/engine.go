@@ -39,6 +39,9 @@ type Config struct {
 	Lease time.Duration
 	// Owner names this process in slot claims; default host-pid-random.
 	Owner string
+
+	// Metrics receives counts of posts, answers and slots; default NoMetrics.
+	Metrics Metrics
 }
 
 // Engine runs the game: it answers commands and posts, reveals and scores questions on every
@@ -50,11 +53,13 @@ type Engine struct {
 	revealAt func(Channel, time.Time) time.Time
 	now      func() time.Time
 	log      *slog.Logger
+	metrics  Metrics
 
 	mu       sync.Mutex
 	rnd      *rand.Rand
 	adapters map[string]Adapter
-	channels map[int64]*sync.Mutex // serialises posting and revealing per channel
+	channels map[int64]*sync.Mutex // serialises posting, revealing and footer edits per channel
+	counts   answerCounts
 
 	sched scheduler
 }
@@ -70,6 +75,7 @@ func New(cfg Config) *Engine {
 		revealAt: cfg.RevealAt,
 		now:      cfg.Now,
 		log:      cfg.Logger,
+		metrics:  cfg.Metrics,
 		adapters: map[string]Adapter{},
 		channels: map[int64]*sync.Mutex{},
 	}
@@ -84,6 +90,9 @@ func New(cfg Config) *Engine {
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.metrics == nil {
+		e.metrics = NoMetrics{}
 	}
 	seed := cfg.Seed
 	if seed == 0 {
@@ -177,6 +186,12 @@ func (e *Engine) internalError(ev Event, what string, err error) Reply {
 	e.log.Error(what+" failed", "platform", ev.Conv.Platform, "workspace", ev.Conv.Workspace,
 		"channel", ev.Conv.Channel, "user", ev.User.ID, "err", err)
 	return privateText(internalErrorText)
+}
+
+// convArgs is the log attributes that place something on a platform: every log line about a post
+// or a channel carries them, so an operator can find it among many workspaces. more follows them.
+func convArgs(c Conversation, more ...any) []any {
+	return append([]any{"platform", c.Platform, "workspace", c.Workspace, "channel", c.Channel}, more...)
 }
 
 func privateText(text string) Reply { return Reply{Private: true, Post: Post{Text: text}} }

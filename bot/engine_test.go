@@ -190,6 +190,18 @@ func TestDayLoop(t *testing.T) {
 		t.Fatalf("second handle sees %d answers (err %v), want 3", len(answers), err)
 	}
 
+	// The question's footer counts the answers so far, through (coalesced) edits of the question.
+	h.engine.WaitIdle()
+	if n := len(h.out.edits); n == 0 || n > 3 {
+		t.Fatalf("%d footer edits for 3 answers, want 1 to 3", n)
+	}
+	counted := h.out.edits[len(h.out.edits)-1]
+	if counted.ref != q.ref || counted.post.Closed || counted.post.Answer == nil {
+		t.Fatalf("footer edit = %+v, want the open question", counted)
+	}
+	mustContain(t, counted.post.Footer, "· 3 answered ·")
+	mustContain(t, q.post.Footer, "· 0 answered ·")
+
 	h.clock.Advance(time.Hour)
 	if r := h.as("lead", true, "reveal"); !r.Empty() {
 		t.Fatalf("reveal replied %q", r.Post.Text)
@@ -200,8 +212,9 @@ func TestDayLoop(t *testing.T) {
 	}
 	mustContain(t, bot.PlainText(reveal.post), "The answer was C: 3", "Because.",
 		"How the 3 answers spread: A 0 · B 1 · C 2 · D 0", "Got it: Alice +10, Carol +10")
-	if len(h.out.edits) != 1 || !h.out.edits[0].post.Closed || h.out.edits[0].ref != q.ref {
-		t.Fatalf("edits = %+v, want the question marked closed", h.out.edits)
+	last := h.out.edits[len(h.out.edits)-1]
+	if !last.post.Closed || last.ref != q.ref || last.post.Answer != nil {
+		t.Fatalf("last edit = %+v, want the question marked closed with no way to answer", last)
 	}
 
 	late := h.as("Dave", false, "answer C")
@@ -488,4 +501,32 @@ func TestChannelFilterRestrictsPicks(t *testing.T) {
 		h.clock.Advance(24 * time.Hour)
 	}
 	mustContain(t, h.as("lead", true, "filter clear").Post.Text, "come from 3 of 3")
+}
+
+// TestFooterEditsNeverReopenARevealedQuestion races answers against the reveal: whatever order the
+// edits land in, the question ends closed.
+func TestFooterEditsNeverReopenARevealedQuestion(t *testing.T) {
+	for round := 0; round < 5; round++ {
+		h := newHarness(t, testQuestions()[:1])
+		h.postOnly()
+		var wg sync.WaitGroup
+		for i := 0; i < 30; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				h.as(fmt.Sprintf("user%d", i), false, "answer C")
+			}()
+			if i == 15 {
+				h.as("lead", true, "reveal")
+			}
+		}
+		wg.Wait()
+		h.engine.WaitIdle()
+		h.out.mu.Lock()
+		last := h.out.edits[len(h.out.edits)-1]
+		h.out.mu.Unlock()
+		if !last.post.Closed {
+			t.Fatalf("round %d: the last edit reopened the question: %+v", round, last.post)
+		}
+	}
 }

@@ -93,12 +93,12 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 	if opt.Created != nil {
 		if err := opt.Created(ctx, p); err != nil {
 			if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
-				e.log.Error("discard unposted question failed", "post", p.ID, "err", derr)
+				e.log.Error("discard unposted question failed", convArgs(ch.Conv, "post", p.ID, "err", derr)...)
 			}
 			return PostedQuestion{}, err
 		}
 	}
-	post := questionPost(q, p, now, loc)
+	post := questionPost(q, p, now, loc, 0)
 	if opt.Decorate != nil {
 		opt.Decorate(q, p, &post)
 	}
@@ -106,12 +106,13 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 	ref, err := a.Send(ctx, ch.Conv, post)
 	if err != nil {
 		if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
-			e.log.Error("discard unposted question failed", "post", p.ID, "err", derr)
+			e.log.Error("discard unposted question failed", convArgs(ch.Conv, "post", p.ID, "err", derr)...)
 		}
 		e.log.Error("posting question failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 			"channel", ch.Conv.Channel, "question", q.ID, "err", err)
 		return PostedQuestion{}, fmt.Errorf("post question %s: %w", q.ID, err)
 	}
+	e.metrics.QuestionPosted(ch.Conv.Platform, q.Kind)
 	p.Ref = ref
 	if err := e.store.SetPostRef(ctx, p.ID, ref); err != nil {
 		return p, err
@@ -165,6 +166,8 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	case err != nil:
 		return e.internalError(r.Event, "record answer", err)
 	}
+	e.metrics.AnswerRecorded(r.Conv.Platform, post.Kind)
+	e.answerCountChanged(ctx, r.ch, post)
 	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.",
 		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), formatWhen(post.RevealAt, e.now(), r.ch.Location())))
 }

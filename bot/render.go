@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// questionPost is a team question as posted in a channel.
-func questionPost(q *Question, p PostedQuestion, now time.Time, loc *time.Location) Post {
+// questionPost is a team question as posted in a channel, with how many have answered so far.
+func questionPost(q *Question, p PostedQuestion, now time.Time, loc *time.Location, answered int) Post {
 	post := questionBody(q)
 	post.Answer = answerForm(q, p.ShortRef())
-	post.Footer = fmt.Sprintf("%s · %s · %s · %s · revealed %s · id %s",
-		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, formatWhen(p.RevealAt, now, loc), q.ID)
+	post.Footer = fmt.Sprintf("%s · %s · %s · %s · %d answered · revealed %s · id %s",
+		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, answered, formatWhen(p.RevealAt, now, loc), q.ID)
 	return post
 }
 

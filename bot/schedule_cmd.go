@@ -251,7 +251,7 @@ func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (strin
 			next = formatWhen(sl.At, e.now(), r.ch.Location())
 		}
 	}
-	e.log.Info("schedule changed", "channel", r.ch.Conv.Channel, "job", job, "spec", spec, "zone", zone, "by", r.User.ID)
+	e.log.Info("schedule changed", convArgs(r.ch.Conv, "job", job, "spec", spec, "zone", zone, "by", r.User.ID)...)
 	return fmt.Sprintf("The %s job now runs on %q (%s). Next run: %s.", job, spec, z, next), nil
 }
 
@@ -271,7 +271,7 @@ func (e *Engine) scheduleToggle(ctx context.Context, r request, rest string, on 
 	if err := e.sched.store.SetSchedule(ctx, s); err != nil {
 		return "", err
 	}
-	e.log.Info("schedule switched", "channel", r.ch.Conv.Channel, "job", job, "on", on, "by", r.User.ID)
+	e.log.Info("schedule switched", convArgs(r.ch.Conv, "job", job, "on", on, "by", r.User.ID)...)
 	if on {
 		return fmt.Sprintf("The %s job is on again (%q).", job, s.Spec), nil
 	}
@@ -288,7 +288,7 @@ func (e *Engine) scheduleZone(ctx context.Context, r request, zone string) (stri
 	if err := e.sched.store.SetChannelZone(ctx, r.ch.ID, zone); err != nil {
 		return "", err
 	}
-	e.log.Info("channel zone changed", "channel", r.ch.Conv.Channel, "zone", zone, "by", r.User.ID)
+	e.log.Info("channel zone changed", convArgs(r.ch.Conv, "zone", zone, "by", r.User.ID)...)
 	return fmt.Sprintf("This channel's time zone is now %s. Jobs without a zone of their own run on its wall clock; leaderboard weeks and streak days use it too.", zone), nil
 }
 

@@ -164,7 +164,7 @@ func (e *Engine) dueSlots(ctx context.Context, now time.Time) ([]due, error) {
 		tt, loc, zone, err := e.timetable(s, ch)
 		if err != nil {
 			e.logOnce("bad schedule "+s.Spec+s.Zone, "stored schedule is not valid; fix it with /pyq schedule set",
-				"channel", ch.Conv.Channel, "job", s.Job, "spec", s.Spec, "zone", s.Zone, "err", err)
+				convArgs(ch.Conv, "job", s.Job, "spec", s.Spec, "zone", s.Zone, "err", err)...)
 			continue
 		}
 		if _, ok := skipDays[ch.ID]; !ok {
@@ -191,7 +191,8 @@ func (e *Engine) dueSlots(ctx context.Context, now time.Time) ([]due, error) {
 				if ok, err := st.SkipSlot(ctx, d.key(), sl.At, "skip date "+LocalDay(sl.At, loc), now); err != nil {
 					return nil, err
 				} else if ok {
-					e.log.Info("scheduled job skipped: skip date", "channel", ch.Conv.Channel, "job", s.Job, "slot", sl.Key)
+					e.metrics.SlotSkipped(s.Job)
+					e.log.Info("scheduled job skipped: skip date", convArgs(ch.Conv, "job", s.Job, "slot", sl.Key)...)
 				}
 				continue
 			}
@@ -235,8 +236,9 @@ func (e *Engine) skipMissed(ctx context.Context, s Schedule, ch Channel, tt Time
 			return err
 		}
 		if ok {
+			e.metrics.SlotSkipped(s.Job)
 			e.log.Warn("scheduled job skipped: the bot was not running when it was due, and it is past the grace window",
-				"channel", ch.Conv.Channel, "job", s.Job, "slot", sl.Key, "due", sl.At, "grace", e.sched.grace)
+				convArgs(ch.Conv, "job", s.Job, "slot", sl.Key, "due", sl.At, "grace", e.sched.grace)...)
 		}
 	}
 	return nil
@@ -273,8 +275,9 @@ func (e *Engine) dueHints(ctx context.Context, now time.Time, schedules []Schedu
 				if ok, err := st.SkipSlot(ctx, d.key(), at, "missed: past the grace window", now); err != nil {
 					return nil, err
 				} else if ok {
-					e.log.Warn("hint skipped: it was due while the bot was not running", "channel", c.Channel.Conv.Channel,
-						"post", c.Post.ID, "hint", i+1, "due", at)
+					e.metrics.SlotSkipped(JobHint)
+					e.log.Warn("hint skipped: it was due while the bot was not running",
+						convArgs(c.Channel.Conv, "post", c.Post.ID, "hint", i+1, "due", at)...)
 				}
 				continue
 			}
@@ -322,9 +325,10 @@ func (e *Engine) runSlot(ctx context.Context, d due, now time.Time) (err error) 
 	if err != nil || !ok {
 		return err
 	}
+	e.metrics.SlotClaimed(d.job)
 	if claim.Attempts > 1 {
-		e.log.Warn("taking over a slot whose earlier attempt did not finish", "channel", d.ch.Conv.Channel,
-			"job", d.job, "slot", d.slot.Key, "attempt", claim.Attempts, "post", claim.PostID)
+		e.log.Warn("taking over a slot whose earlier attempt did not finish",
+			convArgs(d.ch.Conv, "job", d.job, "slot", d.slot.Key, "attempt", claim.Attempts, "post", claim.PostID)...)
 	}
 	note := ""
 	if late := now.Sub(d.slot.At); late >= lateAfter {
@@ -335,21 +339,27 @@ func (e *Engine) runSlot(ctx context.Context, d due, now time.Time) (err error) 
 		if r := recover(); r != nil {
 			err = fmt.Errorf("job panicked: %v", r)
 			if ferr := st.FinishSlot(context.WithoutCancel(ctx), key, SlotFailed, err.Error()); ferr != nil {
-				e.log.Error("recording failed slot failed", "slot", key.String(), "err", ferr)
+				e.log.Error("recording failed slot failed", convArgs(d.ch.Conv, "slot", key.String(), "err", ferr)...)
 			}
 		}
 	}()
 	state, result, err := e.runJob(ctx, d, claim, note, now)
 	if err != nil {
 		e.log.Error("scheduled job failed; it is retried after the lease while within the grace window",
-			"channel", d.ch.Conv.Channel, "job", d.job, "slot", d.slot.Key, "err", err)
+			convArgs(d.ch.Conv, "job", d.job, "slot", d.slot.Key, "err", err)...)
 		state, result = SlotFailed, err.Error()
 	}
 	if ferr := st.FinishSlot(context.WithoutCancel(ctx), key, state, result); ferr != nil {
 		return errors.Join(err, ferr)
 	}
+	switch {
+	case state == SlotPosted && note != "":
+		e.metrics.SlotLate(d.job)
+	case state == SlotSkipped:
+		e.metrics.SlotSkipped(d.job)
+	}
 	if state == SlotPosted {
-		e.log.Info("scheduled job done", "channel", d.ch.Conv.Channel, "job", d.job, "slot", d.slot.Key, "result", result, "late", note != "")
+		e.log.Info("scheduled job done", convArgs(d.ch.Conv, "job", d.job, "slot", d.slot.Key, "result", result, "late", note != "")...)
 	}
 	return err
 }
@@ -498,7 +508,7 @@ func (e *Engine) runPostJob(ctx context.Context, d due, claim SlotClaim, note st
 	if err != nil {
 		if msg := userMessage(err); msg != "" {
 			// Nothing to post is not worth retrying: the bank or filter must change first.
-			e.log.Warn("scheduled question not posted", "channel", d.ch.Conv.Channel, "job", d.job, "reason", msg)
+			e.log.Warn("scheduled question not posted", convArgs(d.ch.Conv, "job", d.job, "reason", msg)...)
 			return SlotSkipped, msg, nil
 		}
 		return "", "", err
@@ -578,7 +588,7 @@ func (e *Engine) openChallengeThread(ctx context.Context, ch Channel, p PostedQu
 	b.WriteString(" The fix and the reasoning come here at the reveal.")
 	ref := p.Ref
 	if _, err := a.Send(ctx, ch.Conv, Post{Text: b.String(), Thread: &ref}); err != nil {
-		e.log.Warn("opening challenge thread failed", "channel", ch.Conv.Channel, "post", p.ID, "err", err)
+		e.log.Warn("opening challenge thread failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 	}
 }
 

@@ -27,8 +27,9 @@ type Adapter struct {
 }
 
 var (
-	_ bot.Adapter = (*Adapter)(nil)
-	_ bot.Editor  = (*Adapter)(nil)
+	_ bot.Adapter        = (*Adapter)(nil)
+	_ bot.Editor         = (*Adapter)(nil)
+	_ bot.HealthReporter = (*Adapter)(nil)
 )
 
 // New returns an adapter reading commands from in and printing to out, playing as user.
@@ -42,6 +43,9 @@ func userNamed(name string) bot.User {
 
 // Name is the platform name.
 func (a *Adapter) Name() string { return Conversation.Platform }
+
+// Healthy is always nil: the terminal has no connection to lose.
+func (a *Adapter) Healthy(context.Context) error { return nil }
 
 // maxLine is the longest input line accepted; design answers can be long.
 const maxLine = 1 << 20
@@ -148,15 +152,15 @@ func (a *Adapter) Send(_ context.Context, to bot.Conversation, p bot.Post) (bot.
 	return ref, nil
 }
 
-// Edit shows that a message changed; for a closed question that is all a reader needs.
+// Edit shows that a question closed. Other edits (the live answer count) would only repeat the
+// question in a terminal, so they are not printed.
 func (a *Adapter) Edit(_ context.Context, to bot.Conversation, ref bot.MessageRef, p bot.Post) error {
+	if !p.Closed {
+		return nil
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	state := "edited"
-	if p.Closed {
-		state = "closed"
-	}
-	_, err := fmt.Fprintf(a.out, "[#%s] message %s %s: %s\n-- %s\n\n", to.Channel, ref.ID, state, p.Title, p.Footer)
+	_, err := fmt.Fprintf(a.out, "[#%s] message %s closed: %s\n-- %s\n\n", to.Channel, ref.ID, p.Title, p.Footer)
 	return err
 }
 

@@ -36,7 +36,13 @@ type Adapter struct {
 	runCtx  context.Context // Run's context, for work that outlives an HTTP request
 	stopped bool            // Run is returning: take no new interactions
 	work    sync.WaitGroup  // interactions still being answered
+
+	metrics bot.PlatformMetrics
+	health  health
 }
+
+// platform is the adapter's name in bot.Conversation.Platform and in metrics.
+const platform = "discord"
 
 var (
 	_ bot.Adapter  = (*Adapter)(nil)
@@ -54,6 +60,8 @@ type Options struct {
 	// AckAfter is how long an interaction may wait for the engine before it is deferred; default
 	// 2s, inside Discord's 3s limit.
 	AckAfter time.Duration
+	// Metrics receives acknowledgement latencies and REST errors; default none.
+	Metrics bot.PlatformMetrics
 }
 
 // New builds the adapter from a resolved Config (see Config.Resolve). It opens no connection.
@@ -66,10 +74,15 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
-	a := &Adapter{cfg: cfg, log: opt.Logger, topics: opt.Topics, admins: map[string]bool{}, s: s, now: opt.Now, sleep: sleepCtx}
+	a := &Adapter{cfg: cfg, log: opt.Logger, topics: opt.Topics, admins: map[string]bool{}, s: s, now: opt.Now, sleep: sleepCtx,
+		metrics: opt.Metrics}
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	if a.metrics == nil {
+		a.metrics = bot.NoMetrics{}
+	}
+	a.health.set(errStarting)
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -86,7 +99,8 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 			return nil, fmt.Errorf("[discord] public_key: %w", err)
 		}
 	}
-	tr := &transport{base: http.DefaultTransport, now: a.now, sleep: func(ctx contextDone, d time.Duration) error { return a.sleep(ctx, d) }}
+	tr := &transport{base: http.DefaultTransport, now: a.now, sleep: func(ctx contextDone, d time.Duration) error { return a.sleep(ctx, d) },
+		metrics: a.metrics}
 	if cfg.APIURL != "" {
 		if tr.to, err = url.Parse(cfg.APIURL); err != nil {
 			return nil, fmt.Errorf("[discord] api_url: %w", err)
@@ -101,11 +115,13 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 	s.MaxRestRetries = 0
 	s.StateEnabled = false
 	s.Identify.Intents = discordgo.IntentsNone // interactions arrive whatever the intents
+	// s.LogLevel stays at discordgo's default (errors only): its debug output prints the identify
+	// payload, which holds the bot token.
 	return a, nil
 }
 
 // Name is the platform name used in bot.Conversation.
-func (a *Adapter) Name() string { return "discord" }
+func (a *Adapter) Name() string { return platform }
 
 // Run registers /pyq, logs the invite URL, then receives interactions until ctx ends: over the
 // gateway, or (http mode) through ServeHTTP on the shared server.
@@ -114,6 +130,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.handler, a.runCtx = h, ctx
 	a.mu.Unlock()
 	defer func() {
+		a.health.set(errStopped)
 		a.mu.Lock()
 		a.stopped = true
 		a.mu.Unlock()
@@ -125,6 +142,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.log.Info("discord: invite the bot with this URL (it asks for exactly the permissions pyqbot uses)", "url", InviteURL(a.cfg.AppID))
 	if a.cfg.Mode == ModeHTTP {
 		a.log.Info("discord: receiving interactions over HTTP", "path", InteractionsPath)
+		a.health.set(nil)
 		<-ctx.Done()
 		return nil
 	}

@@ -53,6 +53,7 @@ type fakeDiscord struct {
 	connMu   sync.Mutex
 	conn     *websocket.Conn
 	seq      int
+	down     bool // the gateway refuses connections (503), as during an outage
 	upgrader websocket.Upgrader
 }
 
@@ -70,6 +71,13 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 
 func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/ws" || r.URL.Path == "/ws/" {
+		f.connMu.Lock()
+		down := f.down
+		f.connMu.Unlock()
+		if down {
+			http.Error(w, "gateway unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		f.gateway(w, r)
 		return
 	}
@@ -294,6 +302,13 @@ func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// setDown makes the gateway refuse (or accept again) new connections.
+func (f *fakeDiscord) setDown(down bool) {
+	f.connMu.Lock()
+	defer f.connMu.Unlock()
+	f.down = down
 }
 
 // drop cuts the gateway connection as a network failure would.

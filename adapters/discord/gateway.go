@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -17,6 +18,7 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		if e.Type != "INTERACTION_CREATE" {
 			return
 		}
+		received := time.Now()
 		h, rctx, end, ok := a.begin()
 		if !ok {
 			return
@@ -24,9 +26,13 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		defer end()
 		err := a.dispatchRaw(rctx, h, e.RawData, func(in incoming) responder {
 			return func(resp *discordgo.InteractionResponse) error {
-				return a.call(rctx, "interaction response", func(opts ...discordgo.RequestOption) error {
+				err := a.call(rctx, "interaction response", func(opts ...discordgo.RequestOption) error {
 					return s.InteractionRespond(in.Interaction, resp, opts...)
 				})
+				if err == nil {
+					a.metrics.ObserveAck(platform, time.Since(received))
+				}
+				return err
 			}
 		})
 		if err != nil {
@@ -34,8 +40,14 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		}
 	})
 	defer remove()
+	// discordgo runs handlers in goroutines, so a Disconnect and the Connect of the reconnect that
+	// follows could in principle be seen out of order; the reconnect's network round trips make that
+	// far-fetched, and the next event corrects it.
+	removeConn := a.s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { a.health.set(nil) })
+	defer removeConn()
 	removeDisc := a.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		if ctx.Err() == nil {
+			a.health.set(errDisconnected)
 			a.log.Warn("discord: gateway connection lost; reconnecting")
 		}
 	})
@@ -44,9 +56,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		a.log.Info("discord: gateway session resumed")
 	})
 	defer removeResumed()
+	a.health.set(errConnecting)
 	if err := a.s.Open(); err != nil {
 		return fmt.Errorf("discord: connecting to the gateway failed: %w (check [discord] token)", redact(err))
 	}
+	a.health.set(nil)
 	a.log.Info("discord: connected to the gateway")
 	<-ctx.Done()
 	// Close sends a close frame and waits about a second for Discord to hang up.

@@ -165,7 +165,17 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 		t.Errorf("reveal = %s", rv.Body)
 	}
 	f.waitFor("GET", "/api/v9/channels/c1/messages/"+msgID)
-	ed := f.waitFor("PATCH", "/api/v9/channels/c1/messages/"+msgID)
+	// Edits before the close keep the answer count current; the closing one says [closed].
+	var ed call
+	for n := 1; ; n++ {
+		ed = f.waitForNth("PATCH", "/api/v9/channels/c1/messages/"+msgID, n)
+		if strings.Contains(string(ed.Body), "[closed]") {
+			break
+		}
+		if strings.Contains(string(ed.Body), `"disabled":true`) {
+			t.Fatalf("edit %d disabled the buttons without marking the question closed: %s", n, ed.Body)
+		}
+	}
 	checkNoMentions(t, "closing edit", ed.Body)
 	var closed sentMessage
 	ed.decode(t, &closed)

@@ -53,6 +53,7 @@ func verify(pub ed25519.PublicKey, now time.Time, sigHex, ts string, body []byte
 // verified before anything parses it; the initial response is the HTTP response body, written
 // within Discord's 3 seconds, and any follow-up goes over REST after this returns.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	received := time.Now()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "POST interactions here", http.StatusMethodNotAllowed)
@@ -103,5 +104,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(b)
+	if _, err := w.Write(b); err == nil {
+		a.metrics.ObserveAck(platform, time.Since(received))
+	}
 }

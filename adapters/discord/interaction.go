@@ -139,6 +139,7 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 		a.respond(respond, ephemeral("pyqbot plays in a server's text channels, not in direct messages."))
 		return
 	}
+	a.log.Debug("discord command received", "workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "user", ev.User.ID, "text", text)
 	done := make(chan bot.Reply, 1)
 	go func() { done <- h.Handle(ctx, ev) }()
 	select {
@@ -157,13 +158,13 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 	}
 	if err := respond(deferred); err != nil {
 		a.log.Error("discord: deferring an interaction failed; the reply is lost (the command itself still runs)",
-			"channel", ev.Conv.Channel, "err", err)
+			"workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "err", err)
 		<-done
 		return
 	}
 	r := <-done
 	if err := a.followUp(ctx, in, r, slash, private); err != nil {
-		a.log.Error("discord: sending a deferred reply failed", "channel", ev.Conv.Channel, "err", err)
+		a.log.Error("discord: sending a deferred reply failed", "workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "err", err)
 	}
 }
 

@@ -20,7 +20,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bo
 	channel := to.Channel
 	var reply *discordgo.MessageReference
 	if p.Thread != nil {
-		if t := a.threadFor(ctx, *p.Thread); t != "" {
+		if t := a.threadFor(ctx, to.Workspace, *p.Thread); t != "" {
 			channel = t
 		} else {
 			if p.Thread.Channel != "" {
@@ -42,7 +42,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bo
 	}
 	ref := bot.MessageRef{Channel: channel, ID: msg.ID}
 	if p.Answer != nil && !p.Closed && p.Thread == nil {
-		ref.Thread = a.startThread(ctx, channel, msg.ID, threadName(p))
+		ref.Thread = a.startThread(ctx, to.Workspace, channel, msg.ID, threadName(p))
 	}
 	return ref, nil
 }
@@ -59,7 +59,7 @@ func threadName(p bot.Post) string {
 }
 
 // startThread starts a thread from a message; "" (logged) when Discord refuses.
-func (a *Adapter) startThread(ctx context.Context, channel, messageID, name string) string {
+func (a *Adapter) startThread(ctx context.Context, guild, channel, messageID, name string) string {
 	var th *discordgo.Channel
 	err := a.call(ctx, "start thread", func(opts ...discordgo.RequestOption) (err error) {
 		th, err = a.s.MessageThreadStart(channel, messageID, name, threadArchiveMinutes, opts...)
@@ -72,20 +72,20 @@ func (a *Adapter) startThread(ctx context.Context, channel, messageID, name stri
 		return messageID // a thread's id is the id of the message it started from
 	}
 	a.log.Warn("discord: could not start a thread; hints and the reveal will be posted in the channel instead",
-		"channel", channel, "message", messageID, "err", err, "fix", permissionHint(err))
+		"workspace", guild, "channel", channel, "message", messageID, "err", err, "fix", permissionHint(err))
 	return ""
 }
 
 // threadFor is the thread of a question message, started now if that failed when it was posted
 // (a permission granted since, a passing outage). "" when there is still none.
-func (a *Adapter) threadFor(ctx context.Context, ref bot.MessageRef) string {
+func (a *Adapter) threadFor(ctx context.Context, guild string, ref bot.MessageRef) string {
 	if ref.Thread != "" {
 		return ref.Thread
 	}
 	if ref.Channel == "" || ref.ID == "" {
 		return ""
 	}
-	return a.startThread(ctx, ref.Channel, ref.ID, "Answers and hints")
+	return a.startThread(ctx, guild, ref.Channel, ref.ID, "Answers and hints")
 }
 
 // Edit replaces a message the bot sent. A closed question keeps its buttons, disabled: the core's
@@ -101,7 +101,8 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Conversation, ref bot.Message
 		})
 		if err != nil {
 			// Still close it: without components nobody can answer.
-			a.log.Warn("discord: could not read the question to disable its buttons; removing them", "channel", ref.Channel, "message", ref.ID, "err", err)
+			a.log.Warn("discord: could not read the question to disable its buttons; removing them",
+				"workspace", to.Workspace, "channel", ref.Channel, "message", ref.ID, "err", err)
 		} else {
 			comps = disabled(cur.Components)
 		}

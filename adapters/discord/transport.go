@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // transport is the session's HTTP transport. It points REST calls at [discord] api_url when set
@@ -20,8 +22,9 @@ type transport struct {
 	base http.RoundTripper
 	to   *url.URL // nil: Discord itself
 
-	now   func() time.Time
-	sleep func(ctx contextDone, d time.Duration) error
+	now     func() time.Time
+	sleep   func(ctx contextDone, d time.Duration) error
+	metrics bot.PlatformMetrics // nil: not counted
 
 	mu          sync.Mutex
 	globalUntil time.Time
@@ -49,6 +52,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Host = t.to.Host
 	}
 	resp, err := t.base.RoundTrip(req)
+	t.observeResponse(req, resp, err)
 	if err != nil || resp.StatusCode != http.StatusTooManyRequests {
 		return resp, err
 	}

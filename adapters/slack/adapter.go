@@ -34,6 +34,8 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// PingInterval is how long Socket Mode waits for Slack's ping before reconnecting; default 30 s.
 	PingInterval time.Duration
+	// Metrics receives acknowledgement latencies and Web API errors; default none.
+	Metrics bot.PlatformMetrics
 }
 
 // Adapter is the Slack adapter: one process serves every channel of every workspace the bot is in.
@@ -51,6 +53,8 @@ type Adapter struct {
 	ping     time.Duration
 	users    users
 	seen     *seenEvents
+	metrics  bot.PlatformMetrics
+	health   health
 
 	ready chan struct{} // closed once Run serves: requests before it get 503
 	cores chan struct{} // one token per core call in flight: see handle
@@ -70,7 +74,7 @@ var (
 func New(o Options) *Adapter {
 	a := &Adapter{
 		mode: o.Mode, apiURL: o.APIURL, appToken: o.AppToken, admins: o.Admins,
-		log: o.Logger, now: o.Now, httpc: o.HTTPClient, sleep: o.Sleep, ping: o.PingInterval,
+		log: o.Logger, now: o.Now, httpc: o.HTTPClient, sleep: o.Sleep, ping: o.PingInterval, metrics: o.Metrics,
 		seen: newSeenEvents(10*time.Minute, 100000), ready: make(chan struct{}),
 		cores: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))),
 	}
@@ -83,6 +87,10 @@ func New(o Options) *Adapter {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	if a.metrics == nil {
+		a.metrics = bot.NoMetrics{}
+	}
+	a.health.set(errStarting)
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -108,8 +116,10 @@ func (a *Adapter) Name() string { return Platform }
 // through the HTTP handlers (HTTPHandler) in HTTP mode. It returns after the work already
 // acknowledged has finished, so a shutdown does not drop an answer half-way.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	defer a.health.set(errStopped)
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
+		a.apiFailed("auth.test", err)
 		return fmt.Errorf("slack auth.test failed: %w (check [slack] bot_token or SLACK_BOT_TOKEN, and [slack] api_url)", err)
 	}
 	a.mu.Lock()
@@ -119,6 +129,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.log.Info("slack connected", "mode", a.mode, "workspace", auth.TeamID, "team", auth.Team, "bot_user", auth.UserID)
 	defer a.work.Wait()
 	if a.mode == ModeHTTP {
+		a.health.set(nil)
 		<-ctx.Done()
 		return nil
 	}
@@ -163,7 +174,7 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, e bot.Event) bot.Re
 	select {
 	case a.cores <- struct{}{}:
 	case <-ctx.Done():
-		a.log.Error("slack command dropped: the core was busy until the deadline", "channel", e.Conv.Channel, "user", e.User.ID)
+		a.log.Error("slack command dropped: the core was busy until the deadline", "workspace", e.Conv.Workspace, "channel", e.Conv.Channel, "user", e.User.ID)
 		return bot.Reply{}
 	}
 	defer func() { <-a.cores }()

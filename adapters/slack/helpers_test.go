@@ -94,6 +94,35 @@ type env struct {
 	sleeps []time.Duration
 	cancel context.CancelFunc
 	done   chan error
+	obs    *observed
+}
+
+// observed records what the adapter reports to its metrics.
+type observed struct {
+	mu     sync.Mutex
+	acks   []string // platform of each ack
+	errors []string // "platform method code"
+}
+
+func (o *observed) ObserveAck(platform string, d time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if d < 0 {
+		platform += " (negative duration)"
+	}
+	o.acks = append(o.acks, platform)
+}
+
+func (o *observed) APIError(platform, method, code string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.errors = append(o.errors, platform+" "+method+" "+code)
+}
+
+func (o *observed) snapshot() (acks, errors []string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]string(nil), o.acks...), append([]string(nil), o.errors...)
 }
 
 func (e *env) slept() []time.Duration {
@@ -105,12 +134,13 @@ func (e *env) slept() []time.Duration {
 // newEnv builds an adapter in mode against a fresh fake Slack; start runs it.
 func newEnv(t *testing.T, mode string, admins ...string) *env {
 	t.Helper()
-	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}}
+	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}, obs: &observed{}}
 	t.Cleanup(e.fake.Close)
 	e.a = New(Options{
 		Settings: Settings{Mode: mode, APIURL: e.fake.APIURL(), BotToken: slackfake.BotToken, AppToken: slackfake.AppToken,
 			SigningSecret: testSecret, Admins: admins},
-		Now: e.clock.now,
+		Now:     e.clock.now,
+		Metrics: e.obs,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			e.sleeps = append(e.sleeps, d)
@@ -120,7 +150,6 @@ func newEnv(t *testing.T, mode string, admins ...string) *env {
 	})
 	mux := http.NewServeMux()
 	e.a.Register(mux)
-	mux.Handle("GET /healthz", e.a.Health())
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
 	return e

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -29,20 +30,10 @@ func (a *Adapter) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("POST "+PathEvents, a.verified(a.serveEvent))
 }
 
-// Health answers GET /healthz: 200 once Run is serving, 503 before.
-func (a *Adapter) Health() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		if h, _ := a.handler(); h == nil {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
-}
-
 // verified reads the capped raw body, checks its signature, and only then calls next.
 func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError
@@ -63,6 +54,8 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.H
 			return
 		}
 		next(w, body)
+		// The acknowledgement is the response, written when next returns; the work it started runs on.
+		a.metrics.ObserveAck(Platform, time.Since(start))
 	})
 }
 

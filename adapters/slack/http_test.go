@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -251,15 +252,15 @@ func TestRequestsBeforeRunAreRefused(t *testing.T) {
 	if resp := e.signed(PathCommands, formType, slash(e.fake, "U1", "me").Encode()); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status %d before Run, want 503", resp.StatusCode)
 	}
-	resp, err := http.Get(e.srv.URL + "/healthz")
-	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
-		t.Fatalf("healthz before Run = %v %v", resp, err)
+	if err := e.a.Healthy(context.Background()); err == nil {
+		t.Error("healthy before Run, want an error saying it is starting")
 	}
-	resp.Body.Close()
 	e.start()
-	resp, err = http.Get(e.srv.URL + "/healthz")
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("healthz after Run = %v %v", resp, err)
+	if err := e.a.Healthy(context.Background()); err != nil {
+		t.Errorf("HTTP mode not healthy while serving: %v", err)
 	}
-	resp.Body.Close()
+	e.stop()
+	if err := e.a.Healthy(context.Background()); err == nil {
+		t.Error("healthy after Run returned")
+	}
 }

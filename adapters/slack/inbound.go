@@ -19,8 +19,8 @@ import (
 // replyTo is where the answer to an event goes: through the interaction's response_url when there
 // is one, else as a message to (channel, user).
 type replyTo struct {
-	responseURL   string
-	channel, user string
+	responseURL         string
+	team, channel, user string
 }
 
 // command accepts a slash command and spawns its handling.
@@ -29,7 +29,7 @@ func (a *Adapter) command(cmd slack.SlashCommand) {
 		a.log.Warn("slack slash command without team, channel or user ignored")
 		return
 	}
-	to := replyTo{responseURL: cmd.ResponseURL, channel: cmd.ChannelID, user: cmd.UserID}
+	to := replyTo{responseURL: cmd.ResponseURL, team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}
 	a.spawn("slash command", func(ctx context.Context, h bot.Handler) {
 		a.dispatch(ctx, h, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, cmd.Text, to)
 	})
@@ -60,7 +60,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 }
 
 func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction) {
-	to := replyTo{responseURL: cb.ResponseURL, channel: channel, user: cb.User.ID}
+	to := replyTo{responseURL: cb.ResponseURL, team: team, channel: channel, user: cb.User.ID}
 	var text string
 	switch {
 	case strings.HasPrefix(act.ActionID, actionAnswer):
@@ -110,6 +110,7 @@ func tickedKeys(cb slack.InteractionCallback) []string {
 
 // dispatch resolves who the user is, runs the command and delivers the reply.
 func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, team, channel, userID, userName, text string, to replyTo) {
+	a.log.Debug("slack command received", "workspace", team, "channel", channel, "user", userID, "text", text)
 	name, admin := a.identify(ctx, team, userID, userName)
 	reply := a.handle(ctx, h, bot.Event{
 		Conv:  bot.Conversation{Platform: Platform, Workspace: team, Channel: channel},
@@ -127,7 +128,8 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, team, channel, us
 func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 	if to.responseURL != "" {
 		if !a.trustedResponseURL(to.responseURL) {
-			a.log.Warn("slack response_url is not on hooks.slack.com or [slack] api_url's host; reply dropped", "channel", to.channel, "user", to.user)
+			a.log.Warn("slack response_url is not on hooks.slack.com or [slack] api_url's host; reply dropped",
+				"workspace", to.team, "channel", to.channel, "user", to.user)
 			return
 		}
 		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(reply.Post), Blocks: &slack.Blocks{BlockSet: Blocks(reply.Post)}}
@@ -138,13 +140,13 @@ func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 			return slack.PostWebhookCustomHTTPContext(ctx, to.responseURL, a.httpc, msg)
 		})
 		if err != nil {
-			// Never log the URL: it lets anyone post as the app for 30 minutes.
-			a.log.Error("slack reply through response_url failed", "channel", to.channel, "user", to.user, "err", err)
+			// Never log the URL: it lets anyone post as the app for 30 minutes (withRetry redacts err).
+			a.log.Error("slack reply through response_url failed", "workspace", to.team, "channel", to.channel, "user", to.user, "err", err)
 		}
 		return
 	}
 	if !reply.Private {
-		_, _ = a.Send(ctx, bot.Conversation{Platform: Platform, Channel: to.channel}, reply.Post) // Send logs
+		_, _ = a.Send(ctx, bot.Conversation{Platform: Platform, Workspace: to.team, Channel: to.channel}, reply.Post) // Send logs
 		return
 	}
 	err := a.withRetry(ctx, "chat.postEphemeral", func() error {
@@ -152,7 +154,7 @@ func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 		return err
 	})
 	if err != nil {
-		a.log.Error("slack private reply failed", "channel", to.channel, "user", to.user, "err", apiError("chat.postEphemeral", to.channel, err))
+		a.log.Error("slack private reply failed", "workspace", to.team, "channel", to.channel, "user", to.user, "err", apiError("chat.postEphemeral", to.channel, err))
 	}
 }
 

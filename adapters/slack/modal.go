@@ -52,7 +52,7 @@ func (a *Adapter) openModal(ctx context.Context, trigger, ref, channel string, t
 		return err
 	})
 	if err != nil {
-		a.log.Error("slack views.open failed", "channel", channel, "user", to.user, "err", err)
+		a.log.Error("slack views.open failed", "workspace", to.team, "channel", channel, "user", to.user, "err", err)
 		form := bot.AnswerForm{Ref: ref, Mode: bot.FreeText}
 		a.deliver(ctx, to, bot.Reply{Private: true, Post: bot.Post{Text: "The answer box did not open. Type your answer instead: `/pyq " + form.Command("your answer") + "`"}})
 	}
@@ -78,7 +78,7 @@ func (a *Adapter) submitModal(cb slack.InteractionCallback, team string) any {
 	}
 	user := cb.User.ID
 	cmd := bot.AnswerForm{Ref: meta.Ref, Mode: bot.FreeText}.Command(text)
-	to := replyTo{channel: meta.Channel, user: user}
+	to := replyTo{team: team, channel: meta.Channel, user: user}
 	a.spawn("modal answer", func(ctx context.Context, h bot.Handler) {
 		a.dispatch(ctx, h, team, meta.Channel, user, cb.User.Name, cmd, to)
 	})

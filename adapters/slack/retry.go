@@ -18,7 +18,8 @@ const maxRetries = 3
 // posting again could double it (the scheduler's claim decides what happens next).
 func (a *Adapter) withRetry(ctx context.Context, method string, fn func() error) error {
 	for attempt := 0; ; attempt++ {
-		err := fn()
+		err := redact(fn())
+		a.apiFailed(method, err)
 		var rl *slack.RateLimitedError
 		if !errors.As(err, &rl) {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -34,24 +35,41 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 
 // socketEvent acknowledges each envelope by its envelope_id first, then handles it.
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	received := time.Now()
 	ack := func(payload any) {
 		if evt.Request == nil {
 			return
 		}
 		if err := client.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {
 			a.log.Error("slack socket mode ack failed", "type", evt.Type, "err", err)
+			return
 		}
+		// AckCtx hands the ack to slack-go's writer, which sends it at once.
+		a.metrics.ObserveAck(Platform, time.Since(received))
 	}
 	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		// Sent before every attempt, including after a dropped connection: not serving until connected.
+		a.health.set(errConnecting)
 	case socketmode.EventTypeConnected:
+		a.health.set(nil)
 		a.log.Info("slack socket mode connected")
+	case socketmode.EventTypeDisconnect:
+		a.health.set(errDisconnected) // Slack asked (refresh_requested, warning); slack-go reconnects
 	case socketmode.EventTypeConnectionError:
+		a.health.set(errDisconnected)
 		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && !errors.Is(e.ErrorObj, context.Canceled) {
-			a.log.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "backoff", e.Backoff, "err", e.ErrorObj)
+			a.apiFailed("apps.connections.open", e.ErrorObj)
+			a.log.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "backoff", e.Backoff, "err", redact(e.ErrorObj))
 		}
 	case socketmode.EventTypeInvalidAuth:
+		a.health.set(errBadAppToken)
+		a.metrics.APIError(Platform, "apps.connections.open", "invalid_auth")
 		a.log.Error("slack socket mode: the app-level token was refused")
 	case socketmode.EventTypeErrorBadMessage, socketmode.EventTypeIncomingError:
+		if ctx.Err() != nil {
+			return // the connection closing at shutdown, not a bad message
+		}
 		a.log.Warn("slack socket mode: unreadable message ignored", "type", evt.Type)
 	case socketmode.EventTypeSlashCommand:
 		ack(nil)

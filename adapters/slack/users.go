@@ -39,6 +39,7 @@ func (a *Adapter) identify(ctx context.Context, team, userID, fallbackName strin
 	}
 	u, err := a.api.GetUserInfoContext(ctx, userID)
 	if err != nil {
+		a.apiFailed("users.info", err)
 		a.log.Warn("slack users.info failed; treating the user as a non-admin for this command (does the app have the users:read scope?)",
 			"workspace", team, "user", userID, "err", err)
 		if fallbackName == "" {

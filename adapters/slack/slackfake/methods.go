@@ -20,6 +20,10 @@ func (s *Server) api(method string) http.HandlerFunc {
 		if s.fail(method, w) {
 			return
 		}
+		if method == "apps.connections.open" && s.socket.isDown() {
+			http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		want := BotToken
 		if method == "apps.connections.open" {
 			want = AppToken

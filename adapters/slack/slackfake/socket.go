@@ -24,6 +24,7 @@ type socket struct {
 	acks      map[string]chan Ack
 	seq       int
 	count     int
+	down      bool // Outage: apps.connections.open fails
 	done      chan struct{}
 }
 
@@ -129,6 +130,33 @@ func (s *Server) Disconnect(reason string) error {
 		return fmt.Errorf("slackfake: no Socket Mode client connected")
 	}
 	return k.write(conn, map[string]any{"type": "disconnect", "reason": reason})
+}
+
+// Outage drops the Socket Mode connection and makes apps.connections.open answer 503 until
+// Restore: Slack unreachable, as a client sees it. slack-go keeps retrying with backoff.
+func (s *Server) Outage() {
+	k := &s.socket
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.down = true
+	if k.conn != nil {
+		k.conn.Close()
+		k.conn = nil
+	}
+}
+
+// Restore ends an Outage: the client's next attempt connects.
+func (s *Server) Restore() {
+	k := &s.socket
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.down = false
+}
+
+func (k *socket) isDown() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.down
 }
 
 func (k *socket) write(c *websocket.Conn, v any) error {

@@ -1,0 +1,92 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// health is the adapter's state as /healthz reports it: nil while it serves. The gateway follows
+// discordgo's Connect and Disconnect events; http mode is healthy from the moment /pyq is
+// registered until Run returns.
+type health struct {
+	mu      sync.Mutex
+	err     error
+	changed chan struct{} // closed and replaced at every set, so tests can wait for a change
+}
+
+func (h *health) set(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.err = err
+	if h.changed != nil {
+		close(h.changed)
+	}
+	h.changed = make(chan struct{})
+}
+
+// state returns the current state and a channel closed at the next change.
+func (h *health) state() (error, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.err, h.changed
+}
+
+var (
+	errStarting     = errors.New("starting: registering /pyq")
+	errConnecting   = errors.New("gateway connecting")
+	errDisconnected = errors.New("gateway disconnected: reconnecting")
+	errStopped      = errors.New("stopped")
+)
+
+var _ bot.HealthReporter = (*Adapter)(nil)
+
+// Healthy reports whether the adapter serves Discord now (see health).
+func (a *Adapter) Healthy(context.Context) error {
+	err, _ := a.health.state()
+	return err
+}
+
+// routeWords are the fixed parts of the REST paths pyqbot calls; every other segment is an id or
+// a token.
+var routeWords = map[string]bool{"applications": true, "guilds": true, "commands": true, "channels": true,
+	"messages": true, "threads": true, "interactions": true, "callback": true, "webhooks": true,
+	"@original": true, "gateway": true, "bot": true, "users": true, "@me": true}
+
+// route names a REST request by its method and path template, e.g. "POST /channels/{id}/messages":
+// a metric label with a bounded set of values, and never an interaction token (webhook and
+// interaction paths carry one, valid for 15 minutes).
+func route(r *http.Request) string {
+	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(segs) >= 2 && segs[0] == "api" && strings.HasPrefix(segs[1], "v") {
+		segs = segs[2:]
+	}
+	for i, s := range segs {
+		switch {
+		case i >= 2 && (segs[i-2] == "webhooks" || segs[i-2] == "interactions"):
+			segs[i] = "{token}"
+		case !routeWords[s]:
+			segs[i] = "{id}"
+		}
+	}
+	return r.Method + " /" + strings.Join(segs, "/")
+}
+
+// observeResponse counts a REST call that failed: code is the HTTP status, or "network" when no
+// response came (a call cancelled by shutdown is not counted).
+func (t *transport) observeResponse(req *http.Request, resp *http.Response, err error) {
+	if t.metrics == nil {
+		return
+	}
+	switch {
+	case err != nil && req.Context().Err() == nil:
+		t.metrics.APIError(platform, route(req), "network")
+	case err == nil && resp.StatusCode >= 400:
+		t.metrics.APIError(platform, route(req), strconv.Itoa(resp.StatusCode))
+	}
+}

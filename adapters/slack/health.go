@@ -1,0 +1,113 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"regexp"
+	"strconv"
+	"sync"
+
+	"github.com/slack-go/slack"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// health is the adapter's state as /healthz reports it: nil while it serves. Socket Mode follows
+// slack-go's connection events; HTTP mode is healthy from the moment Run serves until it returns.
+type health struct {
+	mu      sync.Mutex
+	err     error
+	changed chan struct{} // closed and replaced at every set, so tests can wait for a change
+}
+
+func (h *health) set(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.err = err
+	if h.changed != nil {
+		close(h.changed)
+	}
+	h.changed = make(chan struct{})
+}
+
+// state returns the current state and a channel closed at the next change.
+func (h *health) state() (error, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.err, h.changed
+}
+
+var (
+	errStarting     = errors.New("starting: auth.test has not succeeded yet")
+	errStopped      = errors.New("stopped")
+	errConnecting   = errors.New("socket mode connecting")
+	errDisconnected = errors.New("socket mode disconnected: reconnecting")
+	errBadAppToken  = errors.New("socket mode disconnected: the app-level token was refused")
+)
+
+var _ bot.HealthReporter = (*Adapter)(nil)
+
+// Healthy reports whether the adapter serves Slack now (see health).
+func (a *Adapter) Healthy(context.Context) error {
+	err, _ := a.health.state()
+	return err
+}
+
+// apiFailed reports a failed Web API call to the metrics, with Slack's own error string as the code
+// ("channel_not_found", "ratelimited"), or the HTTP status or "network" when Slack gave none.
+func (a *Adapter) apiFailed(method string, err error) {
+	if err == nil {
+		return
+	}
+	a.metrics.APIError(Platform, method, errorCode(err))
+}
+
+func errorCode(err error) string {
+	var se slack.SlackErrorResponse
+	var rl *slack.RateLimitedError
+	var sc slack.StatusCodeError
+	switch {
+	case errors.As(err, &se):
+		return se.Err
+	case errors.As(err, &rl):
+		return "ratelimited"
+	case errors.As(err, &sc):
+		return strconv.Itoa(sc.Code)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	}
+	return "network"
+}
+
+// anyURL matches a URL in an error message.
+var anyURL = regexp.MustCompile(`(?i)\b(https?|wss?)://[^\s"']+`)
+
+// redact keeps URLs that carry a secret out of errors, which end up in logs: a response_url lets
+// anyone post as the app for 30 minutes, and a Socket Mode URL carries a connection ticket.
+// net/http's errors quote the whole URL, so only its scheme and host are kept.
+func redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := anyURL.ReplaceAllStringFunc(err.Error(), func(s string) string {
+		u, perr := url.Parse(s)
+		if perr != nil || u.Host == "" {
+			return "[url]"
+		}
+		return u.Scheme + "://" + u.Host + "/[redacted]"
+	})
+	if msg == err.Error() {
+		return err
+	}
+	return redactedError{msg: msg, err: err}
+}
+
+// redactedError shows the redacted text but still unwraps, so errors.As finds Slack's error types.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.err }

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// healthTimeout bounds the store query behind /healthz: a database that does not answer in this
+// time is as good as down for a chat user, and Docker's probe must not hang.
+const healthTimeout = 2 * time.Second
+
+// pinger is the part of the store /healthz needs.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// healthBody is what /healthz answers.
+type healthBody struct {
+	Status string `json:"status"`           // "ok" or "unavailable"
+	Reason string `json:"reason,omitempty"` // what is wrong, e.g. "slack: socket mode disconnected"
+}
+
+// healthHandler answers GET /healthz: 200 {"status":"ok"} when the store answers a cheap query
+// within healthTimeout and every adapter that reports its health is serving; otherwise 503 with
+// the reasons. The store's own error stays in the log: the endpoint may be reachable from outside.
+func healthHandler(store pinger, adapters []bot.Adapter, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
+		defer cancel()
+		var reasons []string
+		if err := store.Ping(ctx); err != nil {
+			log.Warn("health check: the database does not answer", "err", err)
+			reasons = append(reasons, "store: the database does not answer")
+		}
+		for _, a := range adapters {
+			if hr, ok := a.(bot.HealthReporter); ok {
+				if err := hr.Healthy(ctx); err != nil {
+					reasons = append(reasons, a.Name()+": "+err.Error())
+				}
+			}
+		}
+		body, code := healthBody{Status: "ok"}, http.StatusOK
+		if len(reasons) > 0 {
+			body, code = healthBody{Status: "unavailable", Reason: strings.Join(reasons, "; ")}, http.StatusServiceUnavailable
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(code)
+		json.NewEncoder(w).Encode(body)
+	})
+}
+
+// serveOps says whether /healthz and /metrics are served: [http] enabled when set, else whenever a
+// chat platform runs (a service someone monitors). A terminal session opens no port by itself.
+func serveOps(cfg *Config, adapters []bot.Adapter) bool {
+	if cfg.HTTP.Enabled != nil {
+		return *cfg.HTTP.Enabled
+	}
+	for _, a := range adapters {
+		if a.Name() != "console" {
+			return true
+		}
+	}
+	return false
+}
+
+// healthcheckCmd GETs /healthz and exits 0 when it answers 200, else 1: the container's
+// HEALTHCHECK, since a distroless image has no shell or curl.
+func (m *Main) healthcheckCmd(ctx context.Context, args []string) error {
+	fs := m.newFlags("healthcheck [--config FILE] [--url URL]",
+		"Asks a running pyqbot's /healthz; exits 0 when it is healthy, 1 otherwise (for Docker's HEALTHCHECK).")
+	configFlag := fs.String("config", "", "TOML config file, read for [http] listen")
+	rawURL := fs.String("url", "", "the health endpoint (default http://[http] listen/healthz, loopback for a wildcard address)")
+	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
+	if err := m.finishParse(fs, args); err != nil {
+		return ignoreHelp(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	target := *rawURL
+	if target == "" {
+		cfg, err := m.config(*configFlag)
+		if err != nil {
+			return err
+		}
+		if target, err = healthURL(cfg.HTTP.Listen); err != nil {
+			return err
+		}
+	}
+	if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--url %q is not an http(s) URL: use e.g. http://127.0.0.1:8080/healthz", target)
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s: %v (is pyqbot running, and does it serve /healthz? see [http] enabled)\n", target, err)
+		return errFailed
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered %s: %s\n", target, resp.Status, strings.TrimSpace(string(body)))
+		return errFailed
+	}
+	fmt.Fprint(m.Stdout, string(body))
+	return nil
+}
+
+// healthURL is /healthz on the address pyqbot listens on; a wildcard host is reached on loopback.
+func healthURL(listen string) (string, error) {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "", fmt.Errorf("[http] listen = %q is not host:port: %w", listen, err)
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+}
