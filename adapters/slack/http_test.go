@@ -256,9 +256,8 @@ func TestRequestsBeforeRunAreRefused(t *testing.T) {
 		t.Error("healthy before Run, want an error saying it is starting")
 	}
 	e.start()
-	if err := e.a.Healthy(context.Background()); err != nil {
-		t.Errorf("HTTP mode not healthy while serving: %v", err)
-	}
+	// Run marks itself healthy once auth.test has answered, just after start returns.
+	waitHealth(t, e.a, "HTTP mode healthy while serving", func(err error) bool { return err == nil })
 	e.stop()
 	if err := e.a.Healthy(context.Background()); err == nil {
 		t.Error("healthy after Run returned")
