@@ -7,8 +7,8 @@ import (
 	"strings"
 )
 
-// api serves one Web API method: records the call, applies a queued failure, checks the token,
-// then answers as Slack would.
+// api serves one Web API method: applies a queued failure, checks the token, answers as Slack
+// would, then records the call.
 func (s *Server) api(method string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := readCall(method, r)
@@ -16,7 +16,9 @@ func (s *Server) api(method string) http.HandlerFunc {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_form_data"})
 			return
 		}
-		s.record(c)
+		// Recorded once answered, so a test that sees the call also sees its effect (a stored
+		// message); the response is not sent before the handler returns, so order is kept.
+		defer s.record(c)
 		if s.fail(method, w) {
 			return
 		}
