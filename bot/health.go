@@ -1,6 +1,9 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // HealthReporter is an adapter that can say whether it is able to serve right now: connected to
 // its platform (a websocket up), or serving its HTTP endpoints. /healthz asks every adapter that
@@ -10,4 +13,33 @@ type HealthReporter interface {
 	// endpoint's reason, e.g. "socket mode disconnected". It must answer at once: it reads state the
 	// adapter keeps, and never calls the platform.
 	Healthy(ctx context.Context) error
+}
+
+// HealthState is what an adapter keeps to answer Healthy: the current error (nil while it serves) and
+// a way to wait for the next change, so tests follow it without sleeping. The zero value is healthy.
+type HealthState struct {
+	mu      sync.Mutex
+	err     error
+	changed chan struct{} // closed and replaced at every Set
+}
+
+// Set records the adapter's state: nil when it serves, else why not.
+func (h *HealthState) Set(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.err = err
+	if h.changed != nil {
+		close(h.changed)
+	}
+	h.changed = make(chan struct{})
+}
+
+// State returns the current state and a channel closed at the next change.
+func (h *HealthState) State() (error, <-chan struct{}) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.changed == nil {
+		h.changed = make(chan struct{})
+	}
+	return h.err, h.changed
 }

@@ -38,7 +38,7 @@ type Adapter struct {
 	work    sync.WaitGroup  // interactions still being answered
 
 	metrics bot.PlatformMetrics
-	health  health
+	health  bot.HealthState
 }
 
 // platform is the adapter's name in bot.Conversation.Platform and in metrics.
@@ -82,7 +82,7 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 	if a.metrics == nil {
 		a.metrics = bot.NoMetrics{}
 	}
-	a.health.set(errStarting)
+	a.health.Set(errStarting)
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -130,7 +130,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.handler, a.runCtx = h, ctx
 	a.mu.Unlock()
 	defer func() {
-		a.health.set(errStopped)
+		a.health.Set(errStopped)
 		a.mu.Lock()
 		a.stopped = true
 		a.mu.Unlock()
@@ -142,7 +142,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.log.Info("discord: invite the bot with this URL (it asks for exactly the permissions pyqbot uses)", "url", InviteURL(a.cfg.AppID))
 	if a.cfg.Mode == ModeHTTP {
 		a.log.Info("discord: receiving interactions over HTTP", "path", InteractionsPath)
-		a.health.set(nil)
+		a.health.Set(nil)
 		<-ctx.Done()
 		return nil
 	}

@@ -43,11 +43,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	// discordgo runs handlers in goroutines, so a Disconnect and the Connect of the reconnect that
 	// follows could in principle be seen out of order; the reconnect's network round trips make that
 	// far-fetched, and the next event corrects it.
-	removeConn := a.s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { a.health.set(nil) })
+	removeConn := a.s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { a.health.Set(nil) })
 	defer removeConn()
 	removeDisc := a.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		if ctx.Err() == nil {
-			a.health.set(errDisconnected)
+			a.health.Set(errDisconnected)
 			a.log.Warn("discord: gateway connection lost; reconnecting")
 		}
 	})
@@ -56,11 +56,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		a.log.Info("discord: gateway session resumed")
 	})
 	defer removeResumed()
-	a.health.set(errConnecting)
+	a.health.Set(errConnecting)
 	if err := a.s.Open(); err != nil {
 		return fmt.Errorf("discord: connecting to the gateway failed: %w (check [discord] token)", redact(err))
 	}
-	a.health.set(nil)
+	a.health.Set(nil)
 	a.log.Info("discord: connected to the gateway")
 	<-ctx.Done()
 	// Close sends a close frame and waits about a second for Discord to hang up.

@@ -43,7 +43,7 @@ func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 	t.Helper()
 	deadline := time.After(20 * time.Second) // discordgo waits 1 s, then 2 s, between reconnects
 	for {
-		err, changed := a.health.state()
+		err, changed := a.health.State()
 		if ok(err) {
 			return
 		}

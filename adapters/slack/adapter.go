@@ -54,7 +54,7 @@ type Adapter struct {
 	users    users
 	seen     *seenEvents
 	metrics  bot.PlatformMetrics
-	health   health
+	health   bot.HealthState
 
 	ready chan struct{} // closed once Run serves: requests before it get 503
 	cores chan struct{} // one token per core call in flight: see handle
@@ -90,7 +90,7 @@ func New(o Options) *Adapter {
 	if a.metrics == nil {
 		a.metrics = bot.NoMetrics{}
 	}
-	a.health.set(errStarting)
+	a.health.Set(errStarting)
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -116,7 +116,7 @@ func (a *Adapter) Name() string { return Platform }
 // through the HTTP handlers (HTTPHandler) in HTTP mode. It returns after the work already
 // acknowledged has finished, so a shutdown does not drop an answer half-way.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
-	defer a.health.set(errStopped)
+	defer a.health.Set(errStopped)
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
 		a.apiFailed("auth.test", err)
@@ -129,7 +129,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	a.log.Info("slack connected", "mode", a.mode, "workspace", auth.TeamID, "team", auth.Team, "bot_user", auth.UserID)
 	defer a.work.Wait()
 	if a.mode == ModeHTTP {
-		a.health.set(nil)
+		a.health.Set(nil)
 		<-ctx.Done()
 		return nil
 	}

@@ -6,38 +6,14 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
-	"sync"
 
 	"github.com/slack-go/slack"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// health is the adapter's state as /healthz reports it: nil while it serves. Socket Mode follows
+// Why the adapter does not serve, as a.health holds it for /healthz (nil while it serves). Socket Mode follows
 // slack-go's connection events; HTTP mode is healthy from the moment Run serves until it returns.
-type health struct {
-	mu      sync.Mutex
-	err     error
-	changed chan struct{} // closed and replaced at every set, so tests can wait for a change
-}
-
-func (h *health) set(err error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.err = err
-	if h.changed != nil {
-		close(h.changed)
-	}
-	h.changed = make(chan struct{})
-}
-
-// state returns the current state and a channel closed at the next change.
-func (h *health) state() (error, <-chan struct{}) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.err, h.changed
-}
-
 var (
 	errStarting     = errors.New("starting: auth.test has not succeeded yet")
 	errStopped      = errors.New("stopped")
@@ -50,7 +26,7 @@ var _ bot.HealthReporter = (*Adapter)(nil)
 
 // Healthy reports whether the adapter serves Slack now (see health).
 func (a *Adapter) Healthy(context.Context) error {
-	err, _ := a.health.state()
+	err, _ := a.health.State()
 	return err
 }
 

@@ -20,7 +20,7 @@ func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 	t.Helper()
 	deadline := time.After(waitLimit)
 	for {
-		err, changed := a.health.state()
+		err, changed := a.health.State()
 		if ok(err) {
 			return
 		}

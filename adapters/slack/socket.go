@@ -50,20 +50,20 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		// Sent before every attempt, including after a dropped connection: not serving until connected.
-		a.health.set(errConnecting)
+		a.health.Set(errConnecting)
 	case socketmode.EventTypeConnected:
-		a.health.set(nil)
+		a.health.Set(nil)
 		a.log.Info("slack socket mode connected")
 	case socketmode.EventTypeDisconnect:
-		a.health.set(errDisconnected) // Slack asked (refresh_requested, warning); slack-go reconnects
+		a.health.Set(errDisconnected) // Slack asked (refresh_requested, warning); slack-go reconnects
 	case socketmode.EventTypeConnectionError:
-		a.health.set(errDisconnected)
+		a.health.Set(errDisconnected)
 		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && !errors.Is(e.ErrorObj, context.Canceled) {
 			a.apiFailed("apps.connections.open", e.ErrorObj)
 			a.log.Warn("slack socket mode connection failed; retrying", "attempt", e.Attempt, "backoff", e.Backoff, "err", redact(e.ErrorObj))
 		}
 	case socketmode.EventTypeInvalidAuth:
-		a.health.set(errBadAppToken)
+		a.health.Set(errBadAppToken)
 		a.metrics.APIError(Platform, "apps.connections.open", "invalid_auth")
 		a.log.Error("slack socket mode: the app-level token was refused")
 	case socketmode.EventTypeErrorBadMessage, socketmode.EventTypeIncomingError:
