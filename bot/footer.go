@@ -77,13 +77,13 @@ func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postI
 	if q == nil {
 		return
 	}
-	answers, err := e.store.Answers(ctx, postID)
+	answered, err := e.store.CountAnswers(ctx, postID)
 	if err != nil {
 		e.log.Warn("counting answers for the footer failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 			"channel", ch.Conv.Channel, "post", postID, "err", err)
 		return
 	}
-	p := questionPost(q, post, e.now(), ch.Location(), len(answers))
+	p := questionPost(q, post, e.now(), ch.Location(), answered)
 	if err := ed.Edit(ctx, ch.Conv, post.Ref, p); err != nil {
 		e.log.Warn("updating the answer count failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 			"channel", ch.Conv.Channel, "post", postID, "err", err)

@@ -155,6 +155,8 @@ type Store interface {
 	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
 	// ErrClosed if the question is closed.
 	RecordAnswer(ctx context.Context, a Answer) (Answer, error)
+	// CountAnswers is how many have answered the post so far.
+	CountAnswers(ctx context.Context, postID int64) (int, error)
 	// Answers lists a post's answers in the order they came.
 	Answers(ctx context.Context, postID int64) ([]Answer, error)
 	// CloseAndGrade closes the post and grades every answer in one transaction, returning them

@@ -79,6 +79,13 @@ func scanAnswers(rows *sql.Rows) ([]bot.Answer, error) {
 	return out, rows.Err()
 }
 
+// CountAnswers is how many have answered the post; it reads the (post_id, user_id) unique index only.
+func (d *DB) CountAnswers(ctx context.Context, postID int64) (int, error) {
+	var n int
+	err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM answers WHERE post_id = ?`, postID).Scan(&n)
+	return n, err
+}
+
 // Answers lists a post's answers in the order they came.
 func (d *DB) Answers(ctx context.Context, postID int64) ([]bot.Answer, error) {
 	rows, err := d.db.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? ORDER BY a.answered_at, a.id`, postID)

@@ -742,3 +742,17 @@ func TestPractice(t *testing.T) {
 		t.Errorf("Leaderboard after practice = %+v, %v; want empty: practice never counts", st, err)
 	}
 }
+
+func TestCountAnswers(t *testing.T) {
+	f := newFixture(t)
+	p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
+	for i, name := range []string{"Ann", "Bob", "Cat"} {
+		if n, err := f.db.CountAnswers(f.ctx, p.ID); err != nil || n != i {
+			t.Fatalf("CountAnswers before %s = %d, %v; want %d", name, n, err, i)
+		}
+		f.answer(p, "U"+name, name, p.PostedAt, "A")
+	}
+	if n, _ := f.db.CountAnswers(f.ctx, p.ID+1); n != 0 {
+		t.Errorf("CountAnswers of an unknown post = %d, want 0", n)
+	}
+}
