@@ -24,7 +24,28 @@ func FindPython() (string, error) {
 	if p := os.Getenv("PYQBOT_PYTHON"); p != "" {
 		return p, nil
 	}
-	return exec.LookPath("python3")
+	p, err := exec.LookPath("python3")
+	if err != nil {
+		return "", err
+	}
+	return realExecutable(p), nil
+}
+
+// realExecutable resolves a launcher (a pyenv or asdf shim is a shell script that runs for every
+// snippet, tripling the lint's time) to the interpreter it starts, by asking that interpreter once.
+func realExecutable(python string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), SnippetTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, python, "-I", "-c", "import sys; print(sys.executable)").Output()
+	if err != nil {
+		return python
+	}
+	if real := strings.TrimSpace(string(out)); real != "" {
+		if st, err := os.Stat(real); err == nil && !st.IsDir() {
+			return real
+		}
+	}
+	return python
 }
 
 // Verify runs every question's snippets under python and reports each answer key the interpreter
