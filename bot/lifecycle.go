@@ -103,7 +103,7 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 		opt.Decorate(q, p, &post)
 	}
 	post.Text = withNote(opt.Note, post.Text)
-	ref, err := a.Send(ctx, ch.Conv, post)
+	ref, err := e.send(ctx, a, ch, post)
 	if err != nil {
 		if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
 			e.log.Error("discard unposted question failed", convArgs(ch.Conv, "post", p.ID, "err", derr)...)
@@ -355,7 +355,7 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	if !p.Ref.IsZero() {
 		reveal.Thread = &p.Ref
 	}
-	if _, err := a.Send(ctx, ch.Conv, reveal); err != nil {
+	if _, err := e.send(ctx, a, ch, reveal); err != nil {
 		e.log.Error("posting reveal failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 			"channel", ch.Conv.Channel, "post", p.ID, "err", err)
 		return fmt.Errorf("post reveal of %s: %w", p.ShortRef(), err)

@@ -121,7 +121,8 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 const problemWindow = 7 * 24 * time.Hour
 
 // recentProblems tells admins which scheduled posts the platform refused lately and why (a bot not
-// in the channel, missing permissions), so a silent gap in the schedule has a visible cause.
+// in the channel, missing permissions), and what went wrong around posts that did go out (a thread
+// that could not be started), so a gap in the schedule or a missing thread has a visible cause.
 func (e *Engine) recentProblems(ctx context.Context, ch Channel, schedules []Schedule, now time.Time) (string, error) {
 	var lines []string
 	for _, s := range schedules {
@@ -139,6 +140,13 @@ func (e *Engine) recentProblems(ctx context.Context, ch Channel, schedules []Sch
 			}
 			lines = append(lines, fmt.Sprintf("• %s due %s: %s", s.Job, sl.Due.In(ch.Location()).Format("Mon 2 Jan 15:04"), note))
 		}
+	}
+	problems, err := e.store.Problems(ctx, ch.ID, now.Add(-problemWindow))
+	if err != nil {
+		return "", err
+	}
+	for _, p := range problems {
+		lines = append(lines, fmt.Sprintf("• %s: %s", p.At.In(ch.Location()).Format("Mon 2 Jan 15:04"), p.Text))
 	}
 	if len(lines) == 0 {
 		return "", nil

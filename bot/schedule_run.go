@@ -423,7 +423,7 @@ func (e *Engine) runJob(ctx context.Context, d due, claim SlotClaim, note string
 			return "", "", err
 		}
 		post.Text = withNote(note, post.Text)
-		if _, err := a.Send(ctx, d.ch.Conv, post); err != nil {
+		if _, err := e.send(ctx, a, d.ch, post); err != nil {
 			return "", "", err
 		}
 		return SlotPosted, "leaderboard", nil
@@ -587,7 +587,7 @@ func (e *Engine) openChallengeThread(ctx context.Context, ch Channel, p PostedQu
 	}
 	b.WriteString(" The fix and the reasoning come here at the reveal.")
 	ref := p.Ref
-	if _, err := a.Send(ctx, ch.Conv, Post{Text: b.String(), Thread: &ref}); err != nil {
+	if _, err := e.send(ctx, a, ch, Post{Text: b.String(), Thread: &ref}); err != nil {
 		e.log.Warn("opening challenge thread failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 	}
 }
@@ -624,7 +624,7 @@ func (e *Engine) runHint(ctx context.Context, d due, now time.Time) (SlotState, 
 	if late := now.Sub(d.slot.At); late >= lateAfter {
 		post.Text = withNote(lateNote(d, now), post.Text)
 	}
-	if _, err := a.Send(ctx, d.ch.Conv, post); err != nil {
+	if _, err := e.send(ctx, a, d.ch, post); err != nil {
 		return "", "", err
 	}
 	// Stamped after the send, so an answer that raced the hint is given the benefit of the doubt.

@@ -155,6 +155,10 @@ type Store interface {
 	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
 	// ErrClosed if the question is closed.
 	RecordAnswer(ctx context.Context, a Answer) (Answer, error)
+	// RecordProblem keeps a problem around a channel's posts (see Degraded) for admins.
+	RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error
+	// Problems lists the channel's recorded problems since `since`, oldest first.
+	Problems(ctx context.Context, channelID int64, since time.Time) ([]ChannelProblem, error)
 	// CountAnswers is how many have answered the post so far.
 	CountAnswers(ctx context.Context, postID int64) (int, error)
 	// Answers lists a post's answers in the order they came.

@@ -200,8 +200,9 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	}
 	q := goldenPosts()["question-output"]
 	ref, err := a.Send(context.Background(), conv, q)
-	if err != nil {
-		t.Fatalf("the question must still post without its thread: %v", err)
+	var degraded *bot.Degraded
+	if !errors.As(err, &degraded) || !strings.Contains(degraded.Problem, "Create Public Threads") {
+		t.Fatalf("Send = %v, want the question posted with a *bot.Degraded naming the missing permission", err)
 	}
 	if ref.ID == "" || ref.Thread != "" {
 		t.Fatalf("ref = %+v, want a message and no thread", ref)
@@ -211,8 +212,8 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	}
 	reveal := goldenPosts()["reveal"]
 	reveal.Thread = &ref
-	if _, err := a.Send(context.Background(), conv, reveal); err != nil {
-		t.Fatal(err)
+	if _, err := a.Send(context.Background(), conv, reveal); !errors.As(err, &degraded) {
+		t.Fatalf("reveal Send = %v, want it posted in the channel with a *bot.Degraded", err)
 	}
 	posts := f.matching("POST", "/api/v9/channels/c1/messages")
 	if len(posts) < 2 || !strings.HasSuffix(posts[len(posts)-1].Path, "/c1/messages") {

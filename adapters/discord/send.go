@@ -15,12 +15,15 @@ const threadArchiveMinutes = 10080
 
 // Send posts p in the channel. A question (a post with an answer form) gets a thread started from
 // it; a post with Thread set goes into that thread. A thread that cannot be created is logged and
-// the post goes to the channel instead, as a reply to the question, so the question still stands.
+// the post goes to the channel instead, as a reply to the question, so the question still stands;
+// Send then returns the reference with a *bot.Degraded saying what to fix, for admins.
 func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
 	channel := to.Channel
 	var reply *discordgo.MessageReference
+	var threadErr error
 	if p.Thread != nil {
-		if t := a.threadFor(ctx, to.Workspace, *p.Thread); t != "" {
+		var t string
+		if t, threadErr = a.threadFor(ctx, to.Workspace, *p.Thread); t != "" {
 			channel = t
 		} else {
 			if p.Thread.Channel != "" {
@@ -42,7 +45,11 @@ func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bo
 	}
 	ref := bot.MessageRef{Channel: channel, ID: msg.ID}
 	if p.Answer != nil && !p.Closed && p.Thread == nil {
-		ref.Thread = a.startThread(ctx, to.Workspace, channel, msg.ID, threadName(p))
+		ref.Thread, threadErr = a.startThread(ctx, to.Workspace, channel, msg.ID, threadName(p))
+	}
+	if threadErr != nil {
+		return ref, &bot.Degraded{Problem: fmt.Sprintf("could not start a thread in channel %s, so hints and the reveal go to the channel: %v%s",
+			to.Channel, threadErr, permissionHint(threadErr))}
 	}
 	return ref, nil
 }
@@ -58,8 +65,8 @@ func threadName(p bot.Post) string {
 	return truncate(name, 100)
 }
 
-// startThread starts a thread from a message; "" (logged) when Discord refuses.
-func (a *Adapter) startThread(ctx context.Context, guild, channel, messageID, name string) string {
+// startThread starts a thread from a message; "" (logged) and the error when Discord refuses.
+func (a *Adapter) startThread(ctx context.Context, guild, channel, messageID, name string) (string, error) {
 	var th *discordgo.Channel
 	err := a.call(ctx, "start thread", func(opts ...discordgo.RequestOption) (err error) {
 		th, err = a.s.MessageThreadStart(channel, messageID, name, threadArchiveMinutes, opts...)
@@ -67,23 +74,23 @@ func (a *Adapter) startThread(ctx context.Context, guild, channel, messageID, na
 	})
 	switch {
 	case err == nil:
-		return th.ID
+		return th.ID, nil
 	case restErrCode(err) == discordgo.ErrCodeThreadAlreadyCreatedForThisMessage:
-		return messageID // a thread's id is the id of the message it started from
+		return messageID, nil // a thread's id is the id of the message it started from
 	}
 	a.log.Warn("discord: could not start a thread; hints and the reveal will be posted in the channel instead",
 		"workspace", guild, "channel", channel, "message", messageID, "err", err, "fix", permissionHint(err))
-	return ""
+	return "", err
 }
 
 // threadFor is the thread of a question message, started now if that failed when it was posted
 // (a permission granted since, a passing outage). "" when there is still none.
-func (a *Adapter) threadFor(ctx context.Context, guild string, ref bot.MessageRef) string {
+func (a *Adapter) threadFor(ctx context.Context, guild string, ref bot.MessageRef) (string, error) {
 	if ref.Thread != "" {
-		return ref.Thread
+		return ref.Thread, nil
 	}
 	if ref.Channel == "" || ref.ID == "" {
-		return ""
+		return "", nil
 	}
 	return a.startThread(ctx, guild, ref.Channel, ref.ID, "Answers and hints")
 }

@@ -1,0 +1,39 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// RecordProblem keeps a problem around a channel's posts for admins to see.
+func (d *DB) RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO channel_problems (channel_id, at, text) VALUES (?, ?, ?)`,
+			channelID, millis(at), text)
+		return err
+	})
+}
+
+// Problems lists the channel's problems since `since`, oldest first.
+func (d *DB) Problems(ctx context.Context, channelID int64, since time.Time) ([]bot.ChannelProblem, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT at, text FROM channel_problems
+		WHERE channel_id = ? AND at >= ? ORDER BY at, id`, channelID, millis(since))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.ChannelProblem
+	for rows.Next() {
+		var p bot.ChannelProblem
+		var at int64
+		if err := rows.Scan(&at, &p.Text); err != nil {
+			return nil, err
+		}
+		p.At = fromMillis(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
