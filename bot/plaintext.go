@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // PlainText renders a post for a terminal or a notification fallback.
@@ -43,7 +44,7 @@ func PlainText(p Post) string {
 		}
 	}
 	if p.Table != nil {
-		b.WriteString(renderTable(p.Table))
+		b.WriteString(TableText(p.Table))
 	}
 	if p.Footer != "" {
 		b.WriteString("-- " + p.Footer + "\n")
@@ -51,29 +52,32 @@ func PlainText(p Post) string {
 	return b.String()
 }
 
-func renderTable(t *Table) string {
+// TableText lays a table out in aligned columns with a trailing newline, for a terminal or a chat
+// code block. Backticks become quotes, since one would end a code block early; short rows are padded.
+func TableText(t *Table) string {
 	widths := make([]int, len(t.Columns))
 	for i, c := range t.Columns {
-		widths[i] = len([]rune(c))
+		widths[i] = utf8.RuneCountInString(c)
 	}
 	for _, row := range t.Rows {
 		for i, cell := range row {
 			if i < len(widths) {
-				widths[i] = max(widths[i], len([]rune(cell)))
+				widths[i] = max(widths[i], utf8.RuneCountInString(cell))
 			}
 		}
 	}
 	var b strings.Builder
 	line := func(cells []string) {
 		var l strings.Builder
-		for i, cell := range cells {
-			if i >= len(widths) {
-				break
+		for i := range widths {
+			cell := ""
+			if i < len(cells) {
+				cell = strings.ReplaceAll(cells[i], "`", "'")
 			}
 			if i > 0 {
 				l.WriteString("  ")
 			}
-			l.WriteString(cell + strings.Repeat(" ", widths[i]-len([]rune(cell))))
+			l.WriteString(cell + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell)))
 		}
 		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
 	}

@@ -73,7 +73,7 @@ func render(p bot.Post) message {
 	}
 	if p.Table != nil {
 		para(&d)
-		d.WriteString("```\n" + tableText(p.Table) + "```")
+		d.WriteString("```\n" + bot.TableText(p.Table) + "```")
 	}
 	e.Description = truncateMarkdown(d.String(), maxDescription)
 	if p.Footer != "" {
@@ -86,45 +86,6 @@ func para(b *strings.Builder) {
 	if b.Len() > 0 {
 		b.WriteString("\n\n")
 	}
-}
-
-// tableText lays a table out in columns for a code block (leaderboards).
-func tableText(t *bot.Table) string {
-	widths := make([]int, len(t.Columns))
-	for i, c := range t.Columns {
-		widths[i] = utf8.RuneCountInString(c)
-	}
-	for _, row := range t.Rows {
-		for i, cell := range row {
-			if i < len(widths) {
-				widths[i] = max(widths[i], utf8.RuneCountInString(cell))
-			}
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		var l strings.Builder
-		for i, cell := range cells {
-			if i >= len(widths) {
-				break
-			}
-			if i > 0 {
-				l.WriteString("  ")
-			}
-			l.WriteString(cell + strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell)))
-		}
-		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
-	}
-	line(t.Columns)
-	for _, row := range t.Rows {
-		// A name with backticks would end the code block early.
-		clean := make([]string, len(row))
-		for i, c := range row {
-			clean[i] = strings.ReplaceAll(c, "`", "'")
-		}
-		line(clean)
-	}
-	return b.String()
 }
 
 // truncate cuts s to n runes, marking the cut.

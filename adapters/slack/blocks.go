@@ -49,7 +49,7 @@ func Blocks(p bot.Post) []slack.Block {
 		blocks = append(blocks, answerBlocks(*f)...)
 	}
 	if p.Table != nil {
-		blocks = append(blocks, codeSections(tableText(p.Table))...)
+		blocks = append(blocks, codeSections(strings.TrimRight(bot.TableText(p.Table), "\n"))...)
 	}
 	if p.Closed {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":lock: Closed: answers no longer count. The answer is in the thread.")))
@@ -143,39 +143,4 @@ func firstLine(s string) string {
 		line += " …"
 	}
 	return line
-}
-
-// tableText lays a table out in aligned columns, for a code block.
-func tableText(t *bot.Table) string {
-	widths := make([]int, len(t.Columns))
-	for i, c := range t.Columns {
-		widths[i] = len([]rune(c))
-	}
-	for _, row := range t.Rows {
-		for i, cell := range row {
-			if i < len(widths) {
-				widths[i] = max(widths[i], len([]rune(cell)))
-			}
-		}
-	}
-	var b strings.Builder
-	line := func(cells []string) {
-		var l strings.Builder
-		for i := range widths {
-			cell := ""
-			if i < len(cells) {
-				cell = cells[i]
-			}
-			if i > 0 {
-				l.WriteString("  ")
-			}
-			l.WriteString(cell + strings.Repeat(" ", widths[i]-len([]rune(cell))))
-		}
-		b.WriteString(strings.TrimRight(l.String(), " ") + "\n")
-	}
-	line(t.Columns)
-	for _, row := range t.Rows {
-		line(row)
-	}
-	return strings.TrimRight(b.String(), "\n")
 }
