@@ -8,34 +8,32 @@ import (
 )
 
 type command struct {
-	name    string
-	usage   string
-	summary string
-	admin   bool
-	run     func(e *Engine, ctx context.Context, r request) Reply
+	CommandSpec
+	run func(e *Engine, ctx context.Context, r request) Reply
 }
 
-// commands is the whole /pyq vocabulary, in the order help lists it.
+// commands pairs each word of the vocabulary with the engine method that runs it.
 var commands []command
 
 func init() {
-	commands = []command{
-		{name: "today", usage: "today", summary: "post today's question in this channel, or point to the open one", run: (*Engine).cmdToday},
-		{name: "answer", usage: "answer [#N] CHOICE", summary: "answer the open question (review: A,C; design: your text)", run: (*Engine).cmdAnswer},
-		{name: "reveal", usage: "reveal [#N]", summary: "close the open question now and reveal it in its thread (admins)", admin: true, run: (*Engine).cmdReveal},
-		{name: "leaderboard", usage: "leaderboard [week|month|all]", summary: "the team's ranking for the period (default week)", run: (*Engine).cmdLeaderboard},
-		{name: "me", usage: "me", summary: "your points, streak, accuracy by topic and weakest topic", run: (*Engine).cmdMe},
-		{name: "practice", usage: "practice [topic] [difficulty]", summary: "a private question with instant feedback; not on the leaderboard", run: (*Engine).cmdPractice},
-		{name: "schedule", usage: "schedule [set|off|on|zone|skip|unskip …]", summary: "this channel's jobs and their next runs; admins change them (`/pyq schedule help`)", run: (*Engine).cmdSchedule},
-		{name: "filter", usage: "filter [topics|kinds|difficulty WORDS…|clear]", summary: "which questions this channel gets (admins change it)", run: (*Engine).cmdFilter},
-		{name: "topics", usage: "topics", summary: "the topics and how many questions each has", run: (*Engine).cmdTopics},
-		{name: "help", usage: "help [scoring|COMMAND]", summary: "this list, the scoring rules, or one command", run: (*Engine).cmdHelp},
+	runs := map[string]func(e *Engine, ctx context.Context, r request) Reply{
+		"today": (*Engine).cmdToday, "answer": (*Engine).cmdAnswer, "reveal": (*Engine).cmdReveal,
+		"leaderboard": (*Engine).cmdLeaderboard, "me": (*Engine).cmdMe, "practice": (*Engine).cmdPractice,
+		"schedule": (*Engine).cmdSchedule, "filter": (*Engine).cmdFilter, "topics": (*Engine).cmdTopics,
+		"help": (*Engine).cmdHelp,
+	}
+	for _, spec := range vocabulary {
+		run, ok := runs[spec.Name]
+		if !ok {
+			panic("bot: command " + spec.Name + " has no handler") // a programming error, caught by every test
+		}
+		commands = append(commands, command{CommandSpec: spec, run: run})
 	}
 }
 
 func commandByName(name string) (command, bool) {
 	for _, c := range commands {
-		if c.name == name {
+		if c.Name == name {
 			return c, true
 		}
 	}
@@ -46,9 +44,9 @@ func helpText() string {
 	var b strings.Builder
 	b.WriteString("pyqbot drills practical Python: predict output, debug, review, explain trade-offs.\n")
 	for _, c := range commands {
-		fmt.Fprintf(&b, "`/pyq %s` — %s\n", c.usage, c.summary)
+		fmt.Fprintf(&b, "`/pyq %s` — %s\n", c.Usage, c.Summary)
 	}
-	b.WriteString("`/pyq help scoring` explains the points.")
+	b.WriteString("`/pyq help COMMAND` explains one command; `/pyq help scoring` the points; `/pyq help debug` debugging challenges.")
 	return b.String()
 }
 
@@ -56,20 +54,23 @@ func (e *Engine) cmdHelp(_ context.Context, r request) Reply {
 	if len(r.args) == 0 {
 		return Reply{Private: true, Post: Post{Title: "pyqbot commands", Text: helpText()}}
 	}
-	topic := strings.ToLower(r.args[0])
-	if topic == "scoring" {
+	topic := strings.ToLower(strings.TrimPrefix(r.args[0], "/"))
+	switch topic {
+	case "scoring":
 		return Reply{Private: true, Post: Post{Title: "Scoring", Text: ScoringHelp}}
+	case "debug":
+		return Reply{Private: true, Post: Post{Title: "Debugging challenges", Text: DebugHelp}}
 	}
 	if c, ok := commandByName(topic); ok {
-		return privateText(fmt.Sprintf("`/pyq %s` — %s", c.usage, c.summary))
+		return Reply{Private: true, Post: Post{Title: "/pyq " + c.Name, Text: commandHelp(c.CommandSpec)}}
 	}
-	return privateText(fmt.Sprintf("There is no help on %q. %s", topic, suggestion(topic, append(commandNames(), "scoring"))))
+	return privateText(fmt.Sprintf("There is no help on %q. %s", topic, suggestion(topic, append(commandNames(), "scoring", "debug"))))
 }
 
 func commandNames() []string {
 	names := make([]string, len(commands))
 	for i, c := range commands {
-		names[i] = c.name
+		names[i] = c.Name
 	}
 	return names
 }

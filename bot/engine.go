@@ -169,8 +169,8 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if !ok {
 		return privateText(unknownCommandText(word))
 	}
-	if cmd.admin && !ev.Admin {
-		return privateText(fmt.Sprintf("Only workspace admins can run `/pyq %s`.", cmd.name))
+	if cmd.Admin && !ev.Admin {
+		return privateText(fmt.Sprintf("Only workspace admins can run `/pyq %s`.", cmd.Name))
 	}
 	ch, err := e.store.EnsureChannel(ctx, ev.Conv, e.zone)
 	if err != nil {

@@ -121,11 +121,3 @@ func topicNames(b *Bank) []string {
 	}
 	return out
 }
-
-func kindNames() []string {
-	out := make([]string, len(Kinds))
-	for i, k := range Kinds {
-		out[i] = string(k)
-	}
-	return out
-}

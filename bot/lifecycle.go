@@ -226,9 +226,6 @@ func practiceID(s string) int64 {
 	return id
 }
 
-// maxAnswerText caps free-text answers; the reveal quotes them in a chat message.
-const maxAnswerText = 3000
-
 // parseAnswer reads the keys (or text) of an answer to q. problem says what is wrong with it.
 func parseAnswer(q *Question, ref, s string) (keys []string, text string, problem string) {
 	s = strings.TrimSpace(s)
@@ -236,8 +233,8 @@ func parseAnswer(q *Question, ref, s string) (keys []string, text string, proble
 		switch {
 		case s == "":
 			return nil, "", fmt.Sprintf("%s is a design question: write your answer after the command, e.g. `/pyq answer %s I would use …`.", ref, ref)
-		case len(s) > maxAnswerText:
-			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", len(s), maxAnswerText)
+		case len(s) > MaxAnswerLen:
+			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", len(s), MaxAnswerLen)
 		}
 		return nil, s, ""
 	}

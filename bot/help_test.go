@@ -1,0 +1,65 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// `/pyq help COMMAND` is each command's real help: usage, what the arguments take, an example; not a
+// repeat of the one-line list.
+func TestHelpForEachCommandExplainsItsArguments(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testQuestions())
+	list := h.as("ann", false, "help").Post.Text
+	for _, c := range bot.Commands() {
+		t.Run(c.Name, func(t *testing.T) {
+			got := h.as("ann", false, "help "+c.Name).Post.Text
+			mustContain(t, got, "/pyq "+c.Usage, c.Summary)
+			if len(c.Examples) == 0 {
+				t.Fatalf("%s has no example", c.Name)
+			}
+			for _, ex := range c.Examples {
+				mustContain(t, got, ex)
+			}
+			for _, a := range c.Args {
+				for _, v := range a.Values {
+					if c.Name != "leaderboard" && c.Name != "help" { // their usage line lists the values
+						mustContain(t, got, v)
+					}
+				}
+			}
+			if strings.Count(list, c.Summary) != 1 {
+				t.Errorf("the command list shows %q %d times", c.Summary, strings.Count(list, c.Summary))
+			}
+		})
+	}
+	mustContain(t, h.as("ann", false, "help debug").Post.Text, "hint", "/pyq answer #N")
+	mustContain(t, h.as("ann", false, "help schedule").Post.Text, "schedule set JOB", "skip YYYY-MM-DD")
+	mustContain(t, h.as("ann", false, "help scorng").Post.Text, "Did you mean `scoring`")
+}
+
+// Required arguments are what the core refuses to run without; every argument a platform might
+// declare as an option has a name it can use.
+func TestVocabularyIsWellFormed(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, c := range bot.Commands() {
+		if seen[c.Name] || c.Name == "" || !strings.HasPrefix(c.Usage, c.Name) {
+			t.Errorf("command %q: empty, repeated, or usage %q does not start with it", c.Name, c.Usage)
+		}
+		seen[c.Name] = true
+		for i, a := range c.Args {
+			if a.Name == "" || strings.ToLower(a.Name) != a.Name || strings.Contains(a.Name, " ") || a.Help == "" {
+				t.Errorf("%s: argument %d %q needs a lower-case name without spaces and a help line", c.Name, i, a.Name)
+			}
+			if a.Rest && i != len(c.Args)-1 {
+				t.Errorf("%s: %s takes the rest of the line, so it must be the last argument", c.Name, a.Name)
+			}
+		}
+	}
+	if got := bot.CommandUsage(); !strings.Contains(got, "filter") || !strings.Contains(got, "schedule") {
+		t.Errorf("CommandUsage %q misses commands", got)
+	}
+}

@@ -1,0 +1,158 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Limits every adapter derives its own sizes from, so a text box never accepts what the core refuses.
+const (
+	// MaxAnswerLen caps free-text answers (design answers); the reveal shows each in full.
+	MaxAnswerLen = 3000
+)
+
+// Periods lists the leaderboard periods in the order help shows them.
+var Periods = []Period{Week, Month, All}
+
+// ScheduleJobs names the jobs a channel's schedule has, in the order `/pyq schedule` lists them.
+var ScheduleJobs = []Job{JobQuestion, JobDebug, JobReveal, JobLeaderboard}
+
+// ArgSpec is one argument of a command, in the order the command text takes it.
+type ArgSpec struct {
+	Name     string   // a platform's option name (Discord); lower case, no spaces
+	Help     string   // one line, shown beside the option
+	Required bool     // the command is refused without it
+	Values   []string // the allowed values when they are fixed; empty when free
+	Topic    bool     // a topic of the bank: platforms may offer autocomplete
+	Rest     bool     // free text that takes the rest of the line
+}
+
+// CommandSpec is one `/pyq` word: what it takes and how it is explained. Adapters derive their
+// command registration from it (Discord options, the console's help), and tests check the Slack
+// manifests against it.
+type CommandSpec struct {
+	Name     string
+	Usage    string // the words after /pyq, e.g. "answer [#N] CHOICE"
+	Summary  string // one line, for the command list
+	Help     string // what `/pyq help NAME` adds to the summary: arguments, allowed values
+	Examples []string
+	Admin    bool // only the platform's admins may run it at all (schedule and filter check changes themselves)
+	Args     []ArgSpec
+}
+
+// Commands returns the whole /pyq vocabulary, in the order help lists it.
+func Commands() []CommandSpec { return append([]CommandSpec(nil), vocabulary...) }
+
+// CommandUsage is the one-line hint Slack's manifest shows under /pyq: every word, in help's order.
+func CommandUsage() string {
+	names := make([]string, len(vocabulary))
+	for i, c := range vocabulary {
+		names[i] = c.Name
+	}
+	return strings.Join(names, " | ")
+}
+
+func kindNames() []string {
+	out := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func difficultyNames() []string {
+	out := make([]string, len(Difficulties))
+	for i, d := range Difficulties {
+		out[i] = string(d)
+	}
+	return out
+}
+
+func periodNames() []string {
+	out := make([]string, len(Periods))
+	for i, p := range Periods {
+		out[i] = string(p)
+	}
+	return out
+}
+
+var questionArg = ArgSpec{Name: "question", Help: "Which question, e.g. #12 (default: the open one)"}
+
+var vocabulary = []CommandSpec{
+	{Name: "today", Usage: "today",
+		Summary:  "post today's question in this channel, or point to the open one",
+		Help:     "Posts a question in this channel when none is open (and makes it a team channel, so its schedule runs). When questions are open it lists them.",
+		Examples: []string{"/pyq today"}},
+	{Name: "answer", Usage: "answer [#N] CHOICE",
+		Summary: "answer the open question (review: A,C; design: your text)",
+		Help: "CHOICE is a letter (`B`); review questions take every problem you see (`A,C`); design questions take your reasoning as text, up to " +
+			fmt.Sprint(MaxAnswerLen) + " characters. `#N` picks a question when several are open. Your first answer locks; points land at the reveal.",
+		Examples: []string{"/pyq answer B", "/pyq answer #12 A,C", "/pyq answer Use a bounded queue so producers slow down"},
+		Args: []ArgSpec{questionArg,
+			{Name: "choice", Help: "B; for review questions A,C; for design questions your reasoning", Required: true, Rest: true}}},
+	{Name: "reveal", Usage: "reveal [#N]",
+		Summary:  "close the open question now and reveal it in its thread (admins)",
+		Help:     "Closes the question (all open ones without `#N`), grades every answer and posts the answer, the explanation and the team's results in its thread.",
+		Examples: []string{"/pyq reveal", "/pyq reveal #12"}, Admin: true,
+		Args: []ArgSpec{{Name: "question", Help: "Which question, e.g. #12 (default: all open ones)"}}},
+	{Name: "leaderboard", Usage: "leaderboard [week|month|all]",
+		Summary:  "the team's ranking for the period (default week)",
+		Help:     "Rank, name, points, correct/answered and streak for this workspace; ties share a rank. Weeks and months are counted in the channel's time zone.",
+		Examples: []string{"/pyq leaderboard", "/pyq leaderboard month"},
+		Args:     []ArgSpec{{Name: "period", Help: "Which period (default: this week)", Values: periodNames()}}},
+	{Name: "me", Usage: "me",
+		Summary:  "your points, streak, accuracy by topic and weakest topic",
+		Help:     "Only you see it.",
+		Examples: []string{"/pyq me"}},
+	{Name: "practice", Usage: "practice [topic] [difficulty]",
+		Summary:  "a private question with instant feedback; not on the leaderboard",
+		Help:     "Topics are listed by `/pyq topics`; difficulties are " + strings.Join(difficultyNames(), ", ") + ". Answer it with the buttons or `/pyq answer`; only you see it.",
+		Examples: []string{"/pyq practice", "/pyq practice concurrency senior"},
+		Args: []ArgSpec{{Name: "topic", Help: "Only this topic", Topic: true},
+			{Name: "difficulty", Help: "Only this difficulty", Values: difficultyNames()}}},
+	{Name: "schedule", Usage: "schedule [set|off|on|zone|skip|unskip …]",
+		Summary:  "this channel's jobs and their next runs; admins change them (`/pyq schedule help`)",
+		Help:     scheduleUsage,
+		Examples: []string{"/pyq schedule", "/pyq schedule set question \"0 9 * * 1-5\" Europe/Berlin", "/pyq schedule skip 2026-12-24"},
+		Args: []ArgSpec{{Name: "action", Help: "list, or (admins) set, off, on, zone, skip, unskip", Values: []string{"list", "help", "set", "off", "on", "zone", "skip", "unskip"}},
+			{Name: "args", Help: "e.g. question \"0 9 * * 1-5\", debug, Europe/Berlin, 2026-12-24", Rest: true}}},
+	{Name: "filter", Usage: "filter [topics|kinds|difficulty WORDS…|clear]",
+		Summary: "which questions this channel gets (admins change it)",
+		Help: "Without words it shows the channel's filter. Admins restrict it: `topics` (see `/pyq topics`), `kinds` (" + strings.Join(kindNames(), ", ") +
+			"), `difficulty` (" + strings.Join(difficultyNames(), ", ") + "); `all` lifts one restriction, `clear` lifts every one.",
+		Examples: []string{"/pyq filter", "/pyq filter topics concurrency security", "/pyq filter kinds all", "/pyq filter clear"},
+		Args: []ArgSpec{{Name: "what", Help: "topics, kinds, difficulty, or clear", Values: []string{"topics", "kinds", "difficulty", "clear"}},
+			{Name: "words", Help: "e.g. concurrency security, or all", Rest: true}}},
+	{Name: "topics", Usage: "topics",
+		Summary:  "the topics and how many questions each has",
+		Examples: []string{"/pyq topics"}},
+	{Name: "help", Usage: "help [scoring|debug|COMMAND]",
+		Summary:  "this list, the scoring rules, debugging challenges, or one command",
+		Examples: []string{"/pyq help", "/pyq help scoring", "/pyq help answer"},
+		Args:     []ArgSpec{{Name: "about", Help: "scoring, debug, or a command name"}}},
+}
+
+// DebugHelp is what `/pyq help debug` shows.
+const DebugHelp = "A debugging challenge is posted by the channel's weekly `debug` job: broken code and the symptom a user saw. " +
+	"Find the root cause and answer with `/pyq answer #N X` (it can be answered while the daily question is open too). " +
+	"Hints are posted into its thread during the day; each hint shown before your answer lowers a right answer's points by 3 (10, 7, 4, never below 1). " +
+	"The reveal shows the fix."
+
+// commandHelp is the full help of one command: usage, summary, arguments and examples.
+func commandHelp(c CommandSpec) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "`/pyq %s` — %s", c.Usage, c.Summary)
+	if c.Help != "" {
+		b.WriteString("\n" + c.Help)
+	}
+	if len(c.Examples) > 0 {
+		b.WriteString("\nExamples: ")
+		for i, ex := range c.Examples {
+			if i > 0 {
+				b.WriteString(" · ")
+			}
+			b.WriteString("`" + ex + "`")
+		}
+	}
+	return b.String()
+}
