@@ -306,11 +306,32 @@ func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
 		targets = open
 	}
 	for _, p := range targets {
-		if err := e.RevealPost(ctx, r.ch, p); err != nil {
+		err := e.RevealPost(ctx, r.ch, p)
+		var notPosted *revealNotPostedError
+		if errors.As(err, &notPosted) {
+			return privateText(notPosted.userText()) // logged where it failed
+		}
+		if err != nil {
 			return e.internalError(r.Event, "reveal", err)
 		}
 	}
 	return Reply{}
+}
+
+// revealNotPostedError is a reveal whose question was closed and graded but whose thread reply the
+// platform refused: what happened is not "nothing was changed".
+type revealNotPostedError struct {
+	ref string
+	err error
+}
+
+func (e *revealNotPostedError) Error() string {
+	return fmt.Sprintf("post reveal of %s: %v", e.ref, e.err)
+}
+func (e *revealNotPostedError) Unwrap() error { return e.err }
+
+func (e *revealNotPostedError) userText() string {
+	return fmt.Sprintf("Question %s is closed and its answers are graded, but the platform refused the reveal post, so the thread may not show it. The error was logged for the bot's admin; `/pyq leaderboard` has the points.", e.ref)
 }
 
 // RevealPost closes a question, grades its answers in the same transaction, posts the reveal in the
@@ -352,16 +373,21 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	if !p.Ref.IsZero() {
 		reveal.Thread = &p.Ref
 	}
-	if _, err := e.send(ctx, a, ch, reveal); err != nil {
+	_, sendErr := e.send(ctx, a, ch, reveal)
+	if sendErr != nil {
 		e.log.Error("posting reveal failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-			"channel", ch.Conv.Channel, "post", p.ID, "err", err)
-		return fmt.Errorf("post reveal of %s: %w", p.ShortRef(), err)
+			"channel", ch.Conv.Channel, "post", p.ID, "err", sendErr)
 	}
+	// The question is closed and graded whatever happened to the reveal, so it must stop showing
+	// its buttons either way.
 	if ed, ok := a.(Editor); ok && !p.Ref.IsZero() {
 		if err := ed.Edit(ctx, ch.Conv, p.Ref, closedQuestionPost(q, p)); err != nil {
 			e.log.Warn("marking question closed failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 				"channel", ch.Conv.Channel, "post", p.ID, "err", err)
 		}
+	}
+	if sendErr != nil {
+		return &revealNotPostedError{ref: p.ShortRef(), err: sendErr}
 	}
 	e.log.Info("question revealed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 		"channel", ch.Conv.Channel, "post", p.ID, "answers", len(answers))

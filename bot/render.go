@@ -107,7 +107,9 @@ func revealPost(q *Question, p PostedQuestion, answers []Answer) Post {
 	} else if q.FreeText() {
 		fmt.Fprintf(&b, "The team's answers (+%d each, plus streak bonus):", DesignPoints)
 		for _, a := range answers {
-			fmt.Fprintf(&b, "\n• %s: %s", a.User.Name, truncate(a.Text, 500))
+			// In full: answers are capped when recorded, and the adapters split a reveal too big
+			// for one message.
+			fmt.Fprintf(&b, "\n• %s: %s", a.User.Name, strings.TrimSpace(a.Text))
 		}
 	} else {
 		b.WriteString(spreadLine(q, answers))

@@ -181,11 +181,49 @@ func (a *Adapter) handle(ctx context.Context, h bot.Handler, e bot.Event) bot.Re
 	return h.Handle(ctx, e)
 }
 
-// Send posts p in the conversation's channel, in a thread when p.Thread is set.
+// Send posts p in the conversation's channel, in a thread when p.Thread is set. A post too big for
+// one Slack message (a reveal with forty long answers) goes out as several: the first where p
+// belongs, the rest as replies in the same thread (the first message's own thread when p is not a
+// reply). The reference is the first message's.
 func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
-	opts := messageOptions(p)
+	parts := splitBlocks(Blocks(p))
+	thread := ""
 	if p.Thread != nil {
-		opts = append(opts, slack.MsgOptionTS(p.Thread.ID))
+		thread = p.Thread.ID
+	}
+	var first bot.MessageRef
+	for i, blocks := range parts {
+		text := FallbackText(p)
+		if i > 0 {
+			text = continuedText(p, i+1, len(parts))
+		}
+		ref, err := a.postMessage(ctx, to, thread, text, blocks)
+		if err != nil {
+			if i > 0 {
+				return first, fmt.Errorf("slack: part %d of %d of a long post was not sent (the first %d are in the thread): %w", i+1, len(parts), i, err)
+			}
+			return bot.MessageRef{}, err
+		}
+		if i == 0 {
+			first = ref
+			if thread == "" && len(parts) > 1 {
+				thread = ref.ID
+			}
+		}
+	}
+	return first, nil
+}
+
+func (a *Adapter) postMessage(ctx context.Context, to bot.Conversation, thread, text string, blocks []slack.Block) (bot.MessageRef, error) {
+	opts := []slack.MsgOption{
+		slack.MsgOptionText(text, false),
+		slack.MsgOptionBlocks(blocks...),
+		// Only chat.postMessage takes these (chat.update and chat.postEphemeral do not).
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+	if thread != "" {
+		opts = append(opts, slack.MsgOptionTS(thread))
 	}
 	var channel, ts string
 	err := a.withRetry(ctx, "chat.postMessage", func() error {
@@ -198,11 +236,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bo
 		a.log.Error("slack post failed", "workspace", to.Workspace, "channel", to.Channel, "err", err)
 		return bot.MessageRef{}, err
 	}
-	ref := bot.MessageRef{Channel: channel, ID: ts}
-	if p.Thread != nil {
-		ref.Thread = p.Thread.ID
-	}
-	return ref, nil
+	return bot.MessageRef{Channel: channel, ID: ts, Thread: thread}, nil
 }
 
 // Edit replaces a message the bot posted, e.g. to show a question closed (no buttons).
@@ -222,11 +256,10 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Conversation, ref bot.Message
 	return err
 }
 
+// messageOptions are a chat.update's or chat.postEphemeral's: text and blocks, no unfurl flags.
 func messageOptions(p bot.Post) []slack.MsgOption {
 	return []slack.MsgOption{
 		slack.MsgOptionText(FallbackText(p), false),
 		slack.MsgOptionBlocks(Blocks(p)...),
-		slack.MsgOptionDisableLinkUnfurl(),
-		slack.MsgOptionDisableMediaUnfurl(),
 	}
 }

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func Blocks(p bot.Post) []slack.Block {
 		}
 		blocks = append(blocks, slack.NewHeaderBlock(plain(truncate(title, maxHeader))))
 	}
-	for _, c := range chunks(escape(p.Text), maxSection) {
+	for _, c := range chunks(escape(bareFences(p.Text)), maxSection) {
 		blocks = append(blocks, section(c))
 	}
 	blocks = append(blocks, codeSections(p.Code)...)
@@ -62,8 +63,16 @@ func Blocks(p bot.Post) []slack.Block {
 
 // FallbackText is the message's `text`: what notifications and screen readers show.
 func FallbackText(p bot.Post) string {
-	return escapeTruncate(strings.TrimSpace(bot.PlainText(p)), maxFallback)
+	return escapeTruncate(strings.TrimSpace(bareFences(bot.PlainText(p))), maxFallback)
 }
+
+// langTag matches a code fence that opens with a language tag (```python) at the start of a line.
+var langTag = regexp.MustCompile("(?m)^```[A-Za-z0-9_+#.-]+[ \t]*$")
+
+// bareFences drops the language tag from every code fence: Slack's mrkdwn has none, and would show
+// the word `python` as the first line of the code (integrations/slack#502). The core keeps the tag
+// because Discord highlights with it.
+func bareFences(s string) string { return langTag.ReplaceAllString(s, "```") }
 
 func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)

@@ -2,8 +2,9 @@
 // slacktest server with handlers of its own: the Web API methods (chat.postMessage, chat.update,
 // chat.postEphemeral, views.open, views.publish, users.info, auth.test, apps.connections.open),
 // response_url endpoints, and a Socket Mode websocket that sends envelopes and collects acks.
-// It records every call so tests can assert on what a user would see, and can answer with errors,
-// 429s or a dropped connection. Tests, the load command and local runs use it; it is not Slack.
+// It refuses what Slack documents it refuses (rules.go: block counts and sizes, text lengths,
+// arguments a method does not take) with Slack's error codes, records every call so tests can
+// assert on what a user would see, and can answer with errors, 429s or a dropped connection. Tests, the load command and local runs use it; it is not Slack.
 package slackfake
 
 import (
@@ -12,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -189,6 +191,21 @@ func (s *Server) Message(channel, ts string) (Message, bool) {
 	defer s.mu.Unlock()
 	m, ok := s.messages[channel+"/"+ts]
 	return m, ok
+}
+
+// Messages returns the messages of channel in the order they were posted; a thread's replies
+// carry its parent's ts in ThreadTS.
+func (s *Server) Messages(channel string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.messages {
+		if m.Channel == channel {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b Message) int { return strings.Compare(a.TS, b.TS) })
+	return out
 }
 
 func (s *Server) record(c Call) {

@@ -34,6 +34,10 @@ func (s *Server) api(method string) http.HandlerFunc {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
+		if r := checkCall(method, c); r != nil {
+			writeJSON(w, r.answer())
+			return
+		}
 		switch method {
 		case "auth.test":
 			writeJSON(w, map[string]any{"ok": true, "team_id": TeamID, "team": "Fake Team", "user_id": "UBOT", "bot_id": "BBOT"})
@@ -118,5 +122,33 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid_payload", http.StatusBadRequest)
 		return
 	}
+	if r := checkMessage(c.Blocks(), c.Get("text")); r != nil {
+		// response_url answers a refusal with a 4xx and the error code as its body.
+		http.Error(w, r.code, http.StatusBadRequest)
+		return
+	}
 	w.Write([]byte("ok"))
+}
+
+// checkCall applies Slack's documented rules to a Web API call; nil when Slack would accept it.
+func checkCall(method string, c Call) *refusal {
+	switch method {
+	case "chat.update", "chat.postEphemeral":
+		// These methods take no unfurl arguments (only chat.postMessage does).
+		for _, arg := range []string{"unfurl_links", "unfurl_media"} {
+			if c.Form.Has(arg) {
+				return &refusal{"invalid_arguments", []string{fmt.Sprintf("[ERROR] %s does not take %s", method, arg)}}
+			}
+		}
+		fallthrough
+	case "chat.postMessage":
+		return checkMessage(c.Form.Get("blocks"), c.Form.Get("text"))
+	case "views.open", "views.publish":
+		view, ok := c.JSON["view"].(map[string]any)
+		if !ok {
+			return &refusal{"invalid_arguments", []string{"[ERROR] missing required field: view"}}
+		}
+		return checkView(view)
+	}
+	return nil
 }

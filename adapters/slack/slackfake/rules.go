@@ -1,0 +1,223 @@
+package slackfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
+
+// Slack's documented limits (docs.slack.dev/reference/block-kit and reference/views), which the
+// fake enforces so a payload the real Slack would refuse fails in tests too. Lengths count
+// characters (runes), as the adapter does.
+const (
+	MaxMessageBlocks = 50    // blocks in a message (invalid_blocks)
+	MaxViewBlocks    = 100   // blocks in a modal or the Home tab
+	MaxBlockText     = 11000 // sum of every "text" string in a message's blocks (msg_blocks_too_long)
+	MaxSectionText   = 3000
+	MaxSectionFields = 10
+	MaxFieldText     = 2000
+	MaxHeaderText    = 150
+	MaxButtonText    = 75
+	MaxOptionText    = 75
+	MaxOptionValue   = 150
+	MaxActionID      = 255
+	MaxBlockID       = 255
+	MaxButtonValue   = 2000
+	MaxActions       = 25 // elements in an actions block
+	MaxContextElems  = 10
+	MaxCheckboxOpts  = 10
+	MaxInputLabel    = 2000
+	MaxInputLength   = 3000 // plain_text_input max_length
+	MaxViewTitle     = 24   // modal title, submit and close
+	MaxPrivateMeta   = 3000
+	MaxFallbackText  = 40000 // a message's top-level text
+)
+
+// BlockTextMeasure is what MaxBlockText limits: the sum of the lengths of every string under a
+// "text" key in the blocks, the measure slackapi/bolt-js#2867 reports Slack refusing at 11,341
+// (Slack does not document it; the smallest reported refusal).
+func BlockTextMeasure(blocks []any) int {
+	n := 0
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && k == "text" {
+					n += utf8.RuneCountInString(s)
+					continue
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(blocks)
+	return n
+}
+
+// refusal is how Slack says no: the error code, and response_metadata.messages naming the rule.
+type refusal struct {
+	code string
+	msgs []string
+}
+
+func (r *refusal) Error() string { return fmt.Sprintf("%s: %v", r.code, r.msgs) }
+
+func (r *refusal) answer() map[string]any {
+	return map[string]any{"ok": false, "error": r.code, "response_metadata": map[string]any{"messages": r.msgs}}
+}
+
+// checkMessage applies the message rules to a blocks JSON array (form field or JSON body value)
+// and the fallback text. A nil result means Slack would take it.
+func checkMessage(blocksJSON string, text string) *refusal {
+	if utf8.RuneCountInString(text) > MaxFallbackText {
+		return &refusal{"msg_too_long", []string{fmt.Sprintf("[ERROR] text is longer than %d characters", MaxFallbackText)}}
+	}
+	if blocksJSON == "" {
+		return nil
+	}
+	var blocks []any
+	if err := json.Unmarshal([]byte(blocksJSON), &blocks); err != nil {
+		return &refusal{"invalid_blocks_format", []string{"[ERROR] blocks is not a JSON array"}}
+	}
+	if len(blocks) > MaxMessageBlocks {
+		return &refusal{"invalid_blocks", []string{fmt.Sprintf("[ERROR] no more than %d items allowed [json-pointer:/blocks]", MaxMessageBlocks)}}
+	}
+	if msgs := checkBlocks(blocks, "/blocks"); len(msgs) > 0 {
+		return &refusal{"invalid_blocks", msgs}
+	}
+	if n := BlockTextMeasure(blocks); n > MaxBlockText {
+		return &refusal{"msg_blocks_too_long", []string{fmt.Sprintf("[ERROR] the blocks carry %d characters of text, more than %d", n, MaxBlockText)}}
+	}
+	return nil
+}
+
+// checkView applies the modal and Home tab rules to a view object.
+func checkView(view map[string]any) *refusal {
+	var msgs []string
+	blocks, _ := view["blocks"].([]any)
+	if len(blocks) > MaxViewBlocks {
+		msgs = append(msgs, fmt.Sprintf("[ERROR] no more than %d items allowed [json-pointer:/view/blocks]", MaxViewBlocks))
+	}
+	if view["type"] == "modal" {
+		if textOf(view["title"]) == "" {
+			msgs = append(msgs, "[ERROR] missing required field: title [json-pointer:/view/title]")
+		}
+		for _, f := range []string{"title", "submit", "close"} {
+			msgs = tooLong(msgs, textOf(view[f]), MaxViewTitle, "/view/"+f+"/text")
+		}
+		meta, _ := view["private_metadata"].(string)
+		msgs = tooLong(msgs, meta, MaxPrivateMeta, "/view/private_metadata")
+	}
+	msgs = append(msgs, checkBlocks(blocks, "/view/blocks")...)
+	if len(msgs) > 0 {
+		return &refusal{"invalid_arguments", msgs}
+	}
+	return nil
+}
+
+// checkBlocks checks each block and its elements against the per-field limits.
+func checkBlocks(blocks []any, at string) []string {
+	var msgs []string
+	blockIDs := map[string]bool{}
+	for i, raw := range blocks {
+		b, _ := raw.(map[string]any)
+		p := fmt.Sprintf("%s/%d", at, i)
+		if id, _ := b["block_id"].(string); id != "" {
+			if blockIDs[id] {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate block_id %q [json-pointer:%s/block_id]", id, p))
+			}
+			blockIDs[id] = true
+			msgs = tooLong(msgs, id, MaxBlockID, p+"/block_id")
+		}
+		switch b["type"] {
+		case "header":
+			msgs = tooLong(msgs, textOf(b["text"]), MaxHeaderText, p+"/text/text")
+		case "section":
+			msgs = tooLong(msgs, textOf(b["text"]), MaxSectionText, p+"/text/text")
+			fields, _ := b["fields"].([]any)
+			if len(fields) > MaxSectionFields {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] no more than %d items allowed [json-pointer:%s/fields]", MaxSectionFields, p))
+			}
+			for j, f := range fields {
+				msgs = tooLong(msgs, textOf(f), MaxFieldText, fmt.Sprintf("%s/fields/%d/text", p, j))
+			}
+			if textOf(b["text"]) == "" && len(fields) == 0 {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] must provide text or fields [json-pointer:%s]", p))
+			}
+		case "context":
+			elems, _ := b["elements"].([]any)
+			if len(elems) == 0 || len(elems) > MaxContextElems {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/elements]", MaxContextElems, p))
+			}
+		case "actions":
+			elems, _ := b["elements"].([]any)
+			if len(elems) == 0 || len(elems) > MaxActions {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/elements]", MaxActions, p))
+			}
+			msgs = append(msgs, checkElements(elems, p+"/elements")...)
+		case "input":
+			msgs = tooLong(msgs, textOf(b["label"]), MaxInputLabel, p+"/label/text")
+			if el, ok := b["element"].(map[string]any); ok {
+				msgs = append(msgs, checkElements([]any{el}, p+"/element")...)
+			}
+		}
+	}
+	return msgs
+}
+
+// checkElements checks interactive elements: buttons, checkboxes, text inputs.
+func checkElements(elems []any, at string) []string {
+	var msgs []string
+	actionIDs := map[string]bool{}
+	for i, raw := range elems {
+		el, _ := raw.(map[string]any)
+		p := fmt.Sprintf("%s/%d", at, i)
+		if id, _ := el["action_id"].(string); id != "" {
+			if actionIDs[id] {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate action_id %q [json-pointer:%s/action_id]", id, p))
+			}
+			actionIDs[id] = true
+			msgs = tooLong(msgs, id, MaxActionID, p+"/action_id")
+		}
+		switch el["type"] {
+		case "button":
+			msgs = tooLong(msgs, textOf(el["text"]), MaxButtonText, p+"/text/text")
+			v, _ := el["value"].(string)
+			msgs = tooLong(msgs, v, MaxButtonValue, p+"/value")
+		case "checkboxes":
+			opts, _ := el["options"].([]any)
+			if len(opts) == 0 || len(opts) > MaxCheckboxOpts {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/options]", MaxCheckboxOpts, p))
+			}
+			for j, o := range opts {
+				om, _ := o.(map[string]any)
+				v, _ := om["value"].(string)
+				msgs = tooLong(msgs, textOf(om["text"]), MaxOptionText, fmt.Sprintf("%s/options/%d/text/text", p, j))
+				msgs = tooLong(msgs, v, MaxOptionValue, fmt.Sprintf("%s/options/%d/value", p, j))
+			}
+		case "plain_text_input":
+			if n, ok := el["max_length"].(float64); ok && int(n) > MaxInputLength {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] max_length must be at most %d [json-pointer:%s/max_length]", MaxInputLength, p))
+			}
+		}
+	}
+	return msgs
+}
+
+func textOf(v any) string {
+	m, _ := v.(map[string]any)
+	s, _ := m["text"].(string)
+	return s
+}
+
+func tooLong(msgs []string, s string, limit int, pointer string) []string {
+	if n := utf8.RuneCountInString(s); n > limit {
+		msgs = append(msgs, fmt.Sprintf("[ERROR] must be less than %d characters, is %d [json-pointer:%s]", limit+1, n, pointer))
+	}
+	return msgs
+}

@@ -1,0 +1,58 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// longAnswer is a distinct free-text answer of exactly n characters.
+func longAnswer(i, n int) string {
+	s := fmt.Sprintf("answer %02d: ", i) + strings.Repeat("backpressure & a bounded queue < unbounded ", n/40+1)
+	return strings.TrimSpace(s[:n-1]) + "."
+}
+
+func TestDesignRevealShowsEveryAnswerInFull(t *testing.T) {
+	h := newHarness(t, testQuestions()[2:]) // the design question
+	h.postOnly()
+	answers := map[string]string{}
+	for i := range 40 {
+		user := fmt.Sprintf("Player%02d", i)
+		answers[user] = longAnswer(i, 3000) // the longest answer the core takes
+		if r := h.as(user, false, "answer #1 "+answers[user]); !strings.HasPrefix(r.Post.Text, "Recorded") {
+			t.Fatalf("answer of %d characters refused: %s", len(answers[user]), r.Post.Text)
+		}
+	}
+	h.as("lead", true, "reveal")
+	reveal := h.out.last().post.Text
+	for user, a := range answers {
+		if !strings.Contains(reveal, "• "+user+": "+a) {
+			t.Fatalf("the reveal does not show %s's answer in full", user)
+		}
+	}
+}
+
+func TestRevealThatFailsToPostStillClosesTheQuestion(t *testing.T) {
+	h := newHarness(t, testQuestions()[2:])
+	question := h.postOnly()
+	h.as("Alice", false, "answer #1 threads, with a bounded pool")
+	h.out.failing = errors.New("msg_blocks_too_long")
+	r := h.as("lead", true, "reveal")
+	mustContain(t, r.Post.Text, "#1 is closed and its answers are graded", "refused the reveal post")
+	mustNotContain(t, r.Post.Text, "nothing was changed")
+	if open, _ := h.store.OpenPosts(context.Background(), 1); len(open) != 0 {
+		t.Fatalf("the question is still open: %+v", open)
+	}
+	h.out.mu.Lock()
+	edits := append([]sent(nil), h.out.edits...)
+	h.out.mu.Unlock()
+	if len(edits) == 0 {
+		t.Fatal("the question was never marked closed on the platform")
+	}
+	last := edits[len(edits)-1]
+	if last.ref != question.ref || !last.post.Closed || last.post.Answer != nil {
+		t.Errorf("last edit = %+v, want the question shown closed without buttons", last)
+	}
+}
