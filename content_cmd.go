@@ -28,7 +28,7 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 			return ignoreHelp(err)
 		}
 		files, problems := content.LoadAll(content.Options{})
-		if len(problems) > 0 {
+		if problems = content.Errors(problems); len(problems) > 0 {
 			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
 		}
 		return content.Export(m.Stdout, files)
@@ -37,7 +37,7 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 			return ignoreHelp(err)
 		}
 		files, problems := content.LoadAll(content.Options{})
-		if len(problems) > 0 {
+		if problems = content.Errors(problems); len(problems) > 0 {
 			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
 		}
 		content.Stats(m.Stdout, files)
@@ -92,8 +92,9 @@ func (m *Main) contentLint(ctx context.Context, args []string) error {
 	if verified {
 		how = "checked and verified with CPython"
 	}
-	fmt.Fprintf(m.Stdout, "%d questions %s in %.1fs: %d problems\n", len(toVerify), how, time.Since(start).Seconds(), len(problems))
-	if len(problems) > 0 {
+	errs := len(content.Errors(problems))
+	fmt.Fprintf(m.Stdout, "%d questions %s in %.1fs: %d problems, %d warnings\n", len(toVerify), how, time.Since(start).Seconds(), errs, len(problems)-errs)
+	if errs > 0 {
 		return errFailed
 	}
 	return nil

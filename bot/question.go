@@ -36,6 +36,7 @@ var Difficulties = []Difficulty{Warmup, Intermediate, Senior}
 type Choice struct {
 	Key  string
 	Text string
+	Why  string // a wrong choice: the misconception behind it, shown to whoever picked it
 }
 
 // Question is one entry of the bank. Source names the file it came from, for error messages.

@@ -30,7 +30,7 @@ func LoadAll(opts Options) ([]File, []Problem) {
 // Bank loads, lints and indexes the questions the bot will ask. Any problem is an error listing them all.
 func Bank(opts Options) (*bot.Bank, error) {
 	files, problems := LoadAll(opts)
-	if len(problems) > 0 {
+	if problems = Errors(problems); len(problems) > 0 {
 		return nil, fmt.Errorf("the question bank has problems; run `pyqbot content lint` for details:\n%w", Problems(problems))
 	}
 	excluded := map[string]bool{}

@@ -14,6 +14,7 @@ import (
 type ExportedChoice struct {
 	Key  string `json:"key"`
 	Text string `json:"text"`
+	Why  string `json:"why"` // empty on a keyed choice
 }
 
 // Exported is one question in `pyqbot content export`; README.md documents the schema.
@@ -52,7 +53,7 @@ func Export(w io.Writer, files []File) error {
 			Proof: q.Proof, ProofOutput: q.ProofOutput, Rubric: q.Rubric, Source: f.Path,
 		}
 		for _, c := range q.Choices {
-			e.Choices = append(e.Choices, ExportedChoice{Key: c.Key, Text: c.Text})
+			e.Choices = append(e.Choices, ExportedChoice{Key: c.Key, Text: c.Text, Why: c.Why})
 		}
 		e.Answer = append(e.Answer, q.Answer...)
 		out = append(out, e)

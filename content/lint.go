@@ -10,9 +10,10 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// Topics are the topic slugs the bank is organised by; a team's own questions may add more.
+// Topics are the topic slugs the built-in bank is organised by; a team's own questions may add more.
 var Topics = []string{"functions", "closures", "datamodel", "iterators", "concurrency", "exceptions",
-	"performance", "security", "testing", "stdlib", "typing"}
+	"performance", "security", "testing", "stdlib", "typing",
+	"imports", "http", "databases", "observability", "numbers-and-time"}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,63}$`)
 
@@ -55,8 +56,12 @@ func lintFile(f File) []Problem {
 		}
 	}
 	if q.Topic != "" {
-		if dir := path.Base(path.Dir(f.Path)); dir != q.Topic && strings.HasPrefix(f.Path, BuiltinRoot) {
+		if dir := path.Base(path.Dir(f.Path)); dir != q.Topic && builtinFile(f) {
 			add("topic", "topic %q does not match the folder %q: move the file or fix the topic", q.Topic, dir)
+		}
+		if builtinFile(f) && !slices.Contains(Topics, q.Topic) {
+			add("topic", "topic %q is not a topic of the built-in bank (%s): use one of them or add it to content.Topics and FORMAT.md",
+				q.Topic, strings.Join(Topics, ", "))
 		}
 	}
 	if q.Kind != "" && !slices.Contains(bot.Kinds, q.Kind) {
@@ -115,6 +120,9 @@ func lintFile(f File) []Problem {
 	return out
 }
 
+// builtinFile reports whether f belongs to the built-in bank (as opposed to a team's directory).
+func builtinFile(f File) bool { return strings.HasPrefix(f.Path, BuiltinRoot+"/") }
+
 func lintChoices(f File) []Problem {
 	q := f.Question
 	var out []Problem
@@ -139,6 +147,7 @@ func lintChoices(f File) []Problem {
 		}
 		texts[norm] = true
 	}
+	out = append(out, lintWhy(f)...)
 	answerLine := lineOf(f.Src, "answer", 0)
 	if answerLine == 0 {
 		answerLine = 1

@@ -27,17 +27,34 @@ var builtin embed.FS
 const BuiltinRoot = "content/questions"
 
 // Problem is one thing wrong with a question file, at a line (0 when it concerns the whole file).
+// A warning is shown but does not fail lint or stop the bank from loading.
 type Problem struct {
-	File string
-	Line int
-	Msg  string
+	File    string
+	Line    int
+	Msg     string
+	Warning bool
 }
 
 func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	msg := p.Msg
+	if p.Warning {
+		msg = "warning: " + msg
 	}
-	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, msg)
+}
+
+// Errors returns the problems that are not warnings.
+func Errors(ps []Problem) []Problem {
+	var out []Problem
+	for _, p := range ps {
+		if !p.Warning {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Problems is a list of problems usable as an error.
@@ -61,6 +78,7 @@ type File struct {
 type fileChoice struct {
 	Key  string `toml:"key"`
 	Text string `toml:"text"`
+	Why  string `toml:"why"`
 }
 
 type fileQuestion struct {
@@ -99,7 +117,7 @@ func Parse(name string, src []byte) (File, []Problem) {
 		Check: fq.Check, Hints: fq.Hints, Proof: fq.Proof, ProofOutput: fq.ProofOutput, Rubric: fq.Rubric, Source: name,
 	}
 	for _, c := range fq.Choices {
-		q.Choices = append(q.Choices, bot.Choice{Key: c.Key, Text: c.Text})
+		q.Choices = append(q.Choices, bot.Choice{Key: c.Key, Text: c.Text, Why: strings.TrimSpace(c.Why)})
 	}
 	return File{Question: q, Path: name, Src: src}, nil
 }
