@@ -34,6 +34,11 @@ type Event struct {
 	User  User
 	Admin bool   // the platform says this user may run admin commands here
 	Text  string // the words after /pyq, e.g. "answer B"
+	// ReplayKey names the signed request or delivery the event came in (Slack: X-Slack-Signature
+	// over HTTP, the envelope_id in Socket Mode; Discord: X-Signature-Ed25519 over HTTP, the
+	// interaction id over the gateway). A command that changes shared state claims it in the
+	// database, so the same request re-sent is refused. Empty: nothing to claim (the terminal).
+	ReplayKey string
 }
 
 // Reply is the direct answer to an Event. A zero Reply sends nothing.

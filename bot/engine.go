@@ -172,11 +172,17 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if cmd.Admin && !ev.Admin {
 		return privateText(fmt.Sprintf("Only workspace admins can run `/pyq %s`.", cmd.Name))
 	}
+	args := strings.Fields(rest)
+	// Claimed before the command runs, in its own transaction: if the command then fails, a replay
+	// of it is still refused, which costs nothing (the user types the command again).
+	if reply, refused := e.refuseReplay(ctx, ev, cmd.Name, args); refused {
+		return reply
+	}
 	ch, err := e.store.EnsureChannel(ctx, ev.Conv, e.zone)
 	if err != nil {
 		return e.internalError(ev, "load channel", err)
 	}
-	req := request{Event: ev, ch: ch, args: strings.Fields(rest), rest: strings.TrimSpace(rest)}
+	req := request{Event: ev, ch: ch, args: args, rest: strings.TrimSpace(rest)}
 	return cmd.run(e, ctx, req)
 }
 

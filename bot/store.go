@@ -132,6 +132,8 @@ type Practice struct {
 
 // Store keeps everything that must survive a restart. Methods that write commit before returning.
 type Store interface {
+	ReplayStore
+
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)
 	// SetChannelFilter restricts which questions the channel gets; an empty Filter allows all.
