@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -19,73 +18,37 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/discord/discordfake"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/content"
 )
 
-// fakeDiscordAPI is the REST side of Discord as the binary sees it through [discord] api_url.
+// fakeDiscordAPI is the strict fake Discord as the binary sees it through [discord] api_url. Every
+// test that uses it fails when the fake refused a payload Discord would refuse.
 type fakeDiscordAPI struct {
-	srv     *httptest.Server
-	mu      sync.Mutex
-	calls   []string // "METHOD path body"
-	changed chan struct{}
-	next    int
+	*discordfake.Server
 }
 
 func newFakeDiscordAPI(t *testing.T) *fakeDiscordAPI {
-	f := &fakeDiscordAPI{changed: make(chan struct{}), next: 500}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		f.mu.Lock()
-		f.calls = append(f.calls, r.Method+" "+r.URL.Path+" "+string(body))
-		close(f.changed)
-		f.changed = make(chan struct{})
-		f.next++
-		id := strconv.Itoa(f.next)
-		f.mu.Unlock()
-		w.Header().Set("Content-Type", "application/json")
-		parts := strings.Split(r.URL.Path, "/")
-		switch {
-		case r.Method == "PUT": // command registration
-			w.Write(body)
-		case strings.HasSuffix(r.URL.Path, "/threads"):
-			fmt.Fprintf(w, `{"id":%q,"type":11}`, parts[len(parts)-2])
-		case r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/messages"):
-			fmt.Fprintf(w, `{"id":%q,"channel_id":%q}`, id, parts[4])
-		case r.Method == "GET":
-			fmt.Fprintf(w, `{"id":%q,"channel_id":%q,"components":[]}`, parts[6], parts[4])
-		case r.Method == "DELETE":
-			w.WriteHeader(204)
-		default:
-			fmt.Fprintf(w, `{"id":%q}`, id)
+	f := &fakeDiscordAPI{discordfake.New()}
+	t.Cleanup(func() {
+		for _, c := range f.Refusals() {
+			t.Errorf("Discord would refuse %s %s: %s", c.Method, c.Path, strings.Join(c.Problems, "; "))
 		}
-	}))
-	t.Cleanup(f.srv.Close)
+		f.Close()
+	})
 	return f
 }
 
-// wait returns the first call matching re, waiting for it (the timeout only guards a hang).
+// wait returns the submatches of the first call matching re, waiting for it (the timeout only
+// guards a hang).
 func (f *fakeDiscordAPI) wait(t *testing.T, re *regexp.Regexp) []string {
 	t.Helper()
-	deadline := time.After(20 * time.Second)
-	for {
-		f.mu.Lock()
-		for _, c := range f.calls {
-			if m := re.FindStringSubmatch(c); m != nil {
-				f.mu.Unlock()
-				return m
-			}
-		}
-		changed := f.changed
-		f.mu.Unlock()
-		select {
-		case <-changed:
-		case <-deadline:
-			f.mu.Lock()
-			defer f.mu.Unlock()
-			t.Fatalf("no Discord call matching %s; calls:\n%s", re, strings.Join(f.calls, "\n"))
-		}
+	m, err := f.Wait(re, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return m
 }
 
 // binaryRun is the pyqbot binary running in the background; its log is read until it listens.
@@ -242,7 +205,7 @@ guilds = ["g1"]
 job = "reveal"
 spec = "0 17 * * 1-5"
 enabled = false
-`, filepath.Join(dir, "pyqbot.db"), api.srv.URL))
+`, filepath.Join(dir, "pyqbot.db"), api.URL()))
 	b := startBinary(t, config, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
 		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey)))
 	api.wait(t, regexp.MustCompile(`^PUT /api/v9/applications/app1/guilds/g1/commands `))
@@ -335,7 +298,7 @@ guilds = ["g1"]
 job = "reveal"
 spec = "0 17 * * 1-5"
 enabled = false
-`, filepath.Join(dir, "pyqbot.db"), sfake.APIURL(), slackfake.BotToken, dapi.srv.URL))
+`, filepath.Join(dir, "pyqbot.db"), sfake.APIURL(), slackfake.BotToken, dapi.URL()))
 	b := startBinary(t, config, "SLACK_SIGNING_SECRET="+e2eSecret, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
 		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey)))
 	b.waitLog(t, "discord: receiving interactions over HTTP")

@@ -209,7 +209,7 @@ mode = "http"
 api_url = %q
 guilds = ["g1"]
 %s
-`, filepath.Join(t.TempDir(), "x.db"), tt.format, tt.slackMode, sfake.APIURL(), secretKeys, dapi.srv.URL, discordKeys))
+`, filepath.Join(t.TempDir(), "x.db"), tt.format, tt.slackMode, sfake.APIURL(), secretKeys, dapi.URL(), discordKeys))
 			s := startService(t, config, env...)
 			s.waitFor(regexp.MustCompile(`slack connected`), 1)
 			s.waitFor(regexp.MustCompile(`discord: receiving interactions over HTTP`), 1)

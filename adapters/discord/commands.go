@@ -11,73 +11,102 @@ import (
 // commandName is the one slash command; its subcommands are the /pyq words everywhere else.
 const commandName = "pyq"
 
-func str(name, desc string, required bool) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: name, Description: desc, Required: required}
+// arg is one argument of a subcommand, in the order the core reads its words.
+type arg struct {
+	name, desc   string
+	required     bool
+	choices      []string
+	autocomplete bool
 }
 
-func choices(names ...string) []*discordgo.ApplicationCommandOptionChoice {
-	out := make([]*discordgo.ApplicationCommandOptionChoice, len(names))
-	for i, n := range names {
-		out[i] = &discordgo.ApplicationCommandOptionChoice{Name: n, Value: n}
+// subcommand is one /pyq word and its arguments in the core's order.
+type subcommand struct {
+	name, desc string
+	args       []arg
+}
+
+// subcommands is the /pyq vocabulary as Discord shows it. Arguments are listed in the order the core
+// reads them ("answer #12 B", "practice closures senior"); registration reorders them (see option).
+func subcommands() []subcommand {
+	return []subcommand{
+		{"today", "Post today's question in this channel, or point to the open one", nil},
+		{"answer", "Answer the open question (or press its buttons)", []arg{
+			{name: "question", desc: "Which question, e.g. #12 (default: the open one)"},
+			{name: "choice", desc: "B; for review questions A,C; for design questions your reasoning", required: true}}},
+		{"reveal", "Close the open question now and reveal it in its thread (admins)", []arg{
+			{name: "question", desc: "Which question, e.g. #12 (default: all open ones)"}}},
+		{"leaderboard", "The team's ranking", []arg{
+			{name: "period", desc: "Which period (default: this week)", choices: []string{"week", "month", "all"}}}},
+		{"me", "Your points, streak, accuracy by topic and weakest topic", nil},
+		{"practice", "A private question with instant feedback; not on the leaderboard", []arg{
+			{name: "topic", desc: "Only this topic", autocomplete: true},
+			{name: "difficulty", desc: "Only this difficulty", choices: []string{"warmup", "intermediate", "senior"}}}},
+		{"topics", "The topics and how many questions each has", nil},
+		{"help", "The commands, the scoring rules, or one command", []arg{
+			{name: "about", desc: "scoring, or a command name"}}},
+		{"schedule", "This channel's jobs; admins change them (try: help)", []arg{
+			{name: "args", desc: "e.g. set question \"0 9 * * 1-5\", off debug, zone Europe/Berlin, skip 2026-12-24"}}},
+		{"filter", "Which questions this channel gets; admins change it", []arg{
+			{name: "what", desc: "What to restrict (default: show the filter)", choices: []string{"topics", "kinds", "difficulty", "clear"}},
+			{name: "words", desc: "e.g. concurrency security, or output debug, or senior"}}},
 	}
-	return out
 }
 
-func sub(name, desc string, opts ...*discordgo.ApplicationCommandOption) *discordgo.ApplicationCommandOption {
-	return &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand, Name: name, Description: desc, Options: opts}
+// options are a subcommand's arguments as Discord options: required ones first, as Discord demands
+// (APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID otherwise); commandText puts the words back in the
+// core's order by name.
+func options(args []arg) []*discordgo.ApplicationCommandOption {
+	var req, opt []*discordgo.ApplicationCommandOption
+	for _, a := range args {
+		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: a.name,
+			Description: a.desc, Required: a.required, Autocomplete: a.autocomplete}
+		for _, c := range a.choices {
+			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c, Value: c})
+		}
+		if a.required {
+			req = append(req, o)
+		} else {
+			opt = append(opt, o)
+		}
+	}
+	return append(req, opt...)
 }
 
-// slashCommand is /pyq with its subcommands. Options are listed in the order their values are
-// joined back into the command text, e.g. practice topic difficulty -> "practice closures senior".
+// slashCommand is /pyq with its subcommands, for guilds only: installed to a server
+// (integration_types [0]) and used in it (contexts [0]), never in DMs or where it is not installed.
 func slashCommand() *discordgo.ApplicationCommand {
-	period := str("period", "Which period (default: this week)", false)
-	period.Choices = choices("week", "month", "all")
-	topic := str("topic", "Only this topic", false)
-	topic.Autocomplete = true
-	difficulty := str("difficulty", "Only this difficulty", false)
-	difficulty.Choices = choices("warmup", "intermediate", "senior")
 	guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
-	return &discordgo.ApplicationCommand{
-		Name:        commandName,
-		Description: "Daily practical-Python drill",
-		Contexts:    &guildOnly,
-		Options: []*discordgo.ApplicationCommandOption{
-			sub("today", "Post today's question in this channel, or point to the open one"),
-			sub("answer", "Answer the open question (or press its buttons)",
-				str("question", "Which question, e.g. #12 (default: the open one)", false),
-				str("choice", "B; for review questions A,C; for design questions your reasoning", true)),
-			sub("reveal", "Close the open question now and reveal it in its thread (admins)",
-				str("question", "Which question, e.g. #12 (default: all open ones)", false)),
-			sub("leaderboard", "The team's ranking", period),
-			sub("me", "Your points, streak, accuracy by topic and weakest topic"),
-			sub("practice", "A private question with instant feedback; not on the leaderboard", topic, difficulty),
-			sub("topics", "The topics and how many questions each has"),
-			sub("help", "The commands, the scoring rules, or one command",
-				str("about", "scoring, or a command name", false)),
-			sub("schedule", "This channel's jobs; admins change them (try: help)",
-				str("args", "e.g. set question \"0 9 * * 1-5\", off debug, zone Europe/Berlin, skip 2026-12-24", false)),
-		},
+	guildInstall := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall}
+	cmd := &discordgo.ApplicationCommand{
+		Name:             commandName,
+		Description:      "Daily practical-Python drill",
+		Contexts:         &guildOnly,
+		IntegrationTypes: &guildInstall,
 	}
+	for _, s := range subcommands() {
+		cmd.Options = append(cmd.Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
+			Name: s.name, Description: s.desc, Options: options(s.args)})
+	}
+	return cmd
 }
 
-// commandText turns a /pyq invocation back into the words typed everywhere else.
+// commandText turns a /pyq invocation back into the words typed everywhere else: the subcommand,
+// then each argument's value in the core's order, whatever order Discord sends them in.
 func commandText(d discordgo.ApplicationCommandInteractionData) string {
 	if len(d.Options) == 0 {
 		return ""
 	}
 	s := d.Options[0]
 	words := []string{s.Name}
-	// Values in the order the command declares its options, whatever order Discord sends them in.
-	var declared []*discordgo.ApplicationCommandOption
-	for _, o := range slashCommand().Options {
-		if o.Name == s.Name {
-			declared = o.Options
+	for _, sc := range subcommands() {
+		if sc.name != s.Name {
+			continue
 		}
-	}
-	for _, o := range declared {
-		if v := s.GetOption(o.Name); v != nil {
-			if w := strings.TrimSpace(fmt.Sprint(v.Value)); w != "" && v.Value != nil {
-				words = append(words, w)
+		for _, a := range sc.args {
+			if v := s.GetOption(a.name); v != nil && v.Value != nil {
+				if w := strings.TrimSpace(fmt.Sprint(v.Value)); w != "" {
+					words = append(words, w)
+				}
 			}
 		}
 	}
@@ -87,9 +116,19 @@ func commandText(d discordgo.ApplicationCommandInteractionData) string {
 // maxAutocomplete is how many suggestions Discord shows.
 const maxAutocomplete = 25
 
+// autocompleteResult is an autocomplete response. discordgo's InteractionResponseData drops an empty
+// choices list (omitempty), and Discord requires the field: without it the user sees "Loading
+// options failed" instead of "no match".
+type autocompleteResult struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data struct {
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	} `json:"data"`
+}
+
 // autocomplete suggests topics for /pyq practice topic:, matching what has been typed anywhere in
 // the name.
-func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) *discordgo.InteractionResponse {
+func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) autocompleteResult {
 	typed := ""
 	if len(d.Options) > 0 {
 		for _, o := range d.Options[0].Options {
@@ -98,17 +137,17 @@ func (a *Adapter) autocomplete(d discordgo.ApplicationCommandInteractionData) *d
 			}
 		}
 	}
-	out := []*discordgo.ApplicationCommandOptionChoice{}
+	r := autocompleteResult{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
+	r.Data.Choices = []*discordgo.ApplicationCommandOptionChoice{}
 	for _, t := range a.topics {
-		if len(out) == maxAutocomplete {
+		if len(r.Data.Choices) == maxAutocomplete {
 			break
 		}
 		if strings.Contains(strings.ToLower(t), typed) {
-			out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: t, Value: t})
+			r.Data.Choices = append(r.Data.Choices, &discordgo.ApplicationCommandOptionChoice{Name: truncate(t, 100), Value: t})
 		}
 	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-		Data: &discordgo.InteractionResponseData{Choices: out}}
+	return r
 }
 
 // registerCommands bulk-overwrites /pyq: in each configured guild (shown at once), else globally

@@ -52,7 +52,7 @@ func TestSlowCommandIsDeferredWithin3Seconds(t *testing.T) {
 	edit := f.waitFor("PATCH", "/api/v9/webhooks/app1/tok-s1/messages/@original")
 	checkNoMentions(t, "deferred reply", edit.Body)
 	var m struct{ Content string }
-	edit.decode(t, &m)
+	decode(t, edit, &m)
 	if m.Content != "Recorded your answer B to #1." {
 		t.Errorf("edited reply = %s", edit.Body)
 	}
@@ -106,7 +106,7 @@ func TestDeferredFollowUps(t *testing.T) {
 				if method == "POST" {
 					checkNoMentions(t, "follow-up", c.Body)
 					var m struct{ Flags int }
-					c.decode(t, &m)
+					decode(t, c, &m)
 					if m.Flags != tt.flags {
 						t.Errorf("follow-up flags %d, want %d", m.Flags, tt.flags)
 					}

@@ -25,9 +25,12 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		}
 		defer end()
 		err := a.dispatchRaw(rctx, h, e.RawData, func(in incoming) responder {
-			return func(resp *discordgo.InteractionResponse) error {
+			return func(resp any) error {
+				// Session.InteractionRespond takes only discordgo's type; this sends any response.
+				endpoint := discordgo.EndpointInteractionResponse(in.ID, in.Token)
 				err := a.call(rctx, "interaction response", func(opts ...discordgo.RequestOption) error {
-					return s.InteractionRespond(in.Interaction, resp, opts...)
+					_, err := s.RequestWithBucketID("POST", endpoint, resp, endpoint, opts...)
+					return err
 				})
 				if err == nil {
 					a.metrics.ObserveAck(platform, time.Since(received))

@@ -24,7 +24,7 @@ func (f *fakeDiscord) callback(t *testing.T, id string) response {
 	t.Helper()
 	c := f.waitFor("POST", "/api/v9/interactions/"+id+"/tok-"+id+"/callback")
 	var r response
-	c.decode(t, &r)
+	decode(t, c, &r)
 	return r
 }
 
@@ -84,7 +84,7 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 			} `json:"options"`
 		} `json:"options"`
 	}
-	reg.decode(t, &cmds)
+	decode(t, reg, &cmds)
 	if len(cmds) != 1 || cmds[0].Name != "pyq" {
 		t.Fatalf("registered %s, want the one /pyq command", reg.Body)
 	}
@@ -95,27 +95,27 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 			t.Errorf("practice options = %+v, want topic (autocomplete) and difficulty (3 choices)", o.Options)
 		}
 	}
-	if want := []string{"today", "answer", "reveal", "leaderboard", "me", "practice", "topics", "help", "schedule"}; !slices.Equal(subs, want) {
+	if want := []string{"today", "answer", "reveal", "leaderboard", "me", "practice", "topics", "help", "schedule", "filter"}; !slices.Equal(subs, want) {
 		t.Errorf("subcommands = %v, want %v", subs, want)
 	}
 	var ident struct {
 		Token   string `json:"token"`
 		Intents int    `json:"intents"`
 	}
-	json.Unmarshal(recv(t, f.idents, "identify"), &ident)
+	json.Unmarshal(recv(t, f.Identifies(), "identify"), &ident)
 	if ident.Token != fakeToken {
 		t.Errorf("identify token %q, want %q", ident.Token, fakeToken)
 	}
 
 	// /pyq today posts the question with a button per choice and starts its thread.
-	f.events <- slash("i1", lead, "today")
+	f.Dispatch(slash("i1", lead, "today"))
 	if r := f.callback(t, "i1"); r.Type != 4 || r.Data.Flags != 64 || r.Data.Content != "Done." {
 		t.Errorf("today: callback %+v, want an ephemeral Done.", r)
 	}
 	post := f.waitFor("POST", "/api/v9/channels/c1/messages")
 	checkNoMentions(t, "question", post.Body)
 	var q sentMessage
-	post.decode(t, &q)
+	decode(t, post, &q)
 	th := f.waitFor("POST", "/api/v9/channels/c1/messages/") // .../{id}/threads
 	msgID := strings.Split(th.Path, "/")[6]
 	if len(q.Embeds) != 1 || q.Embeds[0].Title != "Lambdas in a loop" || !strings.Contains(q.Embeds[0].Description, "```py\nfs = [lambda: i for i in range(3)]") {
@@ -130,37 +130,37 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	var thread struct {
 		Name string `json:"name"`
 	}
-	th.decode(t, &thread)
+	decode(t, th, &thread)
 	if thread.Name != "#1 Lambdas in a loop" {
 		t.Errorf("thread name %q", thread.Name)
 	}
 
 	// Button presses are answers; each presser hears privately that it was recorded.
-	f.events <- press("i2", bob, "pyq:answer #1 A")
+	f.Dispatch(press("i2", bob, "pyq:answer #1 A"))
 	if r := f.callback(t, "i2"); r.Data.Flags != 64 || !strings.Contains(r.Data.Content, "Recorded your answer A to #1") {
 		t.Errorf("Bob's press: callback %+v", r)
 	}
-	f.events <- press("i3", alice, "pyq:answer #1 B")
+	f.Dispatch(press("i3", alice, "pyq:answer #1 B"))
 	if r := f.callback(t, "i3"); r.Data.Flags != 64 || !strings.Contains(r.Data.Content, "Recorded your answer B to #1") {
 		t.Errorf("Alice's press: callback %+v", r)
 	}
-	f.events <- slash("i4", alice, "reveal")
+	f.Dispatch(slash("i4", alice, "reveal"))
 	if r := f.callback(t, "i4"); r.Data.Flags != 64 || !strings.Contains(r.Data.Content, "Only workspace admins") {
 		t.Errorf("reveal without Manage Server: callback %+v", r)
 	}
 
 	// The connection drops; discordgo resumes the session and interactions keep coming.
-	f.drop()
-	recv(t, f.resumes, "resume after the connection dropped")
+	f.Drop()
+	recv(t, f.Resumes(), "resume after the connection dropped")
 
-	f.events <- slash("i5", lead, "reveal")
+	f.Dispatch(slash("i5", lead, "reveal"))
 	if r := f.callback(t, "i5"); r.Data.Content != "Done." {
 		t.Errorf("reveal: callback %+v", r)
 	}
 	rv := f.waitFor("POST", "/api/v9/channels/"+msgID+"/messages") // the thread's id is the message's
 	checkNoMentions(t, "reveal", rv.Body)
 	var reveal sentMessage
-	rv.decode(t, &reveal)
+	decode(t, rv, &reveal)
 	if len(reveal.Embeds) != 1 || reveal.Embeds[0].Title != "Answer to #1: Lambdas in a loop" || !strings.Contains(reveal.Embeds[0].Description, "Got it: Alice +10") {
 		t.Errorf("reveal = %s", rv.Body)
 	}
@@ -178,7 +178,7 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	}
 	checkNoMentions(t, "closing edit", ed.Body)
 	var closed sentMessage
-	ed.decode(t, &closed)
+	decode(t, ed, &closed)
 	if ids, off := closed.customIDs(); len(ids) != 3 || !off {
 		t.Errorf("closed question components = %s, want the 3 buttons disabled", ed.Body)
 	}
@@ -187,7 +187,7 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	}
 
 	// The leaderboard (private, like every reply); Bob's "@everyone" in his name pings nobody.
-	f.events <- slash("i6", alice, "leaderboard", "period", "week")
+	f.Dispatch(slash("i6", alice, "leaderboard", "period", "week"))
 	lb := f.callback(t, "i6")
 	if lb.Type != 4 || lb.Data.Flags != 64 || !strings.Contains(lb.text(), "Alice") || !strings.Contains(lb.text(), "Bob @everyone") {
 		t.Errorf("leaderboard callback = %+v", lb)
@@ -197,8 +197,8 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	}
 
 	// Autocomplete offers the bank's topics matching what was typed.
-	f.events <- interaction("i7", 4, alice, map[string]any{"id": "cmd1", "name": "pyq", "type": 1, "options": []any{
-		map[string]any{"name": "practice", "type": 1, "options": []any{map[string]any{"name": "topic", "type": 3, "value": "clo", "focused": true}}}}})
+	f.Dispatch(interaction("i7", 4, alice, map[string]any{"id": "cmd1", "name": "pyq", "type": 1, "options": []any{
+		map[string]any{"name": "practice", "type": 1, "options": []any{map[string]any{"name": "topic", "type": 3, "value": "clo", "focused": true}}}}}))
 	if r := f.callback(t, "i7"); r.Type != 8 || len(r.Data.Choices) != 1 || r.Data.Choices[0].Value != "closures" {
 		t.Errorf("autocomplete callback = %+v, want type 8 with closures", r)
 	}

@@ -66,11 +66,11 @@ func TestGatewayHealthFollowsTheConnection(t *testing.T) {
 	stop := run(t, a, eng)
 	waitHealth(t, a, "connected", func(err error) bool { return err == nil })
 
-	f.setDown(true)
-	f.drop()
+	f.SetDown(true)
+	f.Drop()
 	waitHealth(t, a, "disconnected", func(err error) bool { return errors.Is(err, errDisconnected) })
 
-	f.setDown(false)
+	f.SetDown(false)
 	waitHealth(t, a, "connected again", func(err error) bool { return err == nil })
 	stop()
 	if err := a.Healthy(context.Background()); !errors.Is(err, errStopped) {
@@ -101,15 +101,13 @@ func TestHTTPModeAcksAndRESTErrorsAreObserved(t *testing.T) {
 		t.Errorf("%d acks observed, want 1 (the refused request is no ack)", acks)
 	}
 
-	f.mu.Lock()
-	f.override = func(w http.ResponseWriter, c call) bool {
+	f.setOverride(func(w http.ResponseWriter, c call) bool {
 		if c.Method == "POST" && c.Path == "/api/v9/channels/c1/messages" {
 			writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
 			return true
 		}
 		return false
-	}
-	f.mu.Unlock()
+	})
 	if _, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"}); err == nil {
 		t.Fatal("Send succeeded against a 403")
 	}

@@ -94,7 +94,7 @@ func newEngine(t *testing.T, qs ...bot.Question) *bot.Engine {
 // newTestAdapter is an adapter whose REST calls go to f.
 func newTestAdapter(t *testing.T, f *fakeDiscord, mode string, opt Options) *Adapter {
 	t.Helper()
-	cfg := Config{Enabled: true, Mode: mode, Token: "test-token", AppID: "app1", APIURL: f.srv.URL, Guilds: []string{"g1"}}
+	cfg := Config{Enabled: true, Mode: mode, Token: "test-token", AppID: "app1", APIURL: f.URL(), Guilds: []string{"g1"}}
 	if mode == ModeHTTP {
 		cfg.PublicKey = testPublicKeyHex
 	}

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"time"
-
-	"github.com/bwmarrin/discordgo"
 )
 
 // InteractionsPath is where Discord POSTs interactions in http mode (the Interactions Endpoint URL
@@ -83,15 +81,15 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "pyqbot is not running", http.StatusServiceUnavailable)
 		return
 	}
-	initial := make(chan *discordgo.InteractionResponse, 1)
+	initial := make(chan any, 1)
 	go func() {
 		defer end()
-		a.interact(ctx, h, in, func(resp *discordgo.InteractionResponse) error {
+		a.interact(ctx, h, in, func(resp any) error {
 			initial <- resp
 			return nil
 		})
 	}()
-	var resp *discordgo.InteractionResponse
+	var resp any
 	select {
 	case resp = <-initial:
 	case <-r.Context().Done():

@@ -132,7 +132,7 @@ func TestHTTPSlashCommandAndButtonPress(t *testing.T) {
 	}
 	post := f.waitFor("POST", "/api/v9/channels/c1/messages")
 	var q sentMessage
-	post.decode(t, &q)
+	decode(t, post, &q)
 	ids, _ := q.customIDs()
 	if len(ids) != 3 {
 		t.Fatalf("question buttons = %v", ids)

@@ -11,8 +11,9 @@ import (
 )
 
 // responder sends the one initial response an interaction gets: over REST in gateway mode, as the
-// HTTP response body in http mode.
-type responder func(*discordgo.InteractionResponse) error
+// HTTP response body in http mode. The response is a *discordgo.InteractionResponse or, where
+// discordgo's types cannot say what Discord needs, a struct of this package (autocompleteResult).
+type responder func(resp any) error
 
 // incoming is an interaction with what discordgo v0.29.0 does not decode: the channel object, which
 // says whether the command was typed inside a thread.
@@ -119,10 +120,21 @@ func modalText(rows []discordgo.MessageComponent) string {
 	return ""
 }
 
-func (a *Adapter) respond(respond responder, r *discordgo.InteractionResponse) {
+func (a *Adapter) respond(respond responder, r any) {
 	if err := respond(r); err != nil {
-		a.log.Error("discord: answering an interaction failed", "type", int(r.Type), "err", err)
+		a.log.Error("discord: answering an interaction failed", "response", responseType(r), "err", err)
 	}
+}
+
+// responseType is a response's callback type, for logs.
+func responseType(r any) int {
+	switch v := r.(type) {
+	case *discordgo.InteractionResponse:
+		return int(v.Type)
+	case autocompleteResult:
+		return int(v.Type)
+	}
+	return 0
 }
 
 func ephemeral(text string) *discordgo.InteractionResponse {

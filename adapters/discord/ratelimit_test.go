@@ -59,7 +59,7 @@ func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
 	f := newFakeDiscord(t)
 	a, clock, _ := rateLimitedAdapter(t, f)
 	n := 0
-	f.override = func(w http.ResponseWriter, c call) bool {
+	f.setOverride(func(w http.ResponseWriter, c call) bool {
 		if c.Method == "POST" && c.Path == "/api/v9/channels/c1/messages" {
 			n++
 			if n == 1 {
@@ -68,7 +68,7 @@ func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
 			}
 		}
 		return false
-	}
+	})
 	if _, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"}); err != nil {
 		t.Fatal(err)
 	}
@@ -83,13 +83,13 @@ func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
 func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
 	f := newFakeDiscord(t)
 	a, clock, _ := rateLimitedAdapter(t, f)
-	f.override = func(w http.ResponseWriter, c call) bool {
+	f.setOverride(func(w http.ResponseWriter, c call) bool {
 		if c.Method == "POST" {
 			tooMany(w, 0, false) // "retry after 0" must not become a tight loop
 			return true
 		}
 		return false
-	}
+	})
 	_, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"})
 	if err == nil || !strings.Contains(err.Error(), "rate limit") {
 		t.Fatalf("Send error = %v, want a rate-limit error", err)
@@ -107,16 +107,16 @@ func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
 func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
 	f := newFakeDiscord(t)
 	clock := &fakeClock{now: testNow}
-	to, _ := url.Parse(f.srv.URL)
+	to, _ := url.Parse(f.URL())
 	tr := &transport{base: http.DefaultTransport, to: to, now: clock.Now, sleep: clock.Sleep}
-	f.override = func(w http.ResponseWriter, c call) bool {
+	f.setOverride(func(w http.ResponseWriter, c call) bool {
 		if c.Path == "/api/v9/limited" {
 			tooMany(w, 2, true)
 			return true
 		}
 		w.WriteHeader(204)
 		return true
-	}
+	})
 	get := func(path string) int {
 		req, _ := http.NewRequest("GET", "https://discord.com"+path, nil)
 		resp, err := tr.RoundTrip(req)
@@ -160,13 +160,13 @@ func TestFailedPostIsNotResent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeDiscord(t)
 			a, _, _ := rateLimitedAdapter(t, f)
-			f.override = func(w http.ResponseWriter, c call) bool {
+			f.setOverride(func(w http.ResponseWriter, c call) bool {
 				if c.Method == "POST" {
 					tc.fail(w)
 					return true
 				}
 				return false
-			}
+			})
 			if _, err := a.Send(context.Background(), conv, bot.Post{Text: "question"}); err == nil {
 				t.Fatal("Send succeeded; want the failure reported to the scheduler")
 			}
@@ -191,13 +191,13 @@ func TestErrorsHideInteractionTokens(t *testing.T) {
 func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	f := newFakeDiscord(t)
 	a, _, log := rateLimitedAdapter(t, f)
-	f.override = func(w http.ResponseWriter, c call) bool {
+	f.setOverride(func(w http.ResponseWriter, c call) bool {
 		if strings.HasSuffix(c.Path, "/threads") {
 			writeJSON(w, 403, map[string]any{"message": "Missing Permissions", "code": 50013})
 			return true
 		}
 		return false
-	}
+	})
 	q := goldenPosts()["question-output"]
 	ref, err := a.Send(context.Background(), conv, q)
 	var degraded *bot.Degraded
@@ -217,10 +217,10 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	}
 	posts := f.matching("POST", "/api/v9/channels/c1/messages")
 	if len(posts) < 2 || !strings.HasSuffix(posts[len(posts)-1].Path, "/c1/messages") {
-		t.Fatalf("reveal not posted in the channel: %v", f.dump())
+		t.Fatalf("reveal not posted in the channel: %v", f.Dump())
 	}
 	var m sentMessage
-	posts[len(posts)-1].decode(t, &m)
+	decode(t, posts[len(posts)-1], &m)
 	if m.Reference == nil || m.Reference.MessageID != ref.ID {
 		t.Errorf("reveal in the channel does not reply to the question %s: %s", ref.ID, posts[len(posts)-1].Body)
 	}
