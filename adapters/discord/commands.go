@@ -6,64 +6,25 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // commandName is the one slash command; its subcommands are the /pyq words everywhere else.
 const commandName = "pyq"
 
-// arg is one argument of a subcommand, in the order the core reads its words.
-type arg struct {
-	name, desc   string
-	required     bool
-	choices      []string
-	autocomplete bool
-}
-
-// subcommand is one /pyq word and its arguments in the core's order.
-type subcommand struct {
-	name, desc string
-	args       []arg
-}
-
-// subcommands is the /pyq vocabulary as Discord shows it. Arguments are listed in the order the core
-// reads them ("answer #12 B", "practice closures senior"); registration reorders them (see option).
-func subcommands() []subcommand {
-	return []subcommand{
-		{"today", "Post today's question in this channel, or point to the open one", nil},
-		{"answer", "Answer the open question (or press its buttons)", []arg{
-			{name: "question", desc: "Which question, e.g. #12 (default: the open one)"},
-			{name: "choice", desc: "B; for review questions A,C; for design questions your reasoning", required: true}}},
-		{"reveal", "Close the open question now and reveal it in its thread (admins)", []arg{
-			{name: "question", desc: "Which question, e.g. #12 (default: all open ones)"}}},
-		{"leaderboard", "The team's ranking", []arg{
-			{name: "period", desc: "Which period (default: this week)", choices: []string{"week", "month", "all"}}}},
-		{"me", "Your points, streak, accuracy by topic and weakest topic", nil},
-		{"practice", "A private question with instant feedback; not on the leaderboard", []arg{
-			{name: "topic", desc: "Only this topic", autocomplete: true},
-			{name: "difficulty", desc: "Only this difficulty", choices: []string{"warmup", "intermediate", "senior"}}}},
-		{"topics", "The topics and how many questions each has", nil},
-		{"help", "The commands, the scoring rules, or one command", []arg{
-			{name: "about", desc: "scoring, or a command name"}}},
-		{"schedule", "This channel's jobs; admins change them (try: help)", []arg{
-			{name: "args", desc: "e.g. set question \"0 9 * * 1-5\", off debug, zone Europe/Berlin, skip 2026-12-24"}}},
-		{"filter", "Which questions this channel gets; admins change it", []arg{
-			{name: "what", desc: "What to restrict (default: show the filter)", choices: []string{"topics", "kinds", "difficulty", "clear"}},
-			{name: "words", desc: "e.g. concurrency security, or output debug, or senior"}}},
-	}
-}
-
 // options are a subcommand's arguments as Discord options: required ones first, as Discord demands
 // (APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID otherwise); commandText puts the words back in the
 // core's order by name.
-func options(args []arg) []*discordgo.ApplicationCommandOption {
+func options(args []bot.ArgSpec) []*discordgo.ApplicationCommandOption {
 	var req, opt []*discordgo.ApplicationCommandOption
 	for _, a := range args {
-		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: a.name,
-			Description: a.desc, Required: a.required, Autocomplete: a.autocomplete}
-		for _, c := range a.choices {
+		o := &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionString, Name: a.Name,
+			Description: description(a.Help), Required: a.Required, Autocomplete: a.Topic}
+		for _, c := range a.Values {
 			o.Choices = append(o.Choices, &discordgo.ApplicationCommandOptionChoice{Name: c, Value: c})
 		}
-		if a.required {
+		if a.Required {
 			req = append(req, o)
 		} else {
 			opt = append(opt, o)
@@ -72,7 +33,19 @@ func options(args []arg) []*discordgo.ApplicationCommandOption {
 	return append(req, opt...)
 }
 
-// slashCommand is /pyq with its subcommands, for guilds only: installed to a server
+// description fits a line of the core's help into Discord's 1–100 characters, capitalised as
+// Discord's own descriptions are.
+func description(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "-"
+	}
+	r := []rune(s)
+	return truncate(strings.ToUpper(string(r[0]))+string(r[1:]), 100)
+}
+
+// slashCommand is /pyq with a subcommand for each word of the core's vocabulary (bot.Commands), for
+// guilds only: installed to a server
 // (integration_types [0]) and used in it (contexts [0]), never in DMs or where it is not installed.
 func slashCommand() *discordgo.ApplicationCommand {
 	guildOnly := []discordgo.InteractionContextType{discordgo.InteractionContextGuild}
@@ -83,9 +56,9 @@ func slashCommand() *discordgo.ApplicationCommand {
 		Contexts:         &guildOnly,
 		IntegrationTypes: &guildInstall,
 	}
-	for _, s := range subcommands() {
+	for _, c := range bot.Commands() {
 		cmd.Options = append(cmd.Options, &discordgo.ApplicationCommandOption{Type: discordgo.ApplicationCommandOptionSubCommand,
-			Name: s.name, Description: s.desc, Options: options(s.args)})
+			Name: c.Name, Description: description(c.Summary), Options: options(c.Args)})
 	}
 	return cmd
 }
@@ -98,12 +71,12 @@ func commandText(d discordgo.ApplicationCommandInteractionData) string {
 	}
 	s := d.Options[0]
 	words := []string{s.Name}
-	for _, sc := range subcommands() {
-		if sc.name != s.Name {
+	for _, c := range bot.Commands() {
+		if c.Name != s.Name {
 			continue
 		}
-		for _, a := range sc.args {
-			if v := s.GetOption(a.name); v != nil && v.Value != nil {
+		for _, a := range c.Args {
+			if v := s.GetOption(a.Name); v != nil && v.Value != nil {
 				if w := strings.TrimSpace(fmt.Sprint(v.Value)); w != "" {
 					words = append(words, w)
 				}

@@ -77,6 +77,7 @@ func TestCommandTextKeepsTheCoresOrder(t *testing.T) {
 		{"answer without a question", slash("c3", alice, "answer", "choice", "A,C"), "answer A,C"},
 		{"practice", slash("c4", alice, "practice", "difficulty", "senior", "topic", "closures"), "practice closures senior"},
 		{"filter", slash("c5", lead, "filter", "words", "concurrency security", "what", "topics"), "filter topics concurrency security"},
+		{"schedule", slash("c8", lead, "schedule", "args", "question \"0 9 * * 1-5\"", "action", "set"), "schedule set question \"0 9 * * 1-5\""},
 		{"filter shown", slash("c6", lead, "filter"), "filter"},
 		{"blank value dropped", slash("c7", alice, "leaderboard", "period", "  "), "leaderboard"},
 	}

@@ -141,7 +141,7 @@ func answerModal(ref string) *discordgo.InteractionResponse {
 		Title:    truncate("Your answer to "+ref, 45),
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{CustomID: idInput, Label: "Your reasoning", Style: discordgo.TextInputParagraph,
-				Required: true, MinLength: 1, MaxLength: 3000, Placeholder: "What would you do, and why?"},
+				Required: true, MinLength: 1, MaxLength: bot.MaxAnswerLen, Placeholder: "What would you do, and why?"},
 		}}},
 	}}
 }
