@@ -39,6 +39,7 @@ type Adapter struct {
 
 	metrics bot.PlatformMetrics
 	health  bot.HealthState
+	seen    seenSignatures // http mode: signatures already accepted
 }
 
 // platform is the adapter's name in bot.Conversation.Platform and in metrics.
@@ -62,6 +63,8 @@ type Options struct {
 	AckAfter time.Duration
 	// Metrics receives acknowledgement latencies and REST errors; default none.
 	Metrics bot.PlatformMetrics
+	// After is the timer behind AckAfter; default time.After. Tests pass a fake clock's.
+	After func(time.Duration) <-chan time.Time
 }
 
 // New builds the adapter from a resolved Config (see Config.Resolve). It opens no connection.
@@ -90,7 +93,11 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 	if ackAfter <= 0 {
 		ackAfter = 2 * time.Second
 	}
-	a.ackTimer = func() <-chan time.Time { return time.After(ackAfter) }
+	after := opt.After
+	if after == nil {
+		after = time.After
+	}
+	a.ackTimer = func() <-chan time.Time { return after(ackAfter) }
 	for _, id := range cfg.Admins {
 		a.admins[strings.TrimSpace(id)] = true
 	}

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -116,20 +117,42 @@ func disabled(in []discordgo.MessageComponent) []discordgo.MessageComponent {
 	return out
 }
 
+// Shapes of what pyqbot issues: a question reference (a team question "#12" or a practice one "p7")
+// and a choice key. A custom_id comes back exactly as issued, but a signed request can carry any
+// string: only these shapes are accepted, so a forged id such as "pyq:reveal" runs nothing.
+var (
+	refShape    = regexp.MustCompile(`^(#|p)[0-9]{1,18}$`)
+	keyShape    = regexp.MustCompile(`^[A-Za-z0-9]{1,4}$`)
+	answerShape = regexp.MustCompile(`^answer ((?:#|p)[0-9]{1,18}) ([A-Za-z0-9]{1,4})$`)
+)
+
 // eventText maps a pressed component (or a submitted modal) to the command it stands for. modal is
-// set when the press should open the text box instead.
+// set when the press should open the text box instead. ok is false for anything pyqbot did not
+// issue: an answer to a named question, the review menu, the design button and its modal.
 func eventText(customID string, values []string, typed string) (text string, modal string, ok bool) {
 	switch {
 	case strings.HasPrefix(customID, idCommand):
-		return strings.TrimPrefix(customID, idCommand), "", true
+		cmd := strings.TrimPrefix(customID, idCommand)
+		return cmd, "", answerShape.MatchString(cmd)
 	case strings.HasPrefix(customID, idMulti):
-		f := bot.AnswerForm{Ref: strings.TrimPrefix(customID, idMulti), Mode: bot.MultiChoice}
-		return f.Command(values...), "", len(values) > 0
+		ref := strings.TrimPrefix(customID, idMulti)
+		if !refShape.MatchString(ref) || len(values) == 0 || len(values) > 25 {
+			return "", "", false
+		}
+		for _, v := range values {
+			if !keyShape.MatchString(v) {
+				return "", "", false
+			}
+		}
+		f := bot.AnswerForm{Ref: ref, Mode: bot.MultiChoice}
+		return f.Command(values...), "", true
 	case strings.HasPrefix(customID, idModal):
-		return "", strings.TrimPrefix(customID, idModal), true
+		ref := strings.TrimPrefix(customID, idModal)
+		return "", ref, refShape.MatchString(ref)
 	case strings.HasPrefix(customID, idText):
-		f := bot.AnswerForm{Ref: strings.TrimPrefix(customID, idText), Mode: bot.FreeText}
-		return f.Command(strings.TrimSpace(typed)), "", true
+		ref := strings.TrimPrefix(customID, idText)
+		f := bot.AnswerForm{Ref: ref, Mode: bot.FreeText}
+		return f.Command(strings.TrimSpace(typed)), "", refShape.MatchString(ref)
 	}
 	return "", "", false
 }

@@ -27,26 +27,56 @@ func (h *slowHandler) Handle(ctx context.Context, e bot.Event) bot.Reply {
 	return h.reply
 }
 
+// fakeAfter is the acknowledgement timer under the test's control: it records the delay asked
+// for and fires when the test says.
+type fakeAfter struct {
+	asked chan time.Duration
+	fire  chan time.Time
+}
+
+func newFakeAfter() *fakeAfter {
+	return &fakeAfter{asked: make(chan time.Duration, 4), fire: make(chan time.Time)}
+}
+
+func (f *fakeAfter) After(d time.Duration) <-chan time.Time {
+	f.asked <- d
+	return f.fire
+}
+
 func TestSlowCommandIsDeferredWithin3Seconds(t *testing.T) {
 	f := newFakeDiscord(t)
-	a, srv := serveHTTPAdapter(t, f, Options{}) // the default acknowledgement delay
+	timer := newFakeAfter()
+	a, srv := serveHTTPAdapter(t, f, Options{After: timer.After}) // the default acknowledgement delay
 	h := newSlowHandler(bot.Reply{Private: true, Post: bot.Post{Text: "Recorded your answer B to #1."}})
 	run(t, a, h)
 	f.waitFor("PUT", "/api/v9/applications/")
 
-	start := time.Now()
-	code, body := do(t, srv, signed(slash("s1", alice, "answer", "choice", "B"), testNow))
-	elapsed := time.Since(start)
+	type result struct {
+		code int
+		body string
+	}
+	got := make(chan result, 1)
+	go func() {
+		code, body := do(t, srv, signed(slash("s1", alice, "answer", "choice", "B"), testNow))
+		got <- result{code, body}
+	}()
 	if ev := recv(t, h.got, "event"); ev.Text != "answer B" {
 		t.Errorf("event text %q, want %q", ev.Text, "answer B")
 	}
-	var r response
-	json.Unmarshal([]byte(body), &r)
-	if code != 200 || r.Type != 5 || r.Data.Flags != 64 {
-		t.Fatalf("initial response %d %s, want a private deferral (type 5, flags 64)", code, body)
+	if d := recv(t, timer.asked, "the acknowledgement timer"); d <= 0 || d >= 3*time.Second {
+		t.Errorf("the interaction is deferred after %v; Discord drops it after 3s", d)
 	}
-	if elapsed >= 3*time.Second {
-		t.Errorf("deferral took %v; Discord drops the interaction after 3s", elapsed)
+	select {
+	case r := <-got:
+		t.Fatalf("answered %d %s before the timer fired, while the engine was still busy", r.code, r.body)
+	default:
+	}
+	close(timer.fire) // the engine is still busy when the delay is up
+	res := recv(t, got, "the initial response")
+	var r response
+	json.Unmarshal([]byte(res.body), &r)
+	if res.code != 200 || r.Type != 5 || r.Data.Flags != 64 {
+		t.Fatalf("initial response %d %s, want a private deferral (type 5, flags 64)", res.code, res.body)
 	}
 	close(h.release)
 	edit := f.waitFor("PATCH", "/api/v9/webhooks/app1/tok-s1/messages/@original")

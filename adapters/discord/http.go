@@ -8,7 +8,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // InteractionsPath is where Discord POSTs interactions in http mode (the Interactions Endpoint URL
@@ -20,7 +23,7 @@ const maxBody = 64 << 10
 
 // freshness is how far X-Signature-Timestamp may be from now either way. discordgo's
 // VerifyInteraction checks only the signature, so a captured request could be replayed forever.
-const freshness = 5 * time.Minute
+const freshness = bot.SignatureWindow
 
 // verify checks a request's Ed25519 signature over timestamp+body and the timestamp's freshness.
 // It says why it failed, for the log; the caller answers 401 whatever the reason.
@@ -69,12 +72,20 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
+	sig := strings.ToLower(r.Header.Get("X-Signature-Ed25519"))
+	if !a.seen.first(sig, a.now()) {
+		// A valid signature seen before is a captured request sent again, not Discord.
+		a.log.Warn("discord: refused a replayed interaction request (its signature was already seen)", "remote", r.RemoteAddr)
+		http.Error(w, "request already received", http.StatusConflict)
+		return
+	}
 	in, err := parseInteraction(body)
 	if err != nil {
 		a.log.Warn("discord: could not decode a signed interaction", "err", err)
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
+	in.replayKey = sig
 	// The engine's work must not stop when this request returns: a deferred reply follows later.
 	h, ctx, end, ok := a.begin()
 	if !ok {

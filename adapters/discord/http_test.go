@@ -59,6 +59,9 @@ func do(t *testing.T, srv *httptest.Server, r *http.Request) (int, string) {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == 200 {
+		checkResponseBody(t, b) // what Discord would refuse, as the fake does for REST callbacks
+	}
 	return resp.StatusCode, string(b)
 }
 

@@ -21,6 +21,7 @@ type incoming struct {
 	*discordgo.Interaction
 	channelType int
 	parentID    string
+	replayKey   string // bot.Event.ReplayKey: the request's signature (http), the interaction id (gateway)
 }
 
 func parseInteraction(raw []byte) (incoming, error) {
@@ -68,6 +69,8 @@ func (a *Adapter) event(in incoming, text string) (bot.Event, bool) {
 		User:  bot.User{ID: u.ID, Name: name},
 		Admin: a.isAdmin(u.ID, in.Member.Permissions),
 		Text:  text,
+
+		ReplayKey: in.replayKey,
 	}, true
 }
 
@@ -86,7 +89,8 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		text, modal, ok := eventText(d.CustomID, d.Values, "")
 		switch {
 		case !ok:
-			a.respond(respond, ephemeral("That control belongs to an older version of pyqbot. Use `/pyq` instead."))
+			a.log.Warn("discord: refused a component pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
+			a.respond(respond, ephemeral(refusedControl))
 		case modal != "":
 			a.respond(respond, answerModal(modal))
 		default:
@@ -96,14 +100,25 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		d := in.ModalSubmitData()
 		text, _, ok := eventText(d.CustomID, nil, modalText(d.Components))
 		if !ok {
-			a.respond(respond, ephemeral("That form belongs to an older version of pyqbot. Use `/pyq answer` instead."))
+			a.log.Warn("discord: refused a form pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
+			a.respond(respond, ephemeral(refusedForm))
 			return
 		}
 		a.command(ctx, h, in, text, false, respond)
 	default:
-		a.log.Warn("discord: ignoring an interaction of unknown type", "type", int(in.Type))
+		// Answered all the same: an unanswered interaction hangs the request (http mode) and shows the
+		// user "The application did not respond".
+		a.log.Warn("discord: refused an interaction of unknown type", "workspace", in.GuildID, "channel", in.ChannelID, "type", int(in.Type))
+		a.respond(respond, ephemeral(unknownInteraction))
 	}
 }
+
+// What a user sees when an interaction is refused. Nothing runs.
+const (
+	refusedControl     = "pyqbot did not recognise that button or menu (it may belong to an older version), so nothing was done. Use `/pyq answer` or `/pyq help` instead."
+	refusedForm        = "pyqbot did not recognise that form (it may belong to an older version), so nothing was recorded. Use `/pyq answer` instead."
+	unknownInteraction = "pyqbot does not handle this kind of interaction, so nothing was done. Use `/pyq help` to see what it can do."
+)
 
 func modalText(rows []discordgo.MessageComponent) string {
 	for _, r := range rows {
@@ -250,6 +265,7 @@ func (a *Adapter) dispatchRaw(ctx context.Context, h bot.Handler, raw []byte, re
 	if err != nil {
 		return fmt.Errorf("decode interaction: %w", err)
 	}
+	in.replayKey = in.ID // Discord delivers an interaction once; a redelivery repeats its id
 	a.interact(ctx, h, in, respond(in))
 	return nil
 }
