@@ -10,7 +10,7 @@ import (
 
 // newSlack builds the Slack adapter when [slack] is enabled (nil otherwise), registering its HTTP
 // routes on mux (mux.Handle marks the shared server as needed) when it uses HTTP.
-func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
+func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics, replays bot.ReplayStore) (bot.Adapter, error) {
 	if !cfg.Slack.Enabled {
 		return nil, nil
 	}
@@ -18,9 +18,17 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	if err != nil {
 		return nil, err
 	}
-	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m})
+	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: replays})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)
 	}
 	return a, nil
+}
+
+// slackWith is newSlack with the store that remembers Events API event ids, so Slack's retries
+// are recognised across restarts.
+func slackWith(replays bot.ReplayStore) func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error) {
+	return func(ctx context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
+		return newSlack(ctx, cfg, getenv, log, mux, m, replays)
+	}
 }

@@ -36,6 +36,9 @@ type Options struct {
 	PingInterval time.Duration
 	// Metrics receives acknowledgement latencies and Web API errors; default none.
 	Metrics bot.PlatformMetrics
+	// Replays remembers Events API event ids, so Slack's retries are recognised across restarts
+	// and processes: the store. Default: in memory, this process only.
+	Replays bot.ReplayStore
 }
 
 // Adapter is the Slack adapter: one process serves every channel of every workspace the bot is in.
@@ -52,7 +55,8 @@ type Adapter struct {
 	sleep    func(context.Context, time.Duration) error
 	ping     time.Duration
 	users    users
-	seen     *seenEvents
+	recent   *seenEvents     // signatures of recent signed requests: byte-identical replays
+	events   bot.ReplayStore // Events API event ids already handled
 	metrics  bot.PlatformMetrics
 	health   bot.HealthState
 
@@ -75,7 +79,7 @@ func New(o Options) *Adapter {
 	a := &Adapter{
 		mode: o.Mode, apiURL: o.APIURL, appToken: o.AppToken, admins: o.Admins,
 		log: o.Logger, now: o.Now, httpc: o.HTTPClient, sleep: o.Sleep, ping: o.PingInterval, metrics: o.Metrics,
-		seen: newSeenEvents(10*time.Minute, 100000), ready: make(chan struct{}),
+		recent: newSeenEvents(bot.ReplayMemory, 100000), events: o.Replays, ready: make(chan struct{}),
 		cores: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))),
 	}
 	if a.mode == "" {
@@ -89,6 +93,9 @@ func New(o Options) *Adapter {
 	}
 	if a.metrics == nil {
 		a.metrics = bot.NoMetrics{}
+	}
+	if a.events == nil {
+		a.events = memoryReplays{newSeenEvents(eventMemory, 100000)}
 	}
 	a.health.Set(errStarting)
 	if a.now == nil {

@@ -1,13 +1,21 @@
 package slack
 
 import (
+	"context"
 	"sync"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
-// seenEvents remembers Events API event ids for a while, so Slack's retries of an event already
-// handled change nothing. It lives in memory: after a restart a retry of an event from before the
-// restart is handled again (for app_home_opened that only republishes the Home tab).
+// eventMemory is how long an Events API event_id is remembered: Slack retries a delivery
+// immediately, after 1 minute and after 5 minutes.
+const eventMemory = 10 * time.Minute
+
+// seenEvents remembers ids (request signatures, event ids) for a while, in memory and bounded. The
+// adapter keeps one for the signature of every signed request, so a byte-identical replay is
+// refused before its body is parsed; the database's replay memory (bot.ReplayStore) is the one
+// that holds across restarts and processes.
 type seenEvents struct {
 	mu    sync.Mutex
 	ttl   time.Duration
@@ -34,4 +42,14 @@ func (s *seenEvents) first(id string, now time.Time) bool {
 	s.at[id] = now
 	s.order = append(s.order, id)
 	return true
+}
+
+// memoryReplays is the stand-in ReplayStore when the adapter is given none (tests, tools): event
+// ids are then remembered in this process only.
+type memoryReplays struct{ seen *seenEvents }
+
+var _ bot.ReplayStore = memoryReplays{}
+
+func (m memoryReplays) ClaimReplay(_ context.Context, kind, key string, at time.Time, _ time.Duration) (bool, error) {
+	return m.seen.first(kind+":"+key, at), nil
 }

@@ -31,7 +31,7 @@ func (a *Adapter) Register(mux interface{ Handle(string, http.Handler) }) {
 }
 
 // verified reads the capped raw body, checks its signature, and only then calls next.
-func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.Handler {
+func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayKey string)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -53,13 +53,25 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte)) http.H
 			http.Error(w, "starting up, try again", http.StatusServiceUnavailable)
 			return
 		}
-		next(w, body)
+		// A signature names one request: seen again within the window, the request is a replay.
+		sig := r.Header.Get("X-Slack-Signature")
+		if !a.recent.first(sig, a.now()) {
+			a.log.Warn("slack request refused", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", "replay: this signature was already received")
+			if r.URL.Path == PathEvents {
+				// Acknowledged and dropped: an Events API delivery answered with an error is
+				// retried, and too many failures make Slack turn the subscription off.
+				return
+			}
+			http.Error(w, "request already received", http.StatusConflict)
+			return
+		}
+		next(w, body, sig)
 		// The acknowledgement is the response, written when next returns; the work it started runs on.
 		a.metrics.ObserveAck(Platform, time.Since(start))
 	})
 }
 
-func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte) {
+func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte, replayKey string) {
 	v, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "body is not a form", http.StatusBadRequest)
@@ -71,11 +83,11 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte) {
 	a.command(slack.SlashCommand{
 		TeamID: v.Get("team_id"), ChannelID: v.Get("channel_id"), UserID: v.Get("user_id"), UserName: v.Get("user_name"),
 		Command: v.Get("command"), Text: v.Get("text"), ResponseURL: v.Get("response_url"), TriggerID: v.Get("trigger_id"),
-	})
+	}, replayKey)
 	// An empty 200 acknowledges without showing anything; the reply follows through response_url.
 }
 
-func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte) {
+func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte, _ string) {
 	v, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, "body is not a form", http.StatusBadRequest)
@@ -91,7 +103,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte) {
 	}
 }
 
-func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte) {
+func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte, _ string) {
 	env, err := parseEnvelope(body)
 	if err != nil {
 		http.Error(w, "body is not an Events API envelope", http.StatusBadRequest)

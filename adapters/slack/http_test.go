@@ -22,7 +22,8 @@ func TestSlashCommandRepliesPrivatelyThroughResponseURL(t *testing.T) {
 		t.Fatalf("ack = %d %q, want an empty 200", resp.StatusCode, body)
 	}
 	ev := e.core.next(t)
-	want := bot.Event{Conv: bot.Conversation{Platform: "slack", Workspace: slackfake.TeamID, Channel: "C1"}, User: bot.User{ID: "U1", Name: "Alice"}, Text: "me"}
+	want := bot.Event{Conv: bot.Conversation{Platform: "slack", Workspace: slackfake.TeamID, Channel: "C1"}, User: bot.User{ID: "U1", Name: "Alice"}, Text: "me",
+		ReplayKey: resp.Request.Header.Get("X-Slack-Signature")}
 	if ev != want {
 		t.Errorf("event = %+v, want %+v", ev, want)
 	}
@@ -184,7 +185,8 @@ func TestHomeTabShowsMeAndLeaderboardAndRetriesAreIgnored(t *testing.T) {
 		return bot.Reply{Private: true, Post: bot.Post{Title: "Leaderboard — this week", Table: &bot.Table{Columns: []string{"#", "Player"}, Rows: [][]string{{"1", "Alice"}}}}}
 	}
 	e.fake.SetUser("U5", slackfake.User{Name: "alice", DisplayName: "Alice"})
-	for range 3 { // Slack's retries carry the same event_id
+	for range 3 { // Slack's retries carry the same event_id, newly signed
+		e.clock.add(time.Second)
 		if resp := e.signed(PathEvents, "application/json", homeOpened("Ev1", "U5")); resp.StatusCode != 200 {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
@@ -223,6 +225,7 @@ func TestAdminsAreWorkspaceAdminsOwnersAndListedUsers(t *testing.T) {
 	// users.info is cached for 10 minutes: a demotion takes effect after that.
 	waitCalls(t, e.fake, "users.info", 4)
 	e.fake.SetUser("U_ADMIN", slackfake.User{Name: "ada"})
+	e.clock.add(time.Second) // a new request, not a replay of the first
 	e.signed(PathCommands, formType, slash(e.fake, "U_ADMIN", "reveal").Encode())
 	if ev := e.core.next(t); !ev.Admin {
 		t.Error("cached admin lost admin before 10 minutes")

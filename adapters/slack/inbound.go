@@ -21,15 +21,18 @@ import (
 type replyTo struct {
 	responseURL         string
 	team, channel, user string
+	replayKey           string // bot.Event.ReplayKey: the request's signature or envelope id
 }
 
-// command accepts a slash command and spawns its handling.
-func (a *Adapter) command(cmd slack.SlashCommand) {
+// command accepts a slash command and spawns its handling. replayKey names the request (its
+// X-Slack-Signature, or the Socket Mode envelope_id): the core refuses a state-changing command
+// whose key it has seen.
+func (a *Adapter) command(cmd slack.SlashCommand, replayKey string) {
 	if cmd.TeamID == "" || cmd.ChannelID == "" || cmd.UserID == "" {
 		a.log.Warn("slack slash command without team, channel or user ignored")
 		return
 	}
-	to := replyTo{responseURL: cmd.ResponseURL, team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID}
+	to := replyTo{responseURL: cmd.ResponseURL, team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID, replayKey: replayKey}
 	a.spawn("slash command", func(ctx context.Context, h bot.Handler) {
 		a.dispatch(ctx, h, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, cmd.Text, to)
 	})
@@ -117,6 +120,9 @@ func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, team, channel, us
 		User:  bot.User{ID: userID, Name: name},
 		Admin: admin,
 		Text:  text,
+		// Set for slash commands only: a replayed button press or modal submission is an
+		// answer, and the first answer locks.
+		ReplayKey: to.replayKey,
 	})
 	if reply.Empty() {
 		return // the core posted what there was to post (a question, a reveal)
@@ -192,13 +198,18 @@ func (a *Adapter) event(env eventEnvelope) {
 	if env.Type != "event_callback" || env.EventID == "" {
 		return
 	}
-	if !a.seen.first(env.EventID, a.now()) {
-		a.log.Debug("slack event already handled; retry ignored", "event_id", env.EventID)
-		return
-	}
 	if env.Event.Type == "app_home_opened" && env.Event.Tab == "home" && env.Event.User != "" {
-		team, user, channel := env.TeamID, env.Event.User, env.Event.Channel
+		team, user, channel, id := env.TeamID, env.Event.User, env.Event.Channel, env.EventID
 		a.spawn("home tab", func(ctx context.Context, h bot.Handler) {
+			// Claimed in the database after the acknowledgement, so a retry is recognised even
+			// after a restart, and the acknowledgement never waits for the store.
+			first, err := a.events.ClaimReplay(ctx, bot.ReplayEvent, Platform+":"+id, a.now(), eventMemory)
+			if err != nil {
+				a.log.Error("slack event dedupe failed; handling the event anyway", "workspace", team, "event_id", id, "err", err)
+			} else if !first {
+				a.log.Debug("slack event already handled; retry ignored", "workspace", team, "event_id", id)
+				return
+			}
 			a.publishHome(ctx, h, team, user, channel)
 		})
 	}

@@ -74,7 +74,11 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	case socketmode.EventTypeSlashCommand:
 		ack(nil)
 		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
-			a.command(cmd)
+			key := ""
+			if evt.Request != nil {
+				key = "envelope:" + evt.Request.EnvelopeID // a redelivered envelope keeps its id
+			}
+			a.command(cmd, key)
 		}
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
