@@ -39,6 +39,8 @@ type Config struct {
 	Lease time.Duration
 	// Owner names this process in slot claims; default host-pid-random.
 	Owner string
+	// Sleeper is what the scheduler's run loop waits on; default real timers.
+	Sleeper Sleeper
 
 	// Metrics receives counts of posts, answers and slots; default NoMetrics.
 	Metrics Metrics
@@ -157,7 +159,11 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if strings.TrimSpace(ev.User.ID) == "" {
 		return privateText("I could not tell who sent that command, so nothing was recorded.")
 	}
-	if strings.TrimSpace(ev.User.Name) == "" {
+	ev, problem := cleanEvent(ev)
+	if problem != "" {
+		return privateText(problem)
+	}
+	if ev.User.Name == "" {
 		ev.User.Name = ev.User.ID
 	}
 	word, rest := splitWord(ev.Text)

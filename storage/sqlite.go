@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
@@ -29,6 +30,11 @@ var migrationFiles embed.FS
 type DB struct {
 	db   *sql.DB
 	path string
+	// writeMu queues this process's write transactions in Go. SQLite's busy handler polls with
+	// growing sleeps, so under a burst (50 channels posting at 09:00, hundreds of answers) some
+	// writers starve past busy_timeout; a mutex hands the lock over in order and at once. Other
+	// processes on the file still wait through busy_timeout.
+	writeMu sync.Mutex
 	// Now stamps rows that record when something was created; tests replace it.
 	Now func() time.Time
 }
@@ -172,6 +178,8 @@ func (d *DB) migrate(ctx context.Context) error {
 
 // inTx runs fn in a write transaction and commits it.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

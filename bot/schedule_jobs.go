@@ -1,0 +1,276 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// runJob does the work of a claimed slot and says how it ended.
+func (e *Engine) runJob(ctx context.Context, d due, claim SlotClaim, note string, now time.Time) (SlotState, string, error) {
+	lock := e.channelLock(d.ch.ID)
+	lock.Lock()
+	defer lock.Unlock()
+	switch d.job {
+	case JobQuestion, JobDebug:
+		return e.runPostJob(ctx, d, claim, note, now)
+	case JobReveal:
+		open, err := e.store.OpenPosts(ctx, d.ch.ID)
+		if err != nil {
+			return "", "", err
+		}
+		if len(open) == 0 {
+			return SlotPosted, "nothing open", nil
+		}
+		var refs []string
+		for _, p := range open {
+			if err := e.revealPostNote(ctx, d.ch, p, note); err != nil {
+				return "", "", err
+			}
+			refs = append(refs, p.ShortRef())
+		}
+		return SlotPosted, "revealed " + strings.Join(refs, " "), nil
+	case JobLeaderboard:
+		a, err := e.adapter(d.ch.Conv.Platform)
+		if err != nil {
+			return "", "", err
+		}
+		post, err := e.WeeklyLeaderboardPost(ctx, d.ch, now)
+		if err != nil {
+			return "", "", err
+		}
+		post.Text = withNote(note, post.Text)
+		if _, err := e.send(ctx, a, d.ch, post); err != nil {
+			return "", "", err
+		}
+		return SlotPosted, "leaderboard", nil
+	case JobHint:
+		return e.runHint(ctx, d, now)
+	}
+	return "", "", fmt.Errorf("unknown job %q", d.job)
+}
+
+// runPostJob posts the question of the day or a debugging challenge.
+func (e *Engine) runPostJob(ctx context.Context, d due, claim SlotClaim, note string, now time.Time) (SlotState, string, error) {
+	st := e.sched.store
+	if claim.PostID != 0 {
+		// An earlier attempt created a post and then died. If the post reached the platform (it has a
+		// reference) the slot is done; if not, its row is discarded and the slot posted afresh.
+		p, err := e.store.Post(ctx, claim.PostID)
+		switch {
+		case err == nil && !p.Ref.IsZero():
+			return SlotPosted, "posted " + p.ShortRef() + " (by the earlier attempt)", nil
+		case err == nil:
+			if derr := e.store.DiscardPost(ctx, p.ID); errors.Is(derr, ErrClosed) {
+				return SlotPosted, "posted " + p.ShortRef() + " (answered, so it was seen)", nil
+			} else if derr != nil {
+				return "", "", derr
+			}
+		case !isNotFound(err):
+			return "", "", err
+		}
+	}
+	open, err := e.store.OpenPosts(ctx, d.ch.ID)
+	if err != nil {
+		return "", "", err
+	}
+	challenges, err := e.challengeIDs(ctx, d.ch.ID)
+	if err != nil {
+		return "", "", err
+	}
+	today := LocalDay(now, d.ch.Location())
+	for _, p := range open {
+		// Someone ran /pyq today (or this job ran under another key, e.g. after a zone change) today:
+		// a second question on the same day would split the team's answers.
+		if p.Day == today && (challenges[p.ID] == (d.job == JobDebug)) {
+			return SlotPosted, "already open: " + p.ShortRef(), nil
+		}
+	}
+	schedules, err := st.Schedules(ctx, d.ch.ID)
+	if err != nil {
+		return "", "", err
+	}
+	opt := PostOptions{Note: note, Created: func(ctx context.Context, p PostedQuestion) error {
+		return st.SetSlotPost(ctx, d.key(), p.ID)
+	}}
+	opt.RevealAt = e.nextReveal(d.ch, schedules, now)
+	var offsets []time.Duration
+	if d.job == JobDebug {
+		f := d.ch.Filter
+		f.Kinds = []Kind{KindDebug}
+		opt.Filter = &f
+		for _, s := range schedules {
+			if s.Job == JobDebug {
+				offsets = s.HintOffsets
+			}
+		}
+		opt.Decorate = func(q *Question, p PostedQuestion, post *Post) {
+			post.Footer += fmt.Sprintf(" · debugging challenge: a right answer is worth %d points now, %d less with each hint in the thread",
+				CorrectPoints, HintPenalty)
+		}
+	} else if debugOn(schedules) {
+		// The debug job has its own day; keep debug questions for it.
+		kinds := d.ch.Filter.Kinds
+		if len(kinds) == 0 {
+			kinds = Kinds
+		}
+		kinds = slices.DeleteFunc(slices.Clone(kinds), func(k Kind) bool { return k == KindDebug })
+		if len(kinds) > 0 {
+			f := d.ch.Filter
+			f.Kinds = kinds
+			opt.Filter = &f
+		}
+	}
+	p, err := e.PostQuestionWith(ctx, d.ch, opt)
+	if err != nil {
+		if msg := userMessage(err); msg != "" {
+			// Nothing to post is not worth retrying: the bank or filter must change first.
+			e.log.Warn("scheduled question not posted", convArgs(d.ch.Conv, "job", d.job, "reason", msg)...)
+			return SlotSkipped, msg, nil
+		}
+		return "", "", err
+	}
+	if d.job == JobDebug {
+		e.openChallengeThread(ctx, d.ch, p, offsets)
+	}
+	return SlotPosted, "posted " + p.ShortRef(), nil
+}
+
+func debugOn(schedules []Schedule) bool {
+	for _, s := range schedules {
+		if s.Job == JobDebug && s.Enabled {
+			return true
+		}
+	}
+	return false
+}
+
+// challengeIDs is the set of the channel's open posts made by the debug job.
+func (e *Engine) challengeIDs(ctx context.Context, channelID int64) (map[int64]bool, error) {
+	cs, err := e.sched.store.OpenChallenges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[int64]bool{}
+	for _, c := range cs {
+		if c.Channel.ID == channelID {
+			ids[c.Post.ID] = true
+		}
+	}
+	return ids, nil
+}
+
+// nextReveal is when the channel's reveal job next runs after t; zero (Config.RevealAt then) when off.
+func (e *Engine) nextReveal(ch Channel, schedules []Schedule, t time.Time) time.Time {
+	for _, s := range schedules {
+		if s.Job != JobReveal || !s.Enabled {
+			continue
+		}
+		tt, loc, zone, err := e.timetable(s, ch)
+		if err != nil {
+			return time.Time{}
+		}
+		if sl, ok := nextSlot(tt, loc, zone, t); ok {
+			return sl.At
+		}
+	}
+	return time.Time{}
+}
+
+// openChallengeThread starts the challenge's thread with what to expect. It is a courtesy: if it
+// fails, hints still start the thread, so the failure is only logged.
+func (e *Engine) openChallengeThread(ctx context.Context, ch Channel, p PostedQuestion, offsets []time.Duration) {
+	a, err := e.adapter(ch.Conv.Platform)
+	if err != nil || p.Ref.IsZero() {
+		return
+	}
+	q := e.bank.Get(p.QuestionID)
+	n := 0
+	if q != nil {
+		n = min(len(q.Hints), len(offsets))
+	}
+	loc := ch.Location()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Debugging challenge %s: answer with `/pyq answer %s CHOICE`.", p.ShortRef(), p.ShortRef())
+	if n == 0 {
+		b.WriteString(" No hints for this one: it is worth 10 points until the reveal.")
+	} else {
+		var times []string
+		for i := range n {
+			times = append(times, p.PostedAt.Add(offsets[i]).In(loc).Format("15:04"))
+		}
+		fmt.Fprintf(&b, " %d hint%s will appear in this thread (%s); each one takes %d points off a right answer given after it.",
+			n, plural(n), strings.Join(times, ", "), HintPenalty)
+	}
+	b.WriteString(" The fix and the reasoning come here at the reveal.")
+	ref := p.Ref
+	if _, err := e.send(ctx, a, ch, Post{Text: b.String(), Thread: &ref}); err != nil {
+		e.log.Warn("opening challenge thread failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
+	}
+}
+
+// runHint posts hint d.hint of a challenge into its thread, unless the challenge closed meanwhile.
+func (e *Engine) runHint(ctx context.Context, d due, now time.Time) (SlotState, string, error) {
+	p, err := e.store.Post(ctx, d.post.ID)
+	if err != nil {
+		return "", "", err
+	}
+	if !p.Open() {
+		return SlotSkipped, "the challenge was already revealed", nil
+	}
+	q := e.bank.Get(p.QuestionID)
+	if q == nil || d.hint > len(q.Hints) {
+		return SlotSkipped, "the question has no such hint", nil
+	}
+	a, err := e.adapter(d.ch.Conv.Platform)
+	if err != nil {
+		return "", "", err
+	}
+	shown, err := e.sched.store.Hints(ctx, p.ID)
+	if err != nil {
+		return "", "", err
+	}
+	worth := HintedPoints(len(shown) + 1)
+	ref := p.Ref
+	post := Post{
+		Title:  fmt.Sprintf("Hint %d of %d for %s", d.hint, d.hintCnt, p.ShortRef()),
+		Text:   strings.TrimSpace(q.Hints[d.hint-1]),
+		Footer: fmt.Sprintf("A right answer recorded from now on is worth %d points (plus streak bonus).", worth),
+		Thread: &ref,
+	}
+	if late := now.Sub(d.slot.At); late >= lateAfter {
+		post.Text = withNote(lateNote(d, now), post.Text)
+	}
+	if _, err := e.send(ctx, a, d.ch, post); err != nil {
+		return "", "", err
+	}
+	// Stamped after the send, so an answer that raced the hint is given the benefit of the doubt.
+	if err := e.sched.store.RecordHint(ctx, p.ID, d.hint, e.now()); err != nil {
+		return "", "", err
+	}
+	return SlotPosted, fmt.Sprintf("hint %d of %s", d.hint, p.ShortRef()), nil
+}
+
+// hintsShownBefore returns, for a post, how many of its hints were shown at or before a time.
+func (e *Engine) hintsShownBefore(ctx context.Context, p PostedQuestion) (func(time.Time) int, error) {
+	none := func(time.Time) int { return 0 }
+	if p.Kind != KindDebug || e.sched.store == nil {
+		return none, nil
+	}
+	hints, err := e.sched.store.Hints(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	return func(t time.Time) int {
+		n := 0
+		for _, at := range hints {
+			if !at.After(t) {
+				n++
+			}
+		}
+		return n
+	}, nil
+}

@@ -1,0 +1,113 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// NextRun is when the engine next has something scheduled after now: the earliest slot of any
+// enabled job or any pending hint. ok is false when nothing is scheduled.
+func (e *Engine) NextRun(ctx context.Context, now time.Time) (time.Time, bool, error) {
+	if !e.Scheduling() {
+		return time.Time{}, false, nil
+	}
+	st := e.sched.store
+	channels, err := st.Channels(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	byID := map[int64]Channel{}
+	for _, ch := range channels {
+		byID[ch.ID] = ch
+	}
+	schedules, err := st.Schedules(ctx, 0)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var best time.Time
+	consider := func(t time.Time) {
+		if best.IsZero() || t.Before(best) {
+			best = t
+		}
+	}
+	for _, s := range schedules {
+		ch, ok := byID[s.ChannelID]
+		if !ok || !s.Enabled {
+			continue
+		}
+		tt, loc, zone, err := e.timetable(s, ch)
+		if err != nil {
+			continue
+		}
+		if sl, ok := nextSlot(tt, loc, zone, now); ok {
+			consider(sl.At)
+		}
+	}
+	challenges, err := st.OpenChallenges(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, c := range challenges {
+		for _, s := range schedules {
+			if s.ChannelID == c.Channel.ID && s.Job == JobDebug {
+				for _, off := range s.HintOffsets {
+					if at := c.Post.PostedAt.Add(off); at.After(now) {
+						consider(at)
+					}
+				}
+			}
+		}
+	}
+	return best, !best.IsZero(), nil
+}
+
+// RunScheduler runs due slots until ctx ends: it ticks, then sleeps until the next slot is due (at
+// most a minute, see maxWait, so another process's changes are noticed), or until a schedule command
+// in this process wakes it (see WakeScheduler). Call it in its own goroutine after adding the adapters.
+func (e *Engine) RunScheduler(ctx context.Context) error {
+	if !e.Scheduling() {
+		return nil
+	}
+	e.log.Info("scheduler running", "owner", e.sched.owner, "grace", e.sched.grace, "lease", e.sched.lease)
+	wait := time.Duration(0)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-e.sched.sleep.After(wait):
+			if err := e.Tick(ctx, e.now()); err != nil && ctx.Err() == nil {
+				e.log.Error("scheduler tick had errors", "err", err)
+			}
+		case <-e.sched.wake:
+			// A schedule changed: no tick is due yet, but the next wake may now be sooner.
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		wait = maxWait
+		now := e.now()
+		if next, ok, err := e.NextRun(ctx, now); err != nil && ctx.Err() == nil {
+			e.log.Error("computing the next scheduled run failed", "err", err)
+		} else if ok {
+			wait = min(max(next.Sub(now), 0), maxWait)
+		}
+	}
+}
+
+// WakeScheduler tells this process's run loop that a schedule changed, so the first slot after the
+// change is posted on time rather than after the loop's previous wait. It never blocks.
+func (e *Engine) WakeScheduler() {
+	select {
+	case e.sched.wake <- struct{}{}:
+	default: // a wake is already pending
+	}
+}
+
+// Sleeper is what the run loop waits on between ticks; tests pass a fake clock's.
+type Sleeper interface {
+	After(d time.Duration) <-chan time.Time
+}
+
+type realSleeper struct{}
+
+func (realSleeper) After(d time.Duration) <-chan time.Time { return time.After(d) }
