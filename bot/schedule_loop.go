@@ -69,17 +69,22 @@ func (e *Engine) RunScheduler(ctx context.Context) error {
 		return nil
 	}
 	e.log.Info("scheduler running", "owner", e.sched.owner, "grace", e.sched.grace, "lease", e.sched.lease)
+	select {
+	case <-e.sched.wake: // changes made before the loop started: its first tick sees them anyway
+	default:
+	}
 	wait := time.Duration(0)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-e.sched.sleep.After(wait):
-			if err := e.Tick(ctx, e.now()); err != nil && ctx.Err() == nil {
-				e.log.Error("scheduler tick had errors", "err", err)
-			}
 		case <-e.sched.wake:
-			// A schedule changed: no tick is due yet, but the next wake may now be sooner.
+			// A schedule changed: ticking is harmless (claims make it idempotent), and the next
+			// wake below may now be sooner.
+		}
+		if err := e.Tick(ctx, e.now()); err != nil && ctx.Err() == nil {
+			e.log.Error("scheduler tick had errors", "err", err)
 		}
 		if ctx.Err() != nil {
 			return nil
