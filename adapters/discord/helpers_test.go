@@ -79,6 +79,12 @@ func testQuestion() bot.Question {
 // newEngine is the real engine on a SQLite file with the given questions.
 func newEngine(t *testing.T, qs ...bot.Question) *bot.Engine {
 	t.Helper()
+	return newEngineAt(t, time.Time{}, qs...)
+}
+
+// newEngineAt is newEngine on a clock stopped at now (the real clock when now is zero).
+func newEngineAt(t *testing.T, now time.Time, qs ...bot.Question) *bot.Engine {
+	t.Helper()
 	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +94,11 @@ func newEngine(t *testing.T, qs ...bot.Question) *bot.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.New(bot.Config{Store: store, Bank: bank, Seed: 1})
+	cfg := bot.Config{Store: store, Bank: bank, Seed: 1}
+	if !now.IsZero() {
+		cfg.Now = func() time.Time { return now }
+	}
+	return bot.New(cfg)
 }
 
 // newTestAdapter is an adapter whose REST calls go to f.

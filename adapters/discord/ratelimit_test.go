@@ -198,7 +198,8 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 		}
 		return false
 	})
-	q := goldenPosts()["question-output"]
+	q := bot.Post{Title: "Lambdas in a loop", Text: "What does this print?", Code: "print(1)",
+		Answer: &bot.AnswerForm{Ref: "#12", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}}}, Footer: "#12"}
 	ref, err := a.Send(context.Background(), conv, q)
 	var degraded *bot.Degraded
 	if !errors.As(err, &degraded) || !strings.Contains(degraded.Problem, "Create Public Threads") {
@@ -210,7 +211,7 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	if l := log.String(); !strings.Contains(l, "could not start a thread") || !strings.Contains(l, "channel=c1") || !strings.Contains(l, "Create Public Threads") {
 		t.Errorf("log does not explain the missing thread:\n%s", l)
 	}
-	reveal := goldenPosts()["reveal"]
+	reveal := bot.Post{Title: "Answer to #12: Lambdas in a loop", Text: "The answer was A: 1"}
 	reveal.Thread = &ref
 	if _, err := a.Send(context.Background(), conv, reveal); !errors.As(err, &degraded) {
 		t.Fatalf("reveal Send = %v, want it posted in the channel with a *bot.Degraded", err)

@@ -2,7 +2,6 @@ package discord
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -15,85 +14,85 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// goldenPosts are one post of each kind the engine sends, shaped like its output.
-func goldenPosts() map[string]bot.Post {
-	footer := func(ref, topic, kind string) string {
-		return ref + " · " + topic + " · " + kind + " · intermediate · revealed today at 17:00 · id q-" + kind
-	}
-	return map[string]bot.Post{
-		"question-output": {Title: "Lambdas in a loop", Text: "What does this print?",
-			Code: "fs = [lambda: i for i in range(3)]\nprint([f() for f in fs])",
-			Answer: &bot.AnswerForm{Ref: "#12", Mode: bot.SingleChoice, Choices: []bot.Choice{
-				{Key: "A", Text: "[0, 1, 2]"}, {Key: "B", Text: "[2, 2, 2]"}, {Key: "C", Text: "[0, 0, 0]"}, {Key: "D", Text: "An error"}}},
-			Footer: footer("#12", "closures", "output")},
-		"question-debug": {Title: "The cache that never expires",
-			Text: "A user reports stale prices.\n\nWhat the user sees:\n```\nprice: 10 (expected 12)\n```",
-			Code: "@lru_cache\ndef price(item):\n    return fetch(item)",
-			Answer: &bot.AnswerForm{Ref: "#13", Mode: bot.SingleChoice, Choices: []bot.Choice{
-				{Key: "A", Text: "lru_cache keeps results forever"}, {Key: "B", Text: "fetch is async"},
-				{Key: "C", Text: "item is unhashable"}, {Key: "D", Text: "The decorator needs ()"},
-				{Key: "E", Text: "Nothing is wrong"}, {Key: "F", Text: "The cache is per thread"}}},
-			Footer: footer("#13", "caching", "debug") + " · debugging challenge: a right answer is worth 10 points now, 2 less with each hint in the thread"},
-		"question-review": {Title: "Review this pull request", Text: "Pick every real problem.",
-			Code: "def load(path):\n    f = open(path)\n    return json.load(f)",
-			Answer: &bot.AnswerForm{Ref: "#14", Mode: bot.MultiChoice, Choices: []bot.Choice{
-				{Key: "A", Text: "The file is never closed"}, {Key: "B", Text: "json.load needs a string"},
-				{Key: "C", Text: "No encoding is given,\nso it depends on the locale"}}},
-			Footer: footer("#14", "files", "review")},
-		"question-concept": {Title: "Default arguments", Text: "Which statement does the code prove?",
-			Code: "def f(x=[]):\n    x.append(1)\n    return x\nf(); print(f())",
-			Answer: &bot.AnswerForm{Ref: "#15", Mode: bot.SingleChoice, Choices: []bot.Choice{
-				{Key: "A", Text: "Defaults are evaluated once, at def time"}, {Key: "B", Text: "Defaults are copied per call"}}},
-			Footer: footer("#15", "functions", "concept")},
-		"question-design": {Title: "Rate-limit an API client", Text: "How would you keep a batch job under 50 requests/s? <@&123> @everyone",
-			Answer: &bot.AnswerForm{Ref: "#16", Mode: bot.FreeText},
-			Footer: footer("#16", "concurrency", "design")},
-		"reveal": {Title: "Answer to #12: Lambdas in a loop",
-			Text: "The answer was B: [2, 2, 2]\n\nThe lambdas close over the variable i, not its value.\n\nHow the 3 answers spread: A 1 · B 2 · C 0 · D 0\nGot it: Alice +10, <@42> +11",
-			Code: "fs = [lambda i=i: i for i in range(3)]", Footer: "Docs: https://docs.python.org/3/faq/programming.html",
-			Thread: &bot.MessageRef{Channel: "c1", ID: "900", Thread: "900"}},
-		"leaderboard": {Title: "Leaderboard — this week (since Mon 2 Mar)",
-			Table: &bot.Table{Columns: []string{"Rank", "Name", "Points", "Correct", "Streak"}, Rows: [][]string{
-				{"1", "Alice", "31", "3/3", "3"}, {"2", "Bob `@everyone`", "10", "1/2", "1"}}},
-			Footer: "Points land at each reveal. `/pyq help scoring` explains them."},
-	}
+// goldenQuestions are one question of each kind, with Markdown-looking text (dunder names, a
+// mention) where a real bank has it.
+func goldenQuestions() []bot.Question {
+	out := testQuestion()
+	debug := bot.Question{ID: "stale-cache", Kind: bot.KindDebug, Topic: "stdlib", Difficulty: bot.Intermediate,
+		Title: "The cache that never expires", Prompt: "A user reports stale prices. What is the root cause?",
+		Symptom: "price: 10 (expected 12)", Code: "@lru_cache\ndef price(item):\n    return fetch(item)",
+		Choices: []bot.Choice{{Key: "A", Text: "lru_cache keeps results forever"}, {Key: "B", Text: "fetch is async"},
+			{Key: "C", Text: "item is unhashable"}, {Key: "D", Text: "The decorator needs ()"},
+			{Key: "E", Text: "Nothing is wrong"}, {Key: "F", Text: "The cache is per thread"}},
+		Answer: []string{"A"}, Explanation: "Nothing ever evicts an entry.", FixedCode: "@lru_cache(maxsize=128)\ndef price(item):\n    return fetch(item)",
+		Hints: []string{"How long does an entry live?"}, Source: "test"}
+	review := bot.Question{ID: "review-load", Kind: bot.KindReview, Topic: "stdlib", Difficulty: bot.Intermediate,
+		Title: "Review this pull request", Prompt: "Pick every real problem.",
+		Code: "def load(path):\n    f = open(path)\n    return json.load(f)",
+		Choices: []bot.Choice{{Key: "A", Text: "The file is never closed"}, {Key: "B", Text: "json.load needs a string"},
+			{Key: "C", Text: "No encoding is given,\nso it depends on the locale"}},
+		Answer: []string{"A", "C"}, Explanation: "Use `with open(path, encoding=\"utf-8\")`.", Source: "test"}
+	concept := bot.Question{ID: "default-args", Kind: bot.KindConcept, Topic: "functions", Difficulty: bot.Intermediate,
+		Title: "Default arguments and __defaults__", Prompt: "Which statement does the code prove?",
+		Code: "def f(x=[]):\n    x.append(1)\n    return x\nf(); print(f())",
+		Choices: []bot.Choice{{Key: "A", Text: "Defaults are evaluated once, at def time, and kept in __defaults__"},
+			{Key: "B", Text: "Defaults are copied per call (*args too)"}},
+		Answer: []string{"A"}, Explanation: "The list is created once.", Proof: "def f(x=[]): pass\nprint(f.__defaults__)", ProofOutput: "([],)", Source: "test"}
+	design := bot.Question{ID: "rate-limit", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior,
+		Title: "Rate-limit an API client", Prompt: "How would you keep a batch job under 50 requests/s? <@&123> @everyone",
+		Rubric: []string{"a token bucket", "backoff on 429"}, Explanation: "Share one limiter.", Source: "test"}
+	return []bot.Question{out, debug, review, concept, design}
 }
 
-// TestGoldenMessages sends each post through the real session and compares the JSON Discord
-// receives with testdata/NAME.golden.json. Run with -update to rewrite them.
+// TestGoldenMessages plays each kind through the real engine and the real discordgo session and
+// compares the JSON Discord receives with testdata/NAME.golden.json: the question, its reveal,
+// the closing edit and (once) the leaderboard. Run with -update to rewrite them.
 func TestGoldenMessages(t *testing.T) {
-	for name, p := range goldenPosts() {
-		t.Run(name, func(t *testing.T) {
+	for _, q := range goldenQuestions() {
+		t.Run(string(q.Kind), func(t *testing.T) {
 			f := newFakeDiscord(t)
-			a := newTestAdapter(t, f, ModeGateway, Options{})
-			ref, err := a.Send(context.Background(), bot.Conversation{Platform: "discord", Workspace: "g1", Channel: "c1"}, p)
-			if err != nil {
-				t.Fatal(err)
+			a, srv := serveHTTPAdapter(t, f, Options{})
+			eng := newEngineAt(t, testNow, q)
+			eng.AddAdapter(a)
+			run(t, a, eng)
+			f.waitFor("PUT", "/api/v9/applications/")
+
+			do(t, srv, signed(slash("g1", lead, "today"), testNow))
+			post := f.waitFor("POST", "/api/v9/channels/c1/messages")
+			checkNoMentions(t, "question", post.Body)
+			golden(t, "question-"+string(q.Kind), post.Body)
+			th := f.waitFor("POST", "/api/v9/channels/c1/messages/")
+			thread := strings.Split(th.Path, "/")[6]
+
+			var right, wrong []byte
+			switch q.Kind {
+			case bot.KindOutput, bot.KindDebug, bot.KindConcept:
+				right, wrong = press("g2", alice, "pyq:answer #1 "+q.Answer[0]), press("g3", bob, "pyq:answer #1 B")
+			case bot.KindReview:
+				right, wrong = press("g2", alice, "pyq-multi:#1", q.Answer...), press("g3", bob, "pyq-multi:#1", "B")
+			case bot.KindDesign:
+				right, wrong = submitModal("g2", alice, "pyq-text:#1", "A token bucket per host, and __backoff__ on 429"), submitModal("g3", bob, "pyq-text:#1", "*sleep* 20 ms")
 			}
-			path := "/api/v9/channels/c1/messages"
-			if p.Thread != nil {
-				path = "/api/v9/channels/900/messages"
+			for _, p := range [][]byte{right, wrong} {
+				if _, body := do(t, srv, signed(p, testNow)); !strings.Contains(body, "Recorded your answer") {
+					t.Fatalf("answer: %s", body)
+				}
 			}
-			c := f.waitFor("POST", path)
-			if c.Path != path {
-				t.Fatalf("posted to %s, want %s", c.Path, path)
+			do(t, srv, signed(slash("g4", lead, "reveal"), testNow))
+			rv := f.waitFor("POST", "/api/v9/channels/"+thread+"/messages")
+			checkNoMentions(t, "reveal", rv.Body)
+			golden(t, "reveal-"+string(q.Kind), rv.Body)
+			for n := 1; ; n++ {
+				ed := f.waitForNth("PATCH", "/api/v9/channels/c1/messages/"+thread, n)
+				if strings.Contains(string(ed.Body), "[closed]") {
+					golden(t, "question-"+string(q.Kind)+"-closed", ed.Body)
+					break
+				}
 			}
-			checkNoMentions(t, name, c.Body)
-			golden(t, name, c.Body)
-			if p.Answer == nil {
-				return
+			if q.Kind == bot.KindOutput {
+				_, body := do(t, srv, signed(slash("g5", alice, "leaderboard"), testNow))
+				golden(t, "leaderboard", []byte(body))
 			}
-			// Closing it keeps the components, disabled.
-			if ref.Thread != ref.ID {
-				t.Errorf("question ref %+v: want a thread with the message's id", ref)
-			}
-			closed := p
-			closed.Answer, closed.Closed = nil, true
-			closed.Footer = strings.Split(p.Footer, " · ")[0] + " · closed: the answer is in the thread"
-			if err := a.Edit(context.Background(), bot.Conversation{Platform: "discord", Workspace: "g1", Channel: "c1"}, ref, closed); err != nil {
-				t.Fatal(err)
-			}
-			golden(t, name+"-closed", f.waitFor("PATCH", "/api/v9/channels/c1/messages/"+ref.ID).Body)
 		})
 	}
 }

@@ -32,16 +32,30 @@ func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bo
 			reply = &discordgo.MessageReference{MessageID: p.Thread.ID, ChannelID: channel, FailIfNotExists: new(bool)}
 		}
 	}
-	m := render(p)
-	send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components,
-		AllowedMentions: noMentions(), Reference: reply}
+	// A post too big for one message goes out as several, in order; the first is the reference.
 	var msg *discordgo.Message
-	err := a.call(ctx, "send message", func(opts ...discordgo.RequestOption) (err error) {
-		msg, err = a.s.ChannelMessageSendComplex(channel, send, opts...)
-		return err
-	})
-	if err != nil {
-		return bot.MessageRef{}, fmt.Errorf("discord: post in channel %s: %w%s", channel, err, permissionHint(err))
+	for i, m := range renderAll(p) {
+		send := &discordgo.MessageSend{Content: m.Content, Embeds: m.Embeds, Components: m.Components,
+			AllowedMentions: noMentions()}
+		if i == 0 {
+			send.Reference = reply
+		}
+		var sent *discordgo.Message
+		err := a.call(ctx, "send message", func(opts ...discordgo.RequestOption) (err error) {
+			sent, err = a.s.ChannelMessageSendComplex(channel, send, opts...)
+			return err
+		})
+		if err != nil && i == 0 {
+			return bot.MessageRef{}, fmt.Errorf("discord: post in channel %s: %w%s", channel, err, permissionHint(err))
+		}
+		if err != nil {
+			// The start is posted and referenced: say what is missing rather than lose the reference.
+			return bot.MessageRef{Channel: channel, ID: msg.ID}, &bot.Degraded{Problem: fmt.Sprintf(
+				"only the first %d parts of a long post went out in channel %s: %v%s", i, channel, err, permissionHint(err))}
+		}
+		if i == 0 {
+			msg = sent
+		}
 	}
 	ref := bot.MessageRef{Channel: channel, ID: msg.ID}
 	if p.Answer != nil && !p.Closed && p.Thread == nil {
