@@ -83,6 +83,7 @@ func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postI
 			"channel", ch.Conv.Channel, "post", postID, "err", err)
 		return
 	}
+	post.RevealAt = e.revealTime(ctx, ch, post)
 	p := questionPost(q, post, e.now(), ch.Location(), answered)
 	if err := ed.Edit(ctx, ch.Conv, post.Ref, p); err != nil {
 		e.log.Warn("updating the answer count failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,

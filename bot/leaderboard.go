@@ -119,12 +119,22 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "streak", err)
 	}
 	title := "Your record, " + r.User.Name
+	pending := ""
+	if stats.Pending > 0 {
+		pending = fmt.Sprintf("%d answer%s waiting for %s reveal: points land then.", stats.Pending, plural(stats.Pending), map[bool]string{true: "its", false: "their"}[stats.Pending == 1])
+	}
 	if stats.Answered == 0 && stats.PracticeAnswered == 0 {
-		return Reply{Private: true, Post: Post{Title: title,
-			Text: "Nothing yet: answer the channel's question, or try `/pyq practice`."}}
+		text := "Nothing yet: answer the channel's question, or try `/pyq practice`."
+		if pending != "" {
+			text = pending + " Meanwhile, `/pyq practice` gives you a private question."
+		}
+		return Reply{Private: true, Post: Post{Title: title, Text: text}}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Points: %d\n", stats.Points)
+	if pending != "" {
+		b.WriteString(pending + "\n")
+	}
 	fmt.Fprintf(&b, "Team questions: %d answered, %d of %d right%s\n", stats.Answered, stats.Correct, stats.Judged, percent(stats.Correct, stats.Judged))
 	fmt.Fprintf(&b, "Practice: %d answered, %d of %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, stats.PracticeJudged, percent(stats.PracticeCorrect, stats.PracticeJudged))
 	fmt.Fprintf(&b, "Streak: %d question day%s in a row", streak, plural(streak))
@@ -152,8 +162,8 @@ func weakestTopic(topics []TopicStat) (TopicStat, bool) {
 			answered = append(answered, t)
 		}
 	}
-	if len(answered) == 0 {
-		return TopicStat{}, false
+	if len(answered) < 2 {
+		return TopicStat{}, false // with one topic there is nothing to be weaker than
 	}
 	sort.SliceStable(answered, func(i, j int) bool {
 		a, b := answered[i], answered[j]
@@ -163,14 +173,18 @@ func weakestTopic(topics []TopicStat) (TopicStat, bool) {
 		}
 		return a.Answered > b.Answered
 	})
-	return answered[0], true
+	weak, best := answered[0], answered[len(answered)-1]
+	if weak.Correct*best.Answered == best.Correct*weak.Answered {
+		return TopicStat{}, false // every topic equally good (100% everywhere): none is weakest
+	}
+	return weak, true
 }
 
 func percent(n, d int) string {
 	if d == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%d%%)", n*100/d)
+	return fmt.Sprintf(" (%d%%)", (n*200+d)/(2*d)) // rounded: 2 of 3 is 67%, not 66%
 }
 
 func plural(n int) string {

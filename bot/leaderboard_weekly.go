@@ -7,8 +7,11 @@ import (
 	"time"
 )
 
-// allTimeTop is how many all-time leaders the weekly post names.
+// allTimeTop is how many all-time ranks the weekly post names (ties share a rank and all show).
 const allTimeTop = 3
+
+// maxStreakNames is how many holders of the longest streak are named before they are counted.
+const maxStreakNames = 5
 
 // WeeklyLeaderboardPost is what the leaderboard job posts in a channel: the week's top ten (the week
 // containing now, Monday to Sunday in the channel's zone) with points, accuracy, streak and movement
@@ -78,13 +81,22 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 		}
 	}
 	var b strings.Builder
-	if longest > 0 {
-		fmt.Fprintf(&b, "Longest current streak: %s, %d question day%s in a row", strings.Join(holders, ", "), longest, plural(longest))
-	} else {
+	switch {
+	case longest == 0:
 		b.WriteString("Nobody has a streak going right now")
+	case len(holders) > 1 && len(holders) == len(all):
+		// Naming everyone would single nobody out: say the fact instead.
+		fmt.Fprintf(&b, "Everyone who has played is on a %d-question-day streak", longest)
+	case len(holders) > maxStreakNames:
+		fmt.Fprintf(&b, "Longest current streak: %d players, %d question day%s in a row", len(holders), longest, plural(longest))
+	default:
+		fmt.Fprintf(&b, "Longest current streak: %s, %d question day%s in a row", strings.Join(holders, ", "), longest, plural(longest))
 	}
 	b.WriteString(" · All-time top three:")
-	for i, s := range all[:min(len(all), allTimeTop)] {
+	for i, s := range all {
+		if s.Rank > allTimeTop { // a tie for third keeps every tied player
+			break
+		}
 		if i > 0 {
 			b.WriteString(",")
 		}

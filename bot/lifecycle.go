@@ -18,9 +18,7 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "list open questions", err)
 	}
 	if len(open) > 0 {
-		p := open[0]
-		return privateText(fmt.Sprintf("Question %s is still open in this channel: answer it with `/pyq answer %s CHOICE`. It is revealed %s.",
-			p.ShortRef(), p.ShortRef(), formatWhen(p.RevealAt, e.now(), r.ch.Location())))
+		return privateText(e.openList(ctx, r.ch, open))
 	}
 	if e.Scheduling() {
 		// Posting a team question makes this a team channel: it gets the default schedules.
@@ -82,7 +80,7 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 	loc := ch.Location()
 	revealAt := opt.RevealAt
 	if revealAt.IsZero() {
-		revealAt = e.revealAt(ch, now)
+		revealAt = e.revealTime(ctx, ch, PostedQuestion{RevealAt: e.revealAt(ch, now)})
 	}
 	p, err := e.store.CreatePost(ctx, PostedQuestion{
 		ChannelID: ch.ID, WorkspaceID: ch.WorkspaceID, QuestionID: q.ID, Kind: q.Kind, Topic: q.Topic,
@@ -135,7 +133,16 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	if id := practiceID(ref); id > 0 {
 		return e.answerPractice(ctx, r, id, rest)
 	}
-	post, msg, err := e.targetPost(ctx, r, ref)
+	var (
+		post PostedQuestion
+		msg  string
+		err  error
+	)
+	if ref == "" {
+		post, msg, err = e.bareAnswerTarget(ctx, r, rest)
+	} else {
+		post, msg, err = e.targetPost(ctx, r, ref)
+	}
 	if err != nil {
 		return e.internalError(r.Event, "find question", err)
 	}
@@ -170,7 +177,7 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	e.metrics.AnswerRecorded(r.Conv.Platform, post.Kind)
 	e.answerCountChanged(ctx, r.ch, post)
 	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.",
-		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), formatWhen(post.RevealAt, e.now(), r.ch.Location())))
+		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), e.revealPhrase(ctx, r.ch, post)))
 }
 
 func (e *Engine) firstAnswer(ctx context.Context, postID int64, userID string) (Answer, error) {
@@ -236,6 +243,8 @@ func parseAnswer(q *Question, ref, s string) (keys []string, text string, proble
 			return nil, "", fmt.Sprintf("%s is a design question: write your answer after the command, e.g. `/pyq answer %s I would use …`.", ref, ref)
 		case len(s) > MaxAnswerLen:
 			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", len(s), MaxAnswerLen)
+		case countWords(s) < MinDesignWords:
+			return nil, "", fmt.Sprintf("%s is a design question: say what you would do and why, in at least %d words, e.g. `/pyq answer %s I would use a bounded queue because …`. Nothing was recorded.", ref, MinDesignWords, ref)
 		}
 		return nil, s, ""
 	}

@@ -12,7 +12,7 @@ func questionPost(q *Question, p PostedQuestion, now time.Time, loc *time.Locati
 	post := questionBody(q)
 	post.Answer = answerForm(q, p.ShortRef())
 	post.Footer = fmt.Sprintf("%s · %s · %s · %s · %d answered · revealed %s · id %s",
-		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, answered, formatWhen(p.RevealAt, now, loc), q.ID)
+		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, answered, whenRevealed(p.RevealAt, now, loc), q.ID)
 	return post
 }
 

@@ -107,7 +107,8 @@ type TopicStat struct {
 // those to questions with a right answer (not design), and likewise for practice.
 type UserStats struct {
 	Points           int
-	Answered         int
+	Answered         int // graded team answers
+	Pending          int // team answers waiting for their reveal
 	Judged           int
 	Correct          int
 	PracticeAnswered int

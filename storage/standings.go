@@ -112,10 +112,12 @@ func (d *DB) Streak(ctx context.Context, workspaceID int64, userID string) (int,
 // questions earn points but have no right answer, so they stay out of accuracy.
 func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (bot.UserStats, error) {
 	var st bot.UserStats
-	err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points), 0), COUNT(*), COUNT(a.correct), COALESCE(SUM(a.correct), 0)
+	err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points) FILTER (WHERE a.graded = 1), 0),
+		COUNT(*) FILTER (WHERE a.graded = 1), COUNT(a.correct) FILTER (WHERE a.graded = 1),
+		COALESCE(SUM(a.correct) FILTER (WHERE a.graded = 1), 0), COUNT(*) FILTER (WHERE a.graded = 0)
 		FROM answers a JOIN users u ON u.id = a.user_id
-		WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1`, workspaceID, userID).
-		Scan(&st.Points, &st.Answered, &st.Judged, &st.Correct)
+		WHERE u.workspace_id = ? AND u.external_id = ?`, workspaceID, userID).
+		Scan(&st.Points, &st.Answered, &st.Judged, &st.Correct, &st.Pending)
 	if err != nil {
 		return st, err
 	}

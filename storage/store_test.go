@@ -626,7 +626,7 @@ func TestUserStats(t *testing.T) {
 		f.answer(p, "U2", "Bob", p.PostedAt, "A")
 		f.close(p, q.grade)
 	}
-	open := f.post(ch, 9, bot.KindOutput, "closures") // not graded yet: left out
+	open := f.post(ch, 9, bot.KindOutput, "closures") // not graded yet: pending, out of the totals
 	f.answer(open, "U1", "Ann", open.PostedAt, "A")
 
 	// The same platform user id in another workspace is another person.
@@ -663,7 +663,7 @@ func TestUserStats(t *testing.T) {
 		t.Fatalf("UserStats: %v", err)
 	}
 	want := bot.UserStats{
-		Points: 15, Answered: 4, Judged: 3, Correct: 1,
+		Points: 15, Answered: 4, Pending: 1, Judged: 3, Correct: 1,
 		PracticeAnswered: 3, PracticeJudged: 2, PracticeCorrect: 1,
 		Topics: []bot.TopicStat{
 			{Topic: "closures", Answered: 3, Correct: 2},
