@@ -93,6 +93,9 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		cfg.Storage.Path = *dbPath
 	}
 	logger := m.logger(cfg)
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
 	bank, err := content.Bank(content.Options{Dirs: cfg.Content.Dirs, Exclude: cfg.Content.Exclude})
 	if err != nil {
 		return err

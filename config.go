@@ -17,7 +17,12 @@ import (
 )
 
 // Config is the TOML configuration; config.example.toml documents every key.
+// defaultRevealTime is [bot] reveal_time's default; any other value draws the deprecation warning.
+const defaultRevealTime = "17:00"
+
 type Config struct {
+	// Warnings are problems that do not stop the bot (deprecated keys); run logs each once.
+	Warnings []string `toml:"-"`
 	Storage struct {
 		Path string `toml:"path"`
 	} `toml:"storage"`
@@ -68,7 +73,7 @@ func defaultConfig() *Config {
 	c := &Config{}
 	c.Storage.Path = "./pyqbot.db"
 	c.Bot.Timezone = "UTC"
-	c.Bot.RevealTime = "17:00"
+	c.Bot.RevealTime = defaultRevealTime
 	c.Bot.Grace = "3h"
 	c.Log.Level = "info"
 	c.Log.Format = "text"
@@ -177,6 +182,13 @@ func (c *Config) check() error {
 		return fmt.Errorf("%s = %q is not a time: use 24-hour HH:MM, such as \"17:00\"", c.where("[bot] reveal_time"), c.Bot.RevealTime)
 	}
 	c.revealHour, c.revealMin = t.Hour(), t.Minute()
+	if c.Bot.RevealTime != defaultRevealTime {
+		// Kept loadable so existing configs start, but it no longer changes anything players see:
+		// the channel's reveal job decides when a question is revealed, and that is what is shown.
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s is deprecated and has no effect: questions are revealed, and players are told so, "+
+			"when the channel's reveal job runs; set that with a [[schedule]] entry for job \"reveal\" (e.g. spec = \"0 %d * * 1-5\") "+
+			"or /pyq schedule set reveal, and remove reveal_time", c.where("[bot] reveal_time"), c.revealHour))
+	}
 	if err := c.checkSchedules(); err != nil {
 		return err
 	}

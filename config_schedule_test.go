@@ -102,3 +102,22 @@ func TestConfigExampleSchedulesLoad(t *testing.T) {
 		t.Errorf("example schedules = %+v", c.schedules)
 	}
 }
+
+// reveal_time no longer changes anything, so setting it warns (naming the key and what to use) but an
+// existing config still starts.
+func TestRevealTimeIsDeprecatedNotFatal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pyqbot.toml")
+	if err := os.WriteFile(path, []byte("[bot]\nreveal_time = \"18:00\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(path)
+	if err != nil {
+		t.Fatalf("a config with reveal_time must still load: %v", err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "[bot] reveal_time is deprecated") || !strings.Contains(c.Warnings[0], `job \"reveal\"`) && !strings.Contains(c.Warnings[0], `job "reveal"`) {
+		t.Errorf("warnings = %q", c.Warnings)
+	}
+	if c, _ := loadConfig("config.example.toml"); len(c.Warnings) != 0 {
+		t.Errorf("the example config warns: %q", c.Warnings)
+	}
+}
