@@ -23,7 +23,7 @@ const defaultRevealTime = "17:00"
 type Config struct {
 	// Warnings are problems that do not stop the bot (deprecated keys); run logs each once.
 	Warnings []string `toml:"-"`
-	Storage struct {
+	Storage  struct {
 		Path string `toml:"path"`
 	} `toml:"storage"`
 	Bot struct {
