@@ -5,10 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
+	"strings"
 	"time"
-
-	"github.com/slack-go/slack"
 )
 
 // maxBody caps a request body. Interaction payloads carry the whole message they came from, so
@@ -54,7 +52,8 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayK
 			return
 		}
 		// A signature names one request: seen again within the window, the request is a replay.
-		sig := r.Header.Get("X-Slack-Signature")
+		// Lower-cased: hex decodes either case, so "v0=AB…" would otherwise pass as a new request.
+		sig := strings.ToLower(r.Header.Get("X-Slack-Signature"))
 		if !a.recent.first(sig, a.now()) {
 			a.log.Warn("slack request refused", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", "replay: this signature was already received")
 			if r.URL.Path == PathEvents {
@@ -72,30 +71,22 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayK
 }
 
 func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte, replayKey string) {
-	v, err := url.ParseQuery(string(body))
+	cmd, sslCheck, err := parseSlashCommand(body)
 	if err != nil {
-		http.Error(w, "body is not a form", http.StatusBadRequest)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if v.Get("ssl_check") == "1" {
+	if sslCheck {
 		return // Slack checking our certificate: 200 is the answer
 	}
-	a.command(slack.SlashCommand{
-		TeamID: v.Get("team_id"), ChannelID: v.Get("channel_id"), UserID: v.Get("user_id"), UserName: v.Get("user_name"),
-		Command: v.Get("command"), Text: v.Get("text"), ResponseURL: v.Get("response_url"), TriggerID: v.Get("trigger_id"),
-	}, replayKey)
+	a.command(cmd, replayKey)
 	// An empty 200 acknowledges without showing anything; the reply follows through response_url.
 }
 
 func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte, _ string) {
-	v, err := url.ParseQuery(string(body))
+	cb, err := parseInteraction(body)
 	if err != nil {
-		http.Error(w, "body is not a form", http.StatusBadRequest)
-		return
-	}
-	var cb slack.InteractionCallback
-	if err := json.Unmarshal([]byte(v.Get("payload")), &cb); err != nil {
-		http.Error(w, "payload is not an interaction", http.StatusBadRequest)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	if ack := a.interaction(cb); ack != nil {

@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
@@ -213,10 +212,4 @@ func (a *Adapter) event(env eventEnvelope) {
 			a.publishHome(ctx, h, team, user, channel)
 		})
 	}
-}
-
-func parseEnvelope(raw []byte) (eventEnvelope, error) {
-	var env eventEnvelope
-	err := json.Unmarshal(raw, &env)
-	return env, err
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -16,7 +17,7 @@ const (
 	callbackAnswer = "pyq_answer_modal"
 	blockText      = "pyq_answer_text"
 	actionText     = "pyq_text"
-	maxAnswerText  = 3000 // the core refuses longer answers; the text box stops there too
+	maxAnswerText  = bot.MaxAnswerLen // the core refuses longer answers; the text box stops there too
 )
 
 // modalMeta travels in the modal's private_metadata: the submission has no channel of its own.
@@ -61,8 +62,8 @@ func (a *Adapter) openModal(ctx context.Context, trigger, ref, channel string, t
 // submitModal accepts the modal's submission. A blank answer keeps the modal open with an error
 // (the acknowledgement's payload); otherwise the modal closes and the answer is recorded after.
 func (a *Adapter) submitModal(cb slack.InteractionCallback, team string) any {
-	var meta modalMeta
-	if err := json.Unmarshal([]byte(cb.View.PrivateMetadata), &meta); err != nil || meta.Ref == "" || meta.Channel == "" {
+	meta, err := parseModalMeta(cb.View.PrivateMetadata)
+	if err != nil {
 		a.log.Warn("slack answer modal without a question reference ignored")
 		return nil
 	}
@@ -83,4 +84,16 @@ func (a *Adapter) submitModal(cb slack.InteractionCallback, team string) any {
 		a.dispatch(ctx, h, team, meta.Channel, user, cb.User.Name, cmd, to)
 	})
 	return nil
+}
+
+// parseModalMeta reads the answer modal's private_metadata back; both fields must be there.
+func parseModalMeta(s string) (modalMeta, error) {
+	var meta modalMeta
+	if err := json.Unmarshal([]byte(s), &meta); err != nil {
+		return modalMeta{}, err
+	}
+	if meta.Ref == "" || meta.Channel == "" {
+		return modalMeta{}, errors.New("private_metadata lacks the question or the channel")
+	}
+	return meta, nil
 }
