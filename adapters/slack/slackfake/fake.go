@@ -249,8 +249,10 @@ func readCall(method string, r *http.Request) (Call, error) {
 	return c, nil
 }
 
-// fail answers with a queued failure; it reports whether it did.
-func (s *Server) fail(method string, w http.ResponseWriter) bool {
+// fail answers with a queued failure; it reports whether it did. beforeDrop, when set, runs before
+// a dropped connection closes: the client sees the error at once, and a test that then reads the
+// calls must find this one.
+func (s *Server) fail(method string, w http.ResponseWriter, beforeDrop func()) bool {
 	f, ok := s.nextFailure(method)
 	if !ok {
 		return false
@@ -262,6 +264,9 @@ func (s *Server) fail(method string, w http.ResponseWriter) bool {
 	case f.Drop:
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
+				if beforeDrop != nil {
+					beforeDrop()
+				}
 				conn.Close()
 				return true
 			}

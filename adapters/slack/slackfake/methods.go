@@ -18,8 +18,15 @@ func (s *Server) api(method string) http.HandlerFunc {
 		}
 		// Recorded once answered, so a test that sees the call also sees its effect (a stored
 		// message); the response is not sent before the handler returns, so order is kept.
-		defer s.record(c)
-		if s.fail(method, w) {
+		recorded := false
+		record := func() {
+			if !recorded {
+				recorded = true
+				s.record(c)
+			}
+		}
+		defer record()
+		if s.fail(method, w, record) {
 			return
 		}
 		if method == "apps.connections.open" && s.socket.isDown() {
@@ -115,7 +122,7 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.record(c)
-	if s.fail("response_url", w) {
+	if s.fail("response_url", w, nil) {
 		return
 	}
 	if _, err := json.Marshal(c.JSON); err != nil || c.JSON == nil {
