@@ -7,12 +7,22 @@ import (
 	"time"
 )
 
-// dueSlots lists what to run now, in the order it fell due, and records missed slots as skipped.
-func (e *Engine) dueSlots(ctx context.Context, now time.Time) ([]due, error) {
+// timetabled is an enabled schedule with its channel and parsed timetable.
+type timetabled struct {
+	s    Schedule
+	ch   Channel
+	tt   Timetable
+	loc  *time.Location
+	zone string
+}
+
+// timetables loads every schedule (all of them, for hint offsets) and the enabled ones parsed, with
+// their channels. A stored spec that no longer parses is logged once and left out.
+func (e *Engine) timetables(ctx context.Context) ([]timetabled, []Schedule, error) {
 	st := e.sched.store
 	channels, err := st.Channels(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list channels: %w", err)
+		return nil, nil, fmt.Errorf("list channels: %w", err)
 	}
 	byID := map[int64]Channel{}
 	for _, ch := range channels {
@@ -20,10 +30,9 @@ func (e *Engine) dueSlots(ctx context.Context, now time.Time) ([]due, error) {
 	}
 	schedules, err := st.Schedules(ctx, 0)
 	if err != nil {
-		return nil, fmt.Errorf("list schedules: %w", err)
+		return nil, nil, fmt.Errorf("list schedules: %w", err)
 	}
-	skipDays := map[int64]map[string]bool{}
-	var work []due
+	var out []timetabled
 	for _, s := range schedules {
 		ch, ok := byID[s.ChannelID]
 		if !ok || !s.Enabled {
@@ -35,6 +44,22 @@ func (e *Engine) dueSlots(ctx context.Context, now time.Time) ([]due, error) {
 				convArgs(ch.Conv, "job", s.Job, "spec", s.Spec, "zone", s.Zone, "err", err)...)
 			continue
 		}
+		out = append(out, timetabled{s: s, ch: ch, tt: tt, loc: loc, zone: zone})
+	}
+	return out, schedules, nil
+}
+
+// dueSlots lists what to run now, in the order it fell due, and records missed slots as skipped.
+func (e *Engine) dueSlots(ctx context.Context, now time.Time) ([]due, error) {
+	st := e.sched.store
+	active, schedules, err := e.timetables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	skipDays := map[int64]map[string]bool{}
+	var work []due
+	for _, a := range active {
+		s, ch, tt, loc, zone := a.s, a.ch, a.tt, a.loc, a.zone
 		if _, ok := skipDays[ch.ID]; !ok {
 			days, err := st.SkipDates(ctx, ch.ID)
 			if err != nil {

@@ -12,15 +12,7 @@ func (e *Engine) NextRun(ctx context.Context, now time.Time) (time.Time, bool, e
 		return time.Time{}, false, nil
 	}
 	st := e.sched.store
-	channels, err := st.Channels(ctx)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	byID := map[int64]Channel{}
-	for _, ch := range channels {
-		byID[ch.ID] = ch
-	}
-	schedules, err := st.Schedules(ctx, 0)
+	active, schedules, err := e.timetables(ctx)
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -30,16 +22,8 @@ func (e *Engine) NextRun(ctx context.Context, now time.Time) (time.Time, bool, e
 			best = t
 		}
 	}
-	for _, s := range schedules {
-		ch, ok := byID[s.ChannelID]
-		if !ok || !s.Enabled {
-			continue
-		}
-		tt, loc, zone, err := e.timetable(s, ch)
-		if err != nil {
-			continue
-		}
-		if sl, ok := nextSlot(tt, loc, zone, now); ok {
+	for _, a := range active {
+		if sl, ok := nextSlot(a.tt, a.loc, a.zone, now); ok {
 			consider(sl.At)
 		}
 	}

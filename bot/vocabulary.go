@@ -52,26 +52,14 @@ func CommandUsage() string {
 	return strings.Join(names, " | ")
 }
 
-func kindNames() []string {
-	out := make([]string, len(Kinds))
-	for i, k := range Kinds {
-		out[i] = string(k)
-	}
-	return out
-}
+func kindNames() []string       { return names(Kinds) }
+func difficultyNames() []string { return names(Difficulties) }
+func periodNames() []string     { return names(Periods) }
 
-func difficultyNames() []string {
-	out := make([]string, len(Difficulties))
-	for i, d := range Difficulties {
-		out[i] = string(d)
-	}
-	return out
-}
-
-func periodNames() []string {
-	out := make([]string, len(Periods))
-	for i, p := range Periods {
-		out[i] = string(p)
+func names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
 	}
 	return out
 }
