@@ -119,7 +119,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	var adapters []bot.Adapter
 	mux := newRoutes()
 	if !forceConsole {
-		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store), newDiscord} {
+		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store), discordWith(bank)} {
 			a, err := build(ctx, cfg, m.Getenv, logger, mux, reg)
 			if err != nil {
 				return err

@@ -6,12 +6,18 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/discord"
 	"github.com/pyqbot/pyqbot/bot"
-	"github.com/pyqbot/pyqbot/content"
 )
+
+// discordWith is newDiscord with the bank the engine plays, whose topics /pyq practice autocompletes.
+func discordWith(bank *bot.Bank) func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error) {
+	return func(ctx context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
+		return newDiscord(ctx, cfg, getenv, log, mux, m, bank)
+	}
+}
 
 // newDiscord builds the Discord adapter when [discord] is enabled (nil otherwise), registering its
 // HTTP routes on mux when it needs the shared server.
-func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
+func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics, bank *bot.Bank) (bot.Adapter, error) {
 	if !cfg.Discord.Enabled {
 		return nil, nil
 	}
@@ -19,10 +25,9 @@ func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log 
 	if err != nil {
 		return nil, err
 	}
-	// The topics /pyq practice autocompletes: the same bank the engine loads (built-in plus
-	// [content] dirs, minus exclusions); runCmd has already reported any problem with it.
+	// The topics /pyq practice autocompletes: those of the bank the engine plays, loaded once.
 	var topics []string
-	if bank, err := content.Bank(content.Options{Dirs: cfg.Content.Dirs, Exclude: cfg.Content.Exclude}); err == nil {
+	if bank != nil {
 		for _, t := range bank.Topics() {
 			topics = append(topics, t.Topic)
 		}
