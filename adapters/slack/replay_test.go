@@ -211,3 +211,18 @@ func TestEventRetriesAreRecognisedAfterARestart(t *testing.T) {
 		t.Errorf("views.publish called %d times for Ev1 twice and Ev2 once, want 2", n)
 	}
 }
+
+// In Socket Mode a slash command names its envelope: a redelivered envelope keeps its id.
+func TestSocketModeSlashCommandsCarryTheirEnvelopeID(t *testing.T) {
+	e := socketEnv(t)
+	cmd := map[string]string{}
+	for k, v := range slash(e.fake, "U1", "reveal") {
+		cmd[k] = v[0]
+	}
+	e.send("slash_commands", cmd)
+	e.send("slash_commands", cmd)
+	first, second := e.core.next(t), e.core.next(t)
+	if !strings.HasPrefix(first.ReplayKey, "envelope:env-") || first.ReplayKey == second.ReplayKey {
+		t.Errorf("replay keys %q and %q, want each envelope's own id", first.ReplayKey, second.ReplayKey)
+	}
+}
