@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
@@ -241,8 +242,8 @@ func parseAnswer(q *Question, ref, s string) (keys []string, text string, proble
 		switch {
 		case s == "":
 			return nil, "", fmt.Sprintf("%s is a design question: write your answer after the command, e.g. `/pyq answer %s I would use …`.", ref, ref)
-		case len(s) > MaxAnswerLen:
-			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", len(s), MaxAnswerLen)
+		case utf8.RuneCountInString(s) > MaxAnswerLen: // characters, as the platforms' text boxes count
+			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", utf8.RuneCountInString(s), MaxAnswerLen)
 		case countWords(s) < MinDesignWords:
 			return nil, "", fmt.Sprintf("%s is a design question: say what you would do and why, in at least %d words, e.g. `/pyq answer %s I would use a bounded queue because …`. Nothing was recorded.", ref, MinDesignWords, ref)
 		}

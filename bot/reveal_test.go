@@ -56,3 +56,15 @@ func TestRevealThatFailsToPostStillClosesTheQuestion(t *testing.T) {
 		t.Errorf("last edit = %+v, want the question shown closed without buttons", last)
 	}
 }
+
+// The limit counts characters, as Slack's and Discord's text boxes do: an answer the box lets
+// through in accented letters is not refused for its bytes.
+func TestAnswerLimitCountsCharacters(t *testing.T) {
+	h := newHarness(t, testQuestions()[2:])
+	h.postOnly()
+	if r := h.as("Zoë", false, "answer #1 "+strings.Repeat("é", 2990)+" a b c d"); !strings.HasPrefix(r.Post.Text, "Recorded") {
+		t.Errorf("3,000 accented characters refused: %s", r.Post.Text)
+	}
+	r := h.as("Bob", false, "answer #1 "+strings.Repeat("é", 2993)+" a b c d")
+	mustContain(t, r.Post.Text, "Your answer is 3001 characters")
+}
