@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -343,5 +344,120 @@ enabled = false
 	}
 	if strings.Contains(board, "Anng1") || strings.Contains(board, "Beng1") {
 		t.Errorf("Slack leaderboard shows Discord players:\n%s", board)
+	}
+}
+
+// signedDiscord is a signed interaction request, kept so it can be sent again byte for byte.
+type signedDiscord struct {
+	body    []byte
+	sig, ts string
+}
+
+func signDiscord(payload map[string]any) signedDiscord {
+	body, _ := json.Marshal(payload)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	return signedDiscord{body: body, ts: ts, sig: hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...)))}
+}
+
+func (b *binaryRun) send(t *testing.T, r signedDiscord) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", "http://"+b.addr+"/discord/interactions", bytes.NewReader(r.body))
+	req.Header.Set("X-Signature-Ed25519", r.sig)
+	req.Header.Set("X-Signature-Timestamp", r.ts)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out)
+}
+
+// questionPosts are the question messages posted in channel (not thread starts), in order.
+func questionPosts(api *fakeDiscordAPI, channel string) []discordfake.Call {
+	var out []discordfake.Call
+	for _, c := range api.Matching("POST", "/api/v9/channels/"+channel+"/messages") {
+		if c.Path == "/api/v9/channels/"+channel+"/messages" && c.Status == 200 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TestBinaryRefusesAReplayedDiscordReveal captures a signed /pyq reveal and sends it again: at
+// once (the adapter's memory refuses it, 409) and after a restart on the same database, when the
+// next question is open (the database remembers it: the reveal does not run, the question stays
+// open).
+func TestBinaryRefusesAReplayedDiscordReveal(t *testing.T) {
+	dir := t.TempDir()
+	api := newFakeDiscordAPI(t)
+	config := writeFile(t, "replay.toml", fmt.Sprintf(`
+[storage]
+path = %q
+[http]
+listen = "127.0.0.1:0"
+[discord]
+enabled = true
+mode = "http"
+api_url = %q
+guilds = ["g1"]
+[[schedule]]
+job = "reveal"
+spec = "0 17 * * 1-5"
+enabled = false
+`, filepath.Join(dir, "pyqbot.db"), api.URL()))
+	env := []string{"DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1", "DISCORD_PUBLIC_KEY=" + hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey))}
+	b := startBinary(t, config, env...)
+	b.waitLog(t, "discord: receiving interactions over HTTP")
+	today := func(b *binaryRun) {
+		t.Helper()
+		if code, out := b.send(t, signDiscord(guildInteraction("g1", "c1", "u-lead", "Lead", "32", 2, pyqData("today")))); code != 200 {
+			t.Fatalf("today answered %d %s", code, out)
+		}
+	}
+	today(b)
+	reveal := signDiscord(guildInteraction("g1", "c1", "u-lead", "Lead", "32", 2, pyqData("reveal")))
+	if code, out := b.send(t, reveal); code != 200 || !strings.Contains(out, "Done.") {
+		t.Fatalf("reveal answered %d %s", code, out)
+	}
+	if code, _ := b.send(t, reveal); code != 409 {
+		t.Errorf("the replayed reveal answered %d, want 409", code)
+	}
+	b.waitLog(t, "refused a replayed interaction request")
+
+	today(b) // question #2
+	if n := len(questionPosts(api, "c1")); n != 2 {
+		t.Fatalf("%d questions posted, want 2:\n%s", n, api.Dump())
+	}
+	b.cmd.Process.Signal(os.Interrupt)
+	b.cmd.Wait()
+	b = startBinary(t, config, env...)
+	b.waitLog(t, "discord: receiving interactions over HTTP")
+	code, out := b.send(t, reveal)
+	if code != 200 || !strings.Contains(out, "already received") {
+		t.Errorf("after a restart the replayed reveal answered %d %s, want the engine's refusal", code, out)
+	}
+	// Question #2 is still open: an answer is recorded.
+	q2 := questionPosts(api, "c1")[1]
+	var m struct {
+		Components []struct {
+			Components []struct {
+				CustomID string `json:"custom_id"`
+			} `json:"components"`
+		} `json:"components"`
+	}
+	q2.Decode(&m)
+	if len(m.Components) == 0 || len(m.Components[0].Components) == 0 {
+		t.Fatalf("question #2 has no components: %s", q2.Body)
+	}
+	typ, data := 3, map[string]any{"custom_id": m.Components[0].Components[0].CustomID, "component_type": 2, "values": []string{"A"}}
+	if strings.HasPrefix(m.Components[0].Components[0].CustomID, "pyq-modal:") {
+		typ, data = 5, map[string]any{"custom_id": "pyq-text:#2", "components": []any{map[string]any{"type": 1,
+			"components": []any{map[string]any{"type": 4, "custom_id": "answer", "value": "a bounded queue"}}}}}
+	} else if !strings.HasPrefix(m.Components[0].Components[0].CustomID, "pyq-multi:") {
+		delete(data, "values")
+	}
+	if r := b.discordInteraction(t, guildInteraction("g1", "c1", "u-ann", "Ann", "0", typ, data)); !strings.Contains(responseText(r), "Recorded your answer") {
+		t.Errorf("question #2 does not take answers after the replay: %v", r)
 	}
 }
