@@ -138,6 +138,11 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	fmt.Fprintf(&b, "Team questions: %d answered, %d of %d right%s\n", stats.Answered, stats.Correct, stats.Judged, percent(stats.Correct, stats.Judged))
 	fmt.Fprintf(&b, "Practice: %d answered, %d of %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, stats.PracticeJudged, percent(stats.PracticeCorrect, stats.PracticeJudged))
 	fmt.Fprintf(&b, "Streak: %d question day%s in a row", streak, plural(streak))
+	if line, err := e.reviewLine(ctx, r.ch, r.User.ID); err != nil {
+		return e.internalError(r.Event, "review counts", err)
+	} else if line != "" {
+		b.WriteString("\n" + line)
+	}
 	if weak, ok := weakestTopic(stats.Topics); ok {
 		fmt.Fprintf(&b, "\nWeakest topic: %s (%d of %d right). Drill it with `/pyq practice %s`.",
 			weak.Topic, weak.Correct, weak.Answered, weak.Topic)

@@ -376,6 +376,11 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	if err != nil {
 		return err
 	}
+	for _, ans := range answers {
+		if !ans.Unjudged {
+			e.applyReview(ctx, ch, ans.User, q, ans.Correct) // wrong or partly right: it comes back
+		}
+	}
 	if q == nil {
 		q = &Question{ID: p.QuestionID, Title: "A question that is no longer in the bank", Kind: p.Kind}
 	}

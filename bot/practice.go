@@ -8,10 +8,17 @@ import (
 )
 
 func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
+	if len(r.args) == 0 {
+		// Due reviews come first: the question you missed is the one worth practising.
+		if reply, ok := e.serveReview(ctx, r); ok {
+			return reply
+		}
+	}
 	var f Filter
 	for _, arg := range r.args {
 		a := strings.ToLower(arg)
 		switch {
+		case a == "new": // skip reviews: a fresh question
 		case e.bank.HasTopic(a):
 			f.Topics = append(f.Topics, a)
 		case isDifficulty(a):
@@ -39,15 +46,40 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 		return privateText("No question matches that. See `/pyq topics` for what there is.")
 	}
 	q := pool[e.intn(len(pool))]
+	return e.servePractice(ctx, r, q, nil, "Practice: "+q.Title)
+}
+
+// serveReview serves the user's oldest due review, if any is still in the bank.
+func (e *Engine) serveReview(ctx context.Context, r request) (Reply, bool) {
+	due, err := e.store.DueReviews(ctx, r.ch.WorkspaceID, r.User.ID, e.now())
+	if err != nil {
+		return e.internalError(r.Event, "due reviews", err), true
+	}
+	for _, rv := range due {
+		q := e.bank.Get(rv.QuestionID)
+		if q == nil || len(q.Choices) < 2 {
+			continue
+		}
+		title := "Review: you missed this on " + rv.MissedAt.In(r.ch.Location()).Format("Mon 2 Jan")
+		return e.servePractice(ctx, r, q, e.newOrder(q), title), true
+	}
+	return Reply{}, false
+}
+
+// servePractice stores a practice question (a review when order is set: its choices are shown in
+// that order of the bank's keys) and shows it privately.
+func (e *Engine) servePractice(ctx context.Context, r request, q *Question, order []string, title string) Reply {
 	p, err := e.store.CreatePractice(ctx, Practice{
 		WorkspaceID: r.ch.WorkspaceID, User: r.User, QuestionID: q.ID, Topic: q.Topic, Kind: q.Kind, AskedAt: e.now(),
+		Order: order, Review: order != nil,
 	})
 	if err != nil {
 		return e.internalError(r.Event, "create practice", err)
 	}
+	q = shuffledChoices(q, order)
 	ref := fmt.Sprintf("p%d", p.ID)
 	post := questionBody(q)
-	post.Title = "Practice: " + q.Title
+	post.Title = title
 	post.Answer = answerForm(q, ref)
 	post.Footer = fmt.Sprintf("%s · %s · %s · %s · practice: only you see this, and it is not on the leaderboard",
 		ref, q.Topic, q.Kind, q.Difficulty)
@@ -70,6 +102,7 @@ func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest s
 	if !p.AnsweredAt.IsZero() {
 		return privateText(fmt.Sprintf("You already answered %s. `/pyq practice` gives you another.", ref))
 	}
+	q = shuffledChoices(q, p.Order)
 	keys, text, problem := parseAnswer(q, ref, rest)
 	if problem != "" {
 		return privateText(problem)
@@ -81,6 +114,7 @@ func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest s
 		}
 		return e.internalError(r.Event, "record practice", err)
 	}
+	e.applyReview(ctx, r.ch, r.User, q, g.Correct)
 	post := revealBody(q)
 	verdict := "Not quite."
 	switch {

@@ -129,11 +129,14 @@ type Practice struct {
 	AnsweredAt  time.Time // zero until answered
 	Keys        []string
 	Correct     bool
+	Order       []string // the bank's choice keys in the order shown (a review reshuffles them); nil: bank order
+	Review      bool     // served from the user's review queue
 }
 
 // Store keeps everything that must survive a restart. Methods that write commit before returning.
 type Store interface {
 	ReplayStore
+	ReviewStore
 
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)

@@ -17,9 +17,9 @@ func (d *DB) CreatePractice(ctx context.Context, p bot.Practice) (bot.Practice, 
 		if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO practice (workspace_id, user_id, question_id, topic, kind, asked_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.WorkspaceID, userID, p.QuestionID, p.Topic, string(p.Kind), millis(p.AskedAt)).Scan(&p.ID)
+		return tx.QueryRowContext(ctx, `INSERT INTO practice (workspace_id, user_id, question_id, topic, kind, asked_at, choice_order, review)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.WorkspaceID, userID, p.QuestionID, p.Topic, string(p.Kind), millis(p.AskedAt), strings.Join(p.Order, ","), p.Review).Scan(&p.ID)
 	})
 	return p, err
 }
@@ -27,17 +27,17 @@ func (d *DB) CreatePractice(ctx context.Context, p bot.Practice) (bot.Practice, 
 // Practice returns one practice question.
 func (d *DB) Practice(ctx context.Context, id int64) (bot.Practice, error) {
 	var p bot.Practice
-	var kind, keys string
+	var kind, keys, order string
 	var asked int64
 	var answered sql.NullInt64
 	err := d.db.QueryRowContext(ctx, `SELECT p.id, p.workspace_id, u.external_id, u.name, p.question_id, p.topic,
-		p.kind, p.asked_at, p.answered_at, p.keys, p.correct
+		p.kind, p.asked_at, p.answered_at, p.keys, p.correct, p.choice_order, p.review
 		FROM practice p JOIN users u ON u.id = p.user_id WHERE p.id = ?`, id).
-		Scan(&p.ID, &p.WorkspaceID, &p.User.ID, &p.User.Name, &p.QuestionID, &p.Topic, &kind, &asked, &answered, &keys, &p.Correct)
+		Scan(&p.ID, &p.WorkspaceID, &p.User.ID, &p.User.Name, &p.QuestionID, &p.Topic, &kind, &asked, &answered, &keys, &p.Correct, &order, &p.Review)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, bot.ErrNotFound
 	}
-	p.Kind, p.AskedAt, p.AnsweredAt, p.Keys = bot.Kind(kind), fromMillis(asked), nullMillis(answered), splitList(keys)
+	p.Kind, p.AskedAt, p.AnsweredAt, p.Keys, p.Order = bot.Kind(kind), fromMillis(asked), nullMillis(answered), splitList(keys), splitList(order)
 	return p, err
 }
 

@@ -93,8 +93,8 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	var subs []string
 	for _, o := range cmds[0].Options {
 		subs = append(subs, o.Name)
-		if o.Name == "practice" && (len(o.Options) != 2 || !o.Options[0].Autocomplete || len(o.Options[1].Choices) != 3) {
-			t.Errorf("practice options = %+v, want topic (autocomplete) and difficulty (3 choices)", o.Options)
+		if o.Name == "practice" && (len(o.Options) != 3 || len(o.Options[0].Choices) != 1 || !o.Options[1].Autocomplete || len(o.Options[2].Choices) != 3) {
+			t.Errorf("practice options = %+v, want mode (new), topic (autocomplete) and difficulty (3 choices)", o.Options)
 		}
 	}
 	var want []string
