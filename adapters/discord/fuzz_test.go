@@ -145,3 +145,64 @@ func FuzzInteraction(f *testing.F) {
 }
 
 var _ bot.Handler = (*recordingHandler)(nil)
+
+// withoutFences is s without its code-fence lines and whitespace: what splitting must keep.
+func withoutFences(s string) string {
+	var b strings.Builder
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			continue
+		}
+		b.WriteString(strings.Join(strings.Fields(line), ""))
+	}
+	return b.String()
+}
+
+// FuzzRenderAll renders any post: every message must be one Discord accepts, and a post that is
+// not a question loses nothing of its text when it is split.
+func FuzzRenderAll(f *testing.F) {
+	// Small seeds; repeat makes them as long as a reveal with forty long answers.
+	f.Add("Lambdas in a loop", "What does this print?", "print(1)", "[2, 2, 2]", uint8(3), "#1 · closures", false, uint16(1))
+	f.Add("Answer to #1: __exit__", "• Player: queue token queue token queue token\n", "", "", uint8(0), "Docs: x", false, uint16(2000))
+	f.Add("", "a line of plain text\n", "", "", uint8(0), "", false, uint16(300))
+	f.Add("T", "```py\nx = 1\n```\n", "y = 2\n", "`__init__` runs *first*", uint8(6), "f", true, uint16(900))
+	f.Fuzz(func(t *testing.T, title, text, code, choice string, n uint8, footer string, closed bool, repeat uint16) {
+		text = strings.Repeat(text, int(repeat%4096))
+		p := bot.Post{Title: title, Text: text, Code: code, Footer: footer, Closed: closed}
+		if n%7 > 0 {
+			p.Answer = &bot.AnswerForm{Ref: "#1"}
+			for i := range int(n % 7) {
+				k := string(rune('A' + i))
+				p.Answer.Choices = append(p.Answer.Choices, bot.Choice{Key: k, Text: truncate(choice, 300)})
+			}
+		}
+		msgs := renderAll(p)
+		var shown strings.Builder
+		for _, m := range msgs {
+			body, err := json.Marshal(struct {
+				Content    string                       `json:"content"`
+				Embeds     []*discordgo.MessageEmbed    `json:"embeds"`
+				Components []discordgo.MessageComponent `json:"components"`
+			}{m.Content, m.Embeds, m.Components})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := discordfake.CheckMessage(body, !p.Empty()); len(p) > 0 {
+				t.Fatalf("Discord would refuse %s: %v", body, p)
+			}
+			shown.WriteString(m.Content + "\n")
+			for _, e := range m.Embeds {
+				shown.WriteString(e.Description + "\n")
+			}
+		}
+		if p.Answer == nil {
+			want := withoutFences(text)
+			if !plain(p) {
+				want = withoutFences(body(p))
+			}
+			if got := withoutFences(shown.String()); !strings.Contains(got, want) {
+				t.Fatalf("split lost text:\n got %q\nwant %q", got, want)
+			}
+		}
+	})
+}
