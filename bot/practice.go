@@ -36,6 +36,15 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 			return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", arg, suggestion(a, words)))
 		}
 	}
+	if len(f.Topics) == 0 && len(f.Difficulties) == 0 && len(f.Kinds) == 0 {
+		pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID)
+		if err != nil {
+			return e.internalError(r.Event, "adaptive practice", err)
+		}
+		if pick.q != nil {
+			return e.servePractice(ctx, r, pick.q, nil, "Practice: "+pick.q.Title, "Picked for you — "+pick.reason+".")
+		}
+	}
 	var pool []*Question
 	for _, q := range e.bank.All() {
 		if f.Allows(q) {
@@ -46,7 +55,7 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 		return privateText("No question matches that. See `/pyq topics` for what there is.")
 	}
 	q := pool[e.intn(len(pool))]
-	return e.servePractice(ctx, r, q, nil, "Practice: "+q.Title)
+	return e.servePractice(ctx, r, q, nil, "Practice: "+q.Title, "")
 }
 
 // serveReview serves the user's oldest due review, if any is still in the bank.
@@ -61,14 +70,14 @@ func (e *Engine) serveReview(ctx context.Context, r request) (Reply, bool) {
 			continue
 		}
 		title := "Review: you missed this on " + rv.MissedAt.In(r.ch.Location()).Format("Mon 2 Jan")
-		return e.servePractice(ctx, r, q, e.newOrder(q), title), true
+		return e.servePractice(ctx, r, q, e.newOrder(q), title, ""), true
 	}
 	return Reply{}, false
 }
 
 // servePractice stores a practice question (a review when order is set: its choices are shown in
 // that order of the bank's keys) and shows it privately.
-func (e *Engine) servePractice(ctx context.Context, r request, q *Question, order []string, title string) Reply {
+func (e *Engine) servePractice(ctx context.Context, r request, q *Question, order []string, title, note string) Reply {
 	p, err := e.store.CreatePractice(ctx, Practice{
 		WorkspaceID: r.ch.WorkspaceID, User: r.User, QuestionID: q.ID, Topic: q.Topic, Kind: q.Kind, AskedAt: e.now(),
 		Order: order, Review: order != nil,
@@ -80,6 +89,7 @@ func (e *Engine) servePractice(ctx context.Context, r request, q *Question, orde
 	ref := fmt.Sprintf("p%d", p.ID)
 	post := questionBody(q)
 	post.Title = title
+	post.Text = withNote(note, post.Text)
 	post.Answer = answerForm(q, ref)
 	post.Footer = fmt.Sprintf("%s · %s · %s · %s · practice: only you see this, and it is not on the leaderboard",
 		ref, q.Topic, q.Kind, q.Difficulty)

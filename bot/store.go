@@ -137,6 +137,7 @@ type Practice struct {
 type Store interface {
 	ReplayStore
 	ReviewStore
+	AttemptStore
 
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)

@@ -1,0 +1,41 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// Attempts lists every question the user answered or was asked in the workspace, oldest first:
+// graded team answers, and practice questions (asked, answered or not). Adaptive practice reads it.
+func (d *DB) Attempts(ctx context.Context, workspaceID int64, userID string) ([]bot.Attempt, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT question_id, topic, judged, correct, answered, at FROM (
+			SELECT p.question_id AS question_id, p.topic AS topic, a.correct IS NOT NULL AS judged,
+				COALESCE(a.correct, 0) AS correct, 1 AS answered, a.answered_at AS at
+			FROM answers a JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
+			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1
+			UNION ALL
+			SELECT pr.question_id, pr.topic, pr.answered_at IS NOT NULL AND pr.kind != 'design',
+				pr.correct, pr.answered_at IS NOT NULL, COALESCE(pr.answered_at, pr.asked_at)
+			FROM practice pr JOIN users u ON u.id = pr.user_id
+			WHERE u.workspace_id = ? AND u.external_id = ?
+		) ORDER BY at`, workspaceID, userID, workspaceID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.Attempt
+	for rows.Next() {
+		var a bot.Attempt
+		var at int64
+		var judged, correct, answered sql.NullBool
+		if err := rows.Scan(&a.QuestionID, &a.Topic, &judged, &correct, &answered, &at); err != nil {
+			return nil, err
+		}
+		a.Judged, a.Correct, a.Answered, a.At = judged.Bool, correct.Bool, answered.Bool, fromMillis(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
