@@ -1,0 +1,75 @@
+package slack
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// Every question of the built-in bank, posted, answered, revealed and marked closed by the real
+// engine through the adapter, is accepted by the strict fake: no block, text or button Slack
+// would refuse. One channel sees the whole bank before any repeat, so len(bank) days cover it.
+func TestWholeBankGoesOutOnSlack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("posts the whole bank")
+	}
+	bank, err := content.Bank(content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, ModeHTTP)
+	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	store.Now = e.clock.now
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.now, Seed: 1})
+	eng.AddAdapter(e.a)
+	as := func(user string, text string) bot.Reply {
+		return eng.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: "U" + user, Name: "<!channel> " + user}, Admin: true, Text: text})
+	}
+	seen := map[string]bool{}
+	for day := range bank.Len() {
+		if r := as("lead", "today"); !r.Empty() {
+			t.Fatalf("day %d: today replied %q", day, r.Post.Text)
+		}
+		open, err := store.OpenPosts(context.Background(), 1)
+		if err != nil || len(open) != 1 {
+			t.Fatalf("day %d: %d open questions (%v)", day, len(open), err)
+		}
+		q := bank.Get(open[0].QuestionID)
+		seen[q.ID] = true
+		answer := "answer A"
+		if q.FreeText() {
+			answer = "answer " + strings.Repeat("a bounded queue & <backpressure> ", bot.MaxAnswerLen/34)
+		}
+		as("ann", answer)
+		if r := as("lead", "reveal"); !r.Empty() {
+			t.Fatalf("day %d (%s): reveal replied %q", day, q.ID, r.Post.Text)
+		}
+		e.clock.add(24 * time.Hour)
+	}
+	if len(seen) != bank.Len() {
+		t.Errorf("%d of %d questions posted", len(seen), bank.Len())
+	}
+	closed := 0
+	for _, m := range e.fake.Messages("C1") {
+		if m.ThreadTS != "" {
+			continue
+		}
+		if !strings.Contains(m.Blocks, "Closed: answers no longer count") {
+			t.Errorf("question message %s was never marked closed (a chat.update Slack refused?)", m.TS)
+		}
+		closed++
+	}
+	if closed != bank.Len() {
+		t.Errorf("%d question messages, want %d", closed, bank.Len())
+	}
+}
