@@ -17,6 +17,7 @@ import (
 //     LevelDownRun wrong ones in a row (answers at other levels do not move it);
 //   - the question: one of that topic and level the person has not seen in FreshDays (answered, or
 //     asked in practice); when none is left, the neighbouring levels; then the one seen longest ago.
+//
 // The post says which choice was made, so the person knows why they got it.
 const (
 	MinTopicAnswers = 3

@@ -38,4 +38,3 @@ func (d *DB) Attempts(ctx context.Context, workspaceID int64, userID string) ([]
 	}
 	return out, rows.Err()
 }
-
