@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // Why a request was refused. The reasons go to the log (never the headers or body themselves).
@@ -20,7 +22,7 @@ var (
 )
 
 // signatureWindow is how far a request's timestamp may be from now, in either direction.
-const signatureWindow = 5 * time.Minute
+const signatureWindow = bot.SignatureWindow
 
 // verifier checks Slack's v0 request signatures against a signing secret, on an injectable clock
 // (slack.NewSecretsVerifier reads the real clock, so it cannot check a fixed test vector).
