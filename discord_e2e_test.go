@@ -132,22 +132,12 @@ var e2eKey = ed25519.NewKeyFromSeed(bytes.Repeat([]byte{9}, ed25519.SeedSize))
 // discordInteraction POSTs a signed interaction to the binary and returns the decoded response.
 func (b *binaryRun) discordInteraction(t *testing.T, payload map[string]any) map[string]any {
 	t.Helper()
-	body, _ := json.Marshal(payload)
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", "http://"+b.addr+"/discord/interactions", bytes.NewReader(body))
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...))))
-	req.Header.Set("X-Signature-Timestamp", ts)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("interaction answered %d %s\nlog:\n%s", resp.StatusCode, out, b.logs())
+	code, out := b.send(t, signDiscord(payload))
+	if code != 200 {
+		t.Fatalf("interaction answered %d %s\nlog:\n%s", code, out, b.logs())
 	}
 	var v map[string]any
-	if err := json.Unmarshal(out, &v); err != nil {
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatalf("interaction response %s: %v", out, err)
 	}
 	return v
@@ -187,12 +177,10 @@ func responseText(v map[string]any) string {
 	return string(b)
 }
 
-var discordBoardRow = regexp.MustCompile(`\\n(\d+)\s+(\S+)\s+(\d+)\s+(\d+/\d+)\s+(\d+)`)
-
-func TestBinaryServesDiscordOverHTTP(t *testing.T) {
-	dir := t.TempDir()
-	api := newFakeDiscordAPI(t)
-	config := writeFile(t, "pyqbot.toml", fmt.Sprintf(`
+// discordHTTPConfig is a config serving Discord in http mode against api, on a fresh database,
+// with no scheduled reveal.
+func discordHTTPConfig(t *testing.T, api *fakeDiscordAPI, more ...string) string {
+	return writeFile(t, "discord.toml", strings.Join(more, "\n")+fmt.Sprintf(`
 [storage]
 path = %q
 [http]
@@ -206,9 +194,20 @@ guilds = ["g1"]
 job = "reveal"
 spec = "0 17 * * 1-5"
 enabled = false
-`, filepath.Join(dir, "pyqbot.db"), api.URL()))
-	b := startBinary(t, config, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
-		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey)))
+`, filepath.Join(t.TempDir(), "pyqbot.db"), api.URL()))
+}
+
+// discordEnv holds the Discord secrets the binary reads from the environment.
+func discordEnv() []string {
+	return []string{"DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
+		"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey))}
+}
+
+var discordBoardRow = regexp.MustCompile(`\\n(\d+)\s+(\S+)\s+(\d+)\s+(\d+/\d+)\s+(\d+)`)
+
+func TestBinaryServesDiscordOverHTTP(t *testing.T) {
+	api := newFakeDiscordAPI(t)
+	b := startBinary(t, discordHTTPConfig(t, api), discordEnv()...)
 	api.wait(t, regexp.MustCompile(`^PUT /api/v9/applications/app1/guilds/g1/commands `))
 	b.waitLog(t, "permissions=309237730304&scope=bot+applications.commands")
 	if strings.Contains(b.logs(), "e2e-token") {
@@ -276,32 +275,11 @@ func playDiscord(t *testing.T, b *binaryRun, api *fakeDiscordAPI, bank map[strin
 // against their fakes, plays a question on each, and checks each team's leaderboard holds only its
 // own players.
 func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
-	dir := t.TempDir()
 	dapi := newFakeDiscordAPI(t)
 	sfake := slackfake.New()
 	t.Cleanup(sfake.Close)
-	config := writeFile(t, "both.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "http"
-api_url = %q
-bot_token = %q
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-[[schedule]]
-job = "reveal"
-spec = "0 17 * * 1-5"
-enabled = false
-`, filepath.Join(dir, "pyqbot.db"), sfake.APIURL(), slackfake.BotToken, dapi.URL()))
-	b := startBinary(t, config, "SLACK_SIGNING_SECRET="+e2eSecret, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
-		"DISCORD_PUBLIC_KEY="+hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey)))
+	config := discordHTTPConfig(t, dapi, fmt.Sprintf("[slack]\nenabled = true\nmode = \"http\"\napi_url = %q\nbot_token = %q\n", sfake.APIURL(), slackfake.BotToken))
+	b := startBinary(t, config, append(discordEnv(), "SLACK_SIGNING_SECRET="+e2eSecret)...)
 	b.waitLog(t, "discord: receiving interactions over HTTP")
 	bank := exportedBank(t)
 
@@ -389,24 +367,8 @@ func questionPosts(api *fakeDiscordAPI, channel string) []discordfake.Call {
 // next question is open (the database remembers it: the reveal does not run, the question stays
 // open).
 func TestBinaryRefusesAReplayedDiscordReveal(t *testing.T) {
-	dir := t.TempDir()
 	api := newFakeDiscordAPI(t)
-	config := writeFile(t, "replay.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-[[schedule]]
-job = "reveal"
-spec = "0 17 * * 1-5"
-enabled = false
-`, filepath.Join(dir, "pyqbot.db"), api.URL()))
-	env := []string{"DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1", "DISCORD_PUBLIC_KEY=" + hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey))}
+	config, env := discordHTTPConfig(t, api), discordEnv()
 	b := startBinary(t, config, env...)
 	b.waitLog(t, "discord: receiving interactions over HTTP")
 	today := func(b *binaryRun) {

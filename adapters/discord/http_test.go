@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // The test key pair: a fixed seed, so a failure reproduces.
@@ -46,6 +48,19 @@ func serveHTTPAdapter(t *testing.T, f *fakeDiscord, opt Options) (*Adapter, *htt
 	return a, srv
 }
 
+// playHTTP is an http-mode adapter serving the real engine (on a clock stopped at testNow) with qs,
+// running and registered.
+func playHTTP(t *testing.T, qs ...bot.Question) (*fakeDiscord, *httptest.Server) {
+	t.Helper()
+	f := newFakeDiscord(t)
+	a, srv := serveHTTPAdapter(t, f, Options{})
+	eng := newEngineAt(t, testNow, qs...)
+	eng.AddAdapter(a)
+	run(t, a, eng)
+	f.waitFor("PUT", "/api/v9/applications/app1/guilds/g1/commands")
+	return f, srv
+}
+
 func do(t *testing.T, srv *httptest.Server, r *http.Request) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(r.Method, srv.URL+r.URL.Path, r.Body)
@@ -66,12 +81,7 @@ func do(t *testing.T, srv *httptest.Server, r *http.Request) (int, string) {
 }
 
 func TestHTTPEndpointVerifiesEveryRequest(t *testing.T) {
-	f := newFakeDiscord(t)
-	a, srv := serveHTTPAdapter(t, f, Options{})
-	eng := newEngine(t, testQuestion())
-	eng.AddAdapter(a)
-	run(t, a, eng)
-	f.waitFor("PUT", "/api/v9/applications/app1/guilds/g1/commands")
+	f, srv := playHTTP(t, testQuestion())
 
 	ping := []byte(`{"id":"p1","application_id":"app1","type":1,"token":"tok-p1","version":1}`)
 	tamper := func(r *http.Request) *http.Request {
@@ -120,12 +130,7 @@ func TestHTTPEndpointVerifiesEveryRequest(t *testing.T) {
 }
 
 func TestHTTPSlashCommandAndButtonPress(t *testing.T) {
-	f := newFakeDiscord(t)
-	a, srv := serveHTTPAdapter(t, f, Options{})
-	eng := newEngine(t, testQuestion())
-	eng.AddAdapter(a)
-	run(t, a, eng)
-	f.waitFor("PUT", "/api/v9/applications/app1/guilds/g1/commands")
+	f, srv := playHTTP(t, testQuestion())
 
 	code, body := do(t, srv, signed(slash("h1", lead, "today"), testNow))
 	var r response

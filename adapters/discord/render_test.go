@@ -50,12 +50,7 @@ func goldenQuestions() []bot.Question {
 func TestGoldenMessages(t *testing.T) {
 	for _, q := range goldenQuestions() {
 		t.Run(string(q.Kind), func(t *testing.T) {
-			f := newFakeDiscord(t)
-			a, srv := serveHTTPAdapter(t, f, Options{})
-			eng := newEngineAt(t, testNow, q)
-			eng.AddAdapter(a)
-			run(t, a, eng)
-			f.waitFor("PUT", "/api/v9/applications/")
+			f, srv := playHTTP(t, q)
 
 			do(t, srv, signed(slash("g1", lead, "today"), testNow))
 			post := f.waitFor("POST", "/api/v9/channels/c1/messages")

@@ -79,12 +79,7 @@ func TestOnlyIssuedComponentIDsRunAnything(t *testing.T) {
 }
 
 func TestForgedRevealButtonClosesNothing(t *testing.T) {
-	f := newFakeDiscord(t)
-	a, srv := serveHTTPAdapter(t, f, Options{})
-	eng := newEngine(t, testQuestion())
-	eng.AddAdapter(a)
-	run(t, a, eng)
-	f.waitFor("PUT", "/api/v9/applications/")
+	f, srv := playHTTP(t, testQuestion())
 	do(t, srv, signed(slash("r1", lead, "today"), testNow))
 	f.waitFor("POST", "/api/v9/channels/c1/messages")
 	if _, body := do(t, srv, signed(press("r2", lead, "pyq:reveal"), testNow)); !strings.Contains(body, "nothing was done") {

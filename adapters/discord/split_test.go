@@ -45,13 +45,8 @@ func threadText(t *testing.T, f *fakeDiscord, channel string) []string {
 func TestDesignRevealWithFortyLongAnswersGoesOutWhole(t *testing.T) {
 	for _, size := range []int{500, bot.MaxAnswerLen} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			f := newFakeDiscord(t)
-			a, srv := serveHTTPAdapter(t, f, Options{})
 			q := goldenQuestions()[4]
-			eng := newEngineAt(t, testNow, q)
-			eng.AddAdapter(a)
-			run(t, a, eng)
-			f.waitFor("PUT", "/api/v9/applications/")
+			f, srv := playHTTP(t, q)
 			do(t, srv, signed(slash("d0", lead, "today"), testNow))
 			th := f.waitFor("POST", "/api/v9/channels/c1/messages/")
 			thread := strings.Split(th.Path, "/")[6]
@@ -146,13 +141,8 @@ func largestQuestion(kind bot.Kind) bot.Question {
 func TestLargestQuestionKeepsEveryChoiceReadable(t *testing.T) {
 	for _, kind := range []bot.Kind{bot.KindOutput, bot.KindReview, bot.KindDebug} {
 		t.Run(string(kind), func(t *testing.T) {
-			f := newFakeDiscord(t)
-			a, srv := serveHTTPAdapter(t, f, Options{})
 			q := largestQuestion(kind)
-			eng := newEngineAt(t, testNow, q)
-			eng.AddAdapter(a)
-			run(t, a, eng)
-			f.waitFor("PUT", "/api/v9/applications/")
+			f, srv := playHTTP(t, q)
 			do(t, srv, signed(slash("l1", lead, "today"), testNow))
 			post := f.waitFor("POST", "/api/v9/channels/c1/messages")
 			if post.Status != 200 {
