@@ -73,3 +73,36 @@ func TestWholeBankGoesOutOnSlack(t *testing.T) {
 		t.Errorf("%d question messages, want %d", closed, bank.Len())
 	}
 }
+
+// Every reply the engine gives a slash command fits one Slack message: a reply travels in the
+// acknowledgement or through response_url, which cannot be split into thread replies.
+func TestEveryReplyFitsOneSlackMessage(t *testing.T) {
+	bank, err := content.Bank(content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, ModeHTTP)
+	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.now, Seed: 1})
+	eng.AddAdapter(e.a)
+	texts := []string{"", "help", "help scoring", "topics", "me", "leaderboard", "leaderboard all", "schedule", "schedule help", "filter", "practice", "nonsense"}
+	for _, c := range bot.Commands() {
+		texts = append(texts, "help "+c.Name)
+	}
+	for _, text := range texts {
+		r := eng.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: "U1", Name: "Ann"}, Admin: true, Text: text})
+		if r.Empty() {
+			continue
+		}
+		if parts := splitBlocks(Blocks(r.Post)); len(parts) != 1 {
+			t.Errorf("/pyq %s: the reply needs %d Slack messages", text, len(parts))
+		}
+		if _, err := e.a.Send(context.Background(), conv, r.Post); err != nil {
+			t.Errorf("/pyq %s: Slack refuses the reply: %v", text, err)
+		}
+	}
+}
