@@ -240,7 +240,7 @@ func playDiscord(t *testing.T, b *binaryRun, api *fakeDiscordAPI, bank map[strin
 	t.Logf("%s: question %s %s (%s)", guild, ref, q.ID, q.Kind)
 	right, wrong := rightAndWrong(q)
 	if wrong == "" {
-		wrong = "threads everywhere"
+		wrong = "threads everywhere, always"
 	}
 	for _, who := range []struct{ id, name, answer string }{{"u-ann-" + guild, "Ann" + guild, right}, {"u-ben-" + guild, "Ben" + guild, wrong}} {
 		typ, data := discordAnswer(q, ref, who.answer)
@@ -299,7 +299,7 @@ func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
 	q := bank[qid]
 	right, wrong := rightAndWrong(q)
 	if q.Kind == "design" {
-		wrong = "threads everywhere"
+		wrong = "threads everywhere, always"
 	}
 	ts := mustTS(t, sfake, posts[0])
 	s.answerByButton(blocks, q.Kind, "UA", right, ts)

@@ -151,7 +151,7 @@ func TestConsolePlaysADayAndKeepsItAcrossRestarts(t *testing.T) {
 	}
 	right, wrong := rightAndWrong(q)
 	if wrong == "" {
-		wrong = "threads everywhere"
+		wrong = "threads everywhere, always"
 	}
 	s.send("/as Alice", "/pyq answer "+right, "/as Bob", "/pyq answer "+wrong, "/as Carol", "/pyq answer #1 "+right,
 		"/pyq answer "+right, "/as lead", "/pyq reveal", "/pyq leaderboard")
