@@ -52,7 +52,6 @@ type Question struct {
 	Answer      []string // keys of the right choices; empty for design
 	Explanation string
 	Docs        string
-	Versions    string
 
 	Symptom   string   // debug: what the user sees
 	FixedCode string   // debug

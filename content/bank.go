@@ -2,7 +2,6 @@ package content
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -64,13 +63,4 @@ func Combine(base, extra []File) []File {
 		}
 	}
 	return append(out, extra...)
-}
-
-func sortProblems(ps []Problem) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		if ps[i].File != ps[j].File {
-			return ps[i].File < ps[j].File
-		}
-		return ps[i].Line < ps[j].Line
-	})
 }

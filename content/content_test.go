@@ -6,23 +6,25 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// python returns the interpreter for verification tests. Without one the test skips, except under
-// PYQBOT_REQUIRE_PYTHON=1 (CI), where a missing interpreter must not pass silently.
-func python(t *testing.T) string {
+// pythons returns the interpreters for verification tests: every CPython 3.10-3.13 FindPythons finds.
+// Without one the test skips, except under PYQBOT_REQUIRE_PYTHON=1 (CI), where fewer than two is a
+// failure: one interpreter cannot show that the bank behaves the same on every version it claims.
+func pythons(t *testing.T) []Python {
 	t.Helper()
-	p, err := FindPython()
-	if err != nil {
-		if os.Getenv("PYQBOT_REQUIRE_PYTHON") == "1" {
-			t.Fatalf("PYQBOT_REQUIRE_PYTHON=1 but no python3 was found: %v", err)
+	ps, err := FindPythons(context.Background())
+	if os.Getenv("PYQBOT_REQUIRE_PYTHON") == "1" {
+		if err != nil || len(ps) < 2 {
+			t.Fatalf("PYQBOT_REQUIRE_PYTHON=1 needs at least two CPython 3.10-3.13 interpreters, found %v (%v)", ps, err)
 		}
+	}
+	if err != nil {
 		t.Skipf("no python3 found, so answer keys are not verified (set PYQBOT_REQUIRE_PYTHON=1 to make this a failure): %v", err)
 	}
-	return p
+	return ps
 }
 
 func TestBuiltinBankLintsClean(t *testing.T) {
@@ -86,27 +88,30 @@ func TestBuiltinBankMeetsSpread(t *testing.T) {
 var growingTopics = map[string]bool{"imports": true, "http": true, "databases": true, "observability": true, "numbers-and-time": true}
 
 func TestBuiltinBankVerifiesWithCPython(t *testing.T) {
-	py := python(t)
+	pys := pythons(t)
 	files, problems := LoadBuiltin()
-	if len(problems) > 0 {
+	if len(Errors(problems)) > 0 {
 		t.Fatalf("bank does not load: %v", Problems(problems))
 	}
-	start := time.Now()
-	for _, p := range Verify(context.Background(), py, files) {
-		t.Error(p)
+	for _, py := range pys {
+		rep := Verify(context.Background(), py, files)
+		for _, p := range rep.Problems {
+			t.Error(p)
+		}
+		t.Logf("%s (%s)", rep, py.Path)
 	}
-	t.Logf("verified %d questions with %s in %s", len(files), py, time.Since(start).Round(time.Millisecond))
 }
 
 // TestVerifierCatchesBrokenQuestions runs lint and verification over a fixture bank where every file
 // is wrong in one way, and expects each mistake reported at its file and line.
 func TestVerifierCatchesBrokenQuestions(t *testing.T) {
-	py := python(t)
+	py := pythons(t)[0]
 	files, problems := LoadDir("testdata/broken")
 	problems = append(problems, Lint(files)...)
-	problems = append(problems, Verify(context.Background(), py, files)...)
+	problems = append(problems, Verify(context.Background(), py, files).Problems...)
 	var got []string
 	for _, p := range problems {
+		p.Pythons = nil // named in the message; compared here without them
 		got = append(got, p.String())
 	}
 	all := strings.Join(got, "\n")

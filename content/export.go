@@ -19,26 +19,27 @@ type ExportedChoice struct {
 
 // Exported is one question in `pyqbot content export`; README.md documents the schema.
 type Exported struct {
-	ID          string           `json:"id"`
-	Kind        string           `json:"kind"`
-	Topic       string           `json:"topic"`
-	Difficulty  string           `json:"difficulty"`
-	Title       string           `json:"title"`
-	Prompt      string           `json:"prompt"`
-	Code        string           `json:"code"`
-	Choices     []ExportedChoice `json:"choices"`
-	Answer      []string         `json:"answer"`
-	Explanation string           `json:"explanation"`
-	Docs        string           `json:"docs"`
-	Versions    string           `json:"versions,omitempty"`
-	Symptom     string           `json:"symptom,omitempty"`
-	FixedCode   string           `json:"fixed_code,omitempty"`
-	Check       string           `json:"check,omitempty"`
-	Hints       []string         `json:"hints,omitempty"`
-	Proof       string           `json:"proof,omitempty"`
-	ProofOutput string           `json:"proof_output,omitempty"`
-	Rubric      []string         `json:"rubric,omitempty"`
-	Source      string           `json:"source"`
+	ID          string              `json:"id"`
+	Kind        string              `json:"kind"`
+	Topic       string              `json:"topic"`
+	Difficulty  string              `json:"difficulty"`
+	Title       string              `json:"title"`
+	Prompt      string              `json:"prompt"`
+	Code        string              `json:"code"`
+	Choices     []ExportedChoice    `json:"choices"`
+	Answer      []string            `json:"answer"`
+	Explanation string              `json:"explanation"`
+	Docs        string              `json:"docs"`
+	MinPython   string              `json:"min_python,omitempty"`
+	ByVersion   map[string][]string `json:"answer_by_version,omitempty"`
+	Symptom     string              `json:"symptom,omitempty"`
+	FixedCode   string              `json:"fixed_code,omitempty"`
+	Check       string              `json:"check,omitempty"`
+	Hints       []string            `json:"hints,omitempty"`
+	Proof       string              `json:"proof,omitempty"`
+	ProofOutput string              `json:"proof_output,omitempty"`
+	Rubric      []string            `json:"rubric,omitempty"`
+	Source      string              `json:"source"`
 }
 
 // Export writes files as a JSON array, ordered by id.
@@ -49,7 +50,7 @@ func Export(w io.Writer, files []File) error {
 		e := Exported{
 			ID: q.ID, Kind: string(q.Kind), Topic: q.Topic, Difficulty: string(q.Difficulty), Title: q.Title,
 			Prompt: q.Prompt, Code: q.Code, Choices: []ExportedChoice{}, Answer: []string{}, Explanation: q.Explanation,
-			Docs: q.Docs, Versions: q.Versions, Symptom: q.Symptom, FixedCode: q.FixedCode, Check: q.Check, Hints: q.Hints,
+			Docs: q.Docs, MinPython: f.MinPython, ByVersion: f.AnswerByVersion, Symptom: q.Symptom, FixedCode: q.FixedCode, Check: q.Check, Hints: q.Hints,
 			Proof: q.Proof, ProofOutput: q.ProofOutput, Rubric: q.Rubric, Source: f.Path,
 		}
 		for _, c := range q.Choices {

@@ -117,6 +117,7 @@ func lintFile(f File) []Problem {
 	if q.Kind != bot.KindDesign && len(q.Rubric) > 0 {
 		add("rubric", "only design questions have a rubric")
 	}
+	out = append(out, lintVersions(f)...)
 	return out
 }
 

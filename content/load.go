@@ -26,53 +26,15 @@ var builtin embed.FS
 // BuiltinRoot is where the embedded bank lives in the repository; sources are named from here.
 const BuiltinRoot = "content/questions"
 
-// Problem is one thing wrong with a question file, at a line (0 when it concerns the whole file).
-// A warning is shown but does not fail lint or stop the bank from loading.
-type Problem struct {
-	File    string
-	Line    int
-	Msg     string
-	Warning bool
-}
-
-func (p Problem) String() string {
-	msg := p.Msg
-	if p.Warning {
-		msg = "warning: " + msg
-	}
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
-	}
-	return fmt.Sprintf("%s: %s", p.File, msg)
-}
-
-// Errors returns the problems that are not warnings.
-func Errors(ps []Problem) []Problem {
-	var out []Problem
-	for _, p := range ps {
-		if !p.Warning {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// Problems is a list of problems usable as an error.
-type Problems []Problem
-
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// File is a question as read from its file, with the source kept for line numbers.
+// File is a question as read from its file, with the source kept for line numbers, and what only
+// verification needs: the Python versions its snippets are meant for.
 type File struct {
 	Question bot.Question
 	Path     string // as shown in messages
 	Src      []byte
+
+	MinPython       string              // "3.11": verified on that version and newer, skipped below
+	AnswerByVersion map[string][]string // output: the keyed choice where a version prints another
 }
 
 type fileChoice struct {
@@ -82,25 +44,26 @@ type fileChoice struct {
 }
 
 type fileQuestion struct {
-	ID          string       `toml:"id"`
-	Kind        string       `toml:"kind"`
-	Topic       string       `toml:"topic"`
-	Difficulty  string       `toml:"difficulty"`
-	Title       string       `toml:"title"`
-	Prompt      string       `toml:"prompt"`
-	Code        string       `toml:"code"`
-	Explanation string       `toml:"explanation"`
-	Docs        string       `toml:"docs"`
-	Versions    string       `toml:"versions"`
-	Answer      []string     `toml:"answer"`
-	Choices     []fileChoice `toml:"choices"`
-	Symptom     string       `toml:"symptom"`
-	FixedCode   string       `toml:"fixed_code"`
-	Check       string       `toml:"check"`
-	Hints       []string     `toml:"hints"`
-	Proof       string       `toml:"proof"`
-	ProofOutput string       `toml:"proof_output"`
-	Rubric      []string     `toml:"rubric"`
+	ID          string              `toml:"id"`
+	Kind        string              `toml:"kind"`
+	Topic       string              `toml:"topic"`
+	Difficulty  string              `toml:"difficulty"`
+	Title       string              `toml:"title"`
+	Prompt      string              `toml:"prompt"`
+	Code        string              `toml:"code"`
+	Explanation string              `toml:"explanation"`
+	Docs        string              `toml:"docs"`
+	MinPython   string              `toml:"min_python"`
+	Answer      []string            `toml:"answer"`
+	ByVersion   map[string][]string `toml:"answer_by_version"`
+	Choices     []fileChoice        `toml:"choices"`
+	Symptom     string              `toml:"symptom"`
+	FixedCode   string              `toml:"fixed_code"`
+	Check       string              `toml:"check"`
+	Hints       []string            `toml:"hints"`
+	Proof       string              `toml:"proof"`
+	ProofOutput string              `toml:"proof_output"`
+	Rubric      []string            `toml:"rubric"`
 }
 
 // Parse reads one question file. Syntax errors and unknown keys come back as problems with lines.
@@ -113,13 +76,13 @@ func Parse(name string, src []byte) (File, []Problem) {
 	q := bot.Question{
 		ID: fq.ID, Kind: bot.Kind(fq.Kind), Topic: fq.Topic, Difficulty: bot.Difficulty(fq.Difficulty),
 		Title: fq.Title, Prompt: strings.TrimSpace(fq.Prompt), Code: fq.Code, Explanation: strings.TrimSpace(fq.Explanation),
-		Docs: fq.Docs, Versions: fq.Versions, Answer: fq.Answer, Symptom: fq.Symptom, FixedCode: fq.FixedCode,
+		Docs: fq.Docs, Answer: fq.Answer, Symptom: fq.Symptom, FixedCode: fq.FixedCode,
 		Check: fq.Check, Hints: fq.Hints, Proof: fq.Proof, ProofOutput: fq.ProofOutput, Rubric: fq.Rubric, Source: name,
 	}
 	for _, c := range fq.Choices {
 		q.Choices = append(q.Choices, bot.Choice{Key: c.Key, Text: c.Text, Why: strings.TrimSpace(c.Why)})
 	}
-	return File{Question: q, Path: name, Src: src}, nil
+	return File{Question: q, Path: name, Src: src, MinPython: fq.MinPython, AnswerByVersion: fq.ByVersion}, nil
 }
 
 func decodeProblems(name string, err error) []Problem {

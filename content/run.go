@@ -1,0 +1,77 @@
+package content
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// SnippetTimeout bounds one snippet run; FORMAT.md promises under 2 seconds, the slack is for slow CI.
+const SnippetTimeout = 10 * time.Second
+
+type result struct {
+	stdout, stderr string
+	exit           int
+}
+
+// observed is what FORMAT.md compares: stdout normalised, plus the exception line on failure.
+func (r result) observed() string {
+	out := Normalize(r.stdout)
+	if r.exit != 0 {
+		if out != "" {
+			out += "\n"
+		}
+		out += r.lastErrLine()
+	}
+	return out
+}
+
+func (r result) lastErrLine() string {
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimRight(lines[i], " "); l != "" {
+			return l
+		}
+	}
+	return fmt.Sprintf("exit status %d", r.exit)
+}
+
+// run executes src with python -I in a fresh temporary directory, so snippets see no user site or
+// environment and write nowhere else.
+func run(ctx context.Context, python, src string) (result, error) {
+	dir, err := os.MkdirTemp("", "pyqbot-snippet-")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "snippet.py")
+	if err := os.WriteFile(file, []byte(src), 0o600); err != nil {
+		return result{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, SnippetTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, "-I", file)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "LC_ALL=C.UTF-8", "PYTHONIOENCODING=utf-8"}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		return result{}, fmt.Errorf("timed out after %s: snippets must finish in under 2 seconds", SnippetTimeout)
+	}
+	res := result{stdout: stdout.String(), stderr: stderr.String()}
+	var exitErr *exec.ExitError
+	switch {
+	case errors.As(err, &exitErr):
+		res.exit = exitErr.ExitCode()
+	case err != nil:
+		return result{}, err
+	}
+	return res, nil
+}
