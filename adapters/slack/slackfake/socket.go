@@ -50,14 +50,16 @@ func (k *socket) close() {
 // serveSocket holds one client connection: hello, then it reads acks until the connection ends.
 func (s *Server) serveSocket(c *websocket.Conn) {
 	k := &s.socket
-	if err := k.write(c, map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "AFAKE"}}); err != nil {
-		return
-	}
+	// The connection is registered before hello: a client logs "connected" on hello, and an Outage
+	// a test starts right after must find the connection to drop.
 	k.mu.Lock()
 	k.conn = c
 	k.count++
 	n := k.count
 	k.mu.Unlock()
+	if err := k.write(c, map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "AFAKE"}}); err != nil {
+		return
+	}
 	select {
 	case k.connected <- n:
 	case <-k.done:
