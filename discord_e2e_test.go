@@ -304,6 +304,10 @@ func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
 	ts := mustTS(t, sfake, posts[0])
 	s.answerByButton(blocks, q.Kind, "UA", right, ts)
 	s.answerByButton(blocks, q.Kind, "UB", wrong, ts)
+	// The answers went in under Slack's handles; the display names are stored after the replies.
+	for _, u := range []string{"UA", "UB"} {
+		b.waitLog(t, `display name stored" platform=slack workspace=`+slackfake.TeamID+" user="+u)
+	}
 	s.command("ULEAD", "reveal")
 	if _, err := sfake.WaitCalls("chat.update", 1, 10*time.Second); err != nil {
 		t.Fatal(err)
@@ -314,7 +318,7 @@ func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
 	playDiscord(t, b, dapi, bank, "g1", "c1")
 
 	// And no Discord player shows on Slack's.
-	board := s.reply(s.command("UB", "leaderboard"))
+	board := s.command("UB", "leaderboard")
 	for _, name := range []string{"Alice", "Bob"} {
 		if !regexp.MustCompile(`\d+\s+` + name + `\s+\d+`).MatchString(board) {
 			t.Errorf("Slack leaderboard lacks %s:\n%s", name, board)

@@ -32,6 +32,8 @@ type slackBot struct {
 	base string // http://127.0.0.1:PORT
 	cmd  *exec.Cmd
 	logs chan string
+	// renamed gets a line each time the bot stores a display name it learnt after an answer.
+	renamed chan string
 }
 
 func startSlackBot(t *testing.T, db string) *slackBot {
@@ -52,7 +54,7 @@ job = "question"
 spec = "@daily"
 enabled = false
 `, db, fake.APIURL(), slackfake.BotToken))
-	b := &slackBot{t: t, fake: fake, cmd: exec.Command(binary, "run", "--config", cfg), logs: make(chan string, 100)}
+	b := &slackBot{t: t, fake: fake, cmd: exec.Command(binary, "run", "--config", cfg), logs: make(chan string, 100), renamed: make(chan string, 100)}
 	b.cmd.Env = append(os.Environ(), "SLACK_SIGNING_SECRET="+e2eSecret) // the secret from the environment
 	stderr, err := b.cmd.StderrPipe()
 	if err != nil {
@@ -90,6 +92,9 @@ enabled = false
 	}
 	go func() { // keep draining the log so the process never blocks on it
 		for line := range b.logs {
+			if strings.Contains(line, "display name stored") {
+				b.renamed <- line
+			}
 			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
 				t.Logf("pyqbot: %s", line)
 			}
@@ -98,8 +103,9 @@ enabled = false
 	return b
 }
 
-// post sends a request signed with the shared secret, as Slack would, and checks the ack.
-func (b *slackBot) post(path, contentType, body string) {
+// post sends a request signed with the shared secret, as Slack would, checks the ack and returns
+// its body.
+func (b *slackBot) post(path, contentType, body string) []byte {
 	b.t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(body))
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -110,27 +116,52 @@ func (b *slackBot) post(path, contentType, body string) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	ack, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b.t.Fatalf("POST %s: status %d", path, resp.StatusCode)
 	}
+	return ack
 }
 
+// command sends a slash command and returns the reply its acknowledgement carries (text and
+// blocks), empty when the command posted in the channel instead.
 func (b *slackBot) command(user, text string) string {
 	b.t.Helper()
 	name := fmt.Sprintf("%s-%d", user, time.Now().UnixNano())
-	b.post(slack.PathCommands, "application/x-www-form-urlencoded", url.Values{
+	ack := b.post(slack.PathCommands, "application/x-www-form-urlencoded", url.Values{
 		"team_id": {slackfake.TeamID}, "channel_id": {"C_DAILY"}, "user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/pyq"}, "text": {text}, "response_url": {b.fake.ResponseURL(name)}, "trigger_id": {"t-" + name},
 	}.Encode())
-	return "/response/" + name
+	if len(ack) == 0 {
+		return ""
+	}
+	var msg struct {
+		Text   string          `json:"text"`
+		Blocks json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal(ack, &msg); err != nil {
+		b.t.Fatalf("slash command ack is not a message: %v: %s", err, ack)
+	}
+	return msg.Text + "\n" + string(msg.Blocks)
 }
 
 func (b *slackBot) interact(payload map[string]any) {
 	b.t.Helper()
 	raw, _ := json.Marshal(payload)
 	b.post(slack.PathInteractions, "application/x-www-form-urlencoded", url.Values{"payload": {string(raw)}}.Encode())
+}
+
+// waitRenamed waits until the bot has stored n display names learnt after answers.
+func (b *slackBot) waitRenamed(n int) {
+	b.t.Helper()
+	for range n {
+		select {
+		case <-b.renamed:
+		case <-time.After(10 * time.Second):
+			b.t.Fatal("the bot did not store the players' display names")
+		}
+	}
 }
 
 // reply waits for the response_url call on path and returns its text.
@@ -200,6 +231,10 @@ func TestSlackPlaysADayOverSignedHTTP(t *testing.T) {
 		b.answerByButton(blocks, q.Kind, user, answers[user], ts)
 	}
 
+	// Each answer went in under the handle Slack sent (nothing asks users.info before a commit);
+	// the display names are fetched after the replies and stored.
+	b.waitRenamed(3)
+
 	// The reveal: a reply in the question's thread, and the question closed in place.
 	b.command("ULEAD", "reveal")
 	posts, err = b.fake.WaitCalls("chat.postMessage", 2, 10*time.Second)
@@ -232,7 +267,7 @@ func TestSlackPlaysADayOverSignedHTTP(t *testing.T) {
 	}
 
 	// The leaderboard, as a readable table.
-	board := b.reply(b.command("UB", "leaderboard"))
+	board := b.command("UB", "leaderboard")
 	for _, name := range players {
 		if !regexp.MustCompile(`\d+\s+` + name + `\s+\d+`).MatchString(board) {
 			t.Errorf("leaderboard lacks a row for %s:\n%s", name, board)

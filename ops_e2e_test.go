@@ -214,20 +214,23 @@ guilds = ["g1"]
 			s.waitFor(regexp.MustCompile(`slack connected`), 1)
 			s.waitFor(regexp.MustCompile(`discord: receiving interactions over HTTP`), 1)
 
-			// Slack: a command answered through its response_url, then one whose response_url
-			// drops the connection (the error names the URL, which must be redacted).
+			// Slack: a button press answered through its response_url (a slash command's reply is
+			// its acknowledgement), then one whose response_url drops the connection (the error
+			// names the URL, which must be redacted).
 			slashCmd := func(name string) url.Values {
 				return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {"C1"}, "user_id": {"U1"}, "user_name": {"u1"},
 					"command": {"/pyq"}, "text": {"help"}, "response_url": {sfake.ResponseURL(name + "/" + hookSecret)}, "trigger_id": {"t1"}}
 			}
-			sendSlack := func(v url.Values) {
+			press := func(name string) map[string]any {
+				return map[string]any{"type": "block_actions", "team": map[string]any{"id": slackfake.TeamID},
+					"user": map[string]any{"id": "U1", "name": "u1"}, "channel": map[string]any{"id": "C1"},
+					"response_url": sfake.ResponseURL(name + "/" + hookSecret), "trigger_id": "t1",
+					"actions": []any{map[string]any{"type": "button", "action_id": "pyq_answer_A", "block_id": "b", "value": "answer #1 A"}}}
+			}
+			sendSlack := func(name string) {
 				t.Helper()
 				if tt.slackMode == "socket" {
-					cmd := map[string]string{}
-					for k := range v {
-						cmd[k] = v.Get(k)
-					}
-					wait, err := sfake.Envelope("slash_commands", cmd)
+					wait, err := sfake.Envelope("interactive", press(name))
 					if err == nil {
 						_, err = wait(10 * time.Second)
 					}
@@ -236,8 +239,9 @@ guilds = ["g1"]
 					}
 					return
 				}
-				if code := postSlack(t, s.addr, signingSecret, v.Encode()); code != 200 {
-					t.Fatalf("signed slash command answered %d", code)
+				raw, _ := json.Marshal(press(name))
+				if code := postSlackTo(t, s.addr, slack.PathInteractions, signingSecret, url.Values{"payload": {string(raw)}}.Encode()); code != 200 {
+					t.Fatalf("signed button press answered %d", code)
 				}
 			}
 			if tt.slackMode == "socket" {
@@ -245,12 +249,12 @@ guilds = ["g1"]
 					t.Fatal(err)
 				}
 			}
-			sendSlack(slashCmd("ok"))
+			sendSlack("ok")
 			if _, err := sfake.WaitCalls("response_url", 1, 10*time.Second); err != nil {
 				t.Fatal(err)
 			}
 			sfake.Fail("response_url", slackfake.Failure{Drop: true})
-			sendSlack(slashCmd("drop"))
+			sendSlack("drop")
 			s.waitFor(regexp.MustCompile(`slack reply through response_url failed`), 1)
 			if tt.slackMode == "http" {
 				if code := postSlack(t, s.addr, "not-the-secret", slashCmd("forged").Encode()); code != 401 {
@@ -307,7 +311,12 @@ guilds = ["g1"]
 // postSlack sends a slash command signed with secret to the binary and returns the status.
 func postSlack(t *testing.T, addr, secret, body string) int {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+slack.PathCommands, strings.NewReader(body))
+	return postSlackTo(t, addr, slack.PathCommands, secret, body)
+}
+
+func postSlackTo(t *testing.T, addr, path, secret, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+path, strings.NewReader(body))
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Slack-Request-Timestamp", ts)

@@ -14,6 +14,9 @@ type Conversation struct {
 type User struct {
 	ID   string
 	Name string // display name; may change, the id does not
+	// Provisional marks Name as a stand-in (a handle from the payload) while the adapter has not yet
+	// learnt the display name: the store keeps a name it already has instead of overwriting it.
+	Provisional bool
 }
 
 // MessageRef points at a message an adapter sent, so it can be edited or replied to in its thread.
@@ -68,4 +71,20 @@ type Adapter interface {
 // Editor is an adapter that can change a message it sent, e.g. to mark a question closed.
 type Editor interface {
 	Edit(ctx context.Context, to Conversation, ref MessageRef, p Post) error
+}
+
+// Renamer stores a display name an adapter learnt after the event it came with (Slack's users.info,
+// asked after the reply so that answering never waits for it). The engine implements it.
+type Renamer interface {
+	RenameUser(ctx context.Context, conv Conversation, u User) (bool, error)
+}
+
+var _ Renamer = (*Engine)(nil)
+
+// RenameUser stores the user's display name; see Renamer.
+func (e *Engine) RenameUser(ctx context.Context, conv Conversation, u User) (bool, error) {
+	if u.ID == "" || u.Name == "" || u.Provisional {
+		return false, nil
+	}
+	return e.store.RenameUser(ctx, conv, u)
 }

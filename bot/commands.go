@@ -31,6 +31,33 @@ func init() {
 	}
 }
 
+// AdminMatters reports whether what the command text does depends on Event.Admin. An adapter that
+// has to ask the platform whether someone is an admin (a network call) asks only for these, so an
+// answer never waits on the platform before it is committed.
+func AdminMatters(text string) bool {
+	word, _ := splitWord(text)
+	c, ok := commandByName(strings.ToLower(word))
+	return ok && (c.Admin || c.AdminAware)
+}
+
+// IsAnswer reports whether the command text answers a question.
+func IsAnswer(text string) bool {
+	word, _ := splitWord(text)
+	return strings.EqualFold(word, "answer")
+}
+
+// PendingText is what an adapter shows when the reply to a command is late: the command is still
+// running and its reply follows. It never says an answer was recorded, because it is not yet.
+func PendingText(text string) string {
+	if IsAnswer(text) {
+		return "Your answer is being recorded: it is not saved yet. A confirmation follows here in a moment."
+	}
+	return "Working on it: the reply follows here in a moment."
+}
+
+// BusyText is the reply when a command could not even start before its deadline.
+const BusyText = "pyqbot was too busy to handle that in time, so nothing was recorded or changed. Try again in a minute."
+
 func commandByName(name string) (command, bool) {
 	for _, c := range commands {
 		if c.Name == name {

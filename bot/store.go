@@ -162,6 +162,9 @@ type Store interface {
 	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
 	// ErrClosed if the question is closed.
 	RecordAnswer(ctx context.Context, a Answer) (Answer, error)
+	// RenameUser stores the user's display name in the conversation's workspace, reporting whether
+	// it changed. A user the store has not seen is left alone.
+	RenameUser(ctx context.Context, conv Conversation, u User) (bool, error)
 	// RecordProblem keeps a problem around a channel's posts (see Degraded) for admins.
 	RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error
 	// Problems lists the channel's recorded problems since `since`, oldest first.

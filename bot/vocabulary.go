@@ -37,7 +37,10 @@ type CommandSpec struct {
 	Help     string // what `/pyq help NAME` adds to the summary: arguments, allowed values
 	Examples []string
 	Admin    bool // only the platform's admins may run it at all (schedule and filter check changes themselves)
-	Args     []ArgSpec
+	// AdminAware commands behave differently for admins (schedule and filter let them change
+	// things) without being refused to everyone else; see AdminMatters.
+	AdminAware bool
+	Args       []ArgSpec
 }
 
 // Commands returns the whole /pyq vocabulary, in the order help lists it.
@@ -103,14 +106,14 @@ var vocabulary = []CommandSpec{
 	{Name: "schedule", Usage: "schedule [set|off|on|zone|skip|unskip …]",
 		Summary:  "this channel's jobs and their next runs; admins change them (`/pyq schedule help`)",
 		Help:     scheduleUsage,
-		Examples: []string{"/pyq schedule", "/pyq schedule set question \"0 9 * * 1-5\" Europe/Berlin", "/pyq schedule skip 2026-12-24"},
+		Examples: []string{"/pyq schedule", "/pyq schedule set question \"0 9 * * 1-5\" Europe/Berlin", "/pyq schedule skip 2026-12-24"}, AdminAware: true,
 		Args: []ArgSpec{{Name: "action", Help: "list, or (admins) set, off, on, zone, skip, unskip", Values: []string{"list", "help", "set", "off", "on", "zone", "skip", "unskip"}},
 			{Name: "args", Help: "e.g. question \"0 9 * * 1-5\", debug, Europe/Berlin, 2026-12-24", Rest: true}}},
 	{Name: "filter", Usage: "filter [topics|kinds|difficulty WORDS…|clear]",
 		Summary: "which questions this channel gets (admins change it)",
 		Help: "Without words it shows the channel's filter. Admins restrict it: `topics` (see `/pyq topics`), `kinds` (" + strings.Join(kindNames(), ", ") +
 			"), `difficulty` (" + strings.Join(difficultyNames(), ", ") + "); `all` lifts one restriction, `clear` lifts every one.",
-		Examples: []string{"/pyq filter", "/pyq filter topics concurrency security", "/pyq filter kinds all", "/pyq filter clear"},
+		Examples: []string{"/pyq filter", "/pyq filter topics concurrency security", "/pyq filter kinds all", "/pyq filter clear"}, AdminAware: true,
 		Args: []ArgSpec{{Name: "what", Help: "topics, kinds, difficulty, or clear", Values: []string{"topics", "kinds", "difficulty", "clear"}},
 			{Name: "words", Help: "e.g. concurrency security, or all", Rest: true}}},
 	{Name: "topics", Usage: "topics",

@@ -88,8 +88,26 @@ func (d *DB) SetChannelZone(ctx context.Context, channelID int64, zone string) e
 // upsertUser returns the user's row id, creating it or refreshing the display name.
 func upsertUser(ctx context.Context, tx *sql.Tx, workspaceID int64, u bot.User, now int64) (int64, error) {
 	var id int64
+	// A provisional name (the platform's handle, while the display name is not known yet) only
+	// names a new user: it never replaces the display name a user already has.
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (workspace_id, external_id, name, created_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = excluded.name
-		RETURNING id`, workspaceID, u.ID, u.Name, now).Scan(&id)
+		ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = CASE WHEN ? THEN users.name ELSE excluded.name END
+		RETURNING id`, workspaceID, u.ID, u.Name, now, u.Provisional).Scan(&id)
 	return id, err
+}
+
+// RenameUser stores a display name learnt after the fact. It writes only when the name differs.
+func (d *DB) RenameUser(ctx context.Context, conv bot.Conversation, u bot.User) (bool, error) {
+	var n int64
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE external_id = ? AND name != ?
+			AND workspace_id = (SELECT id FROM workspaces WHERE platform = ? AND external_id = ?)`,
+			u.Name, u.ID, u.Name, conv.Platform, conv.Workspace)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n > 0, err
 }

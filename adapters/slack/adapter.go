@@ -39,6 +39,11 @@ type Options struct {
 	// Replays remembers Events API event ids, so Slack's retries are recognised across restarts
 	// and processes: the store. Default: in memory, this process only.
 	Replays bot.ReplayStore
+	// AckDeadline is how long the core may run before a request is acknowledged without its
+	// reply; default DefaultAckDeadline.
+	AckDeadline time.Duration
+	// After is the timer for AckDeadline; default time.After. Tests fire it by hand.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Adapter is the Slack adapter: one process serves every channel of every workspace the bot is in.
@@ -59,6 +64,8 @@ type Adapter struct {
 	events   bot.ReplayStore // Events API event ids already handled
 	metrics  bot.PlatformMetrics
 	health   bot.HealthState
+	deadline time.Duration
+	after    func(time.Duration) <-chan time.Time
 
 	ready chan struct{} // closed once Run serves: requests before it get 503
 	cores chan struct{} // one token per core call in flight: see handle
@@ -80,7 +87,14 @@ func New(o Options) *Adapter {
 		mode: o.Mode, apiURL: o.APIURL, appToken: o.AppToken, admins: o.Admins,
 		log: o.Logger, now: o.Now, httpc: o.HTTPClient, sleep: o.Sleep, ping: o.PingInterval, metrics: o.Metrics,
 		recent: newSeenEvents(bot.ReplayMemory, 100000), events: o.Replays, ready: make(chan struct{}),
-		cores: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))),
+		cores:    make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))),
+		deadline: o.AckDeadline, after: o.After,
+	}
+	if a.deadline <= 0 {
+		a.deadline = DefaultAckDeadline
+	}
+	if a.after == nil {
+		a.after = time.After
 	}
 	if a.mode == "" {
 		a.mode = ModeSocket
@@ -175,14 +189,14 @@ func (a *Adapter) spawn(what string, fn func(ctx context.Context, h bot.Handler)
 
 // handle calls the core with at most cap(a.cores) calls in flight. A burst of a thousand button
 // presses then queues here, parked, instead of a thousand goroutines fighting over the CPU and
-// SQLite's write lock, which would slow the acknowledgements of the requests still arriving.
-// The Web API calls around it (users.info, response_url) are not limited: they wait on the network.
+// SQLite's write lock, which would slow every one of them. Each waits inside its own deadline: one
+// that is late is acknowledged as pending and answered when its turn comes.
 func (a *Adapter) handle(ctx context.Context, h bot.Handler, e bot.Event) bot.Reply {
 	select {
 	case a.cores <- struct{}{}:
 	case <-ctx.Done():
 		a.log.Error("slack command dropped: the core was busy until the deadline", "workspace", e.Conv.Workspace, "channel", e.Conv.Channel, "user", e.User.ID)
-		return bot.Reply{}
+		return bot.Reply{Private: true, Post: bot.Post{Text: bot.BusyText}}
 	}
 	defer func() { <-a.cores }()
 	return h.Handle(ctx, e)

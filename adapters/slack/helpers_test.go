@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -95,6 +96,40 @@ type env struct {
 	cancel context.CancelFunc
 	done   chan error
 	obs    *observed
+	timer  *deadlineTimer
+}
+
+// deadlineTimer is the acknowledgement deadline's fake clock: it never fires unless the test says
+// so, and it tells the test when the adapter starts waiting on it, which the adapter does only
+// while the core is still running and nothing has been acknowledged.
+type deadlineTimer struct {
+	fired   chan time.Time // closed by expire
+	waiting chan time.Duration
+	once    sync.Once
+}
+
+func newDeadlineTimer() *deadlineTimer {
+	return &deadlineTimer{fired: make(chan time.Time), waiting: make(chan time.Duration, 1000)}
+}
+
+func (d *deadlineTimer) after(wait time.Duration) <-chan time.Time {
+	d.waiting <- wait
+	return d.fired
+}
+
+// expire makes the deadline pass for every request, now and later.
+func (d *deadlineTimer) expire() { d.once.Do(func() { close(d.fired) }) }
+
+// started waits until the adapter waits on the deadline, and returns how long it set it for.
+func (d *deadlineTimer) started(t *testing.T) time.Duration {
+	t.Helper()
+	select {
+	case w := <-d.waiting:
+		return w
+	case <-time.After(waitLimit):
+		t.Fatal("the adapter never waited on the acknowledgement deadline")
+		return 0
+	}
 }
 
 // observed records what the adapter reports to its metrics.
@@ -134,13 +169,14 @@ func (e *env) slept() []time.Duration {
 // newEnv builds an adapter in mode against a fresh fake Slack; start runs it.
 func newEnv(t *testing.T, mode string, admins ...string) *env {
 	t.Helper()
-	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}, obs: &observed{}}
+	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}, obs: &observed{}, timer: newDeadlineTimer()}
 	t.Cleanup(e.fake.Close)
 	e.a = New(Options{
 		Settings: Settings{Mode: mode, APIURL: e.fake.APIURL(), BotToken: slackfake.BotToken, AppToken: slackfake.AppToken,
 			SigningSecret: testSecret, Admins: admins},
 		Now:     e.clock.now,
 		Metrics: e.obs,
+		After:   e.timer.after,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			e.sleeps = append(e.sleeps, d)
@@ -157,9 +193,15 @@ func newEnv(t *testing.T, mode string, admins ...string) *env {
 
 func (e *env) start() *env {
 	e.t.Helper()
+	return e.startWith(e.core)
+}
+
+// startWith runs the adapter with h as the core (h usually wraps e.core).
+func (e *env) startWith(h bot.Handler) *env {
+	e.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel, e.done = cancel, make(chan error, 1)
-	go func() { e.done <- e.a.Run(ctx, e.core) }()
+	go func() { e.done <- e.a.Run(ctx, h) }()
 	e.t.Cleanup(e.stop)
 	select {
 	case <-e.a.Ready():
@@ -195,6 +237,56 @@ func (e *env) signed(path, contentType, body string) *http.Response {
 		"X-Slack-Request-Timestamp": ts,
 		"X-Slack-Signature":         Sign(testSecret, ts, []byte(body)),
 	})
+}
+
+// signedAsync sends a signed request from another goroutine; the response arrives on the channel.
+func (e *env) signedAsync(path, contentType, body string) <-chan *http.Response {
+	ts := strconv.FormatInt(e.clock.now().Unix(), 10)
+	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, []byte(body)))
+	out := make(chan *http.Response, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			e.t.Errorf("request: %v", err)
+			close(out)
+			return
+		}
+		out <- resp
+	}()
+	return out
+}
+
+// response waits for an async response (a failure guard, not a way to synchronise).
+func response(t *testing.T, c <-chan *http.Response) *http.Response {
+	t.Helper()
+	select {
+	case r, ok := <-c:
+		if !ok {
+			t.Fatal("request failed")
+		}
+		t.Cleanup(func() { r.Body.Close() })
+		return r
+	case <-time.After(waitLimit):
+		t.Fatal("no response")
+		return nil
+	}
+}
+
+// ackMessage decodes a slash command's acknowledgement body.
+func ackMessage(t *testing.T, resp *http.Response) map[string]any {
+	t.Helper()
+	var m map[string]any
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &m) != nil {
+		t.Fatalf("ack = %d %q, want 200 with a JSON message", resp.StatusCode, body)
+	}
+	return m
 }
 
 func (e *env) raw(path, contentType, body string, headers map[string]string) *http.Response {

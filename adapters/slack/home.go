@@ -11,11 +11,12 @@ import (
 // publishHome refreshes the user's Home tab with their own record (`/pyq me`) and the week's
 // leaderboard (`/pyq leaderboard`), asked of the core as if typed in the App Home's channel.
 func (a *Adapter) publishHome(ctx context.Context, h bot.Handler, team, userID, channel string) {
-	name, admin := a.identify(ctx, team, userID, "")
+	// Not an answer, and already after the acknowledgement: the Home tab may wait for users.info.
+	user, admin := a.who(ctx, team, userID, "", true)
 	ask := func(text string) bot.Post {
 		r := a.handle(ctx, h, bot.Event{
 			Conv: bot.Conversation{Platform: Platform, Workspace: team, Channel: channel},
-			User: bot.User{ID: userID, Name: name}, Admin: admin, Text: text,
+			User: user, Admin: admin, Text: text,
 		})
 		r.Post.Answer = nil // a Home tab has no question to answer
 		return r.Post

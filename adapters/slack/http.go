@@ -29,9 +29,9 @@ func (a *Adapter) Register(mux interface{ Handle(string, http.Handler) }) {
 }
 
 // verified reads the capped raw body, checks its signature, and only then calls next.
-func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayKey string)) http.Handler {
+func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayKey string, received time.Time)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start, received := time.Now(), a.now()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError
@@ -64,13 +64,13 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayK
 			http.Error(w, "request already received", http.StatusConflict)
 			return
 		}
-		next(w, body, sig)
+		next(w, body, sig, received)
 		// The acknowledgement is the response, written when next returns; the work it started runs on.
 		a.metrics.ObserveAck(Platform, time.Since(start))
 	})
 }
 
-func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte, replayKey string) {
+func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte, replayKey string, received time.Time) {
 	cmd, sslCheck, err := parseSlashCommand(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -79,22 +79,32 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte, replayKey str
 	if sslCheck {
 		return // Slack checking our certificate: 200 is the answer
 	}
-	a.command(cmd, replayKey)
-	// An empty 200 acknowledges without showing anything; the reply follows through response_url.
+	ack, followUp := a.command(cmd, replayKey, received, nil)
+	// The reply is the response body; an empty 200 acknowledges without showing anything.
+	acknowledge(w, ack, followUp)
 }
 
-func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte, _ string) {
+func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte, _ string, received time.Time) {
 	cb, err := parseInteraction(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	if ack := a.interaction(cb); ack != nil {
+	ack, followUp := a.interaction(cb, received)
+	acknowledge(w, ack, followUp)
+}
+
+// acknowledge writes the acknowledgement and then starts what follows it.
+func acknowledge(w http.ResponseWriter, ack any, followUp func()) {
+	if ack != nil {
 		writeJSON(w, ack)
+	}
+	if followUp != nil {
+		followUp()
 	}
 }
 
-func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte, _ string) {
+func (a *Adapter) serveEvent(w http.ResponseWriter, body []byte, _ string, _ time.Time) {
 	env, err := parseEnvelope(body)
 	if err != nil {
 		http.Error(w, "body is not an Events API envelope", http.StatusBadRequest)

@@ -5,41 +5,42 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// This file turns what Slack sends (over either transport) into bot.Events. Each entry point
-// returns at once with what to acknowledge; the work (users.info, the core, the reply) is spawned,
-// so the acknowledgement never waits for the store.
+// This file turns what Slack sends (over either transport) into requests for the core. Each entry
+// point returns what to acknowledge with and what to do after the acknowledgement (see answer):
+// the core runs before the acknowledgement, so an answer is committed when Slack hears back.
 
 // replyTo is where the answer to an event goes: through the interaction's response_url when there
 // is one, else as a message to (channel, user).
 type replyTo struct {
 	responseURL         string
 	team, channel, user string
-	replayKey           string // bot.Event.ReplayKey: the request's signature or envelope id
 }
 
-// command accepts a slash command and spawns its handling. replayKey names the request (its
-// X-Slack-Signature, or the Socket Mode envelope_id): the core refuses a state-changing command
-// whose key it has seen.
-func (a *Adapter) command(cmd slack.SlashCommand, replayKey string) {
+// command answers a slash command. replayKey names the request (its X-Slack-Signature, or the
+// Socket Mode envelope_id): the core refuses a state-changing command whose key it has seen. fits
+// says whether an acknowledgement payload can be sent.
+func (a *Adapter) command(cmd slack.SlashCommand, replayKey string, received time.Time, fits func(any) bool) (ack any, followUp func()) {
 	if cmd.TeamID == "" || cmd.ChannelID == "" || cmd.UserID == "" {
 		a.log.Warn("slack slash command without team, channel or user ignored")
-		return
+		return nil, nil
 	}
-	to := replyTo{responseURL: cmd.ResponseURL, team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID, replayKey: replayKey}
-	a.spawn("slash command", func(ctx context.Context, h bot.Handler) {
-		a.dispatch(ctx, h, cmd.TeamID, cmd.ChannelID, cmd.UserID, cmd.UserName, cmd.Text, to)
+	return a.answer(inbound{
+		what: "slash command", team: cmd.TeamID, channel: cmd.ChannelID, userID: cmd.UserID, userName: cmd.UserName,
+		text: cmd.Text, slash: true, received: received, fits: fits, replayKey: replayKey,
+		to: replyTo{responseURL: cmd.ResponseURL, team: cmd.TeamID, channel: cmd.ChannelID, user: cmd.UserID},
 	})
 }
 
-// interaction accepts a button press, checkbox submit or modal submission. It returns the
-// acknowledgement's payload: nil, or a modal's validation errors.
-func (a *Adapter) interaction(cb slack.InteractionCallback) any {
+// interaction answers a button press, checkbox submit or modal submission. The acknowledgement's
+// payload is nil, or a modal's validation errors.
+func (a *Adapter) interaction(cb slack.InteractionCallback, received time.Time) (ack any, followUp func()) {
 	team := cb.Team.ID
 	if team == "" {
 		team = cb.User.TeamID
@@ -50,18 +51,23 @@ func (a *Adapter) interaction(cb slack.InteractionCallback) any {
 		if channel == "" {
 			channel = cb.Container.ChannelID
 		}
+		// Slack sends one action per press; should a payload carry several, the first that does
+		// something is the one answered.
 		for _, act := range cb.ActionCallback.BlockActions {
-			a.action(cb, team, channel, act)
+			if ack, followUp, ok := a.action(cb, team, channel, act, received); ok {
+				return ack, followUp
+			}
 		}
 	case slack.InteractionTypeViewSubmission:
 		if cb.View.CallbackID == callbackAnswer {
-			return a.submitModal(cb, team)
+			return a.submitModal(cb, team, received)
 		}
 	}
-	return nil
+	return nil, nil
 }
 
-func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction) {
+// action answers one block action; ok is false when it does nothing (ticking a checkbox).
+func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction, received time.Time) (ack any, followUp func(), ok bool) {
 	to := replyTo{responseURL: cb.ResponseURL, team: team, channel: channel, user: cb.User.ID}
 	var text string
 	switch {
@@ -71,21 +77,25 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 		text = bot.AnswerForm{Ref: act.Value, Mode: bot.MultiChoice}.Command(tickedKeys(cb)...)
 	case act.ActionID == actionWrite:
 		trigger, ref := cb.TriggerID, act.Value
-		a.spawn("open answer modal", func(ctx context.Context, _ bot.Handler) {
-			a.openModal(ctx, trigger, ref, channel, to)
-		})
-		return
+		// The trigger id lives 3 seconds: the modal opens right after the acknowledgement.
+		return nil, func() {
+			a.spawn("open answer modal", func(ctx context.Context, _ bot.Handler) {
+				a.openModal(ctx, trigger, ref, channel, to)
+			})
+		}, true
 	default:
-		return // ticking a checkbox: its state arrives with Submit
+		return nil, nil, false // ticking a checkbox: its state arrives with Submit
 	}
 	// A button only ever stands for an answer: never let a payload run another command.
-	if !strings.HasPrefix(text, "answer ") || team == "" || channel == "" || cb.User.ID == "" {
+	if !bot.IsAnswer(text) || team == "" || channel == "" || cb.User.ID == "" {
 		a.log.Warn("slack button press ignored: not an answer, or no team, channel or user", "action", act.ActionID)
-		return
+		return nil, nil, true
 	}
-	a.spawn("button press", func(ctx context.Context, h bot.Handler) {
-		a.dispatch(ctx, h, team, channel, cb.User.ID, cb.User.Name, text, to)
+	ack, followUp = a.answer(inbound{
+		what: "button press", team: team, channel: channel, userID: cb.User.ID, userName: cb.User.Name,
+		text: text, received: received, to: to,
 	})
+	return ack, followUp, true
 }
 
 // tickedKeys reads the review checkboxes' state, in choice order.
@@ -108,25 +118,6 @@ func tickedKeys(cb slack.InteractionCallback) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// dispatch resolves who the user is, runs the command and delivers the reply.
-func (a *Adapter) dispatch(ctx context.Context, h bot.Handler, team, channel, userID, userName, text string, to replyTo) {
-	a.log.Debug("slack command received", "workspace", team, "channel", channel, "user", userID, "text", text)
-	name, admin := a.identify(ctx, team, userID, userName)
-	reply := a.handle(ctx, h, bot.Event{
-		Conv:  bot.Conversation{Platform: Platform, Workspace: team, Channel: channel},
-		User:  bot.User{ID: userID, Name: name},
-		Admin: admin,
-		Text:  text,
-		// Set for slash commands only: a replayed button press or modal submission is an
-		// answer, and the first answer locks.
-		ReplayKey: to.replayKey,
-	})
-	if reply.Empty() {
-		return // the core posted what there was to post (a question, a reveal)
-	}
-	a.deliver(ctx, to, reply)
 }
 
 // deliver shows a reply: ephemeral unless it is public.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -59,31 +60,31 @@ func (a *Adapter) openModal(ctx context.Context, trigger, ref, channel string, t
 	}
 }
 
-// submitModal accepts the modal's submission. A blank answer keeps the modal open with an error
-// (the acknowledgement's payload); otherwise the modal closes and the answer is recorded after.
-func (a *Adapter) submitModal(cb slack.InteractionCallback, team string) any {
+// submitModal answers the modal's submission. A blank answer keeps the modal open with an error
+// (the acknowledgement's payload); otherwise the answer is committed, the modal closes, and the
+// confirmation follows as an ephemeral message (a modal has no response_url).
+func (a *Adapter) submitModal(cb slack.InteractionCallback, team string, received time.Time) (ack any, followUp func()) {
 	meta, err := parseModalMeta(cb.View.PrivateMetadata)
 	if err != nil {
 		a.log.Warn("slack answer modal without a question reference ignored")
-		return nil
+		return nil, nil
 	}
 	text := ""
 	if cb.View.State != nil {
 		text = strings.TrimSpace(cb.View.State.Values[blockText][actionText].Value)
 	}
 	if text == "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockText: "Write your answer first."})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockText: "Write your answer first."}), nil
 	}
 	if team == "" {
 		team = cb.View.TeamID
 	}
 	user := cb.User.ID
-	cmd := bot.AnswerForm{Ref: meta.Ref, Mode: bot.FreeText}.Command(text)
-	to := replyTo{team: team, channel: meta.Channel, user: user}
-	a.spawn("modal answer", func(ctx context.Context, h bot.Handler) {
-		a.dispatch(ctx, h, team, meta.Channel, user, cb.User.Name, cmd, to)
+	return a.answer(inbound{
+		what: "modal answer", team: team, channel: meta.Channel, userID: user, userName: cb.User.Name,
+		text: bot.AnswerForm{Ref: meta.Ref, Mode: bot.FreeText}.Command(text), received: received,
+		to: replyTo{team: team, channel: meta.Channel, user: user},
 	})
-	return nil
 }
 
 // parseModalMeta reads the answer modal's private_metadata back; both fields must be there.

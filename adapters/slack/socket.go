@@ -33,19 +33,37 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	}
 }
 
-// socketEvent acknowledges each envelope by its envelope_id first, then handles it.
+// socketEvent handles one Socket Mode event. Requests (slash commands, interactions) are answered
+// each in its own goroutine, so one slow command never holds up the next envelope; their
+// acknowledgement carries the reply or follows the commit, as in HTTP mode.
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
-	received := time.Now()
+	received := a.now()
+	start := time.Now()
 	ack := func(payload any) {
 		if evt.Request == nil {
 			return
 		}
-		if err := client.AckCtx(ctx, evt.Request.EnvelopeID, payload); err != nil {
+		// Bounded, not tied to ctx: a command that finishes as a shutdown begins is still
+		// acknowledged while the connection lasts.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.deadline)
+		defer cancel()
+		if err := client.AckCtx(actx, evt.Request.EnvelopeID, payload); err != nil {
 			a.log.Error("slack socket mode ack failed", "type", evt.Type, "err", err)
 			return
 		}
 		// AckCtx hands the ack to slack-go's writer, which sends it at once.
-		a.metrics.ObserveAck(Platform, time.Since(received))
+		a.metrics.ObserveAck(Platform, time.Since(start))
+	}
+	answer := func(respond func() (any, func())) {
+		a.work.Add(1)
+		go func() {
+			defer a.work.Done()
+			payload, followUp := respond()
+			ack(payload)
+			if followUp != nil {
+				followUp()
+			}
+		}()
 	}
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
@@ -72,23 +90,24 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		}
 		a.log.Warn("slack socket mode: unreadable message ignored", "type", evt.Type)
 	case socketmode.EventTypeSlashCommand:
-		ack(nil)
-		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
-			key := ""
-			if evt.Request != nil {
-				key = "envelope:" + evt.Request.EnvelopeID // a redelivered envelope keeps its id
-			}
-			a.command(cmd, key)
+		cmd, ok := evt.Data.(slack.SlashCommand)
+		if !ok {
+			ack(nil)
+			return
 		}
+		key, fits := "", func(any) bool { return true }
+		if evt.Request != nil {
+			key = "envelope:" + evt.Request.EnvelopeID // a redelivered envelope keeps its id
+			fits = fitsSocketAck(evt.Request.EnvelopeID)
+		}
+		answer(func() (any, func()) { return a.command(cmd, key, received, fits) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
 			ack(nil)
 			return
 		}
-		// The acknowledgement may carry a modal's validation errors; computing them reads only the
-		// payload, and the work for the event is spawned, never awaited.
-		ack(a.interaction(cb))
+		answer(func() (any, func()) { return a.interaction(cb, received) })
 	case socketmode.EventTypeEventsAPI:
 		ack(nil)
 		if evt.Request != nil {

@@ -71,6 +71,9 @@ type Failure struct {
 	Error      string // answer {"ok":false,"error":Error}
 	Drop       bool   // close the connection without an answer
 	Delay      time.Duration
+	// Hold, when set, keeps the call waiting until it is closed; then the call fails as the other
+	// fields say, or succeeds as usual when they are empty.
+	Hold chan struct{}
 }
 
 // User is what users.info says about a user.
@@ -259,6 +262,9 @@ func (s *Server) fail(method string, w http.ResponseWriter, beforeDrop func()) b
 	}
 	if f.Delay > 0 {
 		time.Sleep(f.Delay)
+	}
+	if f.Hold != nil {
+		<-f.Hold
 	}
 	switch {
 	case f.Drop:
