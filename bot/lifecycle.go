@@ -161,14 +161,10 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	if problem != "" {
 		return privateText(problem)
 	}
-	_, err = e.store.RecordAnswer(ctx, Answer{PostID: post.ID, User: r.User, Keys: keys, Text: text, AnsweredAt: e.now()})
-	var first Answer
+	// On ErrAlreadyAnswered RecordAnswer returns the first answer: no second round trip for it.
+	first, err := e.store.RecordAnswer(ctx, Answer{PostID: post.ID, User: r.User, Keys: keys, Text: text, AnsweredAt: e.now()})
 	switch {
 	case errors.Is(err, ErrAlreadyAnswered):
-		first, err = e.firstAnswer(ctx, post.ID, r.User.ID)
-		if err != nil {
-			return e.internalError(r.Event, "load first answer", err)
-		}
 		return privateText(fmt.Sprintf("You already answered %s with %s. Your first answer counts.", post.ShortRef(), describeAnswer(first)))
 	case errors.Is(err, ErrClosed):
 		return privateText(closedText(q, post))
@@ -179,19 +175,6 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	e.answerCountChanged(ctx, r.ch, post)
 	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.",
 		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), e.revealPhrase(ctx, r.ch, post)))
-}
-
-func (e *Engine) firstAnswer(ctx context.Context, postID int64, userID string) (Answer, error) {
-	answers, err := e.store.Answers(ctx, postID)
-	if err != nil {
-		return Answer{}, err
-	}
-	for _, a := range answers {
-		if a.User.ID == userID {
-			return a, nil
-		}
-	}
-	return Answer{}, ErrNotFound
 }
 
 // targetPost finds the question a command is about: the one named by ref ("#12"), or the newest

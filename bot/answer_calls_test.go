@@ -1,0 +1,204 @@
+package bot_test
+
+import (
+	"context"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// countingStore counts the store calls the engine makes, by method.
+type countingStore struct {
+	bot.Store
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+func (s *countingStore) count(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[method]++
+}
+
+// take returns the calls since the last take, as "Method×n" in name order.
+func (s *countingStore) take() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for m, n := range s.calls {
+		out = append(out, m+"×"+strconv.Itoa(n))
+	}
+	sort.Strings(out)
+	s.calls = map[string]int{}
+	return strings.Join(out, " ")
+}
+
+func (s *countingStore) ClaimReplay(ctx context.Context, kind, key string, at time.Time, keep time.Duration) (bool, error) {
+	s.count("ClaimReplay")
+	return s.Store.ClaimReplay(ctx, kind, key, at, keep)
+}
+
+func (s *countingStore) EnsureChannel(ctx context.Context, conv bot.Conversation, zone string) (bot.Channel, error) {
+	s.count("EnsureChannel")
+	return s.Store.EnsureChannel(ctx, conv, zone)
+}
+
+func (s *countingStore) SetChannelFilter(ctx context.Context, channelID int64, f bot.Filter) error {
+	s.count("SetChannelFilter")
+	return s.Store.SetChannelFilter(ctx, channelID, f)
+}
+
+func (s *countingStore) History(ctx context.Context, channelID int64) ([]bot.Seen, error) {
+	s.count("History")
+	return s.Store.History(ctx, channelID)
+}
+
+func (s *countingStore) CreatePost(ctx context.Context, p bot.PostedQuestion) (bot.PostedQuestion, error) {
+	s.count("CreatePost")
+	return s.Store.CreatePost(ctx, p)
+}
+
+func (s *countingStore) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) error {
+	s.count("SetPostRef")
+	return s.Store.SetPostRef(ctx, postID, ref)
+}
+
+func (s *countingStore) DiscardPost(ctx context.Context, postID int64) error {
+	s.count("DiscardPost")
+	return s.Store.DiscardPost(ctx, postID)
+}
+
+func (s *countingStore) Post(ctx context.Context, postID int64) (bot.PostedQuestion, error) {
+	s.count("Post")
+	return s.Store.Post(ctx, postID)
+}
+
+func (s *countingStore) OpenPosts(ctx context.Context, channelID int64) ([]bot.PostedQuestion, error) {
+	s.count("OpenPosts")
+	return s.Store.OpenPosts(ctx, channelID)
+}
+
+func (s *countingStore) LatestPost(ctx context.Context, channelID int64) (bot.PostedQuestion, error) {
+	s.count("LatestPost")
+	return s.Store.LatestPost(ctx, channelID)
+}
+
+func (s *countingStore) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error) {
+	s.count("RecordAnswer")
+	return s.Store.RecordAnswer(ctx, a)
+}
+
+func (s *countingStore) RenameUser(ctx context.Context, conv bot.Conversation, u bot.User) (bool, error) {
+	s.count("RenameUser")
+	return s.Store.RenameUser(ctx, conv, u)
+}
+
+func (s *countingStore) RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error {
+	s.count("RecordProblem")
+	return s.Store.RecordProblem(ctx, channelID, at, text)
+}
+
+func (s *countingStore) Problems(ctx context.Context, channelID int64, since time.Time) ([]bot.ChannelProblem, error) {
+	s.count("Problems")
+	return s.Store.Problems(ctx, channelID, since)
+}
+
+func (s *countingStore) CountAnswers(ctx context.Context, postID int64) (int, error) {
+	s.count("CountAnswers")
+	return s.Store.CountAnswers(ctx, postID)
+}
+
+func (s *countingStore) Answers(ctx context.Context, postID int64) ([]bot.Answer, error) {
+	s.count("Answers")
+	return s.Store.Answers(ctx, postID)
+}
+
+func (s *countingStore) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grade bot.GradeFunc) ([]bot.Answer, error) {
+	s.count("CloseAndGrade")
+	return s.Store.CloseAndGrade(ctx, postID, at, grade)
+}
+
+func (s *countingStore) Leaderboard(ctx context.Context, workspaceID int64, from time.Time, to time.Time) ([]bot.Standing, error) {
+	s.count("Leaderboard")
+	return s.Store.Leaderboard(ctx, workspaceID, from, to)
+}
+
+func (s *countingStore) Streak(ctx context.Context, workspaceID int64, userID string) (int, error) {
+	s.count("Streak")
+	return s.Store.Streak(ctx, workspaceID, userID)
+}
+
+func (s *countingStore) UserStats(ctx context.Context, workspaceID int64, userID string) (bot.UserStats, error) {
+	s.count("UserStats")
+	return s.Store.UserStats(ctx, workspaceID, userID)
+}
+
+func (s *countingStore) CreatePractice(ctx context.Context, p bot.Practice) (bot.Practice, error) {
+	s.count("CreatePractice")
+	return s.Store.CreatePractice(ctx, p)
+}
+
+func (s *countingStore) Practice(ctx context.Context, id int64) (bot.Practice, error) {
+	s.count("Practice")
+	return s.Store.Practice(ctx, id)
+}
+
+func (s *countingStore) AnswerPractice(ctx context.Context, id int64, keys []string, correct bool, at time.Time) (bot.Practice, error) {
+	s.count("AnswerPractice")
+	return s.Store.AnswerPractice(ctx, id, keys, correct, at)
+}
+
+// An answer costs a fixed, small number of store calls, and a repeated answer reuses the first
+// answer RecordAnswer returns instead of loading every answer to the question. Before this test
+// the repeat also called Answers (all answers of the post): EnsureChannel×1 OpenPosts×1
+// RecordAnswer×1 Answers×1.
+func TestStoreCallsPerAnswer(t *testing.T) {
+	bank, err := bot.NewBank(testQuestions()[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	store := &countingStore{Store: db, calls: map[string]int{}}
+	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
+	e.AddAdapter(&recorder{})
+	conv := bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}
+	say := func(user, text string) string {
+		t.Helper()
+		r := e.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Text: text})
+		e.WaitIdle() // the footer refresh the answer started counts too
+		return r.Post.Text
+	}
+	say("lead", "today")
+	store.take()
+
+	tests := []struct {
+		user, text, reply, calls string
+	}{
+		{"ann", "answer C", "Recorded your answer C to #1",
+			"CountAnswers×1 EnsureChannel×1 OpenPosts×1 Post×1 RecordAnswer×1"},
+		{"ann", "answer A", "You already answered #1 with C",
+			"EnsureChannel×1 OpenPosts×1 RecordAnswer×1"},
+		{"bob", "answer #1 B", "Recorded your answer B to #1",
+			"CountAnswers×1 EnsureChannel×1 Post×2 RecordAnswer×1"},
+	}
+	for _, tt := range tests {
+		if got := say(tt.user, tt.text); !strings.Contains(got, tt.reply) {
+			t.Errorf("%s %q replied %q, want %q", tt.user, tt.text, got, tt.reply)
+		}
+		if got := store.take(); got != tt.calls {
+			t.Errorf("%s %q: store calls %s, want %s", tt.user, tt.text, got, tt.calls)
+		}
+	}
+}
