@@ -103,7 +103,7 @@ func (a *Adapter) runCore(ctx context.Context, h bot.Handler, in inbound) bot.Re
 		Text:      in.text,
 		ReplayKey: in.replayKey,
 	})
-	a.refreshUser(in.team, in.userID, in.userName)
+	a.refreshUser(in.team, in.userID, in.userName, user.Name)
 	return reply
 }
 

@@ -103,7 +103,7 @@ func (a *Adapter) lookup(ctx context.Context, team, userID, payloadName string) 
 // refreshUser brings the cached name and admin flag up to date in the background, after a reply
 // has been given: at most one call per user at a time, none while the cache is fresh, and none
 // for lookupBackoff after a failure. The next event from the user carries the display name.
-func (a *Adapter) refreshUser(team, userID, payloadName string) {
+func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 	key := team + "/" + userID
 	now := a.now()
 	a.users.mu.Lock()
@@ -131,8 +131,8 @@ func (a *Adapter) refreshUser(team, userID, payloadName string) {
 			return
 		}
 		r, isRenamer := h.(bot.Renamer)
-		if !isRenamer || ok && got.name == id.name {
-			return // the name this process already used, so the store has it
+		if !isRenamer || got.name == usedName {
+			return // the event already carried this name, so the store has it
 		}
 		// The event went in under the payload's handle: store the display name, so the leaderboard
 		// shows it from now on.

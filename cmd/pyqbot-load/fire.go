@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// shot is one request's outcome.
+type shot struct {
+	sent   time.Time
+	ack    time.Duration // send until the whole response was read
+	status int
+	body   string
+	err    error
+}
+
+// fire sends n requests built by req, c at a time.
+func fire(client *http.Client, n, c int, req func(i int) *http.Request) []shot {
+	out := make([]shot, n)
+	sem := make(chan struct{}, c)
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			r := req(i)
+			s := shot{sent: time.Now()}
+			resp, err := client.Do(r)
+			if err == nil {
+				var body []byte
+				body, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				s.status, s.body = resp.StatusCode, string(body)
+			}
+			s.ack, s.err = time.Since(s.sent), err
+			out[i] = s
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// stats are the latencies of one kind of request against one target, over all its rounds.
+type stats struct {
+	acks, confirms []time.Duration
+	errors         int
+}
+
+func (s *stats) p(which []time.Duration, q float64) time.Duration {
+	if len(which) == 0 {
+		return 0
+	}
+	v := slices.Clone(which)
+	slices.Sort(v)
+	return v[min(len(v)-1, int(q*float64(len(v))))]
+}
+
+func (s *stats) line(name string) string {
+	r := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
+	return fmt.Sprintf("%-26s n=%-5d errors=%-3d ack p50=%-8s p99=%-8s max=%-8s confirmation p50=%-8s p99=%-8s max=%s",
+		name, len(s.acks), s.errors, r(s.p(s.acks, .5)), r(s.p(s.acks, .99)), r(s.p(s.acks, 1)),
+		r(s.p(s.confirms, .5)), r(s.p(s.confirms, .99)), r(s.p(s.confirms, 1)))
+}

@@ -1,0 +1,210 @@
+// Command pyqbot-load measures how fast pyqbot acknowledges and confirms answers, against a floor
+// on the same machine, and checks that every answer was stored.
+//
+//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-keep]
+//
+// It runs, in this process and on loopback, the real pyqbot pieces as `pyqbot run` wires them: a
+// SQLite file (storage.Open), the engine with the built-in bank, and the Slack and Discord
+// adapters in HTTP mode behind one net/http server, with a cheap fake Slack Web API (fixed JSON
+// replies; response_url arrivals timed) and the Discord fake. For each kind of request (Slack
+// slash commands, Slack button presses, Discord signed interactions) it sends -rounds rounds of
+// -n answers from new users, -c at a time, alternating each round with the same load against a
+// floor: a handler that verifies the signature, commits one row with pyqbot's durability settings
+// and replies in the response.
+//
+// Ack is the time from sending a request until its whole response was read (what Slack's and
+// Discord's 3-second limits are about). Confirmation is the time until the user would see
+// "Recorded": the acknowledgement itself for a slash command or Discord interaction answered in
+// time, the response_url message for a button press (or a late slash command). Goals: ack and
+// confirmation p99 at most 1.5x the floor's for slash commands and Discord, 2.5x for buttons;
+// no errors; every answer stored. It exits 1 when a goal is missed.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/pyqbot/pyqbot/adapters/discord"
+	"github.com/pyqbot/pyqbot/adapters/slack"
+)
+
+func main() {
+	rounds := flag.Int("rounds", 5, "rounds per kind of request and target")
+	n := flag.Int("n", 200, "requests per round")
+	c := flag.Int("c", 150, "requests in flight at once")
+	keep := flag.Bool("keep", false, "keep the temporary directory")
+	flag.Parse()
+	if err := run(*rounds, *n, *c, *keep); err != nil {
+		fmt.Fprintln(os.Stderr, "pyqbot-load:", err)
+		os.Exit(1)
+	}
+}
+
+type kind struct {
+	name  string
+	goal  float64
+	users string // user id prefix
+}
+
+var kinds = []kind{{"slack slash command", 1.5, "S"}, {"slack button press", 2.5, "B"}, {"discord interaction", 1.5, "D"}}
+
+func run(rounds, n, c int, keep bool) error {
+	if rounds < 1 || n < 1 || c < 1 {
+		return errors.New("-rounds, -n and -c must be positive")
+	}
+	dir, err := os.MkdirTemp("", "pyqbot-load-")
+	if err != nil {
+		return err
+	}
+	if keep {
+		fmt.Println("files in", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	ctx := context.Background()
+	p, err := startPyqbot(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer p.stop()
+	fl, err := startFloor(dir)
+	if err != nil {
+		return err
+	}
+	defer fl.stop()
+	fmt.Printf("%d CPUs (GOMAXPROCS %d), %s/%s; %d rounds x %d requests, %d in flight; Slack question %s, Discord question %s\n\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.GOOS, runtime.GOARCH, rounds, n, c, p.slackPost.ShortRef(), p.discordPost.ShortRef())
+	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * c, MaxIdleConnsPerHost: c}, Timeout: 30 * time.Second}
+
+	var failures []string
+	for _, k := range kinds {
+		pyq, flo := &stats{}, &stats{}
+		for r := range rounds {
+			targets := []func(){
+				func() { p.round(client, k, r, n, c, pyq) },
+				func() { fl.round(client, k, r, n, c, flo) },
+			}
+			if r%2 == 1 {
+				targets[0], targets[1] = targets[1], targets[0] // neither always goes first
+			}
+			for _, t := range targets {
+				t()
+			}
+		}
+		fmt.Println(pyq.line("pyqbot " + k.name))
+		fmt.Println(flo.line("floor  " + k.name))
+		ackRatio := float64(pyq.p(pyq.acks, .99)) / float64(flo.p(flo.acks, .99))
+		confRatio := float64(pyq.p(pyq.confirms, .99)) / float64(flo.p(flo.confirms, .99))
+		fmt.Printf("%-26s ack p99 ratio %.2f, confirmation p99 ratio %.2f (goal <= %.1f)\n\n", "", ackRatio, confRatio, k.goal)
+		if ackRatio > k.goal || confRatio > k.goal {
+			failures = append(failures, fmt.Sprintf("%s: p99 ratios %.2f / %.2f over %.1f", k.name, ackRatio, confRatio, k.goal))
+		}
+		if pyq.errors+flo.errors > 0 || len(pyq.confirms) != rounds*n {
+			failures = append(failures, fmt.Sprintf("%s: %d pyqbot and %d floor errors, %d of %d confirmed",
+				k.name, pyq.errors, flo.errors, len(pyq.confirms), rounds*n))
+		}
+	}
+
+	slackStored, err := p.store.CountAnswers(ctx, p.slackPost.ID)
+	if err != nil {
+		return err
+	}
+	discordStored, err := p.store.CountAnswers(ctx, p.discordPost.ID)
+	if err != nil {
+		return err
+	}
+	var floorRows int
+	if err := fl.db.QueryRow(`SELECT COUNT(*) FROM answers`).Scan(&floorRows); err != nil {
+		return err
+	}
+	fmt.Printf("stored: pyqbot Slack %d of %d, Discord %d of %d; floor %d of %d\n",
+		slackStored, 2*rounds*n, discordStored, rounds*n, floorRows, 3*rounds*n)
+	if slackStored != 2*rounds*n || discordStored != rounds*n || floorRows != 3*rounds*n {
+		failures = append(failures, "not every answer was stored")
+	}
+	if len(failures) > 0 {
+		return errors.New(strings.Join(failures, "; "))
+	}
+	fmt.Println("all goals met")
+	return nil
+}
+
+func user(k kind, r, i int) string { return fmt.Sprintf("U%s%02d%05d", k.users, r, i) }
+
+// round sends one round of k to pyqbot and adds its figures to st.
+func (p *pyqbot) round(client *http.Client, k kind, r, n, c int, st *stats) {
+	names := make([]string, n)
+	for i := range n {
+		names[i] = user(k, r, i)
+	}
+	shots := fire(client, n, c, func(i int) *http.Request {
+		u := names[i]
+		switch k.users {
+		case "S":
+			return slashRequest(p.base+slack.PathCommands, p.fake.responseURL(u), u, "answer "+p.slackPost.ShortRef()+" "+p.key)
+		case "B":
+			return buttonRequest(p.base+slack.PathInteractions, p.fake.responseURL(u), u, p.slackPost.ShortRef(), p.key)
+		}
+		return discordRequest(p.base+discord.InteractionsPath, u, p.discordPost.ShortRef(), p.key)
+	})
+	// Confirmations that travel through response_url: every button press, and a late slash command.
+	var viaURL []string
+	for i, s := range shots {
+		if k.users == "B" || k.users == "S" && !strings.Contains(s.body, "Recorded your answer") {
+			viaURL = append(viaURL, names[i])
+		}
+	}
+	arrived := p.fake.waitConfirmed(viaURL, time.Minute)
+	for i, s := range shots {
+		if s.err != nil || s.status != http.StatusOK {
+			st.errors++
+			continue
+		}
+		st.acks = append(st.acks, s.ack)
+		switch {
+		case k.users == "D" && strings.Contains(s.body, `"type":4`) && strings.Contains(s.body, "Recorded your answer"):
+			st.confirms = append(st.confirms, s.ack)
+		case k.users == "D":
+			st.errors++ // deferred past 2 s: not expected at this load
+		case k.users == "S" && strings.Contains(s.body, "Recorded your answer"):
+			st.confirms = append(st.confirms, s.ack)
+		default:
+			if at, ok := arrived[names[i]]; ok {
+				st.confirms = append(st.confirms, at.Sub(s.sent))
+			} else {
+				st.errors++
+			}
+		}
+	}
+}
+
+// round sends one round of k to the floor.
+func (f *floor) round(client *http.Client, k kind, r, n, c int, st *stats) {
+	shots := fire(client, n, c, func(i int) *http.Request {
+		u := "F" + user(k, r, i)
+		switch k.users {
+		case "S":
+			return slashRequest(f.base+"/slack", "", u, "answer #1 A")
+		case "B":
+			return buttonRequest(f.base+"/slack", "", u, "#1", "A")
+		}
+		return discordRequest(f.base+"/discord", u, "#1", "A")
+	})
+	for _, s := range shots {
+		if s.err != nil || s.status != http.StatusOK || !strings.Contains(s.body, "Recorded") {
+			st.errors++
+			continue
+		}
+		st.acks = append(st.acks, s.ack)
+		st.confirms = append(st.confirms, s.ack) // the floor replies in the response
+	}
+}
