@@ -139,6 +139,9 @@ func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grad
 				correct, g.Points, a.ID); err != nil {
 				return err
 			}
+			if err := addGrade(ctx, tx, a.ID, g); err != nil {
+				return err
+			}
 			a.Graded, a.Correct, a.Unjudged, a.Points = true, g.Correct, g.Unjudged, g.Points
 			graded = append(graded, a)
 		}

@@ -7,38 +7,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// Leaderboard ranks everyone with a graded answer in [from, to). A period reads the covering
-// answers_leaderboard index by time; all time reads answers_by_user_points in user order, so neither
-// sorts hundreds of thousands of rows. Then it names the users it found.
-func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
-	const columns = `SELECT user_id, SUM(points) AS points, COALESCE(SUM(correct), 0) AS correct, COUNT(correct) AS judged`
-	inner := columns + ` FROM answers INDEXED BY answers_leaderboard
-		WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ? GROUP BY user_id`
-	args := []any{workspaceID, millis(from), millis(to)}
-	if allTime(from, to) {
-		inner = columns + ` FROM answers INDEXED BY answers_by_user_points
-			WHERE workspace_id = ? AND graded = 1 GROUP BY user_id`
-		args = args[:1]
-	}
-	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, s.points, s.correct, s.judged
-		FROM (`+inner+`) s
-		JOIN users u ON u.id = s.user_id
-		ORDER BY s.points DESC, s.correct DESC, u.name`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Standing
-	for rows.Next() {
-		var s bot.Standing
-		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Judged); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
 // allTime reports whether [from, to) covers every answer pyqbot can have stored.
 func allTime(from, to time.Time) bool {
 	return !from.After(time.Unix(0, 0)) && to.Year() >= 9999
