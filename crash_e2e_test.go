@@ -1,0 +1,298 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/adapters/slack"
+	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// Burst size and concurrency of the crash test, and after how many acknowledgements it kills.
+const (
+	crashBurst       = 500
+	crashConcurrency = 150
+	crashKillAfter   = 150
+)
+
+// burstResult is what one request of a burst got back.
+type burstResult struct {
+	user   string
+	status int    // 0: no response (the process was gone)
+	body   string // the acknowledgement's body
+}
+
+// burst sends n requests, c at a time, and calls kill once killAfter of them got a 2xx.
+func burst(t *testing.T, n, c, killAfter int, send func(client *http.Client, i int) burstResult, kill func()) []burstResult {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: c}, Timeout: 20 * time.Second}
+	defer client.CloseIdleConnections()
+	results := make([]burstResult, n)
+	sem := make(chan struct{}, c)
+	var mu sync.Mutex
+	acked := 0
+	var once sync.Once
+	var wg sync.WaitGroup
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			r := send(client, i)
+			results[i] = r
+			if r.status >= 200 && r.status < 300 {
+				mu.Lock()
+				acked++
+				if acked >= killAfter {
+					once.Do(kill)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	once.Do(kill) // a burst too fast to be interrupted still ends with a kill
+	return results
+}
+
+func crashUser(kind string, i int) string { return fmt.Sprintf("U%s%04d", kind, i) }
+
+// stored is the set of users with an answer to post in the database at path, opened afresh as a
+// restarted process would.
+func stored(t *testing.T, path string, postID int64) map[string]bool {
+	t.Helper()
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	answers, err := db.Answers(context.Background(), postID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, a := range answers {
+		out[a.User.ID] = true
+	}
+	return out
+}
+
+// checkBurst fails the test for every request acknowledged as recorded whose answer is not in the
+// database, and reports the figures.
+func checkBurst(t *testing.T, name string, results []burstResult, have map[string]bool, recorded func(r burstResult) bool) {
+	t.Helper()
+	var acked, confirmed, pending, lost, kept int
+	for _, r := range results {
+		if have[r.user] {
+			kept++
+		}
+		if r.status < 200 || r.status >= 300 {
+			continue
+		}
+		acked++
+		if !recorded(r) {
+			pending++
+			continue
+		}
+		confirmed++
+		if !have[r.user] {
+			lost++
+			t.Errorf("%s: %s was acknowledged as recorded (%q) but is not in the database", name, r.user, r.body)
+		}
+	}
+	if acked == crashBurst {
+		t.Errorf("%s: every request was acknowledged: the kill came after the burst, so it proves nothing", name)
+	}
+	t.Logf("%s: %d sent, %d acknowledged (%d as recorded, %d as pending), %d stored, %d acknowledged-as-recorded lost",
+		name, len(results), acked, confirmed, pending, kept, lost)
+}
+
+// SIGKILL in the middle of a burst of answers loses none that was acknowledged as recorded: the
+// answer is committed (WAL, synchronous=NORMAL) before the acknowledgement. Slack slash commands,
+// Slack button presses and Discord signed interactions, each burst ended by a kill -9 and checked
+// on the database the restarted process uses.
+func TestKillMidBurstLosesNoAcknowledgedAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a burst of 1,500 requests against the binary")
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pyqbot.db")
+	sfake := slackfake.New()
+	t.Cleanup(sfake.Close)
+	dapi := newFakeDiscordAPI(t)
+	config := writeFile(t, "pyqbot.toml", fmt.Sprintf(`
+[storage]
+path = %q
+[http]
+listen = "127.0.0.1:0"
+[slack]
+enabled = true
+mode = "http"
+api_url = %q
+bot_token = %q
+[discord]
+enabled = true
+mode = "http"
+api_url = %q
+guilds = ["g1"]
+[[schedule]]
+job = "question"
+spec = "@daily"
+enabled = false
+`, db, sfake.APIURL(), slackfake.BotToken, dapi.URL()))
+	env := []string{"SLACK_SIGNING_SECRET=" + e2eSecret, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
+		"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey))}
+	bank := exportedBank(t)
+	start := func() *binaryRun {
+		b := startBinary(t, config, env...)
+		b.waitLog(t, "discord: receiving interactions over HTTP")
+		return b
+	}
+	kill := func(b *binaryRun) func() {
+		return func() { b.cmd.Process.Kill() }
+	}
+
+	// Slack: a question, then 500 answers as slash commands.
+	b := start()
+	s := &slackBot{t: t, fake: sfake, base: "http://" + b.addr}
+	// An output question, so that a button press answers it (a design question takes a modal).
+	sfake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})
+	if reply := s.command("ULEAD", "filter kinds output"); !strings.Contains(reply, "output") {
+		t.Fatalf("filter: %s", reply)
+	}
+	s.command("ULEAD", "today")
+	posts, err := sfake.WaitCalls("chat.postMessage", 1, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qid := regexp.MustCompile(`· id ([a-z0-9-]+)`).FindStringSubmatch(posts[0].Form.Get("blocks"))[1]
+	q := bank[qid]
+	if q.Kind != "output" {
+		t.Fatalf("the filter asked for an output question, got %s", q.Kind)
+	}
+	right, _ := rightAndWrong(q)
+	slackSend := func(path string, body func(i int) string) func(*http.Client, int) burstResult {
+		base := "http://" + b.addr
+		return func(client *http.Client, i int) burstResult {
+			raw := body(i)
+			req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(raw))
+			ts := strconv.FormatInt(time.Now().Unix(), 10)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Slack-Request-Timestamp", ts)
+			req.Header.Set("X-Slack-Signature", slack.Sign(e2eSecret, ts, []byte(raw)))
+			return do(client, req)
+		}
+	}
+	recordedSlash := func(r burstResult) bool { return strings.Contains(r.body, "Recorded your answer") }
+	results := burst(t, crashBurst, crashConcurrency, crashKillAfter, slackSend(slack.PathCommands, func(i int) string {
+		u := crashUser("S", i)
+		return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {"C_DAILY"}, "user_id": {u}, "user_name": {strings.ToLower(u)},
+			"command": {"/pyq"}, "text": {"answer #1 " + right}, "response_url": {sfake.ResponseURL(u)}}.Encode()
+	}), kill(b))
+	b.cmd.Wait()
+	checkBurst(t, "slack slash commands", results, stored(t, db, 1), recordedSlash)
+
+	// Restarted on the same database: the question is still open; 500 answers by button.
+	b = start()
+	ref, custom := "#1", "pyq_answer_"+right
+	results = burst(t, crashBurst, crashConcurrency, crashKillAfter, slackSend(slack.PathInteractions, func(i int) string {
+		u := crashUser("B", i)
+		p := map[string]any{"type": "block_actions", "team": map[string]any{"id": slackfake.TeamID}, "user": map[string]any{"id": u, "name": strings.ToLower(u)},
+			"channel": map[string]any{"id": "C_DAILY"}, "response_url": sfake.ResponseURL(u),
+			"actions": []any{map[string]any{"type": "button", "block_id": "b", "action_id": custom, "value": "answer " + ref + " " + right}}}
+		raw, _ := json.Marshal(p)
+		return url.Values{"payload": {string(raw)}}.Encode()
+	}), kill(b))
+	b.cmd.Wait()
+	// A press is acknowledged with an empty 200 either way; one that fell past the deadline was
+	// told through its response_url that it was not yet recorded.
+	pendingNote := map[string]bool{}
+	for _, c := range sfake.Calls("response_url") {
+		if strings.Contains(c.Get("text"), "being recorded") {
+			pendingNote[strings.TrimPrefix(c.Path, "/response/")] = true
+		}
+	}
+	checkBurst(t, "slack button presses", results, stored(t, db, 1), func(r burstResult) bool { return !pendingNote[r.user] })
+
+	// Discord: its own question, then 500 signed component interactions.
+	b = start()
+	const manage = "32"
+	r := b.discordInteraction(t, guildInteraction("g1", "c1", "u-lead", "Lead", manage, 2, pyqData("today")))
+	if r["type"].(float64) != 4 && r["type"].(float64) != 5 {
+		t.Fatalf("today answered %v", r)
+	}
+	post := dapi.wait(t, regexp.MustCompile(`^POST /api/v9/channels/c1/messages (.*· id ([a-z0-9-]+)".*)$`))
+	dq := bank[post[2]]
+	dref := regexp.MustCompile(`"footer":\{"text":"(#\d+) `).FindStringSubmatch(post[1])[1]
+	dright, _ := rightAndWrong(dq)
+	if dq.Kind == "design" {
+		dright = "a queue and idempotent consumers"
+	}
+	dpost, _ := strconv.ParseInt(strings.TrimPrefix(dref, "#"), 10, 64)
+	daddr := "http://" + b.addr + "/discord/interactions"
+	results = burst(t, crashBurst, crashConcurrency, crashKillAfter, func(client *http.Client, i int) burstResult {
+		u := crashUser("D", i)
+		typ, data := discordAnswer(dq, dref, dright)
+		body, _ := json.Marshal(guildInteraction("g1", "c1", u, u, "0", typ, data))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest(http.MethodPost, daddr, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...))))
+		req.Header.Set("X-Signature-Timestamp", ts)
+		res := do(client, req)
+		res.user = u
+		return res
+	}, kill(b))
+	b.cmd.Wait()
+	// Type 4 carries the reply; a deferred response (type 5 or 6) says nothing was confirmed.
+	checkBurst(t, "discord interactions", results, stored(t, db, dpost), func(r burstResult) bool {
+		return strings.Contains(r.body, `"type":4`) && strings.Contains(r.body, "Recorded your answer")
+	})
+}
+
+// do sends req and reads the whole acknowledgement; the user is taken from the form when there is one.
+func do(client *http.Client, req *http.Request) burstResult {
+	var r burstResult
+	if req.Body != nil && req.GetBody != nil {
+		if b, err := req.GetBody(); err == nil {
+			raw, _ := io.ReadAll(b)
+			if v, err := url.ParseQuery(string(raw)); err == nil {
+				r.user = v.Get("user_id")
+				if p := v.Get("payload"); p != "" {
+					var cb struct {
+						User struct {
+							ID string `json:"id"`
+						} `json:"user"`
+					}
+					json.Unmarshal([]byte(p), &cb)
+					r.user = cb.User.ID
+				}
+			}
+		}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return r
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return r // cut off mid-response: not an acknowledgement
+	}
+	r.status, r.body = resp.StatusCode, string(body)
+	return r
+}
