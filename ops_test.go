@@ -45,7 +45,8 @@ func TestBackupWhileRunning(t *testing.T) {
 	dir := t.TempDir()
 	db, backup := filepath.Join(dir, "live.db"), filepath.Join(dir, "backup.db")
 	s := startConsole(t, "--db", db, "--user", "lead")
-	s.send("/pyq today")
+	// An output question: "A" answers it (a design question wants three words, and hangs the test).
+	s.send("/pyq filter kinds output", "/pyq today")
 	s.until(regexp.MustCompile(`^-- #1 · `))
 	for i := 0; i < 40; i++ {
 		s.send(answerAs(i))
@@ -88,7 +89,8 @@ func TestBackupWhileRunning(t *testing.T) {
 func TestSIGTERMDuringBurstKeepsAcknowledgedAnswers(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "burst.db")
 	s := startConsole(t, "--db", db, "--user", "lead")
-	s.send("/pyq today")
+	// An output question: "A" answers it (a design question wants three words, and hangs the test).
+	s.send("/pyq filter kinds output", "/pyq today")
 	s.until(regexp.MustCompile(`^-- #1 · `))
 
 	var burst strings.Builder
