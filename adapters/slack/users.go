@@ -30,6 +30,7 @@ type users struct {
 	cache    map[string]identity
 	inflight map[string]bool      // a refresh is running for this key
 	failed   map[string]time.Time // when users.info last failed for this key
+	turn     sync.Mutex           // held by the one refresh running
 }
 
 func (u *users) get(key string) (identity, bool) {
@@ -119,6 +120,10 @@ func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 	a.users.inflight[key] = true
 	a.users.mu.Unlock()
 	a.spawn("users.info refresh", func(ctx context.Context, h bot.Handler) {
+		// One refresh at a time: after a burst of new users they trail behind the answers instead
+		// of competing with them for the CPU.
+		a.users.turn.Lock()
+		defer a.users.turn.Unlock()
 		defer func() {
 			a.users.mu.Lock()
 			delete(a.users.inflight, key)
