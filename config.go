@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -118,8 +119,9 @@ func loadConfigEnv(path string, getenv func(string) string) (*Config, error) {
 		if err := dec.Decode(c); err != nil {
 			return nil, configDecodeError(path, err)
 		}
+		c.Content.Dirs = resolveDirs(filepath.Dir(path), c.Content.Dirs)
 	}
-	if getenv != nil {
+	if getenv != nil { // values from the environment stay relative to the working directory
 		if err := c.applyEnv(getenv); err != nil {
 			return nil, err
 		}
@@ -128,6 +130,19 @@ func loadConfigEnv(path string, getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// resolveDirs makes the relative [content] dirs of a config file relative to the file's directory,
+// so a config mounted at /etc/pyqbot/config.toml means what it says wherever pyqbot starts.
+func resolveDirs(base string, dirs []string) []string {
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		if d != "" && !filepath.IsAbs(d) {
+			d = filepath.Join(base, d)
+		}
+		out[i] = d
+	}
+	return out
 }
 
 func configDecodeError(path string, err error) error {

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,29 +51,46 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 }
 
 func (m *Main) contentLint(ctx context.Context, args []string) error {
-	fs := m.newFlags("content lint [--python PATH] [--no-run] [DIR…]",
-		"Checks question files (the built-in bank, or the DIRs together with it for id clashes) and\n"+
-			"proves every answer key by running the snippets with CPython.")
+	fs := m.newFlags("content lint [--config FILE] [--python PATH] [--no-run] [DIR…]",
+		"Checks the question files the bot loads (the built-in bank and the config's [content] dirs) and\n"+
+			"proves every answer key by running the snippets with CPython. With DIRs, checks those too and\n"+
+			"verifies only them and the config's dirs (the built-in bank is still read, for id clashes).")
+	configFlag := fs.String("config", "", "TOML config file whose [content] dirs and exclude are checked (default $PYQBOT_CONFIG, else "+DefaultConfigPath+" when it exists)")
 	python := fs.String("python", "", "verify with this interpreter only (default: $PYQBOT_PYTHON, else every CPython 3.10-3.13 found)")
 	noRun := fs.Bool("no-run", false, "check the files only; run no snippets")
 	if err := m.finishParse(fs, args); err != nil {
 		return err
 	}
+	cfg, err := m.config(*configFlag)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	var files, toVerify []content.File
-	var problems []content.Problem
-	files, problems = content.LoadBuiltin()
-	toVerify = files
-	if fs.NArg() > 0 {
-		toVerify = nil
-		for _, dir := range fs.Args() {
-			fsFiles, ps := content.LoadDir(dir)
-			files = content.Combine(files, fsFiles)
-			toVerify = append(toVerify, fsFiles...)
-			problems = append(problems, ps...)
+	files, problems := content.LoadBuiltin()
+	toVerify := files
+	var dirs []string
+	for _, d := range append(append([]string(nil), cfg.Content.Dirs...), fs.Args()...) {
+		if d = filepath.Clean(d); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
 		}
 	}
+	if len(dirs) > 0 {
+		fmt.Fprintf(m.Stdout, "checking the built-in bank and %s\n", strings.Join(dirs, ", "))
+	}
+	var extra []content.File
+	for _, dir := range dirs {
+		dirFiles, ps := content.LoadDir(dir)
+		files = content.Combine(files, dirFiles)
+		extra = append(extra, dirFiles...)
+		problems = append(problems, ps...)
+	}
+	if fs.NArg() > 0 {
+		toVerify = extra
+	} else {
+		toVerify = files
+	}
 	problems = append(problems, content.Lint(files)...)
+	problems = append(problems, content.CheckExclude(files, cfg.Content.Exclude, cfg.path)...)
 	var reports []content.Report
 	if !*noRun {
 		pythons, err := m.lintPythons(ctx, *python)
@@ -92,13 +111,11 @@ func (m *Main) contentLint(ctx context.Context, args []string) error {
 	}
 	how := "checked (no snippets run)"
 	if len(reports) > 0 {
-		how = fmt.Sprintf("checked and verified on %d interpreters", len(reports))
-		if len(reports) == 1 {
-			how = "checked and verified on 1 interpreter"
-		}
+		how = "checked and verified on " + content.Plural(len(reports), "interpreter")
 	}
 	errs := len(content.Errors(problems))
-	fmt.Fprintf(m.Stdout, "%d questions %s in %.1fs: %d problems, %d warnings\n", len(toVerify), how, time.Since(start).Seconds(), errs, len(problems)-errs)
+	fmt.Fprintf(m.Stdout, "%s %s in %.1fs: %s, %s\n", content.Plural(len(toVerify), "question"), how, time.Since(start).Seconds(),
+		content.Plural(errs, "problem"), content.Plural(len(problems)-errs, "warning"))
 	if errs > 0 {
 		return errFailed
 	}

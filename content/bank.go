@@ -9,7 +9,8 @@ import (
 // Options adds a team's own question directories to the built-in bank and drops ids or topics.
 type Options struct {
 	Dirs    []string
-	Exclude []string // question ids or topic names
+	Exclude []string // question ids or topic names; one that matches neither is a problem
+	Config  string   // the config file they came from, named in problems (optional)
 }
 
 // LoadAll reads the built-in bank and opts.Dirs and lints them together (so an id colliding with the
@@ -22,6 +23,7 @@ func LoadAll(opts Options) ([]File, []Problem) {
 		problems = append(problems, ps...)
 	}
 	problems = append(problems, Lint(files)...)
+	problems = append(problems, CheckExclude(files, opts.Exclude, opts.Config)...)
 	sortProblems(problems)
 	return files, problems
 }

@@ -73,11 +73,14 @@ func lintFile(f File) []Problem {
 	if len(q.Title) > 80 {
 		add("title", "title is %d characters: keep it to 80", len(q.Title))
 	}
+	if t := strings.TrimSpace(q.Title); strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "...") {
+		add("title", "title ends with a period: remove it (titles are headings)")
+	}
 	if q.Docs != "" && !strings.HasPrefix(q.Docs, "https://docs.python.org/3/") {
 		add("docs", "docs must link to https://docs.python.org/3/…")
 	}
 	if q.Kind != bot.KindDesign && strings.TrimSpace(q.Code) == "" {
-		add("code", "missing code: a %s question shows a snippet", q.Kind)
+		add("code", "missing code: %s question shows a snippet", withArticle(string(q.Kind)))
 	}
 	if n := strings.Count(strings.Trim(q.Code, "\n"), "\n") + 1; q.Code != "" && n > 40 {
 		add("code", "code is %d lines: keep it to 40 so it reads in a chat message", n)
@@ -118,7 +121,18 @@ func lintFile(f File) []Problem {
 		add("rubric", "only design questions have a rubric")
 	}
 	out = append(out, lintVersions(f)...)
+	if q.Kind == bot.KindDebug {
+		out = append(out, lintTraceback(f)...)
+	}
 	return out
+}
+
+// withArticle puts "a" or "an" before a word: "an output question", "a debug question".
+func withArticle(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
 }
 
 // builtinFile reports whether f belongs to the built-in bank (as opposed to a team's directory).
@@ -127,11 +141,12 @@ func builtinFile(f File) bool { return strings.HasPrefix(f.Path, BuiltinRoot+"/"
 func lintChoices(f File) []Problem {
 	q := f.Question
 	var out []Problem
-	choiceLine := func(i int) int { return lineOf(f.Src, "[[choices]]", i) + 1 }
+	ix := indexChoices(f.Src)
+	choiceLine := ix.keyLine
 	if len(q.Choices) < 2 || len(q.Choices) > 6 {
 		out = append(out, Problem{File: f.Path, Line: choiceLine(0), Msg: fmt.Sprintf("%d choices: give 2 to 6", len(q.Choices))})
 	}
-	texts := map[string]bool{}
+	texts := map[string]string{} // normalised text → key of the choice that has it
 	for i, c := range q.Choices {
 		want := string(rune('A' + i))
 		if c.Key != want {
@@ -141,14 +156,16 @@ func lintChoices(f File) []Problem {
 		switch {
 		case norm == "":
 			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s has no text", c.Key)})
-		case texts[norm]:
-			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s repeats another choice's text", c.Key)})
+		case texts[norm] != "":
+			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s repeats the text of choice %s: make every choice different", c.Key, texts[norm])})
 		case len(c.Text) > 300:
 			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s is %d characters: keep it to 300", c.Key, len(c.Text))})
 		}
-		texts[norm] = true
+		if texts[norm] == "" {
+			texts[norm] = c.Key
+		}
 	}
-	out = append(out, lintWhy(f)...)
+	out = append(out, lintWhy(f, ix)...)
 	answerLine := lineOf(f.Src, "answer", 0)
 	if answerLine == 0 {
 		answerLine = 1
@@ -169,7 +186,7 @@ func lintChoices(f File) []Problem {
 	case q.Kind == bot.KindReview && len(q.Answer) >= len(q.Choices):
 		out = append(out, Problem{File: f.Path, Line: answerLine, Msg: "a review question needs at least one plausible finding that is not a problem"})
 	case q.Kind != bot.KindReview && len(q.Answer) != 1:
-		out = append(out, Problem{File: f.Path, Line: answerLine, Msg: fmt.Sprintf("a %s question keys exactly one choice, not %d", q.Kind, len(q.Answer))})
+		out = append(out, Problem{File: f.Path, Line: answerLine, Msg: fmt.Sprintf("%s question keys exactly one choice, not %d", withArticle(string(q.Kind)), len(q.Answer))})
 	}
 	return out
 }

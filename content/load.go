@@ -3,10 +3,8 @@
 package content
 
 import (
-	"bytes"
 	"embed"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -35,6 +33,8 @@ type File struct {
 
 	MinPython       string              // "3.11": verified on that version and newer, skipped below
 	AnswerByVersion map[string][]string // output: the keyed choice where a version prints another
+
+	decoded bool
 }
 
 type fileChoice struct {
@@ -66,13 +66,19 @@ type fileQuestion struct {
 	Rubric      []string            `toml:"rubric"`
 }
 
-// Parse reads one question file. Syntax errors and unknown keys come back as problems with lines.
+// Parse reads one question file. Syntax errors, values of the wrong type and unknown keys come back as
+// problems with lines. Unknown keys do not stop the rest of the file from being read, so that lint
+// reports every problem in it at once; the file is then still returned for linting (see File.Decoded).
 func Parse(name string, src []byte) (File, []Problem) {
-	var fq fileQuestion
-	dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields()
-	if err := dec.Decode(&fq); err != nil {
+	var raw map[string]any
+	if err := toml.Unmarshal(src, &raw); err != nil {
 		return File{Path: name, Src: src}, decodeProblems(name, err)
 	}
+	var fq fileQuestion
+	if err := toml.Unmarshal(src, &fq); err != nil {
+		return File{Path: name, Src: src}, decodeProblems(name, err)
+	}
+	problems := unknownKeys(name, src, raw)
 	q := bot.Question{
 		ID: fq.ID, Kind: bot.Kind(fq.Kind), Topic: fq.Topic, Difficulty: bot.Difficulty(fq.Difficulty),
 		Title: fq.Title, Prompt: strings.TrimSpace(fq.Prompt), Code: fq.Code, Explanation: strings.TrimSpace(fq.Explanation),
@@ -82,20 +88,13 @@ func Parse(name string, src []byte) (File, []Problem) {
 	for _, c := range fq.Choices {
 		q.Choices = append(q.Choices, bot.Choice{Key: c.Key, Text: c.Text, Why: strings.TrimSpace(c.Why)})
 	}
-	return File{Question: q, Path: name, Src: src, MinPython: fq.MinPython, AnswerByVersion: fq.ByVersion}, nil
+	return File{Question: q, Path: name, Src: src, MinPython: fq.MinPython, AnswerByVersion: fq.ByVersion, decoded: true}, problems
 }
 
+// Decoded reports whether the file was read into a question (despite unknown keys, if any).
+func (f File) Decoded() bool { return f.decoded }
+
 func decodeProblems(name string, err error) []Problem {
-	var strict *toml.StrictMissingError
-	if errors.As(err, &strict) {
-		var out []Problem
-		for _, e := range strict.Errors {
-			line, _ := e.Position()
-			out = append(out, Problem{File: name, Line: line,
-				Msg: fmt.Sprintf("unknown key %q: remove it or fix its spelling (see content/FORMAT.md)", strings.Join(e.Key(), "."))})
-		}
-		return out
-	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, _ := de.Position()
@@ -108,6 +107,7 @@ func decodeProblems(name string, err error) []Problem {
 func LoadFS(fsys fs.FS, root, prefix string) ([]File, []Problem) {
 	var files []File
 	var problems []Problem
+	seen := 0
 	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -121,15 +121,18 @@ func LoadFS(fsys fs.FS, root, prefix string) ([]File, []Problem) {
 		}
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
 		f, ps := Parse(path.Join(prefix, rel), src)
-		if len(ps) > 0 {
-			problems = append(problems, ps...)
-			return nil
+		problems = append(problems, ps...)
+		seen++
+		if f.Decoded() {
+			files = append(files, f) // linted too, so one mistake does not hide the others
 		}
-		files = append(files, f)
 		return nil
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		problems = append(problems, Problem{File: prefix, Msg: "cannot read question directory: " + err.Error()})
+	case seen == 0:
+		problems = append(problems, Problem{File: prefix, Msg: "no question files (*.toml) in this directory: check the path, or add questions (see content/FORMAT.md)"})
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, problems

@@ -27,6 +27,7 @@ var snippetCPULimit, snippetTimeout = SnippetCPULimit, SnippetTimeout
 type result struct {
 	stdout, stderr string
 	exit           int
+	file           string // the path the snippet ran from, as its traceback names it
 }
 
 // observed is what FORMAT.md compares: stdout normalised, plus the exception line on failure.
@@ -79,7 +80,7 @@ func run(ctx context.Context, python, src string) (result, error) {
 			return result{}, fmt.Errorf("used %.1fs of CPU: snippets must finish in under 2 seconds", cpu.Seconds())
 		}
 	}
-	res := result{stdout: stdout.String(), stderr: stderr.String()}
+	res := result{stdout: stdout.String(), stderr: stderr.String(), file: file}
 	var exitErr *exec.ExitError
 	switch {
 	case errors.As(err, &exitErr):

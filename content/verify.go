@@ -2,8 +2,10 @@ package content
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,10 +24,10 @@ type Report struct {
 func (r Report) String() string {
 	skipped := ""
 	if r.Skipped > 0 {
-		skipped = fmt.Sprintf(" (%s skipped: they need a newer Python)", plural(r.Skipped, "question"))
+		skipped = fmt.Sprintf(" (%s skipped: they need a newer Python)", Plural(r.Skipped, "question"))
 	}
-	return fmt.Sprintf("%s: %s verified in %.1fs%s, %s", r.Python.Version, plural(r.Verified, "question"),
-		r.Elapsed.Seconds(), skipped, plural(len(r.Problems), "problem"))
+	return fmt.Sprintf("%s: %s verified in %.1fs%s, %s", r.Python.Version, Plural(r.Verified, "question"),
+		r.Elapsed.Seconds(), skipped, Plural(len(r.Problems), "problem"))
 }
 
 // Verify runs every question's snippets under py and reports each answer key the interpreter does
@@ -146,12 +148,57 @@ func verifyFile(ctx context.Context, py Python, f File) []Problem {
 		if fixed.exit != 0 {
 			return problem("fixed_code", "the check fails on the fixed code: %s", fixed.lastErrLine())
 		}
+		if isTraceback(q.Symptom) {
+			return verifyTraceback(ctx, py, f)
+		}
 	}
 	return nil
 }
 
-// plural says "1 question", "2 questions".
-func plural(n int, noun string) string {
+// verifyTraceback runs the code alone, as the user ran it, and holds the symptom to its traceback.
+func verifyTraceback(ctx context.Context, py Python, f File) []Problem {
+	res, err := run(ctx, py.Path, f.Question.Code)
+	if err != nil {
+		return []Problem{{File: f.Path, Line: lineOf(f.Src, "code", 0), Msg: fmt.Sprintf("cannot run the code: %v", err)}}
+	}
+	if res.exit == 0 {
+		return []Problem{{File: f.Path, Line: symptomLine(f, 1), Msg: "the symptom is a traceback, but the code alone exits 0: it must crash by itself, as the user ran it"}}
+	}
+	same := func(a, b int) bool { return sameStatement(ctx, py, f.Question.Code, a, b) }
+	var out []Problem
+	for _, m := range compareTraceback(parseTraceback(f.Question.Symptom), parseTraceback(res.stderr), res.file, same) {
+		out = append(out, Problem{File: f.Path, Line: symptomLine(f, m.at), Msg: m.msg})
+	}
+	return out
+}
+
+// statementScript prints whether two lines of a program belong to the same innermost statement, a
+// decorated definition counting from its first decorator.
+const statementScript = `import ast, base64
+src = base64.b64decode(%q).decode()
+def span(n):
+    return min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])]), n.end_lineno
+def innermost(line):
+    best = None
+    for n in ast.walk(ast.parse(src)):
+        if isinstance(n, ast.stmt):
+            s, e = span(n)
+            if s <= line <= e and (best is None or e - s < best[1] - best[0]):
+                best = (s, e)
+    return best
+a, b = innermost(%d), innermost(%d)
+print(a is not None and a == b)
+`
+
+// sameStatement asks py whether lines a and b of code are lines of one statement. It runs only
+// when a traceback's line differs from the symptom's, which is rare.
+func sameStatement(ctx context.Context, py Python, code string, a, b int) bool {
+	res, err := run(ctx, py.Path, fmt.Sprintf(statementScript, base64.StdEncoding.EncodeToString([]byte(code)), a, b))
+	return err == nil && res.exit == 0 && strings.TrimSpace(res.stdout) == "True"
+}
+
+// Plural says "1 question", "2 questions".
+func Plural(n int, noun string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", noun)
 	}

@@ -43,6 +43,10 @@ func lintVersions(f File) []Problem {
 	if len(f.AnswerByVersion) > 0 && q.Kind != bot.KindOutput {
 		add(tableLine, "only output questions have answer_by_version (a %s question is verified the same way on every version): use min_python, or remove the table", q.Kind)
 	}
+	if n := len(f.AnswerByVersion); n > Newest.Minor-Oldest.Minor+1 {
+		add(tableLine, "answer_by_version has %d entries: give at most one per version %s to %s", n, Oldest.Feature(), Newest.Feature())
+		return out
+	}
 	versions := make([]string, 0, len(f.AnswerByVersion))
 	for v := range f.AnswerByVersion {
 		versions = append(versions, v)

@@ -18,7 +18,7 @@ const MaxWhy = 300
 
 // lintWhy checks the `why` of every choice: required on each choice that is not keyed (a warning
 // unless RequireWhy says otherwise), not allowed on a keyed one (the explanation covers those).
-func lintWhy(f File) []Problem {
+func lintWhy(f File, ix choiceLines) []Problem {
 	q := f.Question
 	required := RequireWhy.Team
 	if builtinFile(f) {
@@ -29,43 +29,57 @@ func lintWhy(f File) []Problem {
 		keyed := slices.Contains(q.Answer, c.Key)
 		switch {
 		case keyed && c.Why != "":
-			out = append(out, Problem{File: f.Path, Line: choiceKeyLine(f.Src, i, "why"),
+			out = append(out, Problem{File: f.Path, Line: ix.whyLine(i),
 				Msg: fmt.Sprintf("choice %s is keyed, so it has no \"why\": the explanation says why it is right; remove the why", c.Key)})
 		case !keyed && c.Why == "":
-			out = append(out, Problem{File: f.Path, Line: choiceKeyLine(f.Src, i, ""), Warning: !required,
+			out = append(out, Problem{File: f.Path, Line: ix.keyLine(i), Warning: !required,
 				Msg: fmt.Sprintf("choice %s has no \"why\": add one or two sentences on the misconception behind it and why it fails", c.Key)})
 		case !keyed && utf8.RuneCountInString(c.Why) > MaxWhy:
-			out = append(out, Problem{File: f.Path, Line: choiceKeyLine(f.Src, i, "why"),
+			out = append(out, Problem{File: f.Path, Line: ix.whyLine(i),
 				Msg: fmt.Sprintf("the why of choice %s is %d characters: keep it to %d", c.Key, utf8.RuneCountInString(c.Why), MaxWhy)})
 		}
 	}
 	return out
 }
 
-var choicesHeader = regexp.MustCompile(`^\s*\[\[\s*choices\s*\]\]`)
+var (
+	choicesHeader = regexp.MustCompile(`^\s*\[\[\s*choices\s*\]\]`)
+	whyAssign     = regexp.MustCompile(`^\s*why\s*=`)
+)
 
-// choiceKeyLine finds the line of key inside the i-th [[choices]] table (from 0), or the line after
-// the table's header when key is "" or not found there.
-func choiceKeyLine(src []byte, i int, key string) int {
-	lines := strings.Split(string(src), "\n")
-	assign := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=`)
-	seen, header := -1, 0
-	for n, line := range lines {
-		if choicesHeader.MatchString(line) {
-			seen++
-			if seen == i {
-				header = n + 1
-			} else if seen > i {
-				break
-			}
-			continue
-		}
-		if seen == i && key != "" && assign.MatchString(line) {
-			return n + 1
+// choiceLines indexes, once per file, where each [[choices]] table starts and where its why is, so
+// that linting a file stays linear in its size however many choices it has.
+type choiceLines struct {
+	header []int // line of the i-th [[choices]] header
+	why    []int // line of its why, 0 when it has none
+}
+
+func indexChoices(src []byte) choiceLines {
+	var ix choiceLines
+	for n, line := range strings.Split(string(src), "\n") {
+		switch {
+		case choicesHeader.MatchString(line):
+			ix.header = append(ix.header, n+1)
+			ix.why = append(ix.why, 0)
+		case len(ix.why) > 0 && ix.why[len(ix.why)-1] == 0 && whyAssign.MatchString(line):
+			ix.why[len(ix.why)-1] = n + 1
 		}
 	}
-	if header == 0 {
-		return 1
+	return ix
+}
+
+// keyLine is the line of the i-th choice's key (the line after its header), or 1.
+func (ix choiceLines) keyLine(i int) int {
+	if i < len(ix.header) {
+		return ix.header[i] + 1
 	}
-	return header + 1
+	return 1
+}
+
+// whyLine is the line of the i-th choice's why, else its key line.
+func (ix choiceLines) whyLine(i int) int {
+	if i < len(ix.why) && ix.why[i] > 0 {
+		return ix.why[i]
+	}
+	return ix.keyLine(i)
 }
