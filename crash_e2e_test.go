@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"bytes"
 	"context"
 	"crypto/ed25519"
@@ -11,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
