@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,12 +144,11 @@ func (b *binaryRun) discordInteraction(t *testing.T, payload map[string]any) map
 	return v
 }
 
-var interactionSeq int
+var interactionSeq atomic.Int64 // bursts build interactions from many goroutines
 
 // guildInteraction is an interaction from user in guild/channel; perms "32" is Manage Server.
 func guildInteraction(guild, channel, userID, name, perms string, typ int, data map[string]any) map[string]any {
-	interactionSeq++
-	id := fmt.Sprintf("e2e%d", interactionSeq)
+	id := fmt.Sprintf("e2e%d", interactionSeq.Add(1))
 	return map[string]any{"id": id, "application_id": "app1", "type": typ, "token": "tok-" + id, "version": 1,
 		"guild_id": guild, "channel_id": channel,
 		"member": map[string]any{"user": map[string]any{"id": userID, "username": strings.ToLower(name), "global_name": name}, "permissions": perms},
