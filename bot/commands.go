@@ -110,7 +110,7 @@ func unknownCommandText(word string) string {
 func suggestion(word string, known []string) string {
 	best, bestDist := "", 1<<30
 	for _, k := range known {
-		d := editDistance(strings.ToLower(word), k)
+		d := EditDistance(strings.ToLower(word), k)
 		if strings.HasPrefix(k, strings.ToLower(word)) && len(word) >= 2 {
 			d = 1
 		}
@@ -126,8 +126,8 @@ func suggestion(word string, known []string) string {
 	return "Try one of: " + strings.Join(sorted, ", ") + "."
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b; "did you mean" everywhere uses it.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)

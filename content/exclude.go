@@ -3,6 +3,8 @@ package content
 import (
 	"fmt"
 	"sort"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // CheckExclude reports each [content] exclude entry that is neither a question id nor a topic of
@@ -44,31 +46,9 @@ func CheckExclude(files []File, exclude []string, source string) []Problem {
 func closest(word string, names []string) string {
 	best, bestD := "", len(word)/3+2
 	for _, n := range names {
-		if d := editDistance(word, n); d < bestD {
+		if d := bot.EditDistance(word, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
