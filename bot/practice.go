@@ -135,6 +135,9 @@ func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest s
 	case g.Points > 0:
 		verdict = "Partly right: you found some of the problems and picked nothing wrong."
 	}
+	if why := whyNotLines(q, keys); why != "" {
+		post.Text = why + "\n\n" + post.Text
+	}
 	post.Title = fmt.Sprintf("%s %s", ref, verdict)
 	post.Footer = strings.TrimSpace("Another: `/pyq practice " + q.Topic + "`. " + post.Footer)
 	return Reply{Private: true, Post: post}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -113,6 +114,9 @@ func revealPost(q *Question, p PostedQuestion, answers []Answer) Post {
 		}
 	} else {
 		b.WriteString(spreadLine(q, answers))
+		if line := commonMistakeLine(q, answers); line != "" {
+			b.WriteString("\n" + line)
+		}
 		b.WriteString("\n" + winnersLine(answers))
 	}
 	post.Text = b.String()
@@ -131,6 +135,47 @@ func spreadLine(q *Question, answers []Answer) string {
 		parts[i] = fmt.Sprintf("%s %d", c.Key, counts[c.Key])
 	}
 	return fmt.Sprintf("How the %d answers spread: %s", len(answers), strings.Join(parts, " · "))
+}
+
+// commonMistakeLine names the wrong choice most players picked and the misconception behind it, so
+// the team learns from the mistake it shared rather than only seeing the spread. Ties go to the
+// earlier letter; a choice nobody picked is never named.
+func commonMistakeLine(q *Question, answers []Answer) string {
+	counts := map[string]int{}
+	for _, a := range answers {
+		for _, k := range a.Keys {
+			counts[k]++
+		}
+	}
+	var worst Choice
+	most := 0
+	for _, c := range q.Choices {
+		if slices.Contains(q.Answer, c.Key) || counts[c.Key] <= most {
+			continue
+		}
+		worst, most = c, counts[c.Key]
+	}
+	if most == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("Most picked wrong choice: %s (%d of %d)", worst.Key, most, len(answers))
+	if why := strings.TrimSpace(worst.Why); why != "" {
+		line += ": " + why
+	}
+	return line
+}
+
+// whyNotLines tells a player why each wrong choice they picked fails, from the choice's `why`.
+func whyNotLines(q *Question, keys []string) string {
+	var b strings.Builder
+	for _, k := range keys {
+		c, ok := q.Choice(k)
+		if !ok || slices.Contains(q.Answer, k) || strings.TrimSpace(c.Why) == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "You picked %s: %s\n", k, strings.TrimSpace(c.Why))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func winnersLine(answers []Answer) string {

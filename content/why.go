@@ -8,10 +8,10 @@ import (
 	"unicode/utf8"
 )
 
-// RequireWhy says where a wrong choice without a `why` is an error rather than a warning. Both are
-// off while the built-in bank is being given its whys; the lead switches Builtin on once every built-in
-// question has them. Team packs stay warnings so that existing packs keep loading.
-var RequireWhy = struct{ Builtin, Team bool }{Builtin: false, Team: false}
+// RequireWhy says where a wrong choice without a `why` is an error rather than a warning: an error in
+// the built-in bank (every built-in wrong choice has one), a warning in team packs so that existing
+// packs keep loading.
+var RequireWhy = struct{ Builtin, Team bool }{Builtin: true, Team: false}
 
 // MaxWhy is the longest `why` FORMAT.md allows, in characters.
 const MaxWhy = 300
