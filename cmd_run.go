@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/pyqbot/pyqbot/adapters/console"
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/metrics"
+	"github.com/pyqbot/pyqbot/schedule"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) error {
+	name := "run"
+	summary := "Runs the bot: the terminal adapter when no platform is enabled in the config."
+	if forceConsole {
+		name, summary = "console", "Plays pyqbot in the terminal, whatever the config enables."
+	}
+	fs := m.newFlags(name+" [--config FILE] [--db PATH]", summary)
+	configPath := fs.String("config", "", "TOML config file (see config.example.toml)")
+	dbPath := fs.String("db", "", "SQLite database file (default [storage] path, else ./pyqbot.db)")
+	user := fs.String("user", "", "who you are in the terminal (default [console] user, else $USER)")
+	if err := m.finishParse(fs, args); err != nil {
+		return ignoreHelp(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(m.Stderr, "pyqbot %s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
+	cfg, err := m.config(*configPath)
+	if err != nil {
+		return err
+	}
+	if *dbPath != "" {
+		cfg.Storage.Path = *dbPath
+	}
+	logger := m.logger(cfg)
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
+	bank, err := content.Bank(content.Options{Dirs: cfg.Content.Dirs, Exclude: cfg.Content.Exclude})
+	if err != nil {
+		return err
+	}
+	store, err := storage.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	reg := metrics.New(metrics.Options{Version: version, Platforms: cfg.platforms(forceConsole),
+		OpenQuestions: store.OpenPostCount, Logger: logger})
+	engine := bot.New(bot.Config{
+		Store: store, Bank: bank, Zone: cfg.Bot.Timezone, Logger: logger,
+		RevealAt: func(ch bot.Channel, posted time.Time) time.Time {
+			return bot.NextLocalTime(posted, ch.Location(), cfg.revealHour, cfg.revealMin)
+		},
+		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace, Metrics: reg,
+	})
+	logger.Info("pyqbot starting", "version", version, "config", cfg.path, "db", cfg.Storage.Path, "questions", bank.Len())
+
+	var adapters []bot.Adapter
+	mux := newRoutes()
+	if !forceConsole {
+		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store), discordWith(bank)} {
+			a, err := build(ctx, cfg, m.Getenv, logger, mux, reg)
+			if err != nil {
+				return err
+			}
+			if a != nil {
+				adapters = append(adapters, a)
+			}
+		}
+	}
+	if len(adapters) == 0 {
+		adapters = append(adapters, console.New(m.Stdin, m.Stdout, m.consoleUser(cfg, *user)))
+	}
+	for _, a := range adapters {
+		engine.AddAdapter(a)
+		if a.Name() == console.Conversation.Platform {
+			// The terminal's one channel exists from the start, so its schedule runs before any command.
+			if _, err := engine.EnsureChannel(ctx, console.Conversation); err != nil {
+				return fmt.Errorf("set up the terminal channel: %w", err)
+			}
+		}
+	}
+	if serveOps(cfg, adapters) {
+		// Operations endpoints share the server with the adapters' routes (and make it listen).
+		mux.Handle("GET /healthz", healthHandler(store, adapters, logger))
+		mux.Handle("GET /metrics", reg.Handler())
+	}
+	if err := m.serve(ctx, cfg, logger, engine, adapters, mux); err != nil {
+		return err
+	}
+	return store.Close()
+}
+
+// config loads the configuration: the file named by flagPath, $PYQBOT_CONFIG or
+// DefaultConfigPath (see configPath), with PYQBOT_SECTION_KEY environment variables over it.
+func (m *Main) config(flagPath string) (*Config, error) {
+	return loadConfigEnv(configPath(flagPath, m.Getenv), m.Getenv)
+}
+
+func (m *Main) consoleUser(cfg *Config, flagUser string) string {
+	for _, name := range []string{flagUser, cfg.Console.User, m.Getenv("USER")} {
+		if name != "" {
+			return name
+		}
+	}
+	return "you"
+}
+
+func (m *Main) logger(cfg *Config) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level)) // checked by Config.check
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+}
