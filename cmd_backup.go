@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/pyqbot/pyqbot/storage"
@@ -37,6 +41,8 @@ func (m *Main) backupCmd(ctx context.Context, args []string) error {
 }
 
 // openStoreFor opens the database a maintenance command works on: --db, else the config's path.
+// It must already exist: storage.Open creates a missing file, and a backup or export of a typo
+// would otherwise make an empty database and report success.
 func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*storage.DB, error) {
 	cfg, err := m.config(configPath)
 	if err != nil {
@@ -45,5 +51,27 @@ func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*st
 	if dbPath != "" {
 		cfg.Storage.Path = dbPath
 	}
+	if err := mustExist(cfg.Storage.Path); err != nil {
+		return nil, err
+	}
 	return storage.Open(ctx, cfg.Storage.Path)
+}
+
+// mustExist refuses a database path that names no file (or names a directory), saying which path
+// and where it came from. A checked-then-opened race only matters if the file vanishes in between,
+// which a running bot never does to its own database.
+func mustExist(path string) error {
+	if strings.Contains(path, "://") {
+		return nil // a server URL, not a file
+	}
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("database %s does not exist: check --db or [storage] path (this command reads a database and never creates one)", path)
+	case err != nil:
+		return fmt.Errorf("database %s: %w", path, err)
+	case st.IsDir():
+		return fmt.Errorf("database %s is a directory: name the database file", path)
+	}
+	return nil
 }

@@ -13,15 +13,15 @@ import (
 
 // contentCmd runs `pyqbot content lint|export|stats`: the tooling for question files.
 func (m *Main) contentCmd(ctx context.Context, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprint(m.Stdout, usage)
+	sub, args := commandWord(args, contentCommands)
+	if sub == "" {
+		if slices.Contains(args, "-h") || slices.Contains(args, "--help") {
+			fmt.Fprint(m.Stdout, contentUsage)
 			return nil
 		}
-		fmt.Fprintf(m.Stderr, "pyqbot content: say lint, export or stats\n\n%s", usage)
+		fmt.Fprintf(m.Stderr, "pyqbot content: say lint, export or stats\n\n%s", contentUsage)
 		return errUsage
 	}
-	sub, args := args[0], args[1:]
 	switch sub {
 	case "lint":
 		return ignoreHelp(m.contentLint(ctx, args))
@@ -45,10 +45,23 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 		content.Stats(m.Stdout, files)
 		return nil
 	default:
-		fmt.Fprintf(m.Stderr, "pyqbot content: unknown subcommand %q (lint, export or stats)\n", sub)
+		fmt.Fprintf(m.Stderr, "pyqbot content: unknown subcommand %q\n\n%s", sub, contentUsage)
 		return errUsage
 	}
 }
+
+var contentCommands = []string{"lint", "export", "stats"}
+
+const contentUsage = `Usage: pyqbot content lint|export|stats [flags]
+The tooling for question files (the format is in content/FORMAT.md).
+
+  pyqbot content lint [--config FILE] [--python PATH] [--no-run] [DIR…]
+        check the bank the bot would load and prove answer keys with CPython
+  pyqbot content export   the question bank as one JSON array on standard output
+  pyqbot content stats    questions per kind, topic and difficulty
+
+` + "`pyqbot help content lint`" + ` (or ` + "`pyqbot content lint --help`" + `) shows a subcommand's flags.
+`
 
 func (m *Main) contentLint(ctx context.Context, args []string) error {
 	fs := m.newFlags("content lint [--config FILE] [--python PATH] [--no-run] [DIR…]",

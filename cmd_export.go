@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pyqbot/pyqbot/storage"
@@ -14,13 +17,17 @@ import (
 // exportCmd writes every team answer with its score, for a team's own analysis.
 func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	fs := m.newFlags("export [--config FILE] [--db PATH] [--format csv|json]",
-		"Prints every team answer with where it was given and what it scored.")
+		"Prints every team answer with where it was given and what it scored: CSV with a header row, or\n"+
+			"one JSON array of objects (as `pyqbot content export` prints the bank). In CSV, a cell that a\n"+
+			"spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) gets a\n"+
+			"leading ' so it shows as text.")
 	configPath := fs.String("config", "", "TOML config file")
 	dbPath := fs.String("db", "", "database to read (default [storage] path)")
-	format := fs.String("format", "csv", "csv or json (one JSON object per line)")
+	format := fs.String("format", "csv", "csv or json (one JSON array), in any case")
 	if err := m.finishParse(fs, args); err != nil {
 		return ignoreHelp(err)
 	}
+	*format = strings.ToLower(*format)
 	if fs.NArg() > 0 || (*format != "csv" && *format != "json") {
 		fmt.Fprintf(m.Stderr, "pyqbot export: --format is csv or json, and there are no arguments\n")
 		fs.printUsage(m.Stderr)
@@ -32,8 +39,7 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 	if *format == "json" {
-		enc := json.NewEncoder(m.Stdout)
-		return store.ExportAnswers(ctx, func(a storage.ExportedAnswer) error { return enc.Encode(a) })
+		return exportJSON(ctx, store, m.Stdout)
 	}
 	w := csv.NewWriter(m.Stdout)
 	w.Write([]string{"platform", "workspace", "channel", "post", "question", "kind", "topic", "posted_at",
@@ -43,13 +49,52 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 		if a.Correct != nil {
 			correct = strconv.FormatBool(*a.Correct)
 		}
-		return w.Write([]string{a.Platform, a.Workspace, a.Channel, strconv.FormatInt(a.PostID, 10), a.QuestionID,
+		return w.Write(csvSafe(a.Platform, a.Workspace, a.Channel, strconv.FormatInt(a.PostID, 10), a.QuestionID,
 			a.Kind, a.Topic, a.PostedAt.Format(time.RFC3339), a.UserID, a.UserName, a.Answer,
-			a.AnsweredAt.Format(time.RFC3339), strconv.FormatBool(a.Graded), correct, strconv.Itoa(a.Points)})
+			a.AnsweredAt.Format(time.RFC3339), strconv.FormatBool(a.Graded), correct, strconv.Itoa(a.Points)))
 	})
 	w.Flush()
 	if err != nil {
 		return err
 	}
 	return w.Error()
+}
+
+// exportJSON streams the answers as one JSON array, an object per line, so a large history is
+// never held in memory and the output is still one document `jq` or json.load reads whole.
+func exportJSON(ctx context.Context, store *storage.DB, w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	sep := "[\n"
+	err := store.ExportAnswers(ctx, func(a storage.ExportedAnswer) error {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		bw.WriteString(sep)
+		sep = ",\n"
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		bw.Flush()
+		return err
+	}
+	if sep == "[\n" {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
+}
+
+// csvSafe neutralises formula injection (OWASP's CSV injection advice): a cell starting with one of
+// = + - @ tab or carriage return is run as a formula by Excel, LibreOffice and Google Sheets
+// (`=HYPERLINK(…)` in an answer), so it gets a leading ' and shows as the text it is.
+func csvSafe(cells ...string) []string {
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			cells[i] = "'" + c
+		}
+	}
+	return cells
 }

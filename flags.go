@@ -5,12 +5,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 )
 
 // flagSet is a flag set whose usage can go to stdout (asked for with --help) or stderr (a mistake).
+// It parses interspersed: flags may come before, between or after the positional arguments, as
+// people type them (`pyqbot backup out.db --db pyqbot.db`). The standard library's flag package
+// stops at the first positional; rather than take a CLI library (cobra, urfave/cli) for one loop,
+// finishParse parses, sets the positional aside and resumes. `--` still ends the flags.
 type flagSet struct {
 	*flag.FlagSet
 	name, summary string
+	positional    []string
 }
 
 // newFlags returns a flag set that reports errors through m and never exits by itself.
@@ -21,6 +28,16 @@ func (m *Main) newFlags(name, summary string) *flagSet {
 	return fs
 }
 
+// Args, NArg and Arg are the positional arguments wherever they stood among the flags.
+func (fs *flagSet) Args() []string { return fs.positional }
+func (fs *flagSet) NArg() int      { return len(fs.positional) }
+func (fs *flagSet) Arg(i int) string {
+	if i < 0 || i >= len(fs.positional) {
+		return ""
+	}
+	return fs.positional[i]
+}
+
 func (fs *flagSet) printUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: pyqbot %s\n%s\n", fs.name, fs.summary)
 	out := fs.Output()
@@ -29,9 +46,29 @@ func (fs *flagSet) printUsage(w io.Writer) {
 	fs.SetOutput(out)
 }
 
+// parseInterspersed runs flag parsing to the end of args, collecting positionals on the way.
+func (fs *flagSet) parseInterspersed(args []string) error {
+	fs.positional = nil
+	for {
+		if err := fs.FlagSet.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.FlagSet.Args()
+		if len(rest) == 0 {
+			return nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			fs.positional = append(fs.positional, rest...) // after --, everything is an argument
+			return nil
+		}
+		fs.positional = append(fs.positional, rest[0])
+		args = rest[1:]
+	}
+}
+
 // finishParse maps flag errors to exit codes: --help is success (usage on stdout), others are 2.
 func (m *Main) finishParse(fs *flagSet, args []string) error {
-	err := fs.Parse(args)
+	err := fs.parseInterspersed(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.printUsage(m.Stdout)
@@ -64,3 +101,36 @@ func ignoreHelp(err error) error {
 	}
 	return err
 }
+
+// commandWord finds the (sub)command among args, which may start with flags meant for it
+// (`pyqbot --db x.db console`): the first argument naming one of commands, provided everything
+// before it is a flag or a flag's value. It returns "" and args unchanged when there is none, and
+// the word and the other arguments otherwise. An argument that is neither a command nor a flag's
+// value comes back as the word, so the caller can call it unknown.
+func commandWord(args []string, commands []string) (string, []string) {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return "", args
+		case strings.HasPrefix(a, "-"):
+			continue
+		case slices.Contains(commands, a):
+		case i > 0 && isValueSlot(args[i-1]):
+			continue // the value of the flag before it, e.g. x.db in --db x.db
+		}
+		return a, append(slices.Clone(args[:i]), args[i+1:]...)
+	}
+	return "", args
+}
+
+// isValueSlot says whether the argument after a is a's value: a is a flag without "=" that is not
+// a switch. Every pyqbot flag takes a value except these.
+func isValueSlot(a string) bool {
+	if !strings.HasPrefix(a, "-") || a == "--" || strings.Contains(a, "=") {
+		return false
+	}
+	return !slices.Contains(switchFlags, strings.TrimLeft(a, "-"))
+}
+
+// switchFlags are the boolean flags of every command; TestSwitchFlagsAreComplete keeps the list true.
+var switchFlags = []string{"h", "help", "no-run"}
