@@ -348,12 +348,20 @@ func TestStreakBonusGrowsAndCaps(t *testing.T) {
 	if want := []int{10, 11, 12, 13, 14, 15, 15, 15}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("points by day = %v, want %v", got, want)
 	}
-	// A question day without Alice breaks the streak; her next right answer earns the base only.
+	// Her five days in a row earned a freeze: a question day without Alice spends it, and her next
+	// right answer keeps the capped bonus.
 	h.dayOfAnswers(map[string]string{"Bob": "answer C"})
 	h.dayOfAnswers(map[string]string{"Alice": "answer C"})
 	answers, _ := h.store.Answers(context.Background(), 10)
+	if answers[0].Points != 15 {
+		t.Errorf("after a missed day covered by a freeze Alice earned %d, want 15", answers[0].Points)
+	}
+	// With the freeze spent, the next missed day breaks the streak: the base only.
+	h.dayOfAnswers(map[string]string{"Bob": "answer C"})
+	h.dayOfAnswers(map[string]string{"Alice": "answer C"})
+	answers, _ = h.store.Answers(context.Background(), 12)
 	if answers[0].Points != 10 {
-		t.Errorf("after a missed day Alice earned %d, want 10", answers[0].Points)
+		t.Errorf("after a missed day without a freeze Alice earned %d, want 10", answers[0].Points)
 	}
 }
 

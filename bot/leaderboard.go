@@ -114,7 +114,15 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	if err != nil {
 		return e.internalError(r.Event, "user stats", err)
 	}
-	streak, err := e.store.Streak(ctx, r.ch.WorkspaceID, r.User.ID)
+	days, err := e.store.QuestionDays(ctx, r.ch.WorkspaceID, r.User.ID, MaxStreakDays)
+	if err != nil {
+		return e.internalError(r.Event, "question days", err)
+	}
+	ruleCh, err := e.ruleChannel(ctx, r)
+	if err != nil {
+		return e.internalError(r.Event, "team channel", err)
+	}
+	streak, err := e.streakLines(ctx, r, ruleCh, streakOfDays(days))
 	if err != nil {
 		return e.internalError(r.Event, "streak", err)
 	}
@@ -137,7 +145,7 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	}
 	fmt.Fprintf(&b, "Team questions: %d answered, %d of %d right%s\n", stats.Answered, stats.Correct, stats.Judged, percent(stats.Correct, stats.Judged))
 	fmt.Fprintf(&b, "Practice: %d answered, %d of %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, stats.PracticeJudged, percent(stats.PracticeCorrect, stats.PracticeJudged))
-	fmt.Fprintf(&b, "Streak: %d question day%s in a row", streak, plural(streak))
+	b.WriteString(streak)
 	if line, err := e.reviewLine(ctx, r.ch, r.User.ID); err != nil {
 		return e.internalError(r.Event, "review counts", err)
 	} else if line != "" {

@@ -6,7 +6,8 @@ import (
 )
 
 // The scoring rules. A streak rewards showing up on consecutive question days, right or wrong, so
-// nobody is punished for weekends or holidays when the team had no question.
+// nobody is punished for weekends or holidays when the team had no question; freezes (streak.go)
+// forgive the odd missed day.
 const (
 	CorrectPoints  = 10 // a right answer
 	DesignPoints   = 5  // answering a design question: there is no single right answer
@@ -21,8 +22,9 @@ const ScoringHelp = "• A right answer: 10 points.\n" +
 	"some of them and no wrong pick = a share of 10 (2 of 4 = 5); any wrong pick = 0.\n" +
 	"• Design questions have no single right answer: answering earns 5 points, and the reveal posts a rubric.\n" +
 	"• Streak: the number of question days in a row you answered (right or wrong). " +
-	"Days without a question do not break it. Every full-credit answer earns +1 per day of streak " +
-	"before today, at most +5.\n" +
+	"Days without a question do not break it. Every 5 question days answered in a row earn a freeze (at most 2 banked): " +
+	"a missed question day spends one automatically and the streak goes on (the missed day does not add to it). " +
+	"Every full-credit answer earns +1 per day of streak before today, at most +5.\n" +
 	"• Debugging challenges post hints in their thread over the day: a right answer is worth 10 points " +
 	"minus 3 for each hint already shown when you answered (10, 7, 4, …, never below 1), plus the streak bonus.\n" +
 	"• Your first answer locks. Points land at the reveal. Practice questions never count on the leaderboard."

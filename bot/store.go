@@ -138,6 +138,7 @@ type Store interface {
 	ReplayStore
 	ReviewStore
 	AttemptStore
+	ProgressStore
 
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)
@@ -190,17 +191,4 @@ type Store interface {
 	Practice(ctx context.Context, id int64) (Practice, error)
 	// AnswerPractice records the answer to a practice question. ErrAlreadyAnswered if it has one.
 	AnswerPractice(ctx context.Context, id int64, keys []string, correct bool, at time.Time) (Practice, error)
-}
-
-// StreakLength counts how many of the most recent question days the user answered without a gap.
-// questionDays is newest first; answered holds the days the user answered.
-func StreakLength(questionDays []string, answered map[string]bool) int {
-	n := 0
-	for _, d := range questionDays {
-		if !answered[d] {
-			break
-		}
-		n++
-	}
-	return n
 }

@@ -12,8 +12,8 @@ func allTime(from, to time.Time) bool {
 	return !from.After(time.Unix(0, 0)) && to.Year() >= 9999
 }
 
-// maxStreakDays bounds how far back a streak is counted; a year and a half of daily questions.
-const maxStreakDays = 550
+// maxStreakDays bounds how far back a streak is counted; the core's bound, so /pyq me agrees.
+const maxStreakDays = bot.MaxStreakDays
 
 // questionDays lists the workspace's days with a closed question, newest first, up to and including
 // through (all of them when through is empty).

@@ -433,6 +433,18 @@ func TestCloseAndGradeStreak(t *testing.T) {
 			wantStreaks: []int{1, 1, 2}, wantStreak: 2,
 		},
 		{
+			name: "five days in a row earn a freeze that a missed day spends",
+			steps: []streakStep{{offset: 0, answered: true}, {offset: 1, answered: true}, {offset: 2, answered: true},
+				{offset: 3, answered: true}, {offset: 4, answered: true}, {offset: 5}, {offset: 6, answered: true}, {offset: 7}},
+			wantStreaks: []int{1, 2, 3, 4, 5, 6}, wantStreak: 0,
+		},
+		{
+			name: "a frozen day keeps the streak for the scoring bonus",
+			steps: []streakStep{{offset: 0, answered: true}, {offset: 1, answered: true}, {offset: 2, answered: true},
+				{offset: 3, answered: true}, {offset: 4, answered: true}, {offset: 5}, {offset: 6, answered: true}},
+			wantStreaks: []int{1, 2, 3, 4, 5, 6}, wantStreak: 6,
+		},
+		{
 			name:        "missing the latest question day ends it",
 			steps:       []streakStep{{offset: 0, answered: true}, {offset: 1, answered: true}, {offset: 2}},
 			wantStreaks: []int{1, 2}, wantStreak: 0,

@@ -1,0 +1,56 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// QuestionDays lists the workspace's days with a revealed question, newest first, with the user's
+// answers on each. A day counts as answered when any of its questions was answered, closed or
+// still open (a debugging challenge open on the day of a revealed daily question), as the streak
+// rule in answeredDays has it.
+func (d *DB) QuestionDays(ctx context.Context, workspaceID int64, userID string, limit int) ([]bot.DayResult, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT p.day, COUNT(a.id),
+			COUNT(a.id) FILTER (WHERE a.graded = 1),
+			COUNT(a.id) FILTER (WHERE a.graded = 1 AND (a.correct = 1 OR a.correct IS NULL)),
+			COUNT(a.id) FILTER (WHERE a.graded = 1 AND a.points > 0)
+		FROM posts p LEFT JOIN answers a ON a.post_id = p.id
+			AND a.user_id = (SELECT id FROM users WHERE workspace_id = ? AND external_id = ?)
+		WHERE p.workspace_id = ?
+		GROUP BY p.day HAVING COUNT(p.closed_at) > 0
+		ORDER BY p.day DESC LIMIT ?`, workspaceID, userID, workspaceID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bot.DayResult
+	for rows.Next() {
+		var r bot.DayResult
+		if err := rows.Scan(&r.Day, &r.Answered, &r.Graded, &r.Right, &r.Scored); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LastTeamChannel is the channel of the team question the user answered last in the workspace.
+func (d *DB) LastTeamChannel(ctx context.Context, workspaceID int64, userID string) (bot.Channel, error) {
+	var conv bot.Conversation
+	err := d.db.QueryRowContext(ctx, `SELECT w.platform, w.external_id, c.external_id
+		FROM answers a JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
+		JOIN channels c ON c.id = p.channel_id JOIN workspaces w ON w.id = c.workspace_id
+		WHERE u.workspace_id = ? AND u.external_id = ?
+		ORDER BY a.answered_at DESC, a.id DESC LIMIT 1`, workspaceID, userID).
+		Scan(&conv.Platform, &conv.Workspace, &conv.Channel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return bot.Channel{}, bot.ErrNotFound
+	}
+	if err != nil {
+		return bot.Channel{}, err
+	}
+	return d.channel(ctx, d.db, conv)
+}
