@@ -51,6 +51,11 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		return err
 	}
 	defer store.Close()
+	// Refuse to serve a database that cannot keep answers; warn about one that lost its data.
+	store.SetLogger(logger)
+	if err := store.Check(ctx); err != nil {
+		return err
+	}
 	reg := metrics.New(metrics.Options{Version: version, Platforms: cfg.platforms(forceConsole),
 		OpenQuestions: store.OpenPostCount, Logger: logger})
 	engine := bot.New(bot.Config{

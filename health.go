@@ -13,34 +13,41 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/storage"
 )
 
-// healthTimeout bounds the store query behind /healthz: a database that does not answer in this
-// time is as good as down for a chat user, and Docker's probe must not hang.
+// healthTimeout bounds the store's check behind /healthz: a database that cannot commit in this
+// time is as good as down for a chat user, and Docker's probe must not hang. The store's write
+// probe gives up on a lock held elsewhere sooner (storage.probeBusyMillis).
 const healthTimeout = 2 * time.Second
 
-// pinger is the part of the store /healthz needs.
-type pinger interface {
-	Ping(ctx context.Context) error
+// storeHealth is the part of the store /healthz needs.
+type storeHealth interface {
+	Health(ctx context.Context) storage.Health
 }
 
 // healthBody is what /healthz answers.
 type healthBody struct {
-	Status string `json:"status"`           // "ok" or "unavailable"
-	Reason string `json:"reason,omitempty"` // what is wrong, e.g. "slack: socket mode disconnected"
+	Status   string   `json:"status"`             // "ok" or "unavailable"
+	Reason   string   `json:"reason,omitempty"`   // everything that is wrong, e.g. "slack: socket mode disconnected"
+	Storage  string   `json:"storage,omitempty"`  // why the store cannot take writes, e.g. "disk full: …"
+	Warnings []string `json:"warnings,omitempty"` // findings that do not stop service, e.g. an emptied database
 }
 
-// healthHandler answers GET /healthz: 200 {"status":"ok"} when the store answers a cheap query
-// within healthTimeout and every adapter that reports its health is serving; otherwise 503 with
-// the reasons. The store's own error stays in the log: the endpoint may be reachable from outside.
-func healthHandler(store pinger, adapters []bot.Adapter, log *slog.Logger) http.Handler {
+// healthHandler answers GET /healthz: 200 {"status":"ok"} when a write commits (the store's
+// probe), the last real write did not fail since, and every adapter that reports its health is
+// serving; otherwise 503 with the reasons. Start-up warnings ride along on a 200. The store's
+// full error (it names the path) stays in the log: the endpoint may be reachable from outside.
+func healthHandler(store storeHealth, adapters []bot.Adapter, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 		defer cancel()
 		var reasons []string
-		if err := store.Ping(ctx); err != nil {
-			log.Warn("health check: the database does not answer", "err", err)
-			reasons = append(reasons, "store: the database does not answer")
+		sh := store.Health(ctx)
+		body := healthBody{Status: "ok", Storage: sh.Problem, Warnings: sh.Warnings}
+		if sh.Problem != "" {
+			log.Warn("health check: the database cannot take writes", "problem", sh.Problem, "err", sh.Err)
+			reasons = append(reasons, "store: "+sh.Problem)
 		}
 		for _, a := range adapters {
 			if hr, ok := a.(bot.HealthReporter); ok {
@@ -49,9 +56,9 @@ func healthHandler(store pinger, adapters []bot.Adapter, log *slog.Logger) http.
 				}
 			}
 		}
-		body, code := healthBody{Status: "ok"}, http.StatusOK
+		code := http.StatusOK
 		if len(reasons) > 0 {
-			body, code = healthBody{Status: "unavailable", Reason: strings.Join(reasons, "; ")}, http.StatusServiceUnavailable
+			body.Status, body.Reason, code = "unavailable", strings.Join(reasons, "; "), http.StatusServiceUnavailable
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyqbot/pyqbot/adapters/console"
 	"github.com/pyqbot/pyqbot/bot"
@@ -51,32 +53,62 @@ func getHealth(t *testing.T, h http.Handler) (int, healthBody) {
 }
 
 func TestHealthzAnswers(t *testing.T) {
-	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	path := filepath.Join(t.TempDir(), "h.db")
+	store, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	store.Now = func() time.Time { return now } // the write probe's verdict is cached for 2 s
 	slackA := &reporting{name: "slack"}
 	adapters := []bot.Adapter{slackA, &reporting{name: "discord"}, console.New(strings.NewReader(""), &bytes.Buffer{}, "me")}
 	var logs bytes.Buffer
 	h := healthHandler(store, adapters, slog.New(slog.NewTextHandler(&logs, nil)))
 
-	if code, body := getHealth(t, h); code != 200 || body != (healthBody{Status: "ok"}) {
+	if code, body := getHealth(t, h); code != 200 || body.Status != "ok" || body.Reason != "" || body.Storage != "" || body.Warnings != nil {
 		t.Errorf("healthy: %d %+v, want 200 ok", code, body)
 	}
 
 	slackA.err = errors.New("socket mode disconnected")
-	if code, body := getHealth(t, h); code != 503 || body.Status != "unavailable" || body.Reason != "slack: socket mode disconnected" {
+	if code, body := getHealth(t, h); code != 503 || body.Status != "unavailable" || body.Reason != "slack: socket mode disconnected" || body.Storage != "" {
 		t.Errorf("adapter disconnected: %d %+v", code, body)
 	}
 	slackA.err = nil
 
-	store.Close()
+	// Another process holds the write lock: reads still work (the old probe said ok), writes wait
+	// and fail. Health says so within its timeout, not after the users' 10 s busy_timeout.
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(5 * time.Second)
+	start := time.Now()
 	code, body := getHealth(t, h)
-	if code != 503 || body.Reason != "store: the database does not answer" {
+	if code != 503 || !strings.HasPrefix(body.Storage, "busy: another process holds the database's write lock") || body.Reason != "store: "+body.Storage {
+		t.Errorf("write lock held elsewhere: %d %+v", code, body)
+	}
+	if took := time.Since(start); took > healthTimeout {
+		t.Errorf("/healthz took %v with the lock held elsewhere, want under %v", took, healthTimeout)
+	}
+	lock.Rollback()
+	now = now.Add(5 * time.Second)
+	if code, body := getHealth(t, h); code != 200 {
+		t.Errorf("lock released: %d %+v", code, body)
+	}
+
+	store.Close()
+	now = now.Add(5 * time.Second)
+	code, body = getHealth(t, h)
+	if code != 503 || body.Reason != "store: the database does not take writes (see the log)" {
 		t.Errorf("store closed: %d %+v", code, body)
 	}
-	if strings.Contains(body.Reason, store.Path()) || !strings.Contains(logs.String(), "database is closed") {
+	if strings.Contains(body.Reason, store.Path()) || !strings.Contains(logs.String(), "is already closed") {
 		t.Errorf("the store's error belongs in the log, not the answer: reason %q, log %q", body.Reason, logs.String())
 	}
 }

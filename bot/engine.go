@@ -197,6 +197,9 @@ const internalErrorText = "Something went wrong on our side and nothing was chan
 func (e *Engine) internalError(ev Event, what string, err error) Reply {
 	e.log.Error(what+" failed", "platform", ev.Conv.Platform, "workspace", ev.Conv.Workspace,
 		"channel", ev.Conv.Channel, "user", ev.User.ID, "err", err)
+	if errors.Is(err, ErrStoreUnavailable) {
+		return privateText(notRecordedText(what))
+	}
 	return privateText(internalErrorText)
 }
 

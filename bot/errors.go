@@ -7,6 +7,12 @@ type UserError struct{ Message string }
 
 func (e *UserError) Error() string { return e.Message }
 
+// ErrStoreUnavailable is matched (errors.Is) by a store error that means the store cannot take
+// writes right now — a full disk, a read-only or vanished file, a lock held elsewhere — so nothing
+// of the request was kept. The store's error says what to fix, for the log; the user is told only
+// that their action was not recorded and to try again later.
+var ErrStoreUnavailable = errors.New("the store cannot take writes")
+
 // userMessage returns the message to show for err, or "" when err is internal.
 func userMessage(err error) string {
 	var ue *UserError
@@ -14,4 +20,13 @@ func userMessage(err error) string {
 		return ue.Message
 	}
 	return ""
+}
+
+// notRecordedText is the reply when the store refused a write: honest (nothing was kept, and it
+// is not the user's fault) without detail the user cannot act on. what is internalError's label.
+func notRecordedText(what string) string {
+	if what == "record answer" {
+		return "Your answer was not recorded: the bot cannot save anything right now (a storage problem, reported to the bot's admin). Please try again later."
+	}
+	return "That was not recorded: the bot cannot save anything right now (a storage problem, reported to the bot's admin). Please try again later."
 }

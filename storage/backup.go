@@ -24,7 +24,7 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("backup %s: directory %s does not exist", path, filepath.Dir(path))
 	}
 	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fmt.Errorf("backup %s: %w", path, explain(err))
+		return fmt.Errorf("backup %s: %w", path, explain(path, err))
 	}
 	return nil
 }

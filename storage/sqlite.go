@@ -35,6 +35,8 @@ type DB struct {
 	// writers starve past busy_timeout; a mutex hands the lock over in order and at once. Other
 	// processes on the file still wait through busy_timeout.
 	writeMu sync.Mutex
+	// w watches the store's health: the file guard, the write probe, the last write's outcome.
+	w *watch
 	// Now stamps rows that record when something was created; tests replace it.
 	Now func() time.Time
 }
@@ -61,20 +63,37 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_txlock", "immediate")
+	for _, p := range testPragmas {
+		q.Add("_pragma", p)
+	}
+	emptyFile := isEmptyFile(path) // before SQLite writes a schema into it
 	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	d := &DB{db: sqldb, path: path, Now: time.Now}
+	d := &DB{db: sqldb, path: path, Now: time.Now, w: newWatch()}
+	d.w.side.emptyFile = emptyFile
 	if err := d.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, explain(err))
+		return nil, fmt.Errorf("open database %s: %w", path, explain(path, err))
+	}
+	if err := d.pinProbe(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, explain(path, err))
 	}
 	return d, nil
 }
 
+// testPragmas are added to every connection's pragmas; tests set them (max_page_count for a full
+// disk) before Open.
+var testPragmas []string
+
 // explain adds what to do to SQLite's terse errors.
-func explain(err error) error {
+func explain(path string, err error) error {
+	var f *Fault
+	if errors.As(classify(path, err), &f) && (f.Kind == FaultFull || f.Kind == FaultReadOnly) {
+		return f
+	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"):
@@ -88,8 +107,18 @@ func explain(err error) error {
 // Path is the database file.
 func (d *DB) Path() string { return d.path }
 
-// Close releases the database; WAL content is checkpointed by SQLite on the last close.
-func (d *DB) Close() error { return d.db.Close() }
+// Close records what the database holds (startup.go) and releases it; WAL content is
+// checkpointed by SQLite on the last close. Closing twice is harmless.
+func (d *DB) Close() error {
+	if !d.w.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	d.stopWatching()
+	if d.w.probe != nil {
+		d.w.probe.Close()
+	}
+	return d.db.Close()
+}
 
 // SQL exposes the pool for tools (backup, export) and tests.
 func (d *DB) SQL() *sql.DB { return d.db }
@@ -176,10 +205,17 @@ func (d *DB) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// inTx runs fn in a write transaction and commits it.
-func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// inTx runs fn in a write transaction and commits it, unless the file guard finds that the
+// database file was deleted or replaced (guard.go): checked before the commit, so the
+// transaction is rolled back, and after it, since a commit into an unlinked file is lost too.
+// wrote records the outcome for Health and maps store failures to *Fault.
+func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
+	defer func() { err = d.wrote(err) }()
+	if err := d.w.guard.refused(); err != nil {
+		return err
+	}
 	tx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -188,7 +224,13 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := d.w.guard.check(); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	return d.w.guard.check()
 }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }

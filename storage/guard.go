@@ -1,0 +1,109 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"sync"
+	"syscall"
+)
+
+// guard notices that the database file pyqbot has open is no longer the one at its path: the
+// directory or the file was deleted, or another file was moved over it (a restore done while
+// running). SQLite keeps writing to the open, unlinked file without an error, so every answer
+// would be confirmed and then lost at exit. One stat of the file and one of its -wal per commit
+// (a few microseconds) compared with what was open at start-up closes that hole.
+type guard struct {
+	path string
+	db   fileID
+	wal  fileID // zero when there was no -wal file to capture
+
+	mu     sync.Mutex
+	broken *Fault // sticky: once the file is gone, every later write is refused
+	log    *slog.Logger
+}
+
+type fileID struct{ dev, ino uint64 }
+
+func (id fileID) zero() bool { return id == fileID{} }
+
+func statID(path string) (fileID, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fileID{}, err
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, nil // no inode on this platform: the guard only checks that the file exists
+	}
+	return fileID{dev: uint64(sys.Dev), ino: uint64(sys.Ino)}, nil
+}
+
+// newGuard captures the identity of path and path-wal. It runs after the store holds a
+// connection of its own, so SQLite does not delete and recreate the -wal file (it does that when
+// the last connection closes) and a new -wal inode means someone else's doing.
+func newGuard(path string, log *slog.Logger) (*guard, error) {
+	id, err := statID(path)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	g := &guard{path: path, db: id, log: log}
+	if wal, err := statID(path + "-wal"); err == nil {
+		g.wal = wal
+	}
+	return g, nil
+}
+
+// refused is the sticky fault, or nil while the file is still the one at the path.
+func (g *guard) refused() error {
+	if g == nil {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.broken != nil {
+		return g.broken
+	}
+	return nil
+}
+
+// check stats the file and its -wal and compares them with what was opened. Only an absent file
+// or another file in its place counts: a stat refused for another reason (a directory made
+// unreadable) leaves the open file as sound as it was.
+func (g *guard) check() error {
+	if g == nil {
+		return nil
+	}
+	if err := g.refused(); err != nil {
+		return err
+	}
+	what := ""
+	if id, err := statID(g.path); isGone(err) {
+		what = "the file is gone"
+	} else if err == nil && !g.db.zero() && id != g.db {
+		what = "another file is at its path"
+	} else if !g.wal.zero() {
+		if id, err := statID(g.path + "-wal"); isGone(err) {
+			what = "its -wal file is gone"
+		} else if err == nil && id != g.wal {
+			what = "another -wal file is at its path"
+		}
+	}
+	if what == "" {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.broken == nil {
+		g.broken = &Fault{Kind: FaultVanished, Path: g.path, Err: errors.New(what)}
+		// Logged once here; every refused write after this says so in its own error.
+		g.log.Error("database file vanished: refusing every write from now on", "path", g.path, "detail", what, "err", g.broken.Error())
+	}
+	return g.broken
+}
+
+func isGone(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
