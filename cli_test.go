@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -206,6 +207,32 @@ func TestExportJSONArrayAndSafeCSV(t *testing.T) {
 	for _, c := range []struct{ in, want string }{{"=1+1", "'=1+1"}, {"+1", "'+1"}, {"\tx", "'\tx"}, {"\rx", "'\rx"}, {"a=b", "a=b"}, {"", ""}, {"10", "10"}} {
 		if got := csvSafe(c.in)[0]; got != c.want {
 			t.Errorf("csvSafe(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Terminal message ids stay unique across restarts against one database (item 19): they restarted
+// at m1, so the reveal posted after a restart had the id of the question it revealed.
+func TestConsoleMessageIDsUniqueAcrossRestarts(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db")
+	ids := regexp.MustCompile(`(?m)^\[#general(?: › thread of (\S+))?\] message (\S+)$`)
+	seen := map[string]string{}
+	for i, input := range []string{"/pyq today\n", "/pyq reveal\n", "/pyq today\n"} {
+		s := startConsole(t, "--db", db, "--user", "lead")
+		s.send(strings.TrimSpace(input))
+		out := s.finish()
+		found := ids.FindAllStringSubmatch(out, -1)
+		if len(found) == 0 {
+			t.Fatalf("run %d posted nothing:\n%s", i+1, out)
+		}
+		for _, m := range found {
+			if m[1] != "" && seen[m[1]] == "" {
+				t.Errorf("run %d replies in the thread of %s, which no earlier run posted", i+1, m[1])
+			}
+			if prev, dup := seen[m[2]]; dup {
+				t.Errorf("run %d posted message %s, already used by %s", i+1, m[2], prev)
+			}
+			seen[m[2]] = fmt.Sprintf("run %d", i+1)
 		}
 	}
 }

@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
+	"slices"
 	"time"
 
 	"github.com/pyqbot/pyqbot/adapters/console"
@@ -38,7 +42,8 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if *dbPath != "" {
 		cfg.Storage.Path = *dbPath
 	}
-	logger := m.logger(cfg)
+	termOnly := slices.Equal(cfg.platforms(forceConsole), []string{console.Conversation.Platform})
+	logger := m.logger(cfg, termOnly)
 	for _, w := range cfg.Warnings {
 		logger.Warn(w)
 	}
@@ -80,8 +85,14 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 			}
 		}
 	}
+	stdin := &countingReader{r: m.Stdin}
+	terminal := isTerminal(m.Stdin)
 	if len(adapters) == 0 {
-		adapters = append(adapters, console.New(m.Stdin, m.Stdout, m.consoleUser(cfg, *user)))
+		adapters = append(adapters, console.NewWith(stdin, m.Stdout, m.consoleUser(cfg, *user), console.Options{
+			Started: time.Now(), Prompt: terminal,
+			Banner: fmt.Sprintf("pyqbot %s in the terminal (%d questions, database %s): type /pyq help to start, /pyq today for a question, /quit to leave.",
+				version, bank.Len(), cfg.Storage.Path),
+		}))
 	}
 	for _, a := range adapters {
 		engine.AddAdapter(a)
@@ -100,12 +111,22 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if err := m.serve(ctx, cfg, logger, engine, adapters, mux); err != nil {
 		return err
 	}
+	if !forceConsole && termOnly && !terminal && stdin.n == 0 && ctx.Err() == nil {
+		// What a container does with no platform set (or a misspelt one) and no terminal: without
+		// this it printed two INFO lines and exited 0, and --restart unless-stopped looped silently.
+		return errNoPlatform
+	}
 	return store.Close()
 }
 
 // config loads the configuration: the file named by flagPath, $PYQBOT_CONFIG or
 // DefaultConfigPath (see configPath), with PYQBOT_SECTION_KEY environment variables over it.
 func (m *Main) config(flagPath string) (*Config, error) {
+	if m.Environ != nil {
+		if err := checkEnvNames(m.Environ()); err != nil {
+			return nil, err
+		}
+	}
 	return loadConfigEnv(configPath(flagPath, m.Getenv), m.Getenv)
 }
 
@@ -118,9 +139,50 @@ func (m *Main) consoleUser(cfg *Config, flagUser string) string {
 	return "you"
 }
 
-func (m *Main) logger(cfg *Config) *slog.Logger {
-	var level slog.Level
-	_ = level.UnmarshalText([]byte(cfg.Log.Level)) // checked by Config.check
+// errNoPlatform ends `pyqbot run` that has nothing to do: no chat platform and no input.
+var errNoPlatform = errors.New("no platform is enabled and standard input gave no input, so there is nothing to do: " +
+	"enable Slack ([slack] enabled = true, or PYQBOT_SLACK_ENABLED=true) or Discord ([discord] enabled = true, or " +
+	"PYQBOT_DISCORD_ENABLED=true) with their tokens, or play in a terminal with `pyqbot console` (Docker: docker run -it … console)")
+
+// countingReader counts the bytes read through it, to tell piped input from none at all.
+type countingReader struct {
+	r io.Reader
+	n int64 // read by the console's reader goroutine; the run reads it after serve has stopped it
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// isTerminal says whether r is a person's terminal: a character device other than /dev/null
+// (which is what `docker run` without -i, or `</dev/null`, gives). It decides the "> " prompt and
+// whether an empty input is a mistake. Checked without a terminal library: the stdlib can tell a
+// character device, and /dev/null is the one such device a service manager hands a process.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(st, null)
+}
+
+// logger writes to stderr at [log] level; unset, that is info, or warn when the terminal is the
+// only platform, so INFO lines do not land in the middle of the game (warnings still show).
+func (m *Main) logger(cfg *Config, termOnly bool) *slog.Logger {
+	level := slog.LevelInfo
+	if cfg.Log.Level == "" && termOnly {
+		level = slog.LevelWarn
+	}
+	if cfg.Log.Level != "" {
+		_ = level.UnmarshalText([]byte(cfg.Log.Level)) // checked by Config.check
+	}
 	opts := &slog.HandlerOptions{Level: level}
 	if cfg.Log.Format == "json" {
 		return slog.New(slog.NewJSONHandler(m.Stderr, opts))

@@ -76,7 +76,7 @@ func defaultConfig() *Config {
 	c.Bot.Timezone = "UTC"
 	c.Bot.RevealTime = defaultRevealTime
 	c.Bot.Grace = "3h"
-	c.Log.Level = "info"
+	c.Log.Level = "" // info, or warn when the terminal is the only platform (see Main.logger)
 	c.Log.Format = "text"
 	c.HTTP.Listen = "127.0.0.1:8080"
 	return c
@@ -208,7 +208,7 @@ func (c *Config) check() error {
 		return err
 	}
 	switch c.Log.Level {
-	case "debug", "info", "warn", "error":
+	case "", "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("%s = %q: use debug, info, warn or error", c.where("[log] level"), c.Log.Level)
 	}

@@ -31,7 +31,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pyqbot: exiting at once")
 		os.Exit(1)
 	}()
-	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Environ: os.Environ}
 	os.Exit(m.Run(ctx, os.Args[1:]))
 }
 
@@ -41,6 +41,8 @@ type Main struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Environ lists the environment, to refuse misspelt PYQBOT_ variables; nil means none.
+	Environ func() []string
 }
 
 // errUsage means the command line was wrong; the usage has been printed and the exit code is 2.

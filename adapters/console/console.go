@@ -7,8 +7,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -21,9 +23,27 @@ type Adapter struct {
 	in  io.Reader
 	out io.Writer
 
-	mu   sync.Mutex // guards out, user and seq: scheduled posts may print while a command runs
+	opts     Options
+	idPrefix string
+
+	mu   sync.Mutex // guards out, user, seq and prompted: scheduled posts may print while a command runs
 	user bot.User
 	seq  int
+	// waiting is true while Run waits for a line, and prompted while "> " ends the output: a post
+	// printed then starts on a new line and the prompt is shown again after it.
+	waiting, prompted bool
+}
+
+// Options are the terminal's presentation and identity.
+type Options struct {
+	// Started makes message ids unique across restarts against one database: an id is the start
+	// time (milliseconds, base 36) and a counter, such as "mi7k2x0q-3". Zero gives m1, m2…, which
+	// repeat after a restart (fine for a test that runs once).
+	Started time.Time
+	// Banner is printed once when Run starts, so a newcomer knows what to type.
+	Banner string
+	// Prompt prints "> " whenever Run waits for a line: for a person at a terminal, not for a pipe.
+	Prompt bool
 }
 
 var (
@@ -32,9 +52,19 @@ var (
 	_ bot.HealthReporter = (*Adapter)(nil)
 )
 
-// New returns an adapter reading commands from in and printing to out, playing as user.
+// New returns an adapter reading commands from in and printing to out, playing as user, with
+// message ids m1, m2… and no banner or prompt: the test harness.
 func New(in io.Reader, out io.Writer, user string) *Adapter {
-	return &Adapter{in: in, out: out, user: userNamed(user)}
+	return NewWith(in, out, user, Options{})
+}
+
+// NewWith is New with options: what `pyqbot console` runs.
+func NewWith(in io.Reader, out io.Writer, user string, opts Options) *Adapter {
+	a := &Adapter{in: in, out: out, user: userNamed(user), opts: opts, idPrefix: "m"}
+	if !opts.Started.IsZero() {
+		a.idPrefix = strconv.FormatInt(opts.Started.UnixMilli(), 36) + "-"
+	}
+	return a
 }
 
 func userNamed(name string) bot.User {
@@ -52,6 +82,9 @@ const maxLine = 1 << 20
 
 // Run reads lines until end of input (then returns nil) or until ctx ends.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	if a.opts.Banner != "" {
+		a.print(a.opts.Banner + "\n")
+	}
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
@@ -68,10 +101,12 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		close(lines)
 	}()
 	for {
+		a.wait(true)
 		select {
 		case <-ctx.Done():
 			return nil
 		case line, ok := <-lines:
+			a.wait(false)
 			if !ok {
 				if err := <-readErr; err != nil {
 					return fmt.Errorf("reading standard input: %w", err)
@@ -128,7 +163,36 @@ func (a *Adapter) handleLine(ctx context.Context, h bot.Handler, line string) (q
 func (a *Adapter) print(s string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	io.WriteString(a.out, s)
+	a.write(s)
+}
+
+// wait records whether Run is waiting for a line, and shows the prompt when it starts to.
+func (a *Adapter) wait(waiting bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.waiting = waiting
+	if waiting && a.opts.Prompt && !a.prompted {
+		io.WriteString(a.out, "> ")
+		a.prompted = true
+	}
+	if !waiting {
+		a.prompted = false // the person pressed Enter: the terminal is on a new line
+	}
+}
+
+// write prints s with a.mu held. A post arriving while the prompt is showing (a scheduled
+// question) goes on its own line, and the prompt comes back after it.
+func (a *Adapter) write(s string) error {
+	if a.prompted {
+		s = "\n" + s
+		a.prompted = false
+	}
+	_, err := io.WriteString(a.out, s)
+	if err == nil && a.waiting && a.opts.Prompt {
+		_, err = io.WriteString(a.out, "> ")
+		a.prompted = true
+	}
+	return err
 }
 
 // Send prints a post in the channel, or in a thread under the message it replies to.
@@ -136,7 +200,7 @@ func (a *Adapter) Send(_ context.Context, to bot.Conversation, p bot.Post) (bot.
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.seq++
-	ref := bot.MessageRef{Channel: to.Channel, ID: fmt.Sprintf("m%d", a.seq)}
+	ref := bot.MessageRef{Channel: to.Channel, ID: fmt.Sprintf("%s%d", a.idPrefix, a.seq)}
 	text := bot.PlainText(p)
 	var header string
 	if p.Thread != nil {
@@ -146,7 +210,7 @@ func (a *Adapter) Send(_ context.Context, to bot.Conversation, p bot.Post) (bot.
 	} else {
 		header = fmt.Sprintf("[#%s] message %s\n", to.Channel, ref.ID)
 	}
-	if _, err := io.WriteString(a.out, header+text+"\n"); err != nil {
+	if err := a.write(header + text + "\n"); err != nil {
 		return bot.MessageRef{}, err
 	}
 	return ref, nil
@@ -160,8 +224,7 @@ func (a *Adapter) Edit(_ context.Context, to bot.Conversation, ref bot.MessageRe
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	_, err := fmt.Fprintf(a.out, "[#%s] message %s closed: %s\n-- %s\n\n", to.Channel, ref.ID, p.Title, p.Footer)
-	return err
+	return a.write(fmt.Sprintf("[#%s] message %s closed: %s\n-- %s\n\n", to.Channel, ref.ID, p.Title, p.Footer))
 }
 
 func indent(s, prefix string) string {
