@@ -34,6 +34,8 @@ type slackBot struct {
 	logs chan string
 	// renamed gets a line each time the bot stores a display name it learnt after an answer.
 	renamed chan string
+	// installs gets the log lines of workspaces installed and uninstalled (distribution).
+	installs chan string
 }
 
 func startSlackBot(t *testing.T, db string) *slackBot {
@@ -54,8 +56,15 @@ job = "question"
 spec = "@daily"
 enabled = false
 `, db, fake.APIURL(), slackfake.BotToken))
-	b := &slackBot{t: t, fake: fake, cmd: exec.Command(binary, "run", "--config", cfg), logs: make(chan string, 100), renamed: make(chan string, 100)}
-	b.cmd.Env = append(os.Environ(), "SLACK_SIGNING_SECRET="+e2eSecret) // the secret from the environment
+	return launchSlackBot(t, fake, cfg, "slack connected", "SLACK_SIGNING_SECRET="+e2eSecret) // the secret from the environment
+}
+
+// launchSlackBot runs the binary with cfg and env against fake, and returns once its log shows the
+// HTTP address and the line ready.
+func launchSlackBot(t *testing.T, fake *slackfake.Server, cfg, ready string, env ...string) *slackBot {
+	t.Helper()
+	b := &slackBot{t: t, fake: fake, cmd: exec.Command(binary, "run", "--config", cfg), logs: make(chan string, 100), renamed: make(chan string, 100), installs: make(chan string, 100)}
+	b.cmd.Env = append(os.Environ(), env...)
 	stderr, err := b.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +91,7 @@ enabled = false
 			if m := listening.FindStringSubmatch(line); m != nil {
 				b.base = "http://" + m[1]
 			}
-			connected = connected || strings.Contains(line, "slack connected")
+			connected = connected || strings.Contains(line, ready)
 			if strings.Contains(line, "level=ERROR") {
 				t.Logf("pyqbot: %s", line)
 			}
@@ -94,6 +103,9 @@ enabled = false
 		for line := range b.logs {
 			if strings.Contains(line, "display name stored") {
 				b.renamed <- line
+			}
+			if strings.Contains(line, "slack workspace") {
+				b.installs <- line
 			}
 			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
 				t.Logf("pyqbot: %s", line)

@@ -10,7 +10,7 @@ import (
 
 // newSlack builds the Slack adapter when [slack] is enabled (nil otherwise), registering its HTTP
 // routes on mux (mux.Handle marks the shared server as needed) when it uses HTTP.
-func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics, replays bot.ReplayStore) (bot.Adapter, error) {
+func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics, store slackStore) (bot.Adapter, error) {
 	if !cfg.Slack.Enabled {
 		return nil, nil
 	}
@@ -18,17 +18,23 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	if err != nil {
 		return nil, err
 	}
-	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: replays})
+	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: store, Installs: store})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)
 	}
 	return a, nil
 }
 
-// slackWith is newSlack with the store that remembers Events API event ids, so Slack's retries
-// are recognised across restarts.
-func slackWith(replays bot.ReplayStore) func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error) {
+// slackStore is what the Slack adapter keeps in the database: Events API event ids (so Slack's
+// retries are recognised across restarts) and, when distributed, each workspace's install.
+type slackStore interface {
+	bot.ReplayStore
+	bot.InstallStore
+}
+
+// slackWith is newSlack with the store.
+func slackWith(store slackStore) func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error) {
 	return func(ctx context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
-		return newSlack(ctx, cfg, getenv, log, mux, m, replays)
+		return newSlack(ctx, cfg, getenv, log, mux, m, store)
 	}
 }

@@ -50,7 +50,7 @@ type Challenge struct {
 // ScheduleStore keeps schedules and slot claims. It is separate from Store so the scheduler can grow
 // without touching the game's store contract; storage.DB implements both.
 type ScheduleStore interface {
-	// Channels lists every channel the bot has seen.
+	// Channels lists every channel the bot has seen, except those of paused (uninstalled) workspaces.
 	Channels(ctx context.Context) ([]Channel, error)
 	// SetChannelZone changes the zone the channel's periods and default schedule zone use.
 	SetChannelZone(ctx context.Context, channelID int64, zone string) error

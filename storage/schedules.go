@@ -12,11 +12,12 @@ import (
 
 var _ bot.ScheduleStore = (*DB)(nil)
 
-// Channels lists every channel the bot has seen, with its platform identifiers.
+// Channels lists every channel the bot has seen, with its platform identifiers, leaving out the
+// channels of paused workspaces (uninstalled): their schedules wait for a reinstall.
 func (d *DB) Channels(ctx context.Context) ([]bot.Channel, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.workspace_id, w.platform, w.external_id, c.external_id,
 		c.timezone, c.topics, c.kinds, c.difficulties
-		FROM channels c JOIN workspaces w ON w.id = c.workspace_id ORDER BY c.id`)
+		FROM channels c JOIN workspaces w ON w.id = c.workspace_id WHERE w.paused_at = 0 ORDER BY c.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +285,9 @@ func (d *DB) OpenChallenges(ctx context.Context) ([]bot.Challenge, error) {
 	}
 	out := make([]bot.Challenge, 0, len(posts))
 	for _, p := range posts {
-		out = append(out, bot.Challenge{Post: p, Channel: byID[p.ChannelID]})
+		if ch, ok := byID[p.ChannelID]; ok { // a paused workspace's challenges wait with its schedules
+			out = append(out, bot.Challenge{Post: p, Channel: ch})
+		}
 	}
 	return out, nil
 }

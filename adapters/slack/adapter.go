@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,6 +45,11 @@ type Options struct {
 	AckDeadline time.Duration
 	// After is the timer for AckDeadline; default time.After. Tests fire it by hand.
 	After func(time.Duration) <-chan time.Time
+	// Installs keeps each workspace's sealed token in distribution mode (Settings.Distribution);
+	// required there, unused otherwise.
+	Installs bot.InstallStore
+	// AuthorizeURL is Slack's OAuth consent screen; default Slack's. Tests point it at a fake.
+	AuthorizeURL string
 }
 
 // Adapter is the Slack adapter: one process serves every channel of every workspace the bot is in.
@@ -66,6 +72,11 @@ type Adapter struct {
 	health   bot.HealthState
 	deadline time.Duration
 	after    func(time.Duration) <-chan time.Time
+
+	install    *installer // distribution mode only
+	installErr error      // why install could not be set up: Run reports it
+	authorize  string
+	spaces     workspaces
 
 	ready chan struct{} // closed once Run serves: requests before it get 503
 	cores chan struct{} // one token per core call in flight: see handle
@@ -122,7 +133,18 @@ func New(o Options) *Adapter {
 		a.sleep = sleepCtx
 	}
 	a.verifier = verifier{secret: []byte(o.SigningSecret), now: a.now}
-	opts := []slack.Option{slack.OptionAPIURL(a.apiURL), slack.OptionHTTPClient(a.httpc)}
+	a.authorize = o.AuthorizeURL
+	if a.authorize == "" {
+		a.authorize = authorizeURL
+	}
+	if o.Distribution() {
+		if o.Installs == nil {
+			a.installErr = errors.New("slack distribution needs a store for installs")
+		} else {
+			a.install, a.installErr = newInstaller(o.Settings, o.Installs)
+		}
+	}
+	opts := a.clientOptions()
 	if o.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
 	}
@@ -138,6 +160,21 @@ func (a *Adapter) Name() string { return Platform }
 // acknowledged has finished, so a shutdown does not drop an answer half-way.
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	defer a.health.Set(errStopped)
+	if a.installErr != nil {
+		return fmt.Errorf("slack: %w", a.installErr)
+	}
+	if a.install != nil {
+		// No token of its own: each workspace's comes with its install.
+		a.mu.Lock()
+		a.h, a.base = h, context.WithoutCancel(ctx)
+		a.mu.Unlock()
+		close(a.ready)
+		a.log.Info("slack serving installs", "mode", a.mode, "install_page", PathInstall, "redirect", a.install.redirect)
+		defer a.work.Wait()
+		a.health.Set(nil)
+		<-ctx.Done()
+		return nil
+	}
 	auth, err := a.api.AuthTestContext(ctx)
 	if err != nil {
 		a.apiFailed("auth.test", err)
@@ -247,11 +284,14 @@ func (a *Adapter) postMessage(ctx context.Context, to bot.Conversation, thread, 
 		opts = append(opts, slack.MsgOptionTS(thread))
 	}
 	var channel, ts string
-	err := a.withRetry(ctx, "chat.postMessage", func() error {
-		var err error
-		channel, ts, err = a.api.PostMessageContext(ctx, to.Channel, opts...)
-		return err
-	})
+	api, err := a.apiFor(ctx, to.Workspace)
+	if err == nil {
+		err = a.withRetry(ctx, "chat.postMessage", func() error {
+			var err error
+			channel, ts, err = api.PostMessageContext(ctx, to.Channel, opts...)
+			return err
+		})
+	}
 	if err != nil {
 		err = apiError("chat.postMessage", to.Channel, err)
 		a.log.Error("slack post failed", "workspace", to.Workspace, "channel", to.Channel, "err", err)
@@ -266,10 +306,13 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Conversation, ref bot.Message
 	if channel == "" {
 		channel = to.Channel
 	}
-	err := a.withRetry(ctx, "chat.update", func() error {
-		_, _, _, err := a.api.UpdateMessageContext(ctx, channel, ref.ID, messageOptions(p)...)
-		return err
-	})
+	api, err := a.apiFor(ctx, to.Workspace)
+	if err == nil {
+		err = a.withRetry(ctx, "chat.update", func() error {
+			_, _, _, err := api.UpdateMessageContext(ctx, channel, ref.ID, messageOptions(p)...)
+			return err
+		})
+	}
 	if err != nil {
 		err = apiError("chat.update", channel, err)
 		a.log.Error("slack edit failed", "workspace", to.Workspace, "channel", channel, "err", err)

@@ -21,6 +21,15 @@ type Config struct {
 	AppToken      string   `toml:"app_token"`
 	SigningSecret string   `toml:"signing_secret"`
 	Admins        []string `toml:"admins"` // user ids allowed admin commands besides workspace admins
+	// Distribution (any workspace installs the app through OAuth v2; HTTP mode only). ClientID and
+	// ClientSecret fall back to SLACK_CLIENT_ID and SLACK_CLIENT_SECRET; bot_token is then not used.
+	ClientID     string `toml:"client_id"`
+	ClientSecret string `toml:"client_secret"`
+	// TokenKey seals the workspaces' bot tokens in the database (32 bytes, hex or base64).
+	TokenKey string `toml:"token_key"`
+	// PublicURL is where Slack reaches this bot (https://pyq.example.com): the OAuth redirect is
+	// PublicURL + /slack/oauth/callback and must be listed in the app's redirect URLs.
+	PublicURL string `toml:"public_url"`
 }
 
 // Modes.
@@ -40,7 +49,17 @@ type Settings struct {
 	AppToken      string // Socket Mode only
 	SigningSecret string // HTTP mode only
 	Admins        []string
+	// Distribution: set when ClientID is; then BotToken is empty and each workspace's token is the
+	// one its install stored.
+	ClientID     string
+	ClientSecret string
+	TokenKey     []byte
+	RedirectURL  string
 }
+
+// Distribution reports whether any workspace may install the app (OAuth v2), rather than one
+// workspace with a fixed bot token.
+func (s Settings) Distribution() bool { return s.ClientID != "" }
 
 // Resolve applies defaults, reads missing secrets through getenv and checks the result. where
 // turns a key such as "[slack] bot_token" into the place to fix it (e.g. prefixed with the file).
@@ -75,7 +94,15 @@ func (c Config) Resolve(getenv func(string) string, where func(string) string) (
 		return v, nil
 	}
 	var err error
-	if s.BotToken, err = secret(c.BotToken, "bot_token", "SLACK_BOT_TOKEN", "xoxb-", "bot token"); err != nil {
+	s.ClientID = strings.TrimSpace(c.ClientID)
+	if s.ClientID == "" {
+		s.ClientID = strings.TrimSpace(getenv("SLACK_CLIENT_ID"))
+	}
+	if s.Distribution() {
+		if err := c.resolveDistribution(&s, getenv, where, secret); err != nil {
+			return Settings{}, err
+		}
+	} else if s.BotToken, err = secret(c.BotToken, "bot_token", "SLACK_BOT_TOKEN", "xoxb-", "bot token"); err != nil {
 		return Settings{}, err
 	}
 	if s.Mode == ModeSocket {
@@ -91,4 +118,36 @@ func (c Config) Resolve(getenv func(string) string, where func(string) string) (
 		}
 	}
 	return s, nil
+}
+
+// resolveDistribution checks what the OAuth install flow needs. No error carries a secret's value.
+func (c Config) resolveDistribution(s *Settings, getenv func(string) string, where func(string) string,
+	secret func(value, key, env, prefix, what string) (string, error)) error {
+	if s.Mode != ModeHTTP {
+		return fmt.Errorf("%s is set, so any workspace can install the app: that needs %s = \"http\" (Slack sends a distributed app's events to a public URL, not over Socket Mode)", where("[slack] client_id"), where("[slack] mode"))
+	}
+	var err error
+	if s.ClientSecret, err = secret(c.ClientSecret, "client_secret", "SLACK_CLIENT_SECRET", "", "client secret (Basic Information → App Credentials)"); err != nil {
+		return err
+	}
+	key := strings.TrimSpace(c.TokenKey)
+	if key == "" {
+		key = strings.TrimSpace(getenv("PYQBOT_SLACK_TOKEN_KEY"))
+	}
+	if key == "" {
+		return fmt.Errorf("%s (or PYQBOT_SLACK_TOKEN_KEY) is missing: installs store each workspace's bot token sealed with it; make one with `openssl rand -hex 32` and keep it with your other secrets", where("[slack] token_key"))
+	}
+	if s.TokenKey, err = parseTokenKey(key); err != nil {
+		return fmt.Errorf("%s (or PYQBOT_SLACK_TOKEN_KEY) is not a 32-byte key: %v; make one with `openssl rand -hex 32`", where("[slack] token_key"), err)
+	}
+	pub := strings.TrimRight(strings.TrimSpace(c.PublicURL), "/")
+	u, perr := url.Parse(pub)
+	if pub == "" || perr != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" {
+		return fmt.Errorf("%s = %q: set the https address Slack reaches this bot at (e.g. \"https://pyq.example.com\"); the OAuth redirect is that plus %s", where("[slack] public_url"), c.PublicURL, PathOAuthCallback)
+	}
+	s.RedirectURL = pub + PathOAuthCallback
+	if strings.TrimSpace(c.BotToken) != "" {
+		return fmt.Errorf("%s and %s are both set: a distributed app uses each workspace's own token from its install; remove bot_token", where("[slack] client_id"), where("[slack] bot_token"))
+	}
+	return nil
 }

@@ -22,10 +22,13 @@ func (a *Adapter) publishHome(ctx context.Context, h bot.Handler, team, userID, 
 		return r.Post
 	}
 	view := homeView(ask("me"), ask("leaderboard"))
-	err := a.withRetry(ctx, "views.publish", func() error {
-		_, err := a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
-		return err
-	})
+	api, err := a.apiFor(ctx, team)
+	if err == nil {
+		err = a.withRetry(ctx, "views.publish", func() error {
+			_, err := api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view})
+			return err
+		})
+	}
 	if err != nil {
 		a.log.Error("slack views.publish (Home tab) failed", "workspace", team, "user", userID, "err", err)
 	}

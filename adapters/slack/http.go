@@ -26,6 +26,7 @@ func (a *Adapter) Register(mux interface{ Handle(string, http.Handler) }) {
 	mux.Handle("POST "+PathCommands, a.verified(a.serveCommand))
 	mux.Handle("POST "+PathInteractions, a.verified(a.serveInteraction))
 	mux.Handle("POST "+PathEvents, a.verified(a.serveEvent))
+	a.registerInstall(mux)
 }
 
 // verified reads the capped raw body, checks its signature, and only then calls next.

@@ -145,10 +145,13 @@ func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 		_, _ = a.Send(ctx, bot.Conversation{Platform: Platform, Workspace: to.team, Channel: to.channel}, reply.Post) // Send logs
 		return
 	}
-	err := a.withRetry(ctx, "chat.postEphemeral", func() error {
-		_, err := a.api.PostEphemeralContext(ctx, to.channel, to.user, messageOptions(reply.Post)...)
-		return err
-	})
+	api, err := a.apiFor(ctx, to.team)
+	if err == nil {
+		err = a.withRetry(ctx, "chat.postEphemeral", func() error {
+			_, err := api.PostEphemeralContext(ctx, to.channel, to.user, messageOptions(reply.Post)...)
+			return err
+		})
+	}
 	if err != nil {
 		a.log.Error("slack private reply failed", "workspace", to.team, "channel", to.channel, "user", to.user, "err", apiError("chat.postEphemeral", to.channel, err))
 	}
@@ -180,12 +183,20 @@ type eventEnvelope struct {
 		User    string `json:"user"`
 		Channel string `json:"channel"`
 		Tab     string `json:"tab"`
+		Tokens  struct {
+			Bot []string `json:"bot"`
+		} `json:"tokens"` // tokens_revoked: the revoked tokens' user ids
 	} `json:"event"`
 }
 
 // event accepts an Events API callback. A repeated event_id (Slack retries) is dropped.
 func (a *Adapter) event(env eventEnvelope) {
 	if env.Type != "event_callback" || env.EventID == "" {
+		return
+	}
+	if env.Event.Type == "app_uninstalled" || env.Event.Type == "tokens_revoked" && len(env.Event.Tokens.Bot) > 0 {
+		team, why := env.TeamID, env.Event.Type
+		a.spawn("uninstall", func(ctx context.Context, _ bot.Handler) { a.uninstalled(ctx, team, why) })
 		return
 	}
 	if env.Event.Type == "app_home_opened" && env.Event.Tab == "home" && env.Event.User != "" {

@@ -49,10 +49,13 @@ func answerModal(ref, channel string) slack.ModalViewRequest {
 // openModal opens the answer modal. The trigger id lives 3 seconds, which is why this runs right
 // after the acknowledgement. A failure is told to the user with the typed alternative.
 func (a *Adapter) openModal(ctx context.Context, trigger, ref, channel string, to replyTo) {
-	err := a.withRetry(ctx, "views.open", func() error {
-		_, err := a.api.OpenViewContext(ctx, trigger, answerModal(ref, channel))
-		return err
-	})
+	api, err := a.apiFor(ctx, to.team)
+	if err == nil {
+		err = a.withRetry(ctx, "views.open", func() error {
+			_, err := api.OpenViewContext(ctx, trigger, answerModal(ref, channel))
+			return err
+		})
+	}
 	if err != nil {
 		a.log.Error("slack views.open failed", "workspace", to.team, "channel", channel, "user", to.user, "err", err)
 		form := bot.AnswerForm{Ref: ref, Mode: bot.FreeText}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/slack-go/slack"
+
 	"github.com/pyqbot/pyqbot/bot"
 )
 
@@ -79,7 +81,11 @@ func (a *Adapter) who(ctx context.Context, team, userID, payloadName string, loo
 
 // lookup asks users.info and caches the answer.
 func (a *Adapter) lookup(ctx context.Context, team, userID, payloadName string) (identity, error) {
-	u, err := a.api.GetUserInfoContext(ctx, userID)
+	api, err := a.apiFor(ctx, team)
+	var u *slack.User
+	if err == nil {
+		u, err = api.GetUserInfoContext(ctx, userID)
+	}
 	if err != nil {
 		a.apiFailed("users.info", err)
 		a.users.mu.Lock()

@@ -93,6 +93,7 @@ type Server struct {
 	users    map[string]User
 	messages map[string]Message // by channel/ts
 	seq      int
+	oauth    oauthState
 
 	socket socket
 }
@@ -108,7 +109,7 @@ func New() *Server {
 	s.changed = sync.NewCond(&s.mu)
 	s.socket.init()
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
-		for _, m := range []string{"chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.publish", "users.info", "auth.test", "apps.connections.open"} {
+		for _, m := range []string{"oauth.v2.access", "chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.publish", "users.info", "auth.test", "apps.connections.open"} {
 			c.Handle("/"+m, s.api(m))
 		}
 		c.Handle("/response/", s.response)

@@ -33,11 +33,15 @@ func (s *Server) api(method string) http.HandlerFunc {
 			http.Error(w, "service unavailable", http.StatusServiceUnavailable)
 			return
 		}
+		if method == "oauth.v2.access" {
+			s.oauthAccess(w, c)
+			return
+		}
 		want := BotToken
 		if method == "apps.connections.open" {
 			want = AppToken
 		}
-		if c.Token != want {
+		if c.Token != want && !s.issued(c.Token) {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
