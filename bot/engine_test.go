@@ -538,3 +538,17 @@ func TestFooterEditsNeverReopenARevealedQuestion(t *testing.T) {
 		}
 	}
 }
+
+// titled is the last message sent whose title starts with prefix.
+func (h *harness) titled(prefix string) sent {
+	h.t.Helper()
+	h.out.mu.Lock()
+	defer h.out.mu.Unlock()
+	for i := len(h.out.sent) - 1; i >= 0; i-- {
+		if strings.HasPrefix(h.out.sent[i].post.Title, prefix) {
+			return h.out.sent[i]
+		}
+	}
+	h.t.Fatalf("no message titled %q was sent", prefix)
+	return sent{}
+}

@@ -102,7 +102,28 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 		}
 		fmt.Fprintf(&b, " %d. %s %d", s.Rank, s.User.Name, s.Points)
 	}
-	return Post{Title: title, Text: text, Table: table, Footer: b.String()}, nil
+	best, err := e.bestExplanationsLine(ctx, ch, from, to)
+	if err != nil {
+		return Post{}, err
+	}
+	return Post{Title: title, Text: text + best, Table: table, Footer: b.String()}, nil
+}
+
+// bestExplanationsLine names the best explanations whose votes closed in [from, to), or "".
+func (e *Engine) bestExplanationsLine(ctx context.Context, ch Channel, from, to time.Time) (string, error) {
+	vs := e.votes()
+	if vs == nil {
+		return "", nil
+	}
+	best, err := vs.BestExplanations(ctx, ch.WorkspaceID, from, to)
+	if err != nil || len(best) == 0 {
+		return "", err
+	}
+	parts := make([]string, len(best))
+	for i, b := range best {
+		parts[i] = fmt.Sprintf("%s (#%d, %d votes)", b.User.Name, b.PostID, b.Votes)
+	}
+	return fmt.Sprintf("\nBest explanations this week (+%d each): %s.", BestExplanationBonus, strings.Join(parts, ", ")), nil
 }
 
 // movement says how a rank changed since last week: "▲2", "▼1", "=", or "new" (not ranked then).

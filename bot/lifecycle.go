@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
@@ -161,8 +160,12 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	if problem != "" {
 		return privateText(problem)
 	}
+	reason, problem := answerReason(q, post.ShortRef(), rest)
+	if problem != "" {
+		return privateText(problem)
+	}
 	// On ErrAlreadyAnswered RecordAnswer returns the first answer: no second round trip for it.
-	first, err := e.store.RecordAnswer(ctx, Answer{PostID: post.ID, User: r.User, Keys: keys, Text: text, AnsweredAt: e.now()})
+	first, err := e.store.RecordAnswer(ctx, Answer{PostID: post.ID, User: r.User, Keys: keys, Text: text, Reason: reason, AnsweredAt: e.now()})
 	switch {
 	case errors.Is(err, ErrAlreadyAnswered):
 		return privateText(fmt.Sprintf("You already answered %s with %s. Your first answer counts.", post.ShortRef(), describeAnswer(first)))
@@ -173,8 +176,8 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	}
 	e.metrics.AnswerRecorded(r.Conv.Platform, post.Kind)
 	e.answerCountChanged(ctx, r.ch, post)
-	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.",
-		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), e.revealPhrase(ctx, r.ch, post)))
+	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.%s",
+		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), e.revealPhrase(ctx, r.ch, post), e.reasonNote(reason, text)))
 }
 
 // targetPost finds the question a command is about: the one named by ref ("#12"), or the newest
@@ -218,60 +221,6 @@ func practiceID(s string) int64 {
 	return id
 }
 
-// parseAnswer reads the keys (or text) of an answer to q. problem says what is wrong with it.
-func parseAnswer(q *Question, ref, s string) (keys []string, text string, problem string) {
-	s = strings.TrimSpace(s)
-	if q.FreeText() {
-		switch {
-		case s == "":
-			return nil, "", fmt.Sprintf("%s is a design question: write your answer after the command, e.g. `/pyq answer %s I would use …`.", ref, ref)
-		case utf8.RuneCountInString(s) > MaxAnswerLen: // characters, as the platforms' text boxes count
-			return nil, "", fmt.Sprintf("Your answer is %d characters; keep it under %d.", utf8.RuneCountInString(s), MaxAnswerLen)
-		case countWords(s) < MinDesignWords:
-			return nil, "", fmt.Sprintf("%s is a design question: say what you would do and why, in at least %d words, e.g. `/pyq answer %s I would use a bounded queue because …`. Nothing was recorded.", ref, MinDesignWords, ref)
-		}
-		return nil, s, ""
-	}
-	valid := make([]string, len(q.Choices))
-	for i, c := range q.Choices {
-		valid[i] = c.Key
-	}
-	pickOne := fmt.Sprintf("pick one of %s", strings.Join(valid, ", "))
-	tokens := strings.FieldsFunc(strings.ToUpper(s), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == ';' })
-	if q.MultiSelect() && len(tokens) == 1 && len(tokens[0]) > 1 {
-		tokens = strings.Split(tokens[0], "") // "AC" means A and C
-	}
-	if len(tokens) == 0 {
-		return nil, "", fmt.Sprintf("Say which choice for %s: %s.", ref, pickOne)
-	}
-	if !q.MultiSelect() && len(tokens) > 1 {
-		return nil, "", fmt.Sprintf("%s takes one choice: %s, e.g. `/pyq answer %s %s`.", ref, pickOne, ref, valid[0])
-	}
-	seen := map[string]bool{}
-	for _, t := range tokens {
-		if _, ok := q.Choice(t); !ok {
-			return nil, "", fmt.Sprintf("There is no choice %q in %s: %s.", t, ref, pickOne)
-		}
-		if !seen[t] {
-			seen[t] = true
-			keys = append(keys, t)
-		}
-	}
-	sortStrings(keys)
-	return keys, "", ""
-}
-
-func describeAnswer(a Answer) string {
-	if len(a.Keys) == 0 {
-		return fmt.Sprintf("%q", truncate(a.Text, 60))
-	}
-	return strings.Join(a.Keys, ",")
-}
-
-func closedText(q *Question, p PostedQuestion) string {
-	return fmt.Sprintf("Question %s is closed, so answers no longer count. %s", p.ShortRef(), answerLine(q))
-}
-
 func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
 	lock := e.channelLock(r.ch.ID)
 	lock.Lock()
@@ -298,6 +247,9 @@ func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
 			return privateText("Nothing is open in this channel, so there is nothing to reveal.")
 		}
 		targets = open
+	}
+	if err := e.closeChannelVotes(ctx, r.ch); err != nil { // a new reveal ends the last one's vote
+		return e.internalError(r.Event, "close votes", err)
 	}
 	for _, p := range targets {
 		err := e.RevealPost(ctx, r.ch, p)
@@ -367,12 +319,17 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	if q == nil {
 		q = &Question{ID: p.QuestionID, Title: "A question that is no longer in the bank", Kind: p.Kind}
 	}
-	reveal := revealPost(q, p, answers)
+	cands := voteCandidates(q, answers)
+	numbers := e.openVote(ctx, ch, p, cands)
+	reveal := revealPost(q, p, answers, numbers)
 	reveal.Text = withNote(note, reveal.Text)
 	if !p.Ref.IsZero() {
 		reveal.Thread = &p.Ref
 	}
 	_, sendErr := e.send(ctx, a, ch, reveal)
+	if sendErr == nil && numbers != nil {
+		e.sendVoteControl(ctx, a, ch, p, cands) // after the reveal, so it follows the numbered list
+	}
 	if sendErr != nil {
 		e.log.Error("posting reveal failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
 			"channel", ch.Conv.Channel, "post", p.ID, "err", sendErr)

@@ -43,6 +43,12 @@ func PlainText(p Post) string {
 			fmt.Fprintf(&b, "Answer with: /pyq %s\n", f.Command("<"+strings.Join(keys, "|")+">"))
 		}
 	}
+	if f := p.Vote; f != nil && !p.Closed && len(f.Options) > 0 {
+		for _, o := range f.Options {
+			fmt.Fprintf(&b, "  (%d) %s\n", o.N, o.Label)
+		}
+		fmt.Fprintf(&b, "Vote with: /pyq vote %s <1-%d>\n", f.Ref, len(f.Options))
+	}
 	if p.Table != nil {
 		b.WriteString(TableText(p.Table))
 	}

@@ -1,6 +1,9 @@
 package bot
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Post is a platform-neutral message. Adapters render it: Block Kit, Discord embeds, plain text.
 type Post struct {
@@ -8,6 +11,7 @@ type Post struct {
 	Text   string
 	Code   string // shown as a Python code block
 	Answer *AnswerForm
+	Vote   *VoteForm // the best-explanation vote in a reveal's thread
 	Table  *Table
 	Footer string
 	Closed bool        // a question that no longer takes answers
@@ -16,7 +20,7 @@ type Post struct {
 
 // Empty reports whether there is nothing to show.
 func (p Post) Empty() bool {
-	return p.Title == "" && p.Text == "" && p.Code == "" && p.Answer == nil && p.Table == nil && p.Footer == ""
+	return p.Title == "" && p.Text == "" && p.Code == "" && p.Answer == nil && p.Vote == nil && p.Table == nil && p.Footer == ""
 }
 
 // AnswerMode is how a question is answered.
@@ -34,6 +38,9 @@ type AnswerForm struct {
 	Ref     string // "#12" for a team question, "p7" for a private practice question
 	Mode    AnswerMode
 	Choices []Choice
+	// Reasons offers "Answer with a reason" (a form with the choices and a text box, see
+	// ReasonCommand): team questions with choices, whose reasons the reveal shares.
+	Reasons bool
 }
 
 // Command is the event text that answering with the given keys (or free text) stands for.
@@ -52,3 +59,22 @@ type Table struct {
 	Columns []string
 	Rows    [][]string
 }
+
+// VoteForm is the vote for the best explanation: one option per numbered explanation of the reveal.
+// Every way of voting maps back to the command `vote REF N`.
+type VoteForm struct {
+	Ref     string // "#12"
+	Options []VoteOption
+}
+
+// VoteOption is one explanation to vote for.
+type VoteOption struct {
+	N     int
+	Label string // "2 · Alice: because the default list…", at most MaxVoteLabelLen characters
+}
+
+// MaxVoteLabelLen bounds an option's label: Slack's option text takes 75 characters, Discord's 100.
+const MaxVoteLabelLen = 75
+
+// Command is the event text that voting for explanation n stands for.
+func (f VoteForm) Command(n int) string { return "vote " + f.Ref + " " + strconv.Itoa(n) }

@@ -12,6 +12,7 @@ import (
 func questionPost(q *Question, p PostedQuestion, now time.Time, loc *time.Location, answered int) Post {
 	post := questionBody(q)
 	post.Answer = answerForm(q, p.ShortRef())
+	post.Answer.Reasons = !q.FreeText() // a design answer is its own explanation
 	post.Footer = fmt.Sprintf("%s · %s · %s · %s · %d answered · revealed %s · id %s",
 		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, answered, whenRevealed(p.RevealAt, now, loc), q.ID)
 	return post
@@ -96,8 +97,10 @@ func revealBody(q *Question) Post {
 	return post
 }
 
-// revealPost is the thread reply that closes a question: answer, why, spread and who got it.
-func revealPost(q *Question, p PostedQuestion, answers []Answer) Post {
+// revealPost is the thread reply that closes a question: answer, why, spread and who got it, then
+// the team's reasons. numbers holds the vote number of each explanation (by answer ID) when a vote
+// opens; without one, reasons are listed unnumbered.
+func revealPost(q *Question, p PostedQuestion, answers []Answer, numbers map[int64]int) Post {
 	post := revealBody(q)
 	post.Title = fmt.Sprintf("Answer to %s: %s", p.ShortRef(), q.Title)
 	var b strings.Builder
@@ -110,7 +113,7 @@ func revealPost(q *Question, p PostedQuestion, answers []Answer) Post {
 		for _, a := range answers {
 			// In full: answers are capped when recorded, and the adapters split a reveal too big
 			// for one message.
-			fmt.Fprintf(&b, "\n• %s: %s", a.User.Name, strings.TrimSpace(a.Text))
+			fmt.Fprintf(&b, "\n%s%s: %s", bullet(numbers, a.ID), a.User.Name, strings.TrimSpace(a.Text))
 		}
 	} else {
 		b.WriteString(spreadLine(q, answers))
@@ -118,6 +121,7 @@ func revealPost(q *Question, p PostedQuestion, answers []Answer) Post {
 			b.WriteString("\n" + line)
 		}
 		b.WriteString("\n" + winnersLine(answers))
+		b.WriteString(reasonsBlock(answers, numbers))
 	}
 	post.Text = b.String()
 	return post
@@ -211,3 +215,26 @@ func truncate(s string, n int) string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// reasonsBlock lists the reasons shared with choice answers, with their authors and choices.
+func reasonsBlock(answers []Answer, numbers map[int64]int) string {
+	var b strings.Builder
+	for _, a := range answers {
+		if a.Reason == "" {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("\n\nWhy they chose it:")
+		}
+		fmt.Fprintf(&b, "\n%s%s (%s): %s", bullet(numbers, a.ID), a.User.Name, strings.Join(a.Keys, ","), a.Reason)
+	}
+	return b.String()
+}
+
+// bullet starts one explanation's line: its vote number, or a plain bullet without a vote.
+func bullet(numbers map[int64]int, answerID int64) string {
+	if n, ok := numbers[answerID]; ok {
+		return fmt.Sprintf("%d. ", n)
+	}
+	return "• "
+}

@@ -39,7 +39,7 @@ const replayText = "This exact request was already received, so it was not run a
 // Listing a schedule or filter changes nothing either.
 func claimsReplay(name string, args []string) bool {
 	switch name {
-	case "today", "reveal":
+	case "today", "reveal", "vote": // a vote can change, so an old one replayed would undo a newer one
 		return true
 	case "schedule", "filter":
 		return len(args) > 0

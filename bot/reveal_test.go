@@ -26,9 +26,9 @@ func TestDesignRevealShowsEveryAnswerInFull(t *testing.T) {
 		}
 	}
 	h.as("lead", true, "reveal")
-	reveal := h.out.last().post.Text
+	reveal := h.titled("Answer to #1").post.Text // the vote message follows it
 	for user, a := range answers {
-		if !strings.Contains(reveal, "• "+user+": "+a) {
+		if !strings.Contains(reveal, ". "+user+": "+a) {
 			t.Fatalf("the reveal does not show %s's answer in full", user)
 		}
 	}

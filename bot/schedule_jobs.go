@@ -25,6 +25,9 @@ func (e *Engine) runJob(ctx context.Context, d due, claim SlotClaim, note string
 		if len(open) == 0 {
 			return SlotPosted, "nothing open", nil
 		}
+		if err := e.closeChannelVotes(ctx, d.ch); err != nil { // a new reveal ends the last one's vote
+			return "", "", err
+		}
 		var refs []string
 		for _, p := range open {
 			if err := e.revealPostNote(ctx, d.ch, p, note); err != nil {

@@ -170,6 +170,10 @@ func (e *Engine) Tick(ctx context.Context, now time.Time) error {
 		}()
 	}
 	wg.Wait()
+	// After the slots, so a reveal due now closes the last vote itself (with its channel lock).
+	if err := e.closeDueVotes(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 

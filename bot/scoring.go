@@ -27,6 +27,9 @@ const ScoringHelp = "• A right answer: 10 points.\n" +
 	"Every full-credit answer earns +1 per day of streak before today, at most +5.\n" +
 	"• Debugging challenges post hints in their thread over the day: a right answer is worth 10 points " +
 	"minus 3 for each hint already shown when you answered (10, 7, 4, …, never below 1), plus the streak bonus.\n" +
+	"• Best explanation: at a reveal the team votes for the best reason (`/pyq answer B because …`) or design answer; " +
+	"when the vote closes (24 h later or at the next reveal) the one(s) with the most votes, at least 2, earn +5 points, " +
+	"counted in the week and month the vote closed.\n" +
 	"• Your first answer locks. Points land at the reveal. Practice questions never count on the leaderboard."
 
 // StreakBonus is the bonus for an answer given on the streak-th consecutive day.

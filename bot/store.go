@@ -66,6 +66,7 @@ type Answer struct {
 	User       User
 	Keys       []string // chosen keys, sorted; empty for free text
 	Text       string   // free-text answer
+	Reason     string   // why the user chose it ("because …"), shown at the reveal; "" when none
 	AnsweredAt time.Time
 	Graded     bool
 	Correct    bool

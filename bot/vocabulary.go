@@ -77,10 +77,21 @@ var vocabulary = []CommandSpec{
 	{Name: "answer", Usage: "answer [#N] CHOICE",
 		Summary: "answer the open question (review: A,C; design: your text)",
 		Help: "CHOICE is a letter (`B`); review questions take every problem you see (`A,C`); design questions take your reasoning as text, up to " +
-			fmt.Sprint(MaxAnswerLen) + " characters. `#N` picks a question when several are open. Your first answer locks; points land at the reveal.",
-		Examples: []string{"/pyq answer B", "/pyq answer #12 A,C", "/pyq answer Use a bounded queue so producers slow down"},
+			fmt.Sprint(MaxAnswerLen) + " characters. `#N` picks a question when several are open. Your first answer locks; points land at the reveal. " +
+			"Say why with `because …` after the choice (up to " + fmt.Sprint(MaxReasonLen) + " characters; on Slack and Discord the \"Answer with a reason\" button): " +
+			"the reveal shows the reasons with their authors, and the team votes for the best explanation (`/pyq help vote`).",
+		Examples: []string{"/pyq answer B", "/pyq answer B because the default list is created once", "/pyq answer #12 A,C", "/pyq answer Use a bounded queue so producers slow down"},
 		Args: []ArgSpec{questionArg,
-			{Name: "choice", Help: "B; for review questions A,C; for design questions your reasoning", Required: true, Rest: true}}},
+			{Name: "choice", Help: "B (add: because …); for review questions A,C; for design questions your reasoning", Required: true, Rest: true}}},
+	{Name: "vote", Usage: "vote [#N] K",
+		Summary: "vote for the best explanation shown at a reveal",
+		Help: fmt.Sprintf("At a reveal with at least %d explanations (reasons given with `/pyq answer B because …`, or design answers) the thread numbers them and the team votes: "+
+			"K is the number next to the explanation. One vote per person per question, never for your own; vote again to change it. "+
+			"Voting closes 24 h after the reveal or at the channel's next reveal, whichever is first; then the explanation(s) with the most votes (at least %d) earn +%d points, "+
+			"counted in the week they closed in. Without `#N` it is the channel's open vote.", MinVoteCandidates, MinBonusVotes, BestExplanationBonus),
+		Examples: []string{"/pyq vote 2", "/pyq vote #12 3"},
+		Args: []ArgSpec{questionArg,
+			{Name: "explanation", Help: "The number next to the explanation in the reveal's thread", Required: true}}},
 	{Name: "reveal", Usage: "reveal [#N]",
 		Summary:  "close the open question now and reveal it in its thread (admins)",
 		Help:     "Closes the question (all open ones without `#N`), grades every answer and posts the answer, the explanation and the team's results in its thread.",

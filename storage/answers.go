@@ -29,9 +29,9 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, answered_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING`,
-			a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, millis(a.AnsweredAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING`,
+			a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt))
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 	return a, err
 }
 
-const answerSelect = `SELECT a.id, a.post_id, u.external_id, u.name, a.keys, a.text, a.answered_at, a.graded, a.correct, a.points
+const answerSelect = `SELECT a.id, a.post_id, u.external_id, u.name, a.keys, a.text, a.reason, a.answered_at, a.graded, a.correct, a.points
 	FROM answers a JOIN users u ON u.id = a.user_id`
 
 func scanAnswers(rows *sql.Rows) ([]bot.Answer, error) {
@@ -68,7 +68,7 @@ func scanAnswers(rows *sql.Rows) ([]bot.Answer, error) {
 		var keys string
 		var at int64
 		var correct sql.NullBool
-		if err := rows.Scan(&a.ID, &a.PostID, &a.User.ID, &a.User.Name, &keys, &a.Text, &at, &a.Graded, &correct, &a.Points); err != nil {
+		if err := rows.Scan(&a.ID, &a.PostID, &a.User.ID, &a.User.Name, &keys, &a.Text, &a.Reason, &at, &a.Graded, &correct, &a.Points); err != nil {
 			return nil, err
 		}
 		a.Correct = correct.Valid && correct.Bool

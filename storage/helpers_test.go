@@ -110,3 +110,29 @@ func (f *fixture) count(query string, args ...any) int {
 	}
 	return n
 }
+
+// vote opens a round on cands at opened, casts votes (voter ID -> candidate number; the candidate's
+// own author is skipped as the core would refuse it) and closes it at closed with bot.Award.
+func (f *fixture) vote(p bot.PostedQuestion, cands []bot.Answer, opened, closed time.Time, votes map[string]int) bot.VoteOutcome {
+	f.tb.Helper()
+	ids := make([]int64, len(cands))
+	for i, a := range cands {
+		ids[i] = a.ID
+	}
+	if err := f.db.OpenVote(f.ctx, p.ID, ids, opened, opened.Add(bot.VoteWindow)); err != nil {
+		f.tb.Fatalf("OpenVote(post %d): %v", p.ID, err)
+	}
+	for voter, n := range votes {
+		if cands[n-1].User.ID == voter {
+			continue
+		}
+		if _, err := f.db.CastVote(f.ctx, p.ID, bot.User{ID: voter, Name: "Voter " + voter}, n, opened.Add(time.Hour)); err != nil {
+			f.tb.Fatalf("CastVote(post %d, %s, %d): %v", p.ID, voter, n, err)
+		}
+	}
+	out, err := f.db.CloseVote(f.ctx, p.ID, closed, bot.Award)
+	if err != nil {
+		f.tb.Fatalf("CloseVote(post %d): %v", p.ID, err)
+	}
+	return out
+}

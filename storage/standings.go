@@ -89,6 +89,12 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (b
 	if err != nil {
 		return st, err
 	}
+	var bonus int
+	if err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(b.points), 0) FROM bonuses b JOIN users u ON u.id = b.user_id
+		WHERE u.workspace_id = ? AND u.external_id = ?`, workspaceID, userID).Scan(&bonus); err != nil {
+		return st, err
+	}
+	st.Points += bonus // best-explanation bonuses are points like any other
 	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE p.kind != 'design'),
 		COALESCE(SUM(p.correct) FILTER (WHERE p.kind != 'design'), 0)
 		FROM practice p JOIN users u ON u.id = p.user_id

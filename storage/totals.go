@@ -8,7 +8,8 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// This file keeps the all-time leaderboard totals (migration 0005) and reads leaderboards.
+// This file keeps the all-time leaderboard totals (migration 0005; bonuses from 0008) and reads
+// leaderboards.
 
 // addGrade adds one graded answer to its user's totals, in the grading transaction: the totals
 // never hold a grade the answers do not, nor miss one they do.
@@ -36,8 +37,12 @@ func (d *DB) rebuildTotals(ctx context.Context) error {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO user_totals (workspace_id, user_id, points, correct, judged)
-			SELECT workspace_id, user_id, SUM(points), COALESCE(SUM(correct), 0), COUNT(correct)
-			FROM answers WHERE graded = 1 GROUP BY workspace_id, user_id`)
+			SELECT workspace_id, user_id, SUM(points), SUM(correct), SUM(judged) FROM (
+				SELECT workspace_id, user_id, SUM(points) AS points, COALESCE(SUM(correct), 0) AS correct, COUNT(correct) AS judged
+				FROM answers WHERE graded = 1 GROUP BY workspace_id, user_id
+				UNION ALL
+				SELECT workspace_id, user_id, SUM(points), 0, 0 FROM bonuses GROUP BY workspace_id, user_id
+			) GROUP BY workspace_id, user_id`)
 		return err
 	})
 }
@@ -52,13 +57,18 @@ func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.T
 		WHERE t.workspace_id = ? ORDER BY t.points DESC, t.correct DESC, u.name`
 	args := []any{workspaceID}
 	if !allTime(from, to) {
-		query = `SELECT u.external_id, u.name, s.points, s.correct, s.judged
+		// Best-explanation bonuses count in the period their vote closed (bonuses_by_time).
+		query = `SELECT u.external_id, u.name, SUM(s.points), SUM(s.correct), SUM(s.judged)
 		FROM (SELECT user_id, SUM(points) AS points, COALESCE(SUM(correct), 0) AS correct, COUNT(correct) AS judged
 			FROM answers INDEXED BY answers_leaderboard
-			WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ? GROUP BY user_id) s
+			WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ? GROUP BY user_id
+			UNION ALL
+			SELECT user_id, SUM(points), 0, 0 FROM bonuses
+			WHERE workspace_id = ? AND awarded_at >= ? AND awarded_at < ? GROUP BY user_id) s
 		JOIN users u ON u.id = s.user_id
-		ORDER BY s.points DESC, s.correct DESC, u.name`
-		args = append(args, millis(from), millis(to))
+		GROUP BY u.id, u.external_id, u.name
+		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name`
+		args = append(args, millis(from), millis(to), workspaceID, millis(from), millis(to))
 	}
 	rows, err := d.db.QueryContext(ctx, query, args...)
 	if err != nil {

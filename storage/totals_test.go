@@ -13,19 +13,23 @@ import (
 // leaderboardFromAnswers is the leaderboard summed from every graded answer, as it was read before
 // the totals table: the reference the totals are checked against, and the benchmark's "before".
 func leaderboardFromAnswers(ctx context.Context, d *DB, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
+	// Best-explanation bonuses (migration 0008) count by when their vote closed.
 	const columns = `SELECT user_id, SUM(points) AS points, COALESCE(SUM(correct), 0) AS correct, COUNT(correct) AS judged`
 	inner := columns + ` FROM answers INDEXED BY answers_leaderboard
-		WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ? GROUP BY user_id`
-	args := []any{workspaceID, millis(from), millis(to)}
+		WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ? GROUP BY user_id
+		UNION ALL SELECT user_id, points, 0, 0 FROM bonuses WHERE workspace_id = ? AND awarded_at >= ? AND awarded_at < ?`
+	args := []any{workspaceID, millis(from), millis(to), workspaceID, millis(from), millis(to)}
 	if allTime(from, to) {
 		inner = columns + ` FROM answers INDEXED BY answers_by_user_points
-			WHERE workspace_id = ? AND graded = 1 GROUP BY user_id`
-		args = args[:1]
+			WHERE workspace_id = ? AND graded = 1 GROUP BY user_id
+			UNION ALL SELECT user_id, points, 0, 0 FROM bonuses WHERE workspace_id = ?`
+		args = []any{workspaceID, workspaceID}
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, s.points, s.correct, s.judged
+	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, SUM(s.points), SUM(s.correct), SUM(s.judged)
 		FROM (`+inner+`) s
 		JOIN users u ON u.id = s.user_id
-		ORDER BY s.points DESC, s.correct DESC, u.name`, args...)
+		GROUP BY u.id
+		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,9 +109,18 @@ func TestTotalsNeverDriftFromAnswers(t *testing.T) {
 				}
 			}
 			if d < 38 { // the last two days stay open: their answers are not graded yet
-				f.close(p, grade)
+				graded := f.close(p, grade)
+				if d%3 == 0 && len(graded) >= 3 {
+					// A vote on three explanations, closed 20 h later (often the next week or
+					// month), with the close's bonuses counted in its own period.
+					f.vote(p, graded[:3], p.RevealAt, p.RevealAt.Add(20*time.Hour), map[string]int{
+						graded[3%len(graded)].User.ID: 1, graded[(4+d)%len(graded)].User.ID: 1 + d%2, "voter": 1})
+				}
 			}
 		}
+	}
+	if n := f.count(`SELECT COUNT(*) FROM bonuses`); n == 0 {
+		t.Fatal("no bonuses were awarded, so the test proves nothing about them")
 	}
 	kept := dumpTotals(t, f.db)
 	if len(kept) == 0 {

@@ -1,0 +1,206 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// How a vote runs
+//
+// A reveal with at least MinVoteCandidates explanations (reasons given with choice answers, or
+// design answers) opens a round: the reveal numbers them, and one more thread message carries the
+// vote control. The round closes VoteWindow after the reveal (the scheduler's Tick) or when the
+// channel reveals its next question, whichever comes first. The close is exactly-once the way a
+// reveal's grading is: the store closes the round with a conditional UPDATE and records the bonuses
+// in that transaction, so a second tick, a second process or a reveal racing the timer finds it
+// closed and does nothing. The close then edits the vote message to show the result: no new message.
+
+// voteCandidates are the answers whose explanations the team can vote on, in the reveal's order.
+func voteCandidates(q *Question, answers []Answer) []Answer {
+	var out []Answer
+	for _, a := range answers {
+		if q != nil && q.FreeText() && strings.TrimSpace(a.Text) != "" || a.Reason != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// openVote opens the round of a just-graded post and returns the vote number of each explanation
+// by answer ID; nil when no vote opens. A failure is logged, not returned: the reveal and its points
+// matter more than the vote, which is then simply not offered.
+func (e *Engine) openVote(ctx context.Context, ch Channel, p PostedQuestion, cands []Answer) map[int64]int {
+	vs := e.votes()
+	if vs == nil || len(cands) < MinVoteCandidates {
+		return nil
+	}
+	ids := make([]int64, len(cands))
+	numbers := map[int64]int{}
+	for i, a := range cands {
+		ids[i] = a.ID
+		numbers[a.ID] = i + 1
+	}
+	now := e.now()
+	if err := vs.OpenVote(ctx, p.ID, ids, now, now.Add(VoteWindow)); err != nil {
+		e.log.Error("opening the explanation vote failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
+		return nil
+	}
+	return numbers
+}
+
+// sendVoteControl posts the vote message in the question's thread and remembers it for the close.
+func (e *Engine) sendVoteControl(ctx context.Context, a Adapter, ch Channel, p PostedQuestion, cands []Answer) {
+	post := votePost(p, cands, e.now().Add(VoteWindow), e.now(), ch.Location())
+	if !p.Ref.IsZero() {
+		ref := p.Ref
+		post.Thread = &ref
+	}
+	ref, err := e.send(ctx, a, ch, post)
+	if err != nil {
+		e.log.Error("posting the explanation vote failed; `/pyq vote` still works", convArgs(ch.Conv, "post", p.ID, "err", err)...)
+		return
+	}
+	if err := e.votes().SetVoteRef(ctx, p.ID, ref); err != nil {
+		e.log.Warn("recording the vote message failed; its result will not be shown on it", convArgs(ch.Conv, "post", p.ID, "err", err)...)
+	}
+}
+
+// votePost is the one thread message of a vote: the rules and the control.
+func votePost(p PostedQuestion, cands []Answer, closes, now time.Time, loc *time.Location) Post {
+	form := &VoteForm{Ref: p.ShortRef()}
+	for i, a := range cands {
+		text := a.Reason
+		if text == "" {
+			text = a.Text
+		}
+		form.Options = append(form.Options, VoteOption{N: i + 1,
+			Label: truncate(strings.Join(strings.Fields(fmt.Sprintf("%d · %s: %s", i+1, a.User.Name, text)), " "), MaxVoteLabelLen)})
+	}
+	return Post{
+		Title: "Vote for the best explanation of " + p.ShortRef(),
+		Text: fmt.Sprintf("Which of the %d explanations above explains it best? One vote each, not for your own; you can change it until %s. "+
+			"The explanation with the most votes (at least %d) earns +%d points.", len(cands), formatWhen(closes, now, loc), MinBonusVotes, BestExplanationBonus),
+		Footer: fmt.Sprintf("Typed: /pyq vote %s N", p.ShortRef()),
+		Vote:   form,
+	}
+}
+
+// closeChannelVotes closes the channel's open votes: it runs before the channel reveals again.
+// The caller holds the channel lock.
+func (e *Engine) closeChannelVotes(ctx context.Context, ch Channel) error {
+	vs := e.votes()
+	if vs == nil {
+		return nil
+	}
+	open, err := vs.OpenVotes(ctx, ch.ID)
+	if err != nil {
+		return fmt.Errorf("list open votes: %w", err)
+	}
+	for _, v := range open {
+		if err := e.closeVote(ctx, ch, v.PostID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// closeDueVotes closes every vote whose window has ended, in every channel: the scheduler's part.
+func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
+	vs := e.votes()
+	if vs == nil || e.sched.store == nil {
+		return nil
+	}
+	due, err := vs.DueVotes(ctx, now)
+	if err != nil || len(due) == 0 {
+		return err
+	}
+	channels, err := e.sched.store.Channels(ctx)
+	if err != nil {
+		return fmt.Errorf("list channels: %w", err)
+	}
+	byID := map[int64]Channel{}
+	for _, ch := range channels {
+		byID[ch.ID] = ch
+	}
+	var errs []error
+	for _, v := range due {
+		ch, ok := byID[v.ChannelID]
+		if !ok {
+			continue
+		}
+		lock := e.channelLock(ch.ID)
+		lock.Lock()
+		err := e.closeVote(ctx, ch, v.PostID)
+		lock.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("close vote on post %d: %w", v.PostID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// closeVote closes one round and shows its result on the vote message. Closing one already closed
+// does nothing.
+func (e *Engine) closeVote(ctx context.Context, ch Channel, postID int64) error {
+	out, err := e.votes().CloseVote(ctx, postID, e.now(), Award)
+	if errors.Is(err, ErrVoteClosed) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	e.log.Info("explanation vote closed", convArgs(ch.Conv, "post", postID, "votes", out.Tally, "awarded", out.Awarded)...)
+	a, err := e.adapter(ch.Conv.Platform)
+	if err != nil {
+		return nil // the bonus is recorded; there is just nothing to edit through
+	}
+	if ed, ok := a.(Editor); ok && !out.Round.Ref.IsZero() {
+		if err := ed.Edit(ctx, ch.Conv, out.Round.Ref, voteClosedPost(out)); err != nil {
+			e.log.Warn("showing the vote's result failed; the bonus is recorded", convArgs(ch.Conv, "post", postID, "err", err)...)
+		}
+	}
+	return nil
+}
+
+// voteClosedPost replaces the vote control with the result.
+func voteClosedPost(out VoteOutcome) Post {
+	ref := fmt.Sprintf("#%d", out.Round.PostID)
+	var winners []string
+	for _, c := range out.Round.Candidates {
+		if out.Awarded[c.N] > 0 {
+			winners = append(winners, fmt.Sprintf("no. %d by %s", c.N, c.User.Name))
+		}
+	}
+	total := 0
+	var spread []string
+	for _, c := range out.Round.Candidates {
+		total += out.Tally[c.N]
+		spread = append(spread, fmt.Sprintf("%d: %d", c.N, out.Tally[c.N]))
+	}
+	var text string
+	switch {
+	case len(winners) == 1:
+		text = fmt.Sprintf("The best explanation: %s, with %d votes. +%d points.", winners[0], mostVotes(out.Tally), BestExplanationBonus)
+	case len(winners) > 1:
+		text = fmt.Sprintf("A tie at %d votes: %s each earn +%d points.", mostVotes(out.Tally), strings.Join(winners, " and "), BestExplanationBonus)
+	default:
+		text = fmt.Sprintf("No explanation got %d votes, so there is no bonus this time.", MinBonusVotes)
+	}
+	return Post{
+		Title:  "Vote closed: the best explanation of " + ref,
+		Text:   text,
+		Footer: fmt.Sprintf("%d vote%s · %s", total, plural(total), strings.Join(spread, " · ")),
+		Closed: true,
+	}
+}
+
+func mostVotes(t Tally) int {
+	most := 0
+	for _, v := range t {
+		most = max(most, v)
+	}
+	return most
+}
