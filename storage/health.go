@@ -25,7 +25,7 @@ type Health struct {
 
 const (
 	// probeTTL is how long a probe's verdict stands, so a flood of health checks costs one write
-	// transaction every few seconds. A real commit in between counts as a fresh probe.
+	// transaction every few seconds.
 	probeTTL = 2 * time.Second
 	// probeBusyMillis is the probe connection's busy_timeout: a lock held by another process is
 	// reported within a health check's time, not after the 10 s that users' writes wait.
@@ -84,9 +84,6 @@ func (d *DB) wrote(err error) error {
 		d.w.mu.Lock()
 		d.w.lastFail = nil
 		d.w.mu.Unlock()
-		d.w.probeMu.Lock() // a commit proves what a probe would
-		d.w.probeAt, d.w.probeErr = d.Now(), nil
-		d.w.probeMu.Unlock()
 		d.committed()
 	case errors.As(err, &f):
 		d.w.mu.Lock()

@@ -135,9 +135,6 @@ func TestHealthCachesTheProbe(t *testing.T) {
 func TestHealthDoesNotHangBehindAStalledWrite(t *testing.T) {
 	f := newFixture(t)
 	p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
-	clk := &clock{now: t0}
-	f.db.Now = clk.Now
-	clk.add(probeTTL) // the post's commit no longer stands for a probe
 	release := holdWriteLock(t, f.db.Path())
 	done := make(chan error, 1)
 	go func() {

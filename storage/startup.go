@@ -233,7 +233,11 @@ func (d *DB) writeSidecar(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
+	defer os.Remove(tmp.Name())              // after a successful rename there is nothing to remove
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes it 0600; the database's own mode is the usual 0644
+		tmp.Close()
+		return err
+	}
 	if _, err := tmp.Write(append(raw, '\n')); err != nil {
 		tmp.Close()
 		return err

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// The database faults of issue 12, driven from outside against the built binary: a read-only
+// file for a non-root user, the directory removed while running, a file truncated to 0 bytes and
+// a write lock held by another process. Each test says what the user and the operator see.
+
+var (
+	questionPosted = regexp.MustCompile(`-- #1 · `)
+	answerRecorded = regexp.MustCompile(`Recorded your answer`)
+	notRecorded    = regexp.MustCompile(`Your answer was not recorded: the bot cannot save anything right now \(a storage problem, reported to the bot's admin\)\. Please try again later\.`)
+)
+
+// terminal is `pyqbot run` playing in the terminal (no platform enabled) with /healthz served,
+// its output collected by service (ops_e2e_test.go).
+type terminal struct {
+	*service
+	stdin io.WriteCloser
+}
+
+func startTerminal(t *testing.T, db string) *terminal {
+	t.Helper()
+	config := writeFile(t, "faults.toml", fmt.Sprintf("[storage]\npath = %q\n[http]\nenabled = true\nlisten = \"127.0.0.1:0\"\n", db))
+	s := &service{t: t, changed: make(chan struct{})}
+	s.cmd = exec.Command(binary, "run", "--config", config, "--user", "lead")
+	s.cmd.Stdout, s.cmd.Stderr = s, s
+	stdin, err := s.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
+	s.addr = s.waitFor(listeningOn, 1)[1]
+	return &terminal{service: s, stdin: stdin}
+}
+
+func (p *terminal) send(lines ...string) {
+	p.t.Helper()
+	if _, err := io.WriteString(p.stdin, strings.Join(lines, "\n")+"\n"); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// health GETs /healthz and decodes it.
+func (p *terminal) health() (int, healthBody, string) {
+	p.t.Helper()
+	code, raw := p.get("/healthz")
+	var body healthBody
+	if err := json.Unmarshal([]byte(raw), &body); err != nil {
+		p.t.Fatalf("/healthz answered %d %q: %v", code, raw, err)
+	}
+	return code, body, strings.TrimSpace(raw)
+}
+
+// withOneAnswer starts the bot on db, posts an output question (so "A" answers it) and answers it.
+func withOneAnswer(t *testing.T, db string) *terminal {
+	t.Helper()
+	p := startTerminal(t, db)
+	p.send("/pyq filter kinds output", "/pyq today")
+	p.waitFor(questionPosted, 1)
+	p.send("/pyq answer A")
+	p.waitFor(answerRecorded, 1)
+	return p
+}
+
+func TestReadOnlyDatabaseIsRefusedAtStartUp(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pyqbot.db")
+	store, err := storage.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	cmd := exec.Command(binary, "console", "--db", db)
+	if os.Geteuid() == 0 {
+		// Root writes any file, so run as nobody: the directory is theirs (SQLite creates the
+		// -shm and -wal beside the file), the file stays root's and read-only to them.
+		for _, d := range []string{filepath.Dir(binary), filepath.Dir(dir), dir} {
+			if err := os.Chmod(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Chown(dir, 65534, 65534); err != nil {
+			t.Fatal(err)
+		}
+		setpriv, err := exec.LookPath("setpriv")
+		if err != nil {
+			t.Fatalf("running as root, the test needs setpriv (util-linux) to run pyqbot as nobody: %v", err)
+		}
+		cmd = exec.Command(setpriv, "--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "console", "--db", db)
+	} else if err := os.Chmod(db, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdin = strings.NewReader("/pyq today\n")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("pyqbot on a read-only database: %v, want exit 1\n%s", err, out)
+	}
+	want := "pyqbot: start-up check: the database " + db + " is read-only for this process: give the user running pyqbot write access to the file and its directory"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("the refusal does not say %q:\n%s", want, out)
+	}
+	t.Logf("operator sees: %s", strings.TrimSpace(string(out)))
+}
+
+func TestDatabaseDirectoryRemovedWhileRunning(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := withOneAnswer(t, filepath.Join(dir, "pyqbot.db"))
+	if code, _, raw := p.health(); code != 200 {
+		t.Fatalf("/healthz before the fault: %d %s", code, raw)
+	}
+
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	p.send("/as Bob", "/pyq answer A")
+	p.waitFor(notRecorded, 1)
+	p.send("/as Cy", "/pyq answer A")
+	p.waitFor(notRecorded, 2)
+	if got := p.output(); strings.Count(got, "Recorded your answer") != 1 {
+		t.Errorf("an answer was confirmed after the directory was removed:\n%s", got)
+	}
+	vanished := regexp.MustCompile(`level=ERROR msg="database file vanished: refusing every write from now on".*`)
+	line := p.waitFor(vanished, 1)[0]
+	if n := len(vanished.FindAllString(p.output(), -1)); n != 1 {
+		t.Errorf("the vanished file was logged %d times, want once", n)
+	}
+	code, body, raw := p.health()
+	if code != 503 || body.Status != "unavailable" || !strings.HasPrefix(body.Storage, "vanished: the database file was deleted or replaced while running") {
+		t.Errorf("/healthz after the directory was removed: %d %s", code, raw)
+	}
+	t.Logf("user sees: %s\noperator sees: %s\n/healthz: %d %s", notRecorded.FindString(p.output()), line, code, raw)
+	p.stop()
+}
+
+func TestTruncatedDatabaseWarnsAtStartUp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pyqbot.db")
+	first := withOneAnswer(t, db)
+	first.stop() // writes pyqbot.db.last.json: 1 answer, 1 post
+	if err := os.Truncate(db, 0); err != nil {
+		t.Fatal(err)
+	}
+
+	p := startTerminal(t, db)
+	warning := regexp.MustCompile(`level=WARN msg=".*holds 0 answers and 0 posts, but when pyqbot last ran \(.*\) it held 1 answer and 1 post.*restore a backup.*`)
+	line := p.waitFor(warning, 1)[0]
+	if !strings.Contains(line, db) {
+		t.Errorf("the warning does not name the database: %s", line)
+	}
+	code, body, raw := p.health()
+	if code != 200 || body.Status != "ok" || len(body.Warnings) != 1 || !strings.HasPrefix(body.Warnings[0], "emptied: the database holds 0 answers but held 1 answer and 1 post") {
+		t.Errorf("/healthz on the emptied database: %d %s, want 200 with the warning", code, raw)
+	}
+	t.Logf("operator sees: %s\n/healthz: %d %s", line, code, raw)
+	p.stop()
+}
+
+func TestForeignWriteLockIsReportedAndRefused(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pyqbot.db")
+	p := withOneAnswer(t, db)
+
+	// Another process (here: the test) takes the write lock, as the sqlite3 shell's BEGIN
+	// IMMEDIATE or a second pyqbot would.
+	other, err := sql.Open("sqlite", "file:"+db+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	lock, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	// No /healthz before this one, so no earlier verdict of the probe stands.
+	start := time.Now()
+	code, body, raw := p.health()
+	if took := time.Since(start); code != 503 || !strings.HasPrefix(body.Storage, "busy: another process holds the database's write lock") || took > healthTimeout+time.Second {
+		t.Errorf("/healthz with the write lock held elsewhere: %d %s after %v, want 503 busy within %v", code, raw, took, healthTimeout)
+	}
+
+	p.send("/as Bob", "/pyq answer A") // waits busy_timeout (10 s), then refuses
+	p.waitFor(notRecorded, 1)
+	logged := regexp.MustCompile(`level=ERROR msg="record answer failed".*another process holds the write lock on .*`)
+	line := p.waitFor(logged, 1)[0]
+
+	lock.Rollback()
+	p.send("/as Cy", "/pyq answer A")
+	p.waitFor(answerRecorded, 2)
+	if code, _, raw := p.health(); code != 200 {
+		t.Errorf("/healthz after the lock was released and an answer committed: %d %s", code, raw)
+	}
+	t.Logf("user sees: %s\noperator sees: %s\n/healthz while locked: %s", notRecorded.FindString(p.output()), line, raw)
+	p.stop()
+}
