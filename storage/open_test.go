@@ -148,3 +148,32 @@ func TestOpenRefusesAnotherProgramsDatabase(t *testing.T) {
 		t.Errorf("the foreign database now has %d tables, want it untouched with 1", n)
 	}
 }
+
+// A migration that reaches main after a higher-numbered one (0008 after 0010: helpers number them
+// on their own branches) still runs on a database already past it.
+func TestOpenAppliesAMigrationBelowTheNewest(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "pyqbot.db")
+	db := mustOpenPath(t, path)
+	// Roll the database back to "never had 0008": its tables, its column and its row.
+	for _, q := range []string{`DROP TABLE bonuses`, `DROP TABLE votes`, `DROP TABLE vote_candidates`, `DROP TABLE vote_rounds`,
+		`ALTER TABLE answers DROP COLUMN reason`, `DELETE FROM schema_version WHERE version = 8`} {
+		if _, err := db.SQL().ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if SchemaVersion() <= 8 {
+		t.Skip("no migration above 0008 yet")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = mustOpenPath(t, path)
+	var n int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'vote_rounds'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("after reopening, vote_rounds exists %d times (%v): migration 0008 was skipped", n, err)
+	}
+	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_version WHERE version = 8`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("schema_version holds 8 %d times (%v), want once", n, err)
+	}
+}

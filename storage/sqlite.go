@@ -191,8 +191,28 @@ func (d *DB) migrate(ctx context.Context) error {
 	if latest := ms[len(ms)-1].version; current > latest {
 		return fmt.Errorf("it was written by a newer pyqbot (schema version %d; this build knows up to %d): upgrade pyqbot, or point it at another database", current, latest)
 	}
+	// Every migration not yet applied runs, not only those above the newest applied: migrations are
+	// numbered by the branch that wrote them, so 0008 can reach main after 0010 and a database
+	// already at 10 still needs it.
+	applied := map[int]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_version`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
