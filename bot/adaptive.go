@@ -120,8 +120,8 @@ func weakestFor(bank *Bank, attempts []Attempt) (topic, why string) {
 	return best, "least practised topic"
 }
 
-// adaptivePractice picks the person's next practice question.
-func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string) (adaptivePick, error) {
+// adaptivePractice picks the person's next practice question, never one of hidden (reported).
+func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, hidden map[string]bool) (adaptivePick, error) {
 	attempts, err := e.store.Attempts(ctx, ws, userID)
 	if err != nil {
 		return adaptivePick{}, err
@@ -137,7 +137,7 @@ func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string) 
 	for _, lv := range levelsNear(level) {
 		var pool []*Question
 		for _, q := range e.bank.All() {
-			if q.Topic == topic && q.Difficulty == lv && !lastSeen[q.ID].After(fresh) {
+			if q.Topic == topic && q.Difficulty == lv && !lastSeen[q.ID].After(fresh) && !hidden[q.ID] {
 				pool = append(pool, q)
 			}
 		}
@@ -151,7 +151,7 @@ func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string) 
 	}
 	// Everything in the topic was seen lately: the one seen longest ago.
 	for _, q := range e.bank.All() {
-		if q.Topic == topic && (pick.q == nil || lastSeen[q.ID].Before(lastSeen[pick.q.ID])) {
+		if q.Topic == topic && !hidden[q.ID] && (pick.q == nil || lastSeen[q.ID].Before(lastSeen[pick.q.ID])) {
 			pick.q = q
 		}
 	}

@@ -20,7 +20,7 @@ func init() {
 		"today": (*Engine).cmdToday, "answer": (*Engine).cmdAnswer, "reveal": (*Engine).cmdReveal,
 		"leaderboard": (*Engine).cmdLeaderboard, "me": (*Engine).cmdMe, "practice": (*Engine).cmdPractice,
 		"schedule": (*Engine).cmdSchedule, "filter": (*Engine).cmdFilter, "topics": (*Engine).cmdTopics,
-		"help": (*Engine).cmdHelp, "vote": (*Engine).cmdVote,
+		"help": (*Engine).cmdHelp, "vote": (*Engine).cmdVote, "report": (*Engine).cmdReport, "reports": (*Engine).cmdReports,
 	}
 	for _, spec := range vocabulary {
 		run, ok := runs[spec.Name]

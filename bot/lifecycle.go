@@ -72,8 +72,15 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 	if opt.Filter != nil {
 		filter = *opt.Filter
 	}
-	q := pickQuestion(e.bank, filter, history, e.intn)
+	hidden, err := e.hiddenQuestions(ctx, ch.WorkspaceID)
+	if err != nil {
+		return PostedQuestion{}, err
+	}
+	q := pickQuestion(e.bank, filter, history, hidden, e.intn)
 	if q == nil {
+		if len(hidden) > 0 {
+			return PostedQuestion{}, &UserError{fmt.Sprintf("No question in the bank matches this channel's topic, kind and difficulty settings, leaving out %d hidden by reports (`/pyq reports`).", len(hidden))}
+		}
 		return PostedQuestion{}, &UserError{"No question in the bank matches this channel's topic, kind and difficulty settings."}
 	}
 	now := e.now()

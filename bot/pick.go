@@ -12,8 +12,9 @@ const recentKindWindow = 4
 
 // pickQuestion chooses the next question for a channel from history (newest first). A channel sees
 // every eligible question once before any repeats; then the longest-unseen come back first. Among
-// those it prefers a kind not posted recently. intn picks among equals.
-func pickQuestion(bank *Bank, filter Filter, history []Seen, intn func(int) int) *Question {
+// those it prefers a kind not posted recently. A hidden question (reported, see report.go) is never
+// picked. intn picks among equals.
+func pickQuestion(bank *Bank, filter Filter, history []Seen, hidden map[string]bool, intn func(int) int) *Question {
 	lastSeen := make(map[string]time.Time, len(history))
 	for _, s := range history {
 		if _, ok := lastSeen[s.QuestionID]; !ok {
@@ -22,7 +23,7 @@ func pickQuestion(bank *Bank, filter Filter, history []Seen, intn func(int) int)
 	}
 	var unseen, seen []*Question
 	for _, q := range bank.All() {
-		if !filter.Allows(q) {
+		if !filter.Allows(q) || hidden[q.ID] {
 			continue
 		}
 		if _, ok := lastSeen[q.ID]; ok {

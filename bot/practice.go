@@ -8,9 +8,13 @@ import (
 )
 
 func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
+	hidden, err := e.hiddenQuestions(ctx, r.ch.WorkspaceID)
+	if err != nil {
+		return e.internalError(r.Event, "reported questions", err)
+	}
 	if len(r.args) == 0 {
 		// Due reviews come first: the question you missed is the one worth practising.
-		if reply, ok := e.serveReview(ctx, r); ok {
+		if reply, ok := e.serveReview(ctx, r, hidden); ok {
 			return reply
 		}
 	}
@@ -37,7 +41,7 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 		}
 	}
 	if len(f.Topics) == 0 && len(f.Difficulties) == 0 && len(f.Kinds) == 0 {
-		pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID)
+		pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID, hidden)
 		if err != nil {
 			return e.internalError(r.Event, "adaptive practice", err)
 		}
@@ -47,7 +51,7 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 	}
 	var pool []*Question
 	for _, q := range e.bank.All() {
-		if f.Allows(q) {
+		if f.Allows(q) && !hidden[q.ID] {
 			pool = append(pool, q)
 		}
 	}
@@ -58,15 +62,16 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 	return e.servePractice(ctx, r, q, nil, "Practice: "+q.Title, "")
 }
 
-// serveReview serves the user's oldest due review, if any is still in the bank.
-func (e *Engine) serveReview(ctx context.Context, r request) (Reply, bool) {
+// serveReview serves the user's oldest due review, if any is still in the bank and not hidden by
+// reports (a question reported as wrong is not worth drilling until it is fixed).
+func (e *Engine) serveReview(ctx context.Context, r request, hidden map[string]bool) (Reply, bool) {
 	due, err := e.store.DueReviews(ctx, r.ch.WorkspaceID, r.User.ID, e.now())
 	if err != nil {
 		return e.internalError(r.Event, "due reviews", err), true
 	}
 	for _, rv := range due {
 		q := e.bank.Get(rv.QuestionID)
-		if q == nil || len(q.Choices) < 2 {
+		if q == nil || len(q.Choices) < 2 || hidden[q.ID] {
 			continue
 		}
 		title := "Review: you missed this on " + rv.MissedAt.In(r.ch.Location()).Format("Mon 2 Jan")

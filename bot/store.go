@@ -140,6 +140,7 @@ type Store interface {
 	ReviewStore
 	AttemptStore
 	ProgressStore
+	ReportStore
 
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)
