@@ -37,7 +37,8 @@ type terminal struct {
 
 func startTerminal(t *testing.T, db string) *terminal {
 	t.Helper()
-	config := writeFile(t, "faults.toml", fmt.Sprintf("[storage]\npath = %q\n[http]\nenabled = true\nlisten = \"127.0.0.1:0\"\n", db))
+	// level info: in the terminal the default is warn, and the test waits for the listening line.
+	config := writeFile(t, "faults.toml", fmt.Sprintf("[storage]\npath = %q\n[log]\nlevel = \"info\"\n[http]\nenabled = true\nlisten = \"127.0.0.1:0\"\n", db))
 	s := &service{t: t, changed: make(chan struct{})}
 	s.cmd = exec.Command(binary, "run", "--config", config, "--user", "lead")
 	s.cmd.Stdout, s.cmd.Stderr = s, s
