@@ -70,8 +70,10 @@ func newWatch() *watch {
 // failed background integrity check, start-up warnings.
 func (d *DB) SetLogger(log *slog.Logger) {
 	d.w.log = log
-	if d.w.guard != nil {
-		d.w.guard.log = log
+	if g := d.w.guard; g != nil {
+		g.mu.Lock()
+		g.log = log
+		g.mu.Unlock()
 	}
 }
 
