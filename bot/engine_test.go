@@ -143,8 +143,11 @@ func (h *harness) postOnly() sent {
 	return h.out.last()
 }
 
+// mustContain checks text as a reader sees it: without the marks around user text (usertext.go),
+// which each adapter renders its own way.
 func mustContain(t *testing.T, got string, wants ...string) {
 	t.Helper()
+	got = bot.StripUserText(got)
 	for _, w := range wants {
 		if !strings.Contains(got, w) {
 			t.Errorf("missing %q in:\n%s", w, got)
@@ -154,6 +157,7 @@ func mustContain(t *testing.T, got string, wants ...string) {
 
 func mustNotContain(t *testing.T, got string, nots ...string) {
 	t.Helper()
+	got = bot.StripUserText(got)
 	for _, n := range nots {
 		if strings.Contains(got, n) {
 			t.Errorf("unexpected %q in:\n%s", n, got)

@@ -121,7 +121,7 @@ func (e *Engine) bestExplanationsLine(ctx context.Context, ch Channel, from, to 
 	}
 	parts := make([]string, len(best))
 	for i, b := range best {
-		parts[i] = fmt.Sprintf("%s (#%d, %d votes)", b.User.Name, b.PostID, b.Votes)
+		parts[i] = fmt.Sprintf("%s (#%d, %d votes)", UserText(b.User.Name), b.PostID, b.Votes)
 	}
 	return fmt.Sprintf("\nBest explanations this week (+%d each): %s.", BestExplanationBonus, strings.Join(parts, ", ")), nil
 }

@@ -8,6 +8,10 @@ import (
 
 // PlainText renders a post for a terminal or a notification fallback.
 func PlainText(p Post) string {
+	return StripUserText(plainText(p))
+}
+
+func plainText(p Post) string {
 	var b strings.Builder
 	if p.Title != "" {
 		title := p.Title

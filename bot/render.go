@@ -113,7 +113,7 @@ func revealPost(q *Question, p PostedQuestion, answers []Answer, numbers map[int
 		for _, a := range answers {
 			// In full: answers are capped when recorded, and the adapters split a reveal too big
 			// for one message.
-			fmt.Fprintf(&b, "\n%s%s: %s", bullet(numbers, a.ID), a.User.Name, strings.TrimSpace(a.Text))
+			fmt.Fprintf(&b, "\n%s%s: %s", bullet(numbers, a.ID), UserText(a.User.Name), UserText(strings.TrimSpace(a.Text)))
 		}
 	} else {
 		b.WriteString(spreadLine(q, answers))
@@ -187,9 +187,9 @@ func winnersLine(answers []Answer) string {
 	for _, a := range answers {
 		switch {
 		case a.Correct:
-			right = append(right, fmt.Sprintf("%s +%d", a.User.Name, a.Points))
+			right = append(right, fmt.Sprintf("%s +%d", UserText(a.User.Name), a.Points))
 		case a.Points > 0:
-			partial = append(partial, fmt.Sprintf("%s +%d", a.User.Name, a.Points))
+			partial = append(partial, fmt.Sprintf("%s +%d", UserText(a.User.Name), a.Points))
 		}
 	}
 	line := "Nobody got it this time."
@@ -226,7 +226,7 @@ func reasonsBlock(answers []Answer, numbers map[int64]int) string {
 		if b.Len() == 0 {
 			b.WriteString("\n\nWhy they chose it:")
 		}
-		fmt.Fprintf(&b, "\n%s%s (%s): %s", bullet(numbers, a.ID), a.User.Name, strings.Join(a.Keys, ","), a.Reason)
+		fmt.Fprintf(&b, "\n%s%s (%s): %s", bullet(numbers, a.ID), UserText(a.User.Name), strings.Join(a.Keys, ","), UserText(a.Reason))
 	}
 	return b.String()
 }

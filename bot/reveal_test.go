@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // longAnswer is a distinct free-text answer of exactly n characters.
@@ -28,7 +30,8 @@ func TestDesignRevealShowsEveryAnswerInFull(t *testing.T) {
 	h.as("lead", true, "reveal")
 	reveal := h.titled("Answer to #1").post.Text // the vote message follows it
 	for user, a := range answers {
-		if !strings.Contains(reveal, ". "+user+": "+a) {
+		// Marked as the user's own text, which each adapter shows as written.
+		if !strings.Contains(reveal, ". "+bot.UserText(user)+": "+bot.UserText(a)) {
 			t.Fatalf("the reveal does not show %s's answer in full", user)
 		}
 	}

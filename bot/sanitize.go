@@ -13,7 +13,8 @@ import (
 //     overrides, embeddings, isolates and marks are refused: they hide or reorder what teammates read
 //     (U+202E can make `rm -rf` read as harmless text), and a NUL would be stored;
 //   - zero-width spaces and the byte-order mark are dropped: they are invisible, usually pasted by
-//     accident, and can make two answers that look equal differ;
+//     accident, and can make two answers that look equal differ; so are the two private-use
+//     characters that mark user text in posts (usertext.go), so nobody can open or close a span;
 //   - the zero-width joiner and non-joiner stay: emoji sequences and several scripts need them.
 //
 // Ids come from the platform, not from people: one that is not valid UTF-8 or holds control characters
@@ -35,7 +36,7 @@ func refusedRune(r rune) string {
 }
 
 // droppedRune reports invisible characters that are removed rather than refused.
-func droppedRune(r rune) bool { return r == 0x200B || r == 0x2060 || r == 0xFEFF }
+func droppedRune(r rune) bool { return r == 0x200B || r == 0x2060 || r == 0xFEFF || userMark(r) }
 
 // cleanText returns s without dropped characters, or a problem naming the first refused one.
 func cleanText(s string) (string, string) {

@@ -171,7 +171,7 @@ func voteClosedPost(out VoteOutcome) Post {
 	var winners []string
 	for _, c := range out.Round.Candidates {
 		if out.Awarded[c.N] > 0 {
-			winners = append(winners, fmt.Sprintf("no. %d by %s", c.N, c.User.Name))
+			winners = append(winners, fmt.Sprintf("no. %d by %s", c.N, UserText(c.User.Name)))
 		}
 	}
 	total := 0

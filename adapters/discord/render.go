@@ -40,6 +40,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 // render turns a post into one Discord message, for what must be one: an interaction reply, an
 // edit. A question always fits (see questionMessage); anything else too long is cut, marked "…".
 func render(p bot.Post) message {
+	p = literalUserText(p)
 	if plain(p) {
 		return message{Content: truncate(p.Text, maxContent)}
 	}
@@ -57,6 +58,7 @@ func render(p bot.Post) message {
 // (a reveal with forty long design answers) several, each within Discord's limits, with nothing
 // cut. The first carries the title, the last the footer.
 func renderAll(p bot.Post) []message {
+	p = literalUserText(p)
 	switch {
 	case plain(p):
 		var out []message

@@ -117,3 +117,28 @@ func golden(t *testing.T, name string, body []byte) {
 		t.Errorf("%s differs from %s (run go test -update if the change is intended):\n%s", name, path, pretty.String())
 	}
 }
+
+// What people wrote shows as written: a reason with a masked link or ** in a reveal is escaped,
+// and the core's marks never reach Discord.
+func TestUserTextInAPostIsLiteral(t *testing.T) {
+	p := bot.Post{Title: "Answer to #1", Text: "The answer was B.\n\n**Why they chose it:**\n1. " +
+		bot.UserText("Eve**") + " (B): " + bot.UserText("[see the fix](https://evil.example) __now__"),
+		Footer: "Top: " + bot.UserText("Eve**")}
+	for _, m := range append(renderAll(p), render(p)) {
+		raw, _ := json.Marshal(m)
+		s := string(raw)
+		if strings.ContainsAny(s, "\uE000\uE001") {
+			t.Fatalf("the core's marks reached Discord: %s", s)
+		}
+		for _, e := range m.Embeds {
+			for _, want := range []string{`**Why they chose it:**`, `Eve\*\*`, `\[see the fix\](https://evil.example) \_\_now\_\_`} {
+				if !strings.Contains(e.Description, want) {
+					t.Errorf("description lacks %q:\n%s", want, e.Description)
+				}
+			}
+			if e.Footer != nil && e.Footer.Text != "Top: Eve**" {
+				t.Errorf("footer = %q, want the name as written (a footer is plain text)", e.Footer.Text)
+			}
+		}
+	}
+}

@@ -5,9 +5,11 @@ import "strings"
 // escaper escapes the three characters Slack's mrkdwn treats as control characters. Everything the
 // adapter puts in mrkdwn goes through it: player names, free-text answers, question code. With `<`
 // escaped, no text can form a mention such as <!channel> or <@U123>, or a link.
-var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\uE000", "", "\uE001", "")
 
 // escape makes s safe to show as mrkdwn (or in a message's fallback text).
+// It also drops the core's user-text marks (bot.UserText): escaped, user text already shows as
+// written in Slack.
 func escape(s string) string { return escaper.Replace(s) }
 
 // truncate cuts s to at most n runes, marking the cut with an ellipsis. It never cuts an escaped
