@@ -155,14 +155,12 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 		fmt.Fprintf(&b, "\nWeakest topic: %s (%d of %d right). Drill it with `/pyq practice %s`.",
 			weak.Topic, weak.Correct, weak.Answered, weak.Topic)
 	}
+	if grid := ProgressGrid(days, LocalDay(e.now(), ruleCh.Location()), e.marksFor(r.Conv.Platform)); grid != "" {
+		b.WriteString("\n\n" + grid)
+	}
 	post := Post{Title: title, Text: b.String()}
-	if len(stats.Topics) > 0 {
-		post.Table = &Table{Columns: []string{"Topic", "Answered", "Right", "Accuracy"}}
-		for _, t := range stats.Topics {
-			post.Table.Rows = append(post.Table.Rows, []string{t.Topic, fmt.Sprint(t.Answered), fmt.Sprint(t.Correct),
-				strings.Trim(percent(t.Correct, t.Answered), " ()")})
-		}
-		post.Footer = "Accuracy leaves out design questions: they have no single right answer."
+	if post.Table = topicTable(stats.Topics); post.Table != nil {
+		post.Footer = "Accuracy per topic, weakest first; it leaves out design questions: they have no single right answer."
 	}
 	return Reply{Private: true, Post: post}
 }

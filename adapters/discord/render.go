@@ -243,3 +243,8 @@ func truncateMarkdown(s string, n int) string {
 	}
 	return cut
 }
+
+var _ bot.ProgressMarker = (*Adapter)(nil)
+
+// ProgressMarks draws `/pyq me`'s grid with emoji squares, which Discord shows at one width.
+func (a *Adapter) ProgressMarks() bot.Marks { return bot.EmojiMarks }

@@ -153,3 +153,9 @@ func firstLine(s string) string {
 	}
 	return line
 }
+
+var _ bot.ProgressMarker = (*Adapter)(nil)
+
+// ProgressMarks draws `/pyq me`'s grid with emoji squares: Slack shows them at one width, in
+// messages and on the Home tab alike.
+func (a *Adapter) ProgressMarks() bot.Marks { return bot.EmojiMarks }

@@ -1,0 +1,80 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+func TestAccuracyBar(t *testing.T) {
+	tests := []struct {
+		correct, answered int
+		want              string
+	}{
+		{2, 3, "▓▓▓▓░░ 67%"},
+		{0, 4, "░░░░░░ 0%"},
+		{5, 5, "▓▓▓▓▓▓ 100%"},
+		{1, 12, "▓░░░░░ 8%"}, // 0.5 of a cell rounds up
+		{1, 13, "░░░░░░ 8%"},
+		{0, 0, "░░░░░░"},
+	}
+	for _, tt := range tests {
+		if got := bot.AccuracyBar(tt.correct, tt.answered); got != tt.want {
+			t.Errorf("AccuracyBar(%d, %d) = %q, want %q", tt.correct, tt.answered, got, tt.want)
+		}
+	}
+}
+
+func TestProgressGrid(t *testing.T) {
+	day := func(d string, answered, graded, right, scored int) bot.DayResult {
+		return bot.DayResult{Day: d, Answered: answered, Graded: graded, Right: right, Scored: scored}
+	}
+	tests := []struct {
+		name  string
+		days  []bot.DayResult
+		today string
+		want  []string // the lines after the legend; nil: no grid at all
+	}{
+		{name: "nothing in eight weeks", days: []bot.DayResult{day("2026-01-05", 1, 1, 1, 1)}, today: "2026-11-25"},
+		{name: "each mark", today: "2026-11-25", // a Wednesday
+			days: []bot.DayResult{
+				day("2026-11-24", 1, 1, 1, 1), // right
+				day("2026-11-23", 1, 1, 0, 1), // partly right review
+				day("2026-11-20", 2, 2, 1, 1), // one of two right
+				day("2026-11-19", 1, 1, 0, 0), // wrong
+				day("2026-11-18", 0, 0, 0, 0), // missed
+				day("2026-11-16", 2, 1, 1, 1), // one still waiting for its reveal
+			},
+			want: []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov + _ . x +", "23 Nov + #"}},
+		{name: "a weekend question adds the weekend columns", today: "2026-11-25",
+			days: []bot.DayResult{day("2026-11-22", 1, 1, 1, 1), day("2026-10-05", 0, 0, 0, 0)},
+			want: []string{"5 Oct  .", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov _ _ _ _ _ _ #", "23 Nov"}},
+		{name: "older days and a bad date are left out", today: "2026-11-25",
+			days: []bot.DayResult{day("2026-11-25x", 1, 1, 1, 1), day("2026-10-04", 1, 1, 1, 1), day("2026-11-02", 1, 1, 1, 1)},
+			want: []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov  #", "9 Nov", "16 Nov", "23 Nov"}},
+	}
+	marks := bot.TextMarks
+	marks.None = "_" // visible, so the test sees the gaps
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := bot.ProgressGrid(tt.days, tt.today, marks)
+			if tt.want == nil {
+				if got != "" {
+					t.Errorf("grid = %q, want none", got)
+				}
+				return
+			}
+			lines := strings.Split(got, "\n")
+			if !strings.HasPrefix(lines[0], "Last 8 weeks") {
+				t.Errorf("legend = %q", lines[0])
+			}
+			for i := range lines[1:] {
+				lines[i+1] = strings.TrimRight(lines[i+1], " ")
+			}
+			if strings.Join(lines[1:], "|") != strings.Join(tt.want, "|") {
+				t.Errorf("grid lines:\n%s\nwant:\n%s", strings.Join(lines[1:], "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
