@@ -12,7 +12,9 @@ import (
 
 // RecordAnswer commits the first answer of a user to an open question.
 func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error) {
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	in := a
+	err := d.inTx(ctx, func(tx *txn) error {
+		a = in // a retried transaction starts from the answer given
 		var workspaceID int64
 		var closed sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT workspace_id, closed_at FROM posts WHERE id = ?`, a.PostID).Scan(&workspaceID, &closed)
@@ -29,15 +31,15 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING`,
-			a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt))
-		if err != nil {
+		// RETURNING gives the new id on both dialects (PostgreSQL has no last_insert_rowid) and no
+		// row when the user had answered already.
+		err = tx.QueryRowContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id`,
+			a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt)).Scan(&a.ID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
+		if errors.Is(err, sql.ErrNoRows) {
 			// The contract returns the first answer with ErrAlreadyAnswered.
 			rows, err := tx.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? AND a.user_id = ?`, a.PostID, userID)
 			if err != nil {
@@ -52,7 +54,7 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 			}
 			return bot.ErrAlreadyAnswered
 		}
-		return tx.QueryRowContext(ctx, `SELECT last_insert_rowid()`).Scan(&a.ID)
+		return nil
 	})
 	return a, err
 }
@@ -99,7 +101,8 @@ func (d *DB) Answers(ctx context.Context, postID int64) ([]bot.Answer, error) {
 // lands before the close and is graded, or is refused as late: never recorded and ungraded.
 func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grade bot.GradeFunc) ([]bot.Answer, error) {
 	var graded []bot.Answer
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
+		graded = nil // a retried transaction grades from scratch
 		var workspaceID int64
 		var day string
 		err := tx.QueryRowContext(ctx, `UPDATE posts SET closed_at = ? WHERE id = ? AND closed_at IS NULL
@@ -131,7 +134,7 @@ func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grad
 				return err
 			}
 			g := grade(a, bot.StreakLength(days, answered))
-			var correct any = g.Correct
+			var correct any = b2i(g.Correct)
 			if g.Unjudged {
 				correct = nil // COUNT(correct) then leaves it out of accuracy
 			}

@@ -12,7 +12,7 @@ import (
 func (d *DB) Attempts(ctx context.Context, workspaceID int64, userID string) ([]bot.Attempt, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT question_id, topic, judged, correct, answered, at FROM (
 			SELECT p.question_id AS question_id, p.topic AS topic, a.correct IS NOT NULL AS judged,
-				COALESCE(a.correct, 0) AS correct, 1 AS answered, a.answered_at AS at
+				COALESCE(a.correct, 0) AS correct, TRUE AS answered, a.answered_at AS at
 			FROM answers a JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
 			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1
 			UNION ALL
@@ -20,7 +20,7 @@ func (d *DB) Attempts(ctx context.Context, workspaceID int64, userID string) ([]
 				pr.correct, pr.answered_at IS NOT NULL, COALESCE(pr.answered_at, pr.asked_at)
 			FROM practice pr JOIN users u ON u.id = pr.user_id
 			WHERE u.workspace_id = ? AND u.external_id = ?
-		) ORDER BY at`, workspaceID, userID, workspaceID, userID)
+		) attempts ORDER BY at`, workspaceID, userID, workspaceID, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -92,7 +92,7 @@ func buildLeaderboardFixture(b *testing.B, db *DB) (bot.Channel, int) {
 // replaced, timed in the same run. The fixture is built once, outside the timing.
 func BenchmarkLeaderboard(b *testing.B) {
 	ctx := context.Background()
-	db := mustOpen(b)
+	db := mustOpen(b, sqliteBackend)
 	started := time.Now()
 	ch, n := buildLeaderboardFixture(b, db)
 	// The fixture writes answers directly, as graded; the totals come from them.
@@ -148,7 +148,7 @@ func BenchmarkLeaderboard(b *testing.B) {
 // BenchmarkRecordAnswer times RecordAnswer on a real file, one new user per answer.
 func BenchmarkRecordAnswer(b *testing.B) {
 	ctx := context.Background()
-	f := &fixture{tb: b, ctx: ctx, db: mustOpen(b)}
+	f := &fixture{tb: b, ctx: ctx, db: mustOpen(b, sqliteBackend)}
 	p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
 	i := 0
 	for b.Loop() {

@@ -16,14 +16,14 @@ func (d *DB) EnsureChannel(ctx context.Context, conv bot.Conversation, zone stri
 	if err == nil || !errors.Is(err, bot.ErrNotFound) {
 		return ch, err
 	}
-	err = d.inTx(ctx, func(tx *sql.Tx) error {
+	err = d.inTx(ctx, func(tx *txn) error {
 		now := millis(d.Now())
 		if _, err := tx.ExecContext(ctx, `INSERT INTO workspaces (platform, external_id, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (platform, external_id) DO NOTHING`, conv.Platform, conv.Workspace, now); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO channels (workspace_id, external_id, timezone, created_at)
-			SELECT id, ?, ?, ? FROM workspaces WHERE platform = ? AND external_id = ?
+			SELECT id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM workspaces WHERE platform = ? AND external_id = ?
 			ON CONFLICT (workspace_id, external_id) DO NOTHING`,
 			conv.Channel, zone, now, conv.Platform, conv.Workspace)
 		return err
@@ -70,7 +70,7 @@ func (d *DB) SetChannelFilter(ctx context.Context, channelID int64, f bot.Filter
 	for i, df := range f.Difficulties {
 		diffs[i] = string(df)
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE channels SET topics = ?, kinds = ?, difficulties = ? WHERE id = ?`,
 			strings.Join(f.Topics, ","), strings.Join(kinds, ","), strings.Join(diffs, ","), channelID)
 		return err
@@ -79,14 +79,14 @@ func (d *DB) SetChannelFilter(ctx context.Context, channelID int64, f bot.Filter
 
 // SetChannelZone changes the zone periods and reveal times are computed in.
 func (d *DB) SetChannelZone(ctx context.Context, channelID int64, zone string) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE channels SET timezone = ? WHERE id = ?`, zone, channelID)
 		return err
 	})
 }
 
 // upsertUser returns the user's row id, creating it or refreshing the display name.
-func upsertUser(ctx context.Context, tx *sql.Tx, workspaceID int64, u bot.User, now int64) (int64, error) {
+func upsertUser(ctx context.Context, tx *txn, workspaceID int64, u bot.User, now int64) (int64, error) {
 	var id int64
 	// A provisional name (the platform's handle, while the display name is not known yet) only
 	// names a new user: it never replaces the display name a user already has.
@@ -99,7 +99,7 @@ func upsertUser(ctx context.Context, tx *sql.Tx, workspaceID int64, u bot.User, 
 // RenameUser stores a display name learnt after the fact. It writes only when the name differs.
 func (d *DB) RenameUser(ctx context.Context, conv bot.Conversation, u bot.User) (bool, error) {
 	var n int64
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE external_id = ? AND name != ?
 			AND workspace_id = (SELECT id FROM workspaces WHERE platform = ? AND external_id = ?)`,
 			u.Name, u.ID, u.Name, conv.Platform, conv.Workspace)

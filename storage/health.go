@@ -175,8 +175,8 @@ func (d *DB) probeWrite(ctx context.Context) error {
 		return d.probeFailed(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO health_probe (id, written_at) VALUES (1, ?)
-		ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`, millis(d.Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, d.db.b.bind(`INSERT INTO health_probe (id, written_at) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`), millis(d.Now())); err != nil {
 		return d.probeFailed(err)
 	}
 	if err := d.w.guard.check(); err != nil {

@@ -110,7 +110,7 @@ func TestHealthProvesAWriteCommits(t *testing.T) {
 }
 
 func TestHealthCachesTheProbe(t *testing.T) {
-	d := mustOpen(t)
+	d := mustOpen(t, sqliteBackend)
 	clk := &clock{now: t0}
 	d.Now = clk.Now
 	d.Health(context.Background())
@@ -133,7 +133,7 @@ func TestHealthCachesTheProbe(t *testing.T) {
 // A write of this process waiting for a lock held elsewhere holds writeMu; the probe queues
 // behind it only as long as the caller's deadline.
 func TestHealthDoesNotHangBehindAStalledWrite(t *testing.T) {
-	f := newFixture(t)
+	f := newFixture(t, sqliteBackend)
 	p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
 	release := holdWriteLock(t, f.db.Path())
 	done := make(chan error, 1)

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,10 +11,10 @@ import (
 // t0 is a Monday morning; question days in the tests are counted from it.
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-// mustOpen opens a fresh database file in tb.TempDir and closes it when the test ends.
-func mustOpen(tb testing.TB) *DB {
+// mustOpen opens a fresh database of the backend and closes it when the test ends.
+func mustOpen(tb testing.TB, be backend) *DB {
 	tb.Helper()
-	return mustOpenPath(tb, filepath.Join(tb.TempDir(), "pyqbot.db"))
+	return mustOpenPath(tb, be.Target(tb))
 }
 
 // mustOpenPath opens the database at path and closes it when the test ends.
@@ -44,8 +43,8 @@ type fixture struct {
 	db  *DB
 }
 
-func newFixture(tb testing.TB) *fixture {
-	return &fixture{tb: tb, ctx: context.Background(), db: mustOpen(tb)}
+func newFixture(tb testing.TB, be backend) *fixture {
+	return &fixture{tb: tb, ctx: context.Background(), db: mustOpen(tb, be)}
 }
 
 func (f *fixture) channel(workspace, channel string) bot.Channel {
@@ -101,11 +100,11 @@ func (f *fixture) answers(postID int64) []bot.Answer {
 	return as
 }
 
-// count runs a COUNT(*) query.
+// count runs a COUNT(*) query written with `?` placeholders.
 func (f *fixture) count(query string, args ...any) int {
 	f.tb.Helper()
 	var n int
-	if err := f.db.SQL().QueryRowContext(f.ctx, query, args...).Scan(&n); err != nil {
+	if err := f.db.db.QueryRowContext(f.ctx, query, args...).Scan(&n); err != nil {
 		f.tb.Fatalf("%s: %v", query, err)
 	}
 	return n

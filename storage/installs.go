@@ -14,7 +14,7 @@ var _ bot.InstallStore = (*DB)(nil)
 // SaveInstall stores the workspace's install and resumes its schedules, in one transaction, so a
 // reinstall never leaves a workspace with a token but paused, or playing without one.
 func (d *DB) SaveInstall(ctx context.Context, in bot.Install) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO installs (platform, workspace, name, bot_user, sealed, installed_at)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (platform, workspace) DO UPDATE SET name = excluded.name, bot_user = excluded.bot_user,
@@ -48,7 +48,7 @@ func (d *DB) Install(ctx context.Context, platform, workspace string) (bot.Insta
 // and schedules stay for a reinstall.
 func (d *DB) RemoveInstall(ctx context.Context, platform, workspace string, at time.Time) (bool, error) {
 	var removed bool
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM installs WHERE platform = ? AND workspace = ?`, platform, workspace)
 		if err != nil {
 			return err

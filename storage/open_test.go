@@ -13,70 +13,74 @@ import (
 )
 
 func TestReopenDoesNotMigrateTwice(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	conv := bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
-	first, err := db.EnsureChannel(ctx, conv, "UTC")
-	if err != nil {
-		t.Fatalf("EnsureChannel: %v", err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-
-	ms, err := migrations()
-	if err != nil {
-		t.Fatalf("migrations: %v", err)
-	}
-	for i := range 2 {
-		db := mustOpenPath(t, path)
-		var rows, distinct, newest int
-		if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT version), MAX(version) FROM schema_version`).
-			Scan(&rows, &distinct, &newest); err != nil {
-			t.Fatalf("read schema_version: %v", err)
+	forEachBackend(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		path := be.Target(t)
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
 		}
-		if rows != len(ms) || distinct != len(ms) || newest != SchemaVersion() {
-			t.Errorf("reopen %d: schema_version has %d rows (%d distinct), newest %d; want %d rows, newest %d",
-				i+1, rows, distinct, newest, len(ms), SchemaVersion())
-		}
-		again, err := db.EnsureChannel(ctx, conv, "UTC")
-		if err != nil || again.ID != first.ID {
-			t.Errorf("reopen %d: EnsureChannel = %+v, %v; want the channel %d kept", i+1, again, err, first.ID)
+		conv := bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
+		first, err := db.EnsureChannel(ctx, conv, "UTC")
+		if err != nil {
+			t.Fatalf("EnsureChannel: %v", err)
 		}
 		if err := db.Close(); err != nil {
 			t.Fatalf("Close: %v", err)
 		}
-	}
+
+		ms, err := migrationsFor(sqliteDialect)
+		if err != nil {
+			t.Fatalf("migrations: %v", err)
+		}
+		for i := range 2 {
+			db := mustOpenPath(t, path)
+			var rows, distinct, newest int
+			if err := db.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT version), MAX(version) FROM schema_version`).
+				Scan(&rows, &distinct, &newest); err != nil {
+				t.Fatalf("read schema_version: %v", err)
+			}
+			if rows != len(ms) || distinct != len(ms) || newest != SchemaVersion() {
+				t.Errorf("reopen %d: schema_version has %d rows (%d distinct), newest %d; want %d rows, newest %d",
+					i+1, rows, distinct, newest, len(ms), SchemaVersion())
+			}
+			again, err := db.EnsureChannel(ctx, conv, "UTC")
+			if err != nil || again.ID != first.ID {
+				t.Errorf("reopen %d: EnsureChannel = %+v, %v; want the channel %d kept", i+1, again, err, first.ID)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+		}
+	})
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion()+1); err != nil {
-		t.Fatalf("insert schema version: %v", err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatalf("Close: %v", err)
-	}
-
-	db, err = Open(ctx, path)
-	if err == nil {
-		db.Close()
-		t.Fatal("Open succeeded on a database from a newer pyqbot")
-	}
-	for _, want := range []string{path, "newer pyqbot"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("Open error %q does not contain %q", err, want)
+	forEachBackend(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		path := be.Target(t)
+		db, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("Open: %v", err)
 		}
-	}
+		if _, err := db.db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion()+1); err != nil {
+			t.Fatalf("insert schema version: %v", err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+
+		db, err = Open(ctx, path)
+		if err == nil {
+			db.Close()
+			t.Fatal("Open succeeded on a database from a newer pyqbot")
+		}
+		for _, want := range []string{path, "newer pyqbot"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Open error %q does not contain %q", err, want)
+			}
+		}
+	})
 }
 
 func TestOpenBadPath(t *testing.T) {

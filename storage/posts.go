@@ -47,7 +47,7 @@ func (d *DB) History(ctx context.Context, channelID int64) ([]bot.Seen, error) {
 
 // CreatePost stores a new open question.
 func (d *DB) CreatePost(ctx context.Context, p bot.PostedQuestion) (bot.PostedQuestion, error) {
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO posts (channel_id, workspace_id, question_id, kind, topic,
 			posted_at, day, reveal_at, ref_channel, ref_id, ref_thread) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			p.ChannelID, p.WorkspaceID, p.QuestionID, string(p.Kind), p.Topic, millis(p.PostedAt), p.Day,
@@ -58,7 +58,7 @@ func (d *DB) CreatePost(ctx context.Context, p bot.PostedQuestion) (bot.PostedQu
 
 // SetPostRef records where the platform put the post.
 func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE posts SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE id = ?`,
 			ref.Channel, ref.ID, ref.Thread, postID)
 		return err
@@ -67,7 +67,7 @@ func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) e
 
 // DiscardPost removes a post that never reached the platform, unless someone already answered it.
 func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM answers WHERE post_id = ?`, postID).Scan(&n); err != nil {
 			return err

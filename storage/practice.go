@@ -12,14 +12,14 @@ import (
 
 // CreatePractice stores a private question asked to a user.
 func (d *DB) CreatePractice(ctx context.Context, p bot.Practice) (bot.Practice, error) {
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		userID, err := upsertUser(ctx, tx, p.WorkspaceID, p.User, millis(p.AskedAt))
 		if err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, `INSERT INTO practice (workspace_id, user_id, question_id, topic, kind, asked_at, choice_order, review)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.WorkspaceID, userID, p.QuestionID, p.Topic, string(p.Kind), millis(p.AskedAt), strings.Join(p.Order, ","), p.Review).Scan(&p.ID)
+			p.WorkspaceID, userID, p.QuestionID, p.Topic, string(p.Kind), millis(p.AskedAt), strings.Join(p.Order, ","), b2i(p.Review)).Scan(&p.ID)
 	})
 	return p, err
 }
@@ -43,9 +43,9 @@ func (d *DB) Practice(ctx context.Context, id int64) (bot.Practice, error) {
 
 // AnswerPractice records the answer; the first one counts.
 func (d *DB) AnswerPractice(ctx context.Context, id int64, keys []string, correct bool, at time.Time) (bot.Practice, error) {
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE practice SET answered_at = ?, keys = ?, correct = ?
-			WHERE id = ? AND answered_at IS NULL`, millis(at), strings.Join(keys, ","), correct, id)
+			WHERE id = ? AND answered_at IS NULL`, millis(at), strings.Join(keys, ","), b2i(correct), id)
 		if err != nil {
 			return err
 		}

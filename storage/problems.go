@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
@@ -10,7 +9,7 @@ import (
 
 // RecordProblem keeps a problem around a channel's posts for admins to see.
 func (d *DB) RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO channel_problems (channel_id, at, text) VALUES (?, ?, ?)`,
 			channelID, millis(at), text)
 		return err

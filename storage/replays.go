@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -12,7 +11,10 @@ import (
 // forgotten first, so an old key may be claimed again (its signature is long stale by then).
 func (d *DB) ClaimReplay(ctx context.Context, kind, key string, at time.Time, keep time.Duration) (bool, error) {
 	claimed := false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	// Only the primary key guards the claim, so PostgreSQL runs it READ COMMITTED: the insert waits
+	// for a concurrent claim of the same key and then does nothing, instead of failing the
+	// serializable check on the age-out DELETE's range, which every concurrent claim touches.
+	err := d.inTxReadCommitted(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM replays WHERE kind = ? AND seen_at < ?`, kind, millis(at.Add(-keep))); err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ var _ bot.ReportStore = (*DB)(nil)
 // CreateReport records a report; the reports_one_open index refuses a second open one by the same
 // user on the same question, which comes back as ErrAlreadyReported.
 func (d *DB) CreateReport(ctx context.Context, workspaceID int64, r bot.Report) (bot.Report, error) {
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		userID, err := upsertUser(ctx, tx, workspaceID, r.User, millis(r.CreatedAt))
 		if err != nil {
 			return err
@@ -68,7 +68,7 @@ func (d *DB) OpenReports(ctx context.Context, workspaceID int64) ([]bot.Report, 
 // ClearReport closes one open report of the workspace. ErrNotFound when it has no open report id.
 func (d *DB) ClearReport(ctx context.Context, workspaceID, id int64, by string, at time.Time) (bot.Report, error) {
 	var r bot.Report
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE reports SET cleared_at = ?, cleared_by = ?
 			WHERE id = ? AND workspace_id = ? AND cleared_at IS NULL`, millis(at), by, id, workspaceID)
 		if err != nil {

@@ -15,7 +15,7 @@ var _ bot.ReviewStore = (*DB)(nil)
 // answers graded at once cannot both read the old box.
 func (d *DB) UpdateReview(ctx context.Context, workspaceID int64, user bot.User, questionID string, at time.Time,
 	next func(r bot.Review, found bool) (bot.Review, bool)) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		userID, err := upsertUser(ctx, tx, workspaceID, user, millis(at))
 		if err != nil {
 			return err
@@ -38,7 +38,7 @@ func (d *DB) UpdateReview(ctx context.Context, workspaceID int64, user bot.User,
 		_, err = tx.ExecContext(ctx, `INSERT INTO reviews (user_id, question_id, box, due_at, missed_at, mastered)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, question_id) DO UPDATE SET
 			box = excluded.box, due_at = excluded.due_at, missed_at = excluded.missed_at, mastered = excluded.mastered`,
-			userID, questionID, r.Box, millis(r.DueAt), millis(r.MissedAt), r.Mastered)
+			userID, questionID, r.Box, millis(r.DueAt), millis(r.MissedAt), b2i(r.Mastered))
 		return err
 	})
 }
@@ -48,7 +48,7 @@ func (d *DB) DueReviews(ctx context.Context, workspaceID int64, userID string, a
 	rows, err := d.db.QueryContext(ctx, `SELECT r.question_id, r.box, r.due_at, r.missed_at FROM reviews r
 		JOIN users u ON u.id = r.user_id
 		WHERE u.workspace_id = ? AND u.external_id = ? AND r.mastered = 0 AND r.due_at <= ?
-		ORDER BY r.due_at, r.question_id`, workspaceID, userID, millis(at))
+		ORDER BY r.due_at, r.question_id`+d.dialect.bytewise(), workspaceID, userID, millis(at))
 	if err != nil {
 		return nil, err
 	}

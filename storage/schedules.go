@@ -54,12 +54,13 @@ func (d *DB) SeedSchedules(ctx context.Context, channelID int64, defaults []bot.
 	if len(defaults) == 0 {
 		return nil
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		for _, s := range defaults {
 			_, err := tx.ExecContext(ctx, `INSERT INTO schedules (channel_id, job, spec, zone, enabled, hint_offsets, updated_at)
-				SELECT id, ?, ?, ?, ?, ?, ? FROM channels WHERE ? = 0 OR id = ?
+				SELECT id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT)
+				FROM channels WHERE CAST(? AS BIGINT) = 0 OR id = ?
 				ON CONFLICT (channel_id, job) DO NOTHING`,
-				string(s.Job), s.Spec, s.Zone, s.Enabled, joinDurations(s.HintOffsets), millis(at), channelID, channelID)
+				string(s.Job), s.Spec, s.Zone, b2i(s.Enabled), joinDurations(s.HintOffsets), millis(at), channelID, channelID)
 			if err != nil {
 				return err
 			}
@@ -71,7 +72,7 @@ func (d *DB) SeedSchedules(ctx context.Context, channelID int64, defaults []bot.
 // Schedules lists a channel's jobs (every channel's when channelID is 0), in the bot's job order.
 func (d *DB) Schedules(ctx context.Context, channelID int64) ([]bot.Schedule, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT channel_id, job, spec, zone, enabled, hint_offsets, updated_at
-		FROM schedules WHERE ? = 0 OR channel_id = ?
+		FROM schedules WHERE CAST(? AS BIGINT) = 0 OR channel_id = ?
 		ORDER BY channel_id, CASE job WHEN 'question' THEN 0 WHEN 'debug' THEN 1 WHEN 'reveal' THEN 2 WHEN 'leaderboard' THEN 3 ELSE 4 END, job`,
 		channelID, channelID)
 	if err != nil {
@@ -101,12 +102,12 @@ func (d *DB) SetSchedule(ctx context.Context, s bot.Schedule) error {
 	if at.IsZero() {
 		at = d.Now()
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO schedules (channel_id, job, spec, zone, enabled, hint_offsets, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (channel_id, job) DO UPDATE SET spec = excluded.spec, zone = excluded.zone,
 				enabled = excluded.enabled, hint_offsets = excluded.hint_offsets, updated_at = excluded.updated_at`,
-			s.ChannelID, string(s.Job), s.Spec, s.Zone, s.Enabled, joinDurations(s.HintOffsets), millis(at))
+			s.ChannelID, string(s.Job), s.Spec, s.Zone, b2i(s.Enabled), joinDurations(s.HintOffsets), millis(at))
 		return err
 	})
 }
@@ -147,7 +148,7 @@ func scanSlot(row interface{ Scan(...any) error }) (bot.SlotClaim, error) {
 func (d *DB) ClaimSlot(ctx context.Context, key bot.SlotKey, due time.Time, owner string, at time.Time, lease time.Duration, maxAttempts int) (bool, bot.SlotClaim, error) {
 	var won bool
 	var claim bot.SlotClaim
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO slot_claims (channel_id, job, slot, due_at, state, owner, claimed_at, attempts)
 			VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1) ON CONFLICT (channel_id, job, slot) DO NOTHING`,
 			key.ChannelID, string(key.Job), key.Slot, millis(due), owner, millis(at))
@@ -192,7 +193,7 @@ func (d *DB) FinishSlot(ctx context.Context, key bot.SlotKey, state bot.SlotStat
 }
 
 func (d *DB) updateSlot(ctx context.Context, key bot.SlotKey, query string, args ...any) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, query, append(args, key.ChannelID, string(key.Job), key.Slot)...)
 		if err != nil {
 			return err
@@ -209,7 +210,7 @@ func (d *DB) updateSlot(ctx context.Context, key bot.SlotKey, query string, args
 // SkipSlot records a slot that will not run; false when it was recorded already.
 func (d *DB) SkipSlot(ctx context.Context, key bot.SlotKey, due time.Time, note string, at time.Time) (bool, error) {
 	var n int64
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO slot_claims (channel_id, job, slot, due_at, state, claimed_at, note)
 			VALUES (?, ?, ?, ?, 'skipped', ?, ?) ON CONFLICT (channel_id, job, slot) DO NOTHING`,
 			key.ChannelID, string(key.Job), key.Slot, millis(due), millis(at), note)
@@ -294,7 +295,7 @@ func (d *DB) OpenChallenges(ctx context.Context) ([]bot.Challenge, error) {
 
 // RecordHint notes when hint n of a post was shown. Recording it twice keeps the first time.
 func (d *DB) RecordHint(ctx context.Context, postID int64, n int, at time.Time) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO post_hints (post_id, n, posted_at) VALUES (?, ?, ?)
 			ON CONFLICT (post_id, n) DO NOTHING`, postID, n, millis(at))
 		return err
@@ -325,7 +326,7 @@ func (d *DB) SetSkipDate(ctx context.Context, channelID int64, day string, skip 
 	if _, err := time.Parse(time.DateOnly, day); err != nil {
 		return fmt.Errorf("skip date %q is not YYYY-MM-DD", day)
 	}
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		var err error
 		if skip {
 			_, err = tx.ExecContext(ctx, `INSERT INTO skip_dates (channel_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING`, channelID, day)

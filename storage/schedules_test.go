@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -24,129 +23,135 @@ func openSched(tb testing.TB, path string) *storage.DB {
 // TestClaimSlotOneWinner: many goroutines on two handles of one file claim the same slot at once;
 // exactly one owns it, and nobody gets SQLITE_BUSY.
 func TestClaimSlotOneWinner(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "bot.db")
-	dbs := []*storage.DB{openSched(t, path), openSched(t, path)}
-	ch, err := dbs[0].EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	due := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-	for round := range 5 {
-		key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: due.AddDate(0, 0, round).Format("2006-01-02T15:04") + " UTC"}
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins := 0
-		for i := range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ok, _, err := dbs[i%2].ClaimSlot(ctx, key, due, "owner", due, 10*time.Minute, 3)
-				if err != nil {
-					t.Errorf("ClaimSlot: %v", err)
-				}
-				if ok {
-					mu.Lock()
-					wins++
-					mu.Unlock()
-				}
-			}()
+	storage.ForEachBackend(t, func(t *testing.T, be storage.Backend) {
+		ctx := context.Background()
+		path := be.Target(t)
+		dbs := []*storage.DB{openSched(t, path), openSched(t, path)}
+		ch, err := dbs[0].EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
+		if err != nil {
+			t.Fatal(err)
 		}
-		wg.Wait()
-		if wins != 1 {
-			t.Fatalf("round %d: %d claimers won, want 1", round, wins)
+		due := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+		for round := range 5 {
+			key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: due.AddDate(0, 0, round).Format("2006-01-02T15:04") + " UTC"}
+			var wg sync.WaitGroup
+			var mu sync.Mutex
+			wins := 0
+			for i := range 16 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ok, _, err := dbs[i%2].ClaimSlot(ctx, key, due, "owner", due, 10*time.Minute, 3)
+					if err != nil {
+						t.Errorf("ClaimSlot: %v", err)
+					}
+					if ok {
+						mu.Lock()
+						wins++
+						mu.Unlock()
+					}
+				}()
+			}
+			wg.Wait()
+			if wins != 1 {
+				t.Fatalf("round %d: %d claimers won, want 1", round, wins)
+			}
 		}
-	}
+	})
 }
 
 // TestClaimSlotLease: an unfinished claim is retaken only after the lease, at most maxAttempts
 // times in all; finished (posted or skipped) slots never are.
 func TestClaimSlotLease(t *testing.T) {
-	ctx := context.Background()
-	db := openSched(t, filepath.Join(t.TempDir(), "bot.db"))
-	ch, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-	lease := 10 * time.Minute
-	key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-04T09:00 UTC"}
-	steps := []struct {
-		at     time.Duration
-		finish bot.SlotState // applied after the claim attempt, when set
-		want   bool
-	}{
-		{0, "", true},                             // first claim
-		{9 * time.Minute, "", false},              // within the lease
-		{10 * time.Minute, "", true},              // lease over: retaken (attempt 2)
-		{15 * time.Minute, bot.SlotFailed, false}, // the retaker's lease runs; it fails
-		{21 * time.Minute, "", true},              // failed is retried after the lease (attempt 3)
-		{40 * time.Minute, "", false},             // three attempts: no more
-	}
-	for i, s := range steps {
-		ok, claim, err := db.ClaimSlot(ctx, key, at, "p", at.Add(s.at), lease, 3)
+	storage.ForEachBackend(t, func(t *testing.T, be storage.Backend) {
+		ctx := context.Background()
+		db := openSched(t, be.Target(t))
+		ch, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok != s.want {
-			t.Fatalf("step %d (+%s): claimed = %v, want %v (claim %+v)", i, s.at, ok, s.want, claim)
+		at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+		lease := 10 * time.Minute
+		key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-04T09:00 UTC"}
+		steps := []struct {
+			at     time.Duration
+			finish bot.SlotState // applied after the claim attempt, when set
+			want   bool
+		}{
+			{0, "", true},                             // first claim
+			{9 * time.Minute, "", false},              // within the lease
+			{10 * time.Minute, "", true},              // lease over: retaken (attempt 2)
+			{15 * time.Minute, bot.SlotFailed, false}, // the retaker's lease runs; it fails
+			{21 * time.Minute, "", true},              // failed is retried after the lease (attempt 3)
+			{40 * time.Minute, "", false},             // three attempts: no more
 		}
-		if s.finish != "" {
-			if err := db.FinishSlot(ctx, key, s.finish, "refused"); err != nil {
+		for i, s := range steps {
+			ok, claim, err := db.ClaimSlot(ctx, key, at, "p", at.Add(s.at), lease, 3)
+			if err != nil {
 				t.Fatal(err)
 			}
+			if ok != s.want {
+				t.Fatalf("step %d (+%s): claimed = %v, want %v (claim %+v)", i, s.at, ok, s.want, claim)
+			}
+			if s.finish != "" {
+				if err := db.FinishSlot(ctx, key, s.finish, "refused"); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
-	}
-	posted := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-05T09:00 UTC"}
-	if ok, _, _ := db.ClaimSlot(ctx, posted, at, "p", at, lease, 3); !ok {
-		t.Fatal("fresh slot not claimed")
-	}
-	if err := db.FinishSlot(ctx, posted, bot.SlotPosted, ""); err != nil {
-		t.Fatal(err)
-	}
-	if ok, _, _ := db.ClaimSlot(ctx, posted, at, "p", at.Add(time.Hour), lease, 3); ok {
-		t.Fatal("a posted slot was claimed again")
-	}
-	if ok, _ := db.SkipSlot(ctx, posted, at, "late", at); ok {
-		t.Fatal("SkipSlot recorded a slot that was already posted")
-	}
+		posted := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-05T09:00 UTC"}
+		if ok, _, _ := db.ClaimSlot(ctx, posted, at, "p", at, lease, 3); !ok {
+			t.Fatal("fresh slot not claimed")
+		}
+		if err := db.FinishSlot(ctx, posted, bot.SlotPosted, ""); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _, _ := db.ClaimSlot(ctx, posted, at, "p", at.Add(time.Hour), lease, 3); ok {
+			t.Fatal("a posted slot was claimed again")
+		}
+		if ok, _ := db.SkipSlot(ctx, posted, at, "late", at); ok {
+			t.Fatal("SkipSlot recorded a slot that was already posted")
+		}
+	})
 }
 
 // TestSchedulesSeedAndSet: defaults are added once per channel and job; a job switched off stays off.
 func TestSchedulesSeedAndSet(t *testing.T) {
-	ctx := context.Background()
-	db := openSched(t, filepath.Join(t.TempDir(), "bot.db"))
-	ch, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-	if err := db.SeedSchedules(ctx, 0, bot.DefaultSchedules(), at); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SetSchedule(ctx, bot.Schedule{ChannelID: ch.ID, Job: bot.JobDebug, Spec: "0 10 * * 3", Enabled: false,
-		HintOffsets: []time.Duration{90 * time.Minute}, UpdatedAt: at}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SeedSchedules(ctx, ch.ID, bot.DefaultSchedules(), at.Add(time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.Schedules(ctx, ch.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 4 {
-		t.Fatalf("got %d schedules, want 4: %+v", len(got), got)
-	}
-	for i, job := range bot.Jobs {
-		if got[i].Job != job {
-			t.Errorf("schedule %d is %s, want %s (job order)", i, got[i].Job, job)
+	storage.ForEachBackend(t, func(t *testing.T, be storage.Backend) {
+		ctx := context.Background()
+		db := openSched(t, be.Target(t))
+		ch, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if d := got[1]; d.Enabled || len(d.HintOffsets) != 1 || d.HintOffsets[0] != 90*time.Minute {
-		t.Errorf("debug = %+v, want off with one hint at 1h30m", d)
-	}
-	if q := got[0]; !q.UpdatedAt.Equal(at) || q.Spec != "0 9 * * 1-5" || !q.Enabled {
-		t.Errorf("question = %+v, want the default from the first seeding", q)
-	}
+		at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+		if err := db.SeedSchedules(ctx, 0, bot.DefaultSchedules(), at); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetSchedule(ctx, bot.Schedule{ChannelID: ch.ID, Job: bot.JobDebug, Spec: "0 10 * * 3", Enabled: false,
+			HintOffsets: []time.Duration{90 * time.Minute}, UpdatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SeedSchedules(ctx, ch.ID, bot.DefaultSchedules(), at.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Schedules(ctx, ch.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 4 {
+			t.Fatalf("got %d schedules, want 4: %+v", len(got), got)
+		}
+		for i, job := range bot.Jobs {
+			if got[i].Job != job {
+				t.Errorf("schedule %d is %s, want %s (job order)", i, got[i].Job, job)
+			}
+		}
+		if d := got[1]; d.Enabled || len(d.HintOffsets) != 1 || d.HintOffsets[0] != 90*time.Minute {
+			t.Errorf("debug = %+v, want off with one hint at 1h30m", d)
+		}
+		if q := got[0]; !q.UpdatedAt.Equal(at) || q.Spec != "0 9 * * 1-5" || !q.Enabled {
+			t.Errorf("question = %+v, want the default from the first seeding", q)
+		}
+	})
 }

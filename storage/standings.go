@@ -110,7 +110,7 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (b
 			UNION ALL
 			SELECT pr.topic, pr.correct FROM practice pr JOIN users u ON u.id = pr.user_id
 			WHERE u.workspace_id = ? AND u.external_id = ? AND pr.answered_at IS NOT NULL AND pr.kind != 'design'
-		) GROUP BY topic ORDER BY topic`, workspaceID, userID, workspaceID, userID)
+		) topics GROUP BY topic ORDER BY topic`+d.dialect.bytewise(), workspaceID, userID, workspaceID, userID)
 	if err != nil {
 		return st, err
 	}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
@@ -13,7 +12,7 @@ import (
 
 // addGrade adds one graded answer to its user's totals, in the grading transaction: the totals
 // never hold a grade the answers do not, nor miss one they do.
-func addGrade(ctx context.Context, tx *sql.Tx, answerID int64, g bot.Grade) error {
+func addGrade(ctx context.Context, tx *txn, answerID int64, g bot.Grade) error {
 	correct, judged := 0, 0
 	if !g.Unjudged {
 		judged = 1
@@ -22,9 +21,9 @@ func addGrade(ctx context.Context, tx *sql.Tx, answerID int64, g bot.Grade) erro
 		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO user_totals (workspace_id, user_id, points, correct, judged)
-		SELECT workspace_id, user_id, ?, ?, ? FROM answers WHERE id = ?
-		ON CONFLICT (workspace_id, user_id) DO UPDATE SET points = points + excluded.points,
-			correct = correct + excluded.correct, judged = judged + excluded.judged`,
+		SELECT workspace_id, user_id, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER) FROM answers WHERE id = ?
+		ON CONFLICT (workspace_id, user_id) DO UPDATE SET points = user_totals.points + excluded.points,
+			correct = user_totals.correct + excluded.correct, judged = user_totals.judged + excluded.judged`,
 		g.Points, correct, judged, answerID)
 	return err
 }
@@ -32,7 +31,7 @@ func addGrade(ctx context.Context, tx *sql.Tx, answerID int64, g bot.Grade) erro
 // rebuildTotals recomputes the totals from the graded answers: for tests (which check that nothing
 // drifted) and for fixtures that write answers directly.
 func (d *DB) rebuildTotals(ctx context.Context) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_totals`); err != nil {
 			return err
 		}
@@ -42,7 +41,7 @@ func (d *DB) rebuildTotals(ctx context.Context) error {
 				FROM answers WHERE graded = 1 GROUP BY workspace_id, user_id
 				UNION ALL
 				SELECT workspace_id, user_id, SUM(points), 0, 0 FROM bonuses GROUP BY workspace_id, user_id
-			) GROUP BY workspace_id, user_id`)
+			) graded GROUP BY workspace_id, user_id`)
 		return err
 	})
 }
@@ -54,20 +53,20 @@ func (d *DB) rebuildTotals(ctx context.Context) error {
 func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
 	query := `SELECT u.external_id, u.name, t.points, t.correct, t.judged
 		FROM user_totals t JOIN users u ON u.id = t.user_id
-		WHERE t.workspace_id = ? ORDER BY t.points DESC, t.correct DESC, u.name`
+		WHERE t.workspace_id = ? ORDER BY t.points DESC, t.correct DESC, u.name` + d.dialect.bytewise()
 	args := []any{workspaceID}
 	if !allTime(from, to) {
 		// Best-explanation bonuses count in the period their vote closed (bonuses_by_time).
 		query = `SELECT u.external_id, u.name, SUM(s.points), SUM(s.correct), SUM(s.judged)
 		FROM (SELECT user_id, SUM(points) AS points, COALESCE(SUM(correct), 0) AS correct, COUNT(correct) AS judged
-			FROM answers INDEXED BY answers_leaderboard
+			FROM answers` + d.dialect.indexedBy("answers_leaderboard") + `
 			WHERE workspace_id = ? AND graded = 1 AND answered_at >= ? AND answered_at < ? GROUP BY user_id
 			UNION ALL
 			SELECT user_id, SUM(points), 0, 0 FROM bonuses
 			WHERE workspace_id = ? AND awarded_at >= ? AND awarded_at < ? GROUP BY user_id) s
 		JOIN users u ON u.id = s.user_id
 		GROUP BY u.id, u.external_id, u.name
-		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name`
+		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name` + d.dialect.bytewise()
 		args = append(args, millis(from), millis(to), workspaceID, millis(from), millis(to))
 	}
 	rows, err := d.db.QueryContext(ctx, query, args...)

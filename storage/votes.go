@@ -17,9 +17,9 @@ var _ bot.VoteStore = (*DB)(nil)
 
 // OpenVote starts a post's round; a second call for the same post changes nothing.
 func (d *DB) OpenVote(ctx context.Context, postID int64, answerIDs []int64, opened, closes time.Time) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO vote_rounds (post_id, channel_id, workspace_id, opened_at, closes_at)
-			SELECT id, channel_id, workspace_id, ?, ? FROM posts WHERE id = ?
+			SELECT id, channel_id, workspace_id, CAST(? AS BIGINT), CAST(? AS BIGINT) FROM posts WHERE id = ?
 			ON CONFLICT (post_id) DO NOTHING`, millis(opened), millis(closes), postID)
 		if err != nil {
 			return err
@@ -39,7 +39,7 @@ func (d *DB) OpenVote(ctx context.Context, postID int64, answerIDs []int64, open
 
 // SetVoteRef records where the vote control was posted.
 func (d *DB) SetVoteRef(ctx context.Context, postID int64, ref bot.MessageRef) error {
-	return d.inTx(ctx, func(tx *sql.Tx) error {
+	return d.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `UPDATE vote_rounds SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE post_id = ?`,
 			ref.Channel, ref.ID, ref.Thread, postID)
 		return err
@@ -119,7 +119,7 @@ func (d *DB) DueVotes(ctx context.Context, now time.Time) ([]bot.VoteRound, erro
 // the write, so a vote racing the close either counts in the tally or is refused: never lost silently.
 func (d *DB) CastVote(ctx context.Context, postID int64, voter bot.User, n int, at time.Time) (bot.VoteResult, error) {
 	var res bot.VoteResult
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
 		var workspaceID int64
 		var closed sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT workspace_id, closed_at FROM vote_rounds WHERE post_id = ?`, postID).Scan(&workspaceID, &closed)
@@ -162,7 +162,8 @@ func (d *DB) CastVote(ctx context.Context, postID int64, voter bot.User, n int, 
 // user_totals, all in that transaction.
 func (d *DB) CloseVote(ctx context.Context, postID int64, at time.Time, award bot.AwardFunc) (bot.VoteOutcome, error) {
 	var out bot.VoteOutcome
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
+	err := d.inTx(ctx, func(tx *txn) error {
+		out = bot.VoteOutcome{} // a retried transaction tallies from scratch
 		res, err := tx.ExecContext(ctx, `UPDATE vote_rounds SET closed_at = ? WHERE post_id = ? AND closed_at IS NULL`, millis(at), postID)
 		if err != nil {
 			return err
@@ -202,7 +203,7 @@ func (d *DB) CloseVote(ctx context.Context, postID int64, at time.Time, award bo
 				continue
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO bonuses (answer_id, post_id, workspace_id, user_id, points, votes, awarded_at)
-				SELECT id, post_id, workspace_id, user_id, ?, ?, ? FROM answers WHERE id = ?`,
+				SELECT id, post_id, workspace_id, user_id, CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BIGINT) FROM answers WHERE id = ?`,
 				points, out.Tally[c.N], millis(at), c.AnswerID); err != nil {
 				return fmt.Errorf("bonus for answer %d: %w", c.AnswerID, err)
 			}
@@ -217,10 +218,10 @@ func (d *DB) CloseVote(ctx context.Context, postID int64, at time.Time, award bo
 
 // addBonus adds a bonus to its user's all-time totals: points only, since a bonus is neither a
 // right nor a wrong answer.
-func addBonus(ctx context.Context, tx *sql.Tx, answerID int64, points int) error {
+func addBonus(ctx context.Context, tx *txn, answerID int64, points int) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO user_totals (workspace_id, user_id, points, correct, judged)
-		SELECT workspace_id, user_id, ?, 0, 0 FROM answers WHERE id = ?
-		ON CONFLICT (workspace_id, user_id) DO UPDATE SET points = points + excluded.points`, points, answerID)
+		SELECT workspace_id, user_id, CAST(? AS INTEGER), 0, 0 FROM answers WHERE id = ?
+		ON CONFLICT (workspace_id, user_id) DO UPDATE SET points = user_totals.points + excluded.points`, points, answerID)
 	return err
 }
 
