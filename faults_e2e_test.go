@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -216,4 +217,78 @@ func TestForeignWriteLockIsReportedAndRefused(t *testing.T) {
 	}
 	t.Logf("user sees: %s\noperator sees: %s\n/healthz while locked: %s", notRecorded.FindString(p.output()), line, raw)
 	p.stop()
+}
+
+// smallDisk mounts a tmpfs of size bytes, the one way to fill a disk for real without filling the
+// machine's. It needs root (CAP_SYS_ADMIN), as in CI; elsewhere the test is skipped, and
+// storage.TestFullDiskIsNamed still drives SQLITE_FULL through the store.
+func smallDisk(t *testing.T, size int) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d", size)); err != nil {
+		t.Skipf("cannot mount a %d-byte tmpfs to fill (needs root with CAP_SYS_ADMIN): %v", size, err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+// fill writes a file on dir's disk until the disk is full and returns its path.
+func fill(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	block := make([]byte, 4096)
+	for {
+		if _, err := f.Write(block); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatalf("filling %s: %v", dir, err)
+			}
+			return path
+		}
+	}
+}
+
+func TestFullDiskWhileRunningAndAtStartUp(t *testing.T) {
+	disk := smallDisk(t, 4<<20)
+	db := filepath.Join(disk, "pyqbot.db")
+	p := withOneAnswer(t, db)
+	filler := fill(t, disk)
+
+	p.send("/as Bob", "/pyq answer A")
+	p.waitFor(notRecorded, 1)
+	logged := regexp.MustCompile(`level=ERROR msg="record answer failed".*the disk holding .* is full: free space on it.*`)
+	line := p.waitFor(logged, 1)[0]
+	code, body, raw := p.health()
+	if code != 503 || !strings.HasPrefix(body.Storage, "disk full: the disk holding the database is full") {
+		t.Errorf("/healthz on a full disk: %d %s", code, raw)
+	}
+	t.Logf("user sees: %s\noperator sees: %s\n/healthz: %d %s", notRecorded.FindString(p.output()), line, code, raw)
+
+	// Room again: the next answer is recorded, and health follows.
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	p.send("/as Cy", "/pyq answer A")
+	p.waitFor(answerRecorded, 2)
+	if code, _, raw := p.health(); code != 200 {
+		t.Errorf("/healthz after space was freed and an answer committed: %d %s", code, raw)
+	}
+	p.stop()
+
+	// At start-up on a full disk, pyqbot refuses and says what is full.
+	fill(t, disk)
+	out, err := exec.Command(binary, "console", "--db", db).CombinedOutput()
+	want := "the disk holding " + db + " is full: free space on it, then try again"
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("start-up on a full disk: %v, want exit 1 saying %q:\n%s", err, want, out)
+	}
+	t.Logf("at start-up the operator sees: %s", strings.TrimSpace(string(out)))
 }

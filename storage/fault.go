@@ -44,7 +44,7 @@ func (f *Fault) Error() string {
 	case FaultReadOnly:
 		what = fmt.Sprintf("the database %s is read-only for this process: give the user running pyqbot write access to the file and its directory (or mount the volume read-write), then restart pyqbot", p)
 	case FaultFull:
-		what = fmt.Sprintf("the disk holding %s is full: free space on it; writes work again once there is room, no restart needed", p)
+		what = fmt.Sprintf("the disk holding %s is full: free space on it, then try again (a running pyqbot writes again by itself once there is room)", p)
 	case FaultBusy:
 		what = fmt.Sprintf("another process holds the write lock on %s (a second pyqbot, the sqlite3 shell, a backup tool?): stop it or let it finish", p)
 	case FaultCorrupt:
@@ -92,6 +92,9 @@ const (
 	sqliteFull     = 13
 	sqliteCantOpen = 14
 	sqliteNotADB   = 26
+	// sqliteIOErrShmSize is SQLITE_IOERR_SHMSIZE: the -shm file could not grow, which is what a
+	// full disk looks like when a connection opens (sqlite3.h: "perhaps because the disk is full").
+	sqliteIOErrShmSize = sqliteIOErr | 19<<8
 )
 
 // classify turns an error that means the database cannot take writes into a *Fault naming path;
@@ -115,6 +118,9 @@ func classify(path string, err error) error {
 		return err
 	}
 	kind := FaultKind("")
+	if se.Code() == sqliteIOErrShmSize {
+		return &Fault{Kind: FaultFull, Path: path, Err: err}
+	}
 	switch se.Code() & 0xff {
 	case sqliteBusy, sqliteLocked:
 		kind = FaultBusy

@@ -86,6 +86,14 @@ func (d *DB) wrote(err error) error {
 		d.w.mu.Lock()
 		d.w.lastFail = nil
 		d.w.mu.Unlock()
+		// A failed probe's verdict no longer stands once a real write commits (space was freed,
+		// a lock let go). An ok verdict is left to expire: this commit may have been the last
+		// before a lock was taken elsewhere.
+		d.w.probeMu.Lock()
+		if d.w.probeErr != nil {
+			d.w.probeAt = time.Time{}
+		}
+		d.w.probeMu.Unlock()
 		d.committed()
 	case errors.As(err, &f):
 		d.w.mu.Lock()

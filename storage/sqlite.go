@@ -61,10 +61,11 @@ var testPragmas []string
 // explain adds what to do to SQLite's terse errors.
 func explain(path string, err error) error {
 	var f *Fault
-	if errors.As(classify(path, err), &f) && (f.Kind == FaultFull || f.Kind == FaultReadOnly) {
+	msg := err.Error()
+	if errors.As(classify(path, err), &f) && (f.Kind == FaultFull || f.Kind == FaultReadOnly ||
+		f.Kind == FaultIO && !strings.Contains(msg, "unable to open")) {
 		return f
 	}
-	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "not a database"), strings.Contains(msg, "malformed"):
 		return fmt.Errorf("%w (the file is not a pyqbot database or is corrupt: restore a backup or choose another path)", err)
