@@ -19,7 +19,7 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 			fmt.Fprint(m.Stdout, contentUsage)
 			return nil
 		}
-		fmt.Fprintf(m.Stderr, "pyqbot content: say lint, export or stats\n\n%s", contentUsage)
+		fmt.Fprintf(m.Stderr, "pyqbot content: say lint, export, stats or report\n\n%s", contentUsage)
 		return errUsage
 	}
 	switch sub {
@@ -34,6 +34,8 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
 		}
 		return content.Export(m.Stdout, files)
+	case "report":
+		return ignoreHelp(m.contentReport(ctx, args))
 	case "stats":
 		if err := m.parse("content stats", "Counts questions per kind, topic and difficulty.", args); err != nil {
 			return ignoreHelp(err)
@@ -50,15 +52,17 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 	}
 }
 
-var contentCommands = []string{"lint", "export", "stats"}
+var contentCommands = []string{"lint", "export", "stats", "report"}
 
-const contentUsage = `Usage: pyqbot content lint|export|stats [flags]
+const contentUsage = `Usage: pyqbot content lint|export|stats|report [flags]
 The tooling for question files (the format is in content/FORMAT.md).
 
   pyqbot content lint [--config FILE] [--python PATH] [--no-run] [DIR…]
         check the bank the bot would load and prove answer keys with CPython
   pyqbot content export   the question bank as one JSON array on standard output
   pyqbot content stats    questions per kind, topic and difficulty
+  pyqbot content report [--config FILE] [--db PATH] [--format text|json]
+        how each question fared in the database, and the ones to re-level
 
 ` + "`pyqbot help content lint`" + ` (or ` + "`pyqbot content lint --help`" + `) shows a subcommand's flags.
 `

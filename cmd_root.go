@@ -79,6 +79,8 @@ Usage:
   pyqbot content lint [--python PATH] [DIR…] check question files and prove answer keys with CPython
   pyqbot content export                      the question bank as one JSON array on standard output
   pyqbot content stats                       questions per kind, topic and difficulty
+  pyqbot content report [--db PATH] [--format text|json]
+                                            how each question fared, and the ones to re-level
   pyqbot backup [--db PATH] FILE             copy the live database consistently (never overwrites)
   pyqbot export [--db PATH] [--format csv|json]
                                             every team answer with its score (json: one array)

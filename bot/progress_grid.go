@@ -111,7 +111,7 @@ func ProgressGrid(days []DayResult, today string, m Marks) string {
 		for len(cells) > 0 && cells[len(cells)-1] == m.None {
 			cells = cells[:len(cells)-1] // nothing to see after the week's last question, or today's still open
 		}
-		fmt.Fprintf(&b, "\n%-6s %s", start.Format("2 Jan"), strings.Join(cells, m.Sep))
+		b.WriteString("\n" + strings.TrimRight(fmt.Sprintf("%-6s %s", start.Format("2 Jan"), strings.Join(cells, m.Sep)), " "))
 	}
 	return b.String()
 }
