@@ -292,3 +292,36 @@ func TestFullDiskWhileRunningAndAtStartUp(t *testing.T) {
 	}
 	t.Logf("at start-up the operator sees: %s", strings.TrimSpace(string(out)))
 }
+
+func TestCorruptDataPagesAreRefusedAtStartUp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pyqbot.db")
+	withOneAnswer(t, db).stop()
+	// Damage the page that holds the answers (the table's root, a leaf at this size): the
+	// schema still reads, so before the start-up check pyqbot started and failed every command.
+	store, err := storage.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page int64
+	if err := store.SQL().QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'answers'`).Scan(&page); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte(strings.Repeat("\xa5", 4096)), (page-1)*4096); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	cmd := exec.Command(binary, "console", "--db", db)
+	cmd.Stdin = strings.NewReader("/pyq today\n")
+	out, err := cmd.CombinedOutput()
+	want := "the database " + db + " is corrupt: restore a backup: stop pyqbot, copy the backup (made with `pyqbot backup`) over " + db
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("start-up on a damaged file: %v, want exit 1 saying %q:\n%s", err, want, out)
+	}
+	t.Logf("operator sees: %s", strings.TrimSpace(string(out)))
+}
