@@ -55,12 +55,15 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	// Closed once, and after an abandoned shutdown without waiting on a query stuck behind a lock.
+	closer := newStoreCloser(store.Close)
+	defer closer.Close()
 	// Refuse to serve a database that cannot keep answers; warn about one that lost its data.
 	store.SetLogger(logger)
 	if err := store.Check(ctx); err != nil {
 		return err
 	}
+	inflight := bot.NewInflight(nil)
 	reg := metrics.New(metrics.Options{Version: version, Platforms: cfg.platforms(forceConsole),
 		OpenQuestions: store.OpenPostCount, Logger: logger})
 	engine := bot.New(bot.Config{
@@ -69,13 +72,14 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 			return bot.NextLocalTime(posted, ch.Location(), cfg.revealHour, cfg.revealMin)
 		},
 		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace, Metrics: reg,
+		Inflight: inflight,
 	})
 	logger.Info("pyqbot starting", "version", version, "config", cfg.path, "db", cfg.Storage.Path, "questions", bank.Len())
 
 	var adapters []bot.Adapter
 	mux := newRoutes()
 	if !forceConsole {
-		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store), discordWith(bank)} {
+		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store, inflight), discordWith(bank)} {
 			a, err := build(ctx, cfg, m.Getenv, logger, mux, reg)
 			if err != nil {
 				return err
@@ -108,7 +112,10 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		mux.Handle("GET /healthz", healthHandler(store, adapters, logger))
 		mux.Handle("GET /metrics", reg.Handler())
 	}
-	if err := m.serve(ctx, cfg, logger, engine, adapters, mux); err != nil {
+	if err := m.serve(ctx, cfg, logger, engine, inflight, adapters, mux); err != nil {
+		if errors.Is(err, errAbandoned) {
+			closer.closeWithin(time.Second, logger)
+		}
 		return err
 	}
 	if !forceConsole && termOnly && !terminal && stdin.n == 0 && ctx.Err() == nil {
@@ -116,7 +123,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		// this it printed two INFO lines and exited 0, and --restart unless-stopped looped silently.
 		return errNoPlatform
 	}
-	return store.Close()
+	return closer.Close()
 }
 
 // config loads the configuration: the file named by flagPath, $PYQBOT_CONFIG or

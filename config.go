@@ -31,6 +31,8 @@ type Config struct {
 		Timezone   string `toml:"timezone"`
 		RevealTime string `toml:"reveal_time"`
 		Grace      string `toml:"grace"`
+		// ShutdownGrace is how long a stop signal waits for work in flight; see supervise.go.
+		ShutdownGrace string `toml:"shutdown_grace"`
 	} `toml:"bot"`
 	Schedule []ScheduleConfig `toml:"schedule"`
 	Content  struct {
@@ -58,6 +60,7 @@ type Config struct {
 	revealMin   int
 	defaultZone *time.Location
 	grace       time.Duration
+	shutdown    time.Duration
 	schedules   []bot.Schedule
 }
 
@@ -76,6 +79,7 @@ func defaultConfig() *Config {
 	c.Bot.Timezone = "UTC"
 	c.Bot.RevealTime = defaultRevealTime
 	c.Bot.Grace = "3h"
+	c.Bot.ShutdownGrace = defaultShutdownGrace
 	c.Log.Level = "" // info, or warn when the terminal is the only platform (see Main.logger)
 	c.Log.Format = "text"
 	c.HTTP.Listen = "127.0.0.1:8080"
@@ -205,6 +209,9 @@ func (c *Config) check() error {
 			"or /pyq schedule set reveal, and remove reveal_time", c.where("[bot] reveal_time"), c.revealHour))
 	}
 	if err := c.checkSchedules(); err != nil {
+		return err
+	}
+	if c.shutdown, err = parseShutdownGrace(c.where("[bot] shutdown_grace"), c.Bot.ShutdownGrace); err != nil {
 		return err
 	}
 	switch c.Log.Level {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,7 +26,8 @@ func (r *routes) Handle(pattern string, h http.Handler) {
 	r.ServeMux.Handle(pattern, h)
 }
 
-// serveHTTP listens on addr until ctx ends, then drains in-flight requests for up to 5 seconds.
+// serveHTTP listens on addr until ctx ends, then stops accepting and drains in-flight requests for
+// up to 5 seconds (what they started is the shutdown's to wait for, see supervise.go).
 // ready receives the bound address (useful with port 0).
 func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
@@ -35,7 +37,18 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logge
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+	// Once stopping, a request that still arrives on an open connection is turned away with 503 and
+	// Retry-After (Slack and Discord retry, a load balancer moves on) instead of starting new work.
+	var stopping atomic.Bool
+	gated := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if stopping.Load() {
+			w.Header().Set("Retry-After", "10")
+			http.Error(w, "pyqbot is shutting down", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+	srv := &http.Server{Handler: gated, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
 		WriteTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second}
 	log.Info("http server listening", "addr", ln.Addr().String())
 	errc := make(chan error, 1)
@@ -45,6 +58,7 @@ func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logge
 		return err
 	case <-ctx.Done():
 	}
+	stopping.Store(true)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"strings"
+	"time"
 
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/bot"
@@ -10,7 +14,7 @@ import (
 
 // newSlack builds the Slack adapter when [slack] is enabled (nil otherwise), registering its HTTP
 // routes on mux (mux.Handle marks the shared server as needed) when it uses HTTP.
-func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics, store slackStore) (bot.Adapter, error) {
+func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics, store slackStore, inflight *bot.Inflight) (bot.Adapter, error) {
 	if !cfg.Slack.Enabled {
 		return nil, nil
 	}
@@ -18,7 +22,10 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	if err != nil {
 		return nil, err
 	}
-	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: store, Installs: store})
+	// The adapter's own default client, with every call it makes outside a command (a late reply
+	// through response_url, a users.info refresh) listed as work in flight for the shutdown.
+	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: http.DefaultTransport, inflight: inflight}}
+	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: store, Installs: store, HTTPClient: httpc})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)
 	}
@@ -32,9 +39,49 @@ type slackStore interface {
 	bot.InstallStore
 }
 
-// slackWith is newSlack with the store.
-func slackWith(store slackStore) func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error) {
+// slackWith is newSlack with the store and the list of work in flight.
+func slackWith(store slackStore, inflight *bot.Inflight) func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error) {
 	return func(ctx context.Context, cfg *Config, getenv func(string) string, log *slog.Logger, mux *routes, m bot.PlatformMetrics) (bot.Adapter, error) {
-		return newSlack(ctx, cfg, getenv, log, mux, m, store)
+		return newSlack(ctx, cfg, getenv, log, mux, m, store, inflight)
 	}
+}
+
+// trackedTransport lists each Slack call that is not part of a command already listed (those are
+// counted with their command) as background work, from the request until its body is closed, and
+// runs it under the list's context so an abandoned shutdown cancels it.
+type trackedTransport struct {
+	base     http.RoundTripper
+	inflight *bot.Inflight
+}
+
+func (t trackedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.inflight.Within(req.Context()) || t.inflight.Abandoned() {
+		// Part of a listed command; or the shutdown has abandoned what was running and this is
+		// the "not completed" reply going out in the notice window.
+		return t.base.RoundTrip(req)
+	}
+	what := "response_url"
+	if i := strings.Index(req.URL.Path, "/api/"); i >= 0 {
+		what = req.URL.Path[i+len("/api/"):] // the Web API method: users.info, chat.postMessage
+	}
+	ctx, done := t.inflight.Begin(req.Context(), bot.Op{Kind: bot.OpBackground, Conv: bot.Conversation{Platform: slack.Platform}, What: what})
+	resp, err := t.base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		done()
+		return nil, err
+	}
+	resp.Body = &doneBody{ReadCloser: resp.Body, done: done}
+	return resp, nil
+}
+
+// doneBody ends its operation when the body is closed.
+type doneBody struct {
+	io.ReadCloser
+	done func()
+}
+
+func (b *doneBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.done()
+	return err
 }

@@ -44,6 +44,10 @@ type Config struct {
 
 	// Metrics receives counts of posts, answers and slots; default NoMetrics.
 	Metrics Metrics
+	// Inflight, when set, lists each scheduled slot while it runs, and a tick in progress when the
+	// run loop's context ends gets until Inflight.Abandon to finish (see inflight.go). Commands
+	// are listed by wrapping the engine with Inflight.Handler.
+	Inflight *Inflight
 }
 
 // Engine runs the game: it answers commands and posts, reveals and scores questions on every
@@ -56,6 +60,7 @@ type Engine struct {
 	now      func() time.Time
 	log      *slog.Logger
 	metrics  Metrics
+	inflight *Inflight
 
 	mu       sync.Mutex
 	rnd      *rand.Rand
@@ -78,6 +83,7 @@ func New(cfg Config) *Engine {
 		now:      cfg.Now,
 		log:      cfg.Logger,
 		metrics:  cfg.Metrics,
+		inflight: cfg.Inflight,
 		adapters: map[string]Adapter{},
 		channels: map[int64]*sync.Mutex{},
 	}

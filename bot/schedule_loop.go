@@ -67,7 +67,11 @@ func (e *Engine) RunScheduler(ctx context.Context) error {
 			// A schedule changed: ticking is harmless (claims make it idempotent), and the next
 			// wake below may now be sooner.
 		}
-		if err := e.Tick(ctx, e.now()); err != nil && ctx.Err() == nil {
+		// A tick that is posting when the stop comes finishes within the shutdown's grace.
+		tickCtx, endTick := e.inflight.Outlive(ctx)
+		err := e.Tick(tickCtx, e.now())
+		endTick()
+		if err != nil && ctx.Err() == nil {
 			e.log.Error("scheduler tick had errors", "err", err)
 		}
 		if ctx.Err() != nil {

@@ -221,6 +221,8 @@ func (e *Engine) postSlots(platform string) chan struct{} {
 // runSlot claims a slot and runs its job. Not owning the claim is not an error: another process, or
 // an earlier tick, has it.
 func (e *Engine) runSlot(ctx context.Context, d due, now time.Time) (err error) {
+	ctx, done := e.inflight.Begin(ctx, Op{Kind: OpScheduled, Conv: d.ch.Conv, What: string(d.job)})
+	defer done()
 	st := e.sched.store
 	key := d.key()
 	ok, claim, err := st.ClaimSlot(ctx, key, d.slot.At, e.sched.owner, now, e.sched.lease, maxAttempts)
