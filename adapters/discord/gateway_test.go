@@ -127,7 +127,7 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	if len(q.Embeds) != 1 || q.Embeds[0].Title != "Lambdas in a loop" || !strings.Contains(q.Embeds[0].Description, "```py\nfs = [lambda: i for i in range(3)]") {
 		t.Errorf("question embed = %+v", q.Embeds)
 	}
-	if ids, _ := q.customIDs(); !slices.Equal(ids, []string{"pyq:answer #1 A", "pyq:answer #1 B", "pyq:answer #1 C"}) {
+	if ids, _ := q.customIDs(); !slices.Equal(ids, []string{"pyq:answer #1 A", "pyq:answer #1 B", "pyq:answer #1 C", "pyq-why:#1"}) {
 		t.Errorf("buttons = %v", ids)
 	}
 	if th.Path != "/api/v9/channels/c1/messages/"+msgID+"/threads" {
@@ -185,8 +185,8 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	checkNoMentions(t, "closing edit", ed.Body)
 	var closed sentMessage
 	decode(t, ed, &closed)
-	if ids, off := closed.customIDs(); len(ids) != 3 || !off {
-		t.Errorf("closed question components = %s, want the 3 buttons disabled", ed.Body)
+	if ids, off := closed.customIDs(); len(ids) != 4 || !off {
+		t.Errorf("closed question components = %s, want the 3 buttons and the reason menu disabled", ed.Body)
 	}
 	if len(closed.Embeds) != 1 || !strings.HasSuffix(closed.Embeds[0].Title, "[closed]") {
 		t.Errorf("closed question embed = %s", ed.Body)

@@ -142,7 +142,7 @@ func TestHTTPSlashCommandAndButtonPress(t *testing.T) {
 	var q sentMessage
 	decode(t, post, &q)
 	ids, _ := q.customIDs()
-	if len(ids) != 3 {
+	if len(ids) != 4 { // three choices and "Answer with a reason…"
 		t.Fatalf("question buttons = %v", ids)
 	}
 

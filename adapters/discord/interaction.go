@@ -86,6 +86,10 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		a.command(ctx, h, in, commandText(in.ApplicationCommandData()), true, respond)
 	case discordgo.InteractionMessageComponent:
 		d := in.MessageComponentData()
+		if ev, handled, ok := voteEventText(d.CustomID, d.Values, ""); handled {
+			a.voteInteraction(ctx, h, in, ev, ok, respond)
+			return
+		}
 		text, modal, ok := eventText(d.CustomID, d.Values, "")
 		switch {
 		case !ok:
@@ -98,6 +102,10 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		}
 	case discordgo.InteractionModalSubmit:
 		d := in.ModalSubmitData()
+		if ev, handled, ok := voteEventText(d.CustomID, nil, reasonText(d.Components)); handled {
+			a.voteInteraction(ctx, h, in, ev, ok, respond)
+			return
+		}
 		text, _, ok := eventText(d.CustomID, nil, modalText(d.Components))
 		if !ok {
 			a.log.Warn("discord: refused a form pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))

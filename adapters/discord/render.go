@@ -51,7 +51,7 @@ func render(p bot.Post) message {
 	if p.Footer != "" {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(p.Footer, maxFooter)}
 	}
-	return message{Embeds: []*discordgo.MessageEmbed{e}}
+	return message{Embeds: []*discordgo.MessageEmbed{e}, Components: voteComponents(p.Vote, p.Closed)}
 }
 
 // renderAll turns a post into the messages Send posts: one, or for a post too big for one message
@@ -97,6 +97,8 @@ func renderAll(p bot.Post) []message {
 		cur.Embeds = append(cur.Embeds, e)
 		size += n
 	}
+	// The vote control goes with the last part, after every explanation it numbers.
+	cur.Components = voteComponents(p.Vote, p.Closed)
 	return append(out, cur)
 }
 
@@ -123,7 +125,7 @@ func embedSize(e *discordgo.MessageEmbed) int {
 
 // plain is a bare line of text: it goes out as content, not an embed.
 func plain(p bot.Post) bool {
-	return p.Title == "" && p.Code == "" && p.Answer == nil && p.Table == nil && p.Footer == ""
+	return p.Title == "" && p.Code == "" && p.Answer == nil && p.Vote == nil && p.Table == nil && p.Footer == ""
 }
 
 // title is the embed title: plain text, so Markdown in it is escaped.
@@ -192,6 +194,9 @@ func questionMessage(p bot.Post) message {
 		choices = choicesText(p.Answer)
 	}
 	m := message{Embeds: []*discordgo.MessageEmbed{e}, Components: components(p.Answer, p.Closed)}
+	if why := reasonRow(p.Answer, p.Closed); why != nil && m.Components != nil && len(m.Components) < maxRows {
+		m.Components = append(m.Components, why)
+	}
 	whole := desc
 	if choices != "" {
 		whole = strings.TrimLeft(desc+"\n\n"+choices, "\n")
