@@ -28,5 +28,5 @@ func notRecordedText(what string) string {
 	if what == "record answer" {
 		return "Your answer was not recorded: the bot cannot save anything right now (a storage problem, reported to the bot's admin). Please try again later."
 	}
-	return "That was not recorded: the bot cannot save anything right now (a storage problem, reported to the bot's admin). Please try again later."
+	return "The bot cannot save anything right now (a storage problem, reported to the bot's admin), so that did not happen. Please try again later."
 }

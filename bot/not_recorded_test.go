@@ -1,0 +1,81 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// refusingStore fails the writes the test names with err, as the store does on a full disk or a
+// vanished file (storage.Fault matches bot.ErrStoreUnavailable).
+type refusingStore struct {
+	bot.Store
+	err error
+}
+
+func (s *refusingStore) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error) {
+	if s.err != nil {
+		return bot.Answer{}, s.err
+	}
+	return s.Store.RecordAnswer(ctx, a)
+}
+
+func (s *refusingStore) CreatePost(ctx context.Context, p bot.PostedQuestion) (bot.PostedQuestion, error) {
+	if s.err != nil {
+		return bot.PostedQuestion{}, s.err
+	}
+	return s.Store.CreatePost(ctx, p)
+}
+
+// A write the store cannot take is "not recorded, try again later", not "Something went wrong …
+// nothing was changed"; any other failure keeps the internal-error text.
+func TestRefusedWritesAreNotRecorded(t *testing.T) {
+	bank, err := bot.NewBank(testQuestions()[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store := &refusingStore{Store: db}
+	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
+	e.AddAdapter(&recorder{})
+	conv := bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}
+	say := func(user, text string) string {
+		t.Helper()
+		r := e.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Text: text})
+		e.WaitIdle()
+		return r.Post.Text
+	}
+	full := fmt.Errorf("record answer: %w", &storage.Fault{Kind: storage.FaultFull, Path: "/data/pyqbot.db", Err: errors.New("database or disk is full (13)")})
+	for _, tt := range []struct {
+		name, user, text string
+		err              error
+		want             string
+	}{
+		{"a post on a full disk", "U1", "today", full, "The bot cannot save anything right now (a storage problem, reported to the bot's admin), so that did not happen. Please try again later."},
+		{"the post when it fits", "U1", "today", nil, ""},
+		{"an answer on a full disk", "U1", "answer C", full, "Your answer was not recorded: the bot cannot save anything right now (a storage problem, reported to the bot's admin). Please try again later."},
+		{"another failure", "U1", "answer C", errors.New("constraint failed"), "Something went wrong on our side"},
+		{"the answer when it fits", "U1", "answer C", nil, "Recorded your answer C"},
+	} {
+		store.err = tt.err
+		got := say(tt.user, tt.text)
+		if !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s: reply %q, want it to start %q", tt.name, got, tt.want)
+		}
+		if tt.err != nil && strings.Contains(got, "/data/pyqbot.db") {
+			t.Errorf("%s: the reply names the path: %q", tt.name, got)
+		}
+	}
+}
