@@ -272,3 +272,14 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGuardCheck times the file guard's check, run twice per write transaction (before and
+// after the commit): two stats, the file and its -wal.
+func BenchmarkGuardCheck(b *testing.B) {
+	d := mustOpen(b, sqliteBackend)
+	for b.Loop() {
+		if err := d.w.guard.check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
