@@ -112,13 +112,21 @@ func configPath(flagPath string, getenv func(string) string) string {
 // loadConfigEnv is loadConfig with PYQBOT_SECTION_KEY environment variables applied over the
 // file (see applyEnv); getenv may be nil.
 func loadConfigEnv(path string, getenv func(string) string) (*Config, error) {
+	var src []byte
+	if path != "" {
+		var err error
+		if src, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("read config: %w (check the --config path)", err)
+		}
+	}
+	return parseConfig(path, src, getenv)
+}
+
+// parseConfig is loadConfigEnv once the file is read: src is the file at path ("" for none).
+func parseConfig(path string, src []byte, getenv func(string) string) (*Config, error) {
 	c := defaultConfig()
 	c.path = path
 	if path != "" {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read config: %w (check the --config path)", err)
-		}
 		dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields()
 		if err := dec.Decode(c); err != nil {
 			return nil, configDecodeError(path, err)

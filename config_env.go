@@ -114,7 +114,8 @@ func setFromEnv(fv reflect.Value, name, raw string) error {
 	parseBool := func() (bool, error) {
 		b, err := strconv.ParseBool(raw)
 		if err != nil {
-			return false, fmt.Errorf("environment variable %s = %q: use true or false", name, raw)
+			// The value is not shown: a token pasted into the wrong variable would land in the log.
+			return false, fmt.Errorf("environment variable %s is not true or false: set it to one of them", name)
 		}
 		return b, nil
 	}
