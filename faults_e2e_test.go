@@ -152,7 +152,7 @@ func TestDatabaseDirectoryRemovedWhileRunning(t *testing.T) {
 		t.Errorf("the vanished file was logged %d times, want once", n)
 	}
 	code, body, raw := p.health()
-	if code != 503 || body.Status != "unavailable" || !strings.HasPrefix(body.Storage, "vanished: the database file was deleted or replaced while running") {
+	if code != 503 || body.Status != "unavailable" || !strings.HasPrefix(body.Storage, "vanished: the database file was deleted, replaced or truncated while running") {
 		t.Errorf("/healthz after the directory was removed: %d %s", code, raw)
 	}
 	t.Logf("user sees: %s\noperator sees: %s\n/healthz: %d %s", notRecorded.FindString(p.output()), line, code, raw)

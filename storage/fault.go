@@ -50,7 +50,7 @@ func (f *Fault) Error() string {
 	case FaultCorrupt:
 		what = fmt.Sprintf("the database %s is corrupt: %s", p, restoreAdvice(p))
 	case FaultVanished:
-		what = fmt.Sprintf("the database file %s was deleted or replaced while pyqbot was running, so pyqbot refuses every write (it would go to a file that no longer exists and be lost): restart pyqbot to open what is at that path now; if the file is gone, first %s", p, restoreAdvice(p))
+		what = fmt.Sprintf("the database file %s was deleted, replaced or truncated while pyqbot was running, so pyqbot refuses every write (it would go to a file that no longer exists and be lost): restart pyqbot to open what is at that path now; if the file is gone, first %s", p, restoreAdvice(p))
 	default:
 		what = fmt.Sprintf("reading or writing the database %s failed: check the disk and the file", p)
 	}
@@ -72,7 +72,7 @@ func (f *Fault) Problem() string {
 	case FaultCorrupt:
 		return "corrupt: the database file is damaged; restore a backup (see the log)"
 	case FaultVanished:
-		return "vanished: the database file was deleted or replaced while running; writes are refused; restart pyqbot, restoring a backup first if the file is gone (see the log)"
+		return "vanished: the database file was deleted, replaced or truncated while running; writes are refused; restart pyqbot, restoring a backup first if the file is gone (see the log)"
 	}
 	return "i/o error: reading or writing the database failed (see the log)"
 }

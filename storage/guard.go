@@ -29,28 +29,29 @@ type fileID struct{ dev, ino uint64 }
 
 func (id fileID) zero() bool { return id == fileID{} }
 
-func statID(path string) (fileID, error) {
+// statID returns the file's identity and size.
+func statID(path string) (fileID, int64, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return fileID{}, err
+		return fileID{}, 0, err
 	}
 	sys, ok := st.Sys().(*syscall.Stat_t)
 	if !ok {
-		return fileID{}, nil // no inode on this platform: the guard only checks that the file exists
+		return fileID{}, st.Size(), nil // no inode on this platform: the guard checks that the file exists
 	}
-	return fileID{dev: uint64(sys.Dev), ino: uint64(sys.Ino)}, nil
+	return fileID{dev: uint64(sys.Dev), ino: uint64(sys.Ino)}, st.Size(), nil
 }
 
 // newGuard captures the identity of path and path-wal. It runs after the store holds a
 // connection of its own, so SQLite does not delete and recreate the -wal file (it does that when
 // the last connection closes) and a new -wal inode means someone else's doing.
 func newGuard(path string, log *slog.Logger) (*guard, error) {
-	id, err := statID(path)
+	id, _, err := statID(path)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	g := &guard{path: path, db: id, log: log}
-	if wal, err := statID(path + "-wal"); err == nil {
+	if wal, _, err := statID(path + "-wal"); err == nil {
 		g.wal = wal
 	}
 	return g, nil
@@ -80,12 +81,17 @@ func (g *guard) check() error {
 		return err
 	}
 	what := ""
-	if id, err := statID(g.path); isGone(err) {
+	// A database pyqbot has opened is never 0 bytes (migrations wrote its schema, and pyqbot
+	// never runs VACUUM): 0 bytes is `truncate` or `> file` on the live file, which SQLite would
+	// go on writing into at offsets past the end.
+	if id, size, err := statID(g.path); isGone(err) {
 		what = "the file is gone"
 	} else if err == nil && !g.db.zero() && id != g.db {
 		what = "another file is at its path"
+	} else if err == nil && size == 0 {
+		what = "the file was truncated to 0 bytes"
 	} else if !g.wal.zero() {
-		if id, err := statID(g.path + "-wal"); isGone(err) {
+		if id, _, err := statID(g.path + "-wal"); isGone(err) {
 			what = "its -wal file is gone"
 		} else if err == nil && id != g.wal {
 			what = "another -wal file is at its path"

@@ -175,6 +175,7 @@ func TestWritesRefusedOnceTheFileVanishes(t *testing.T) {
 			os.Rename(path+".new", path)
 		}},
 		{"-wal deleted", "its -wal file is gone", func(t *testing.T, path string) { os.Remove(path + "-wal") }},
+		{"file truncated", "the file was truncated to 0 bytes", func(t *testing.T, path string) { os.Truncate(path, 0) }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
