@@ -71,14 +71,15 @@ func (e *Engine) cmdVote(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "record vote", err)
 	}
 	until := formatWhen(round.ClosesAt, e.now(), r.ch.Location())
+	name := UserText(c.User.Name)
 	switch res.Previous {
 	case n:
-		return privateText(fmt.Sprintf("Your vote on %s is unchanged: explanation %d, by %s.", qref, n, c.User.Name))
+		return privateText(fmt.Sprintf("Your vote on %s is unchanged: explanation %d, by %s.", qref, n, name))
 	case 0:
 		return privateText(fmt.Sprintf("Recorded your vote on %s for explanation %d, by %s. You can change it until %s; the result is shown in the thread then.",
-			qref, n, c.User.Name, until))
+			qref, n, name, until))
 	}
-	return privateText(fmt.Sprintf("Your vote on %s moved from explanation %d to %d, by %s. Voting closes %s.", qref, res.Previous, n, c.User.Name, until))
+	return privateText(fmt.Sprintf("Your vote on %s moved from explanation %d to %d, by %s. Voting closes %s.", qref, res.Previous, n, name, until))
 }
 
 // voteTarget is the round a vote is for: question ref's, or the newest open one in the channel.

@@ -189,10 +189,12 @@ func voteClosedPost(out VoteOutcome) Post {
 	default:
 		text = fmt.Sprintf("No explanation got %d votes, so there is no bonus this time.", MinBonusVotes)
 	}
+	// The form stays, closed, so adapters know this is a vote: they show no control for it.
 	return Post{
 		Title:  "Vote closed: the best explanation of " + ref,
 		Text:   text,
 		Footer: fmt.Sprintf("%d vote%s · %s", total, plural(total), strings.Join(spread, " · ")),
+		Vote:   &VoteForm{Ref: ref},
 		Closed: true,
 	}
 }

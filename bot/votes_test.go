@@ -154,7 +154,7 @@ func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
 	}
 	h.tick(time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC))
 	closed := h.out.edits[len(h.out.edits)-1]
-	if closed.ref != vote.ref || !closed.post.Closed || closed.post.Vote != nil {
+	if closed.ref != vote.ref || !closed.post.Closed || closed.post.Vote == nil || len(closed.post.Vote.Options) != 0 {
 		t.Fatalf("last edit = %+v, want the vote message closed without its control", closed)
 	}
 	mustContain(t, closed.post.Text, "The best explanation: no. 2 by Bob, with 3 votes. +5 points.")

@@ -49,10 +49,16 @@ func Blocks(p bot.Post) []slack.Block {
 	if f := p.Answer; f != nil && !p.Closed {
 		blocks = append(blocks, answerBlocks(*f)...)
 	}
+	if f := p.Vote; f != nil && !p.Closed {
+		blocks = append(blocks, voteBlocks(*f)...)
+	}
 	if p.Table != nil {
 		blocks = append(blocks, codeSections(strings.TrimRight(bot.TableText(p.Table), "\n"))...)
 	}
-	if p.Closed {
+	switch {
+	case p.Closed && p.Vote != nil:
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":lock: Voting closed: votes no longer count.")))
+	case p.Closed:
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(":lock: Closed: answers no longer count. The answer is in the thread.")))
 	}
 	if p.Footer != "" {
@@ -125,6 +131,9 @@ func answerBlocks(f bot.AnswerForm) []slack.Block {
 		for i := 0; i < len(buttons); i += maxActions {
 			out = append(out, slack.NewActionBlock("pyq_answer_"+strconv.Itoa(i/maxActions), buttons[i:min(i+maxActions, len(buttons))]...))
 		}
+		if b := reasonButton(f); b != nil {
+			out = append(out, b)
+		}
 	case bot.MultiChoice:
 		var elems []slack.BlockElement
 		for g := 0; g*maxCheckboxes < len(f.Choices); g++ {
@@ -137,6 +146,9 @@ func answerBlocks(f bot.AnswerForm) []slack.Block {
 		submit := slack.NewButtonBlockElement(actionSubmit, f.Ref, plain("Submit"))
 		submit.Style = slack.StylePrimary
 		out = append(out, slack.NewActionBlock(blockReview, append(elems, submit)...))
+		if b := reasonButton(f); b != nil {
+			out = append(out, b)
+		}
 	case bot.FreeText:
 		write := slack.NewButtonBlockElement(actionWrite, f.Ref, plain("Answer"))
 		write.Style = slack.StylePrimary

@@ -43,7 +43,22 @@ func goldenPosts() map[string]bot.Post {
 	closed := question(bot.SingleChoice)
 	closed.Closed = true
 	closed.Footer = "#12 · closures · closed: the answer is in the thread · id late-binding-lambdas"
+	withReason := question(bot.SingleChoice)
+	withReason.Answer.Reasons = true
+	vote := bot.Post{
+		Title:  "Vote for the best explanation of #12",
+		Text:   "Which of the 3 explanations above explains it best? One vote each, not for your own.",
+		Footer: "Typed: /pyq vote #12 N",
+		Vote: &bot.VoteForm{Ref: "#12", Options: []bot.VoteOption{{N: 1, Label: "1 · <!channel> & Mallory: because i is looked up late"},
+			{N: 2, Label: "2 · Bob: because the loop ends at 2"}, {N: 3, Label: "3 · Cy: " + strings.Repeat("a long reason ", 10)}}},
+		Thread: &bot.MessageRef{Channel: "C1", ID: "1700000000.000001"},
+	}
+	voteClosed := bot.Post{Title: "Vote closed: the best explanation of #12", Text: "The best explanation: no. 2 by Bob, with 3 votes. +5 points.",
+		Footer: "4 votes · 1: 1 · 2: 3 · 3: 0", Vote: &bot.VoteForm{Ref: "#12"}, Closed: true}
 	return map[string]bot.Post{
+		"question-reason": withReason,
+		"vote":            vote,
+		"vote-closed":     voteClosed,
 		"question-single": question(bot.SingleChoice),
 		"question-review": question(bot.MultiChoice),
 		"question-design": question(bot.FreeText),

@@ -59,8 +59,11 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, received time.Time) 
 			}
 		}
 	case slack.InteractionTypeViewSubmission:
-		if cb.View.CallbackID == callbackAnswer {
+		switch cb.View.CallbackID {
+		case callbackAnswer:
 			return a.submitModal(cb, team, received)
+		case callbackReason:
+			return a.submitReason(cb, team, received)
 		}
 	}
 	return nil, nil
@@ -75,6 +78,25 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 		text = act.Value
 	case act.ActionID == actionSubmit:
 		text = bot.AnswerForm{Ref: act.Value, Mode: bot.MultiChoice}.Command(tickedKeys(cb)...)
+	case strings.HasPrefix(act.ActionID, actionVote):
+		text = act.SelectedOption.Value
+		if !voteCommand.MatchString(text) {
+			a.log.Warn("slack vote option ignored: not a vote", "action", act.ActionID)
+			return nil, nil, true
+		}
+	case act.ActionID == actionReason:
+		meta, err := parseReasonMeta(act.Value)
+		if err != nil || channel == "" {
+			a.log.Warn("slack reason button ignored: not a question's", "action", act.ActionID)
+			return nil, nil, true
+		}
+		meta.Channel = channel
+		trigger := cb.TriggerID
+		return nil, func() {
+			a.spawn("open reason modal", func(ctx context.Context, _ bot.Handler) {
+				a.openReasonModal(ctx, trigger, meta, to)
+			})
+		}, true
 	case act.ActionID == actionWrite:
 		trigger, ref := cb.TriggerID, act.Value
 		// The trigger id lives 3 seconds: the modal opens right after the acknowledgement.
@@ -86,8 +108,9 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 	default:
 		return nil, nil, false // ticking a checkbox: its state arrives with Submit
 	}
-	// A button only ever stands for an answer: never let a payload run another command.
-	if !bot.IsAnswer(text) || team == "" || channel == "" || cb.User.ID == "" {
+	// A button only ever stands for an answer (or a vote's option for a vote): never let a payload
+	// run another command.
+	if !bot.IsAnswer(text) && !voteCommand.MatchString(text) || team == "" || channel == "" || cb.User.ID == "" {
 		a.log.Warn("slack button press ignored: not an answer, or no team, channel or user", "action", act.ActionID)
 		return nil, nil, true
 	}

@@ -26,6 +26,8 @@ const (
 	MaxActions       = 25 // elements in an actions block
 	MaxContextElems  = 10
 	MaxCheckboxOpts  = 10
+	MaxSelectOpts    = 100 // options in a static_select
+	MaxPlaceholder   = 150
 	MaxInputLabel    = 2000
 	MaxInputLength   = 3000 // plain_text_input max_length
 	MaxViewTitle     = 24   // modal title, submit and close
@@ -170,7 +172,7 @@ func checkBlocks(blocks []any, at string) []string {
 	return msgs
 }
 
-// checkElements checks interactive elements: buttons, checkboxes, text inputs.
+// checkElements checks interactive elements: buttons, checkboxes, selects, text inputs.
 func checkElements(elems []any, at string) []string {
 	var msgs []string
 	actionIDs := map[string]bool{}
@@ -194,6 +196,18 @@ func checkElements(elems []any, at string) []string {
 			if len(opts) == 0 || len(opts) > MaxCheckboxOpts {
 				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/options]", MaxCheckboxOpts, p))
 			}
+			for j, o := range opts {
+				om, _ := o.(map[string]any)
+				v, _ := om["value"].(string)
+				msgs = tooLong(msgs, textOf(om["text"]), MaxOptionText, fmt.Sprintf("%s/options/%d/text/text", p, j))
+				msgs = tooLong(msgs, v, MaxOptionValue, fmt.Sprintf("%s/options/%d/value", p, j))
+			}
+		case "static_select":
+			opts, _ := el["options"].([]any)
+			if len(opts) == 0 || len(opts) > MaxSelectOpts {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/options]", MaxSelectOpts, p))
+			}
+			msgs = tooLong(msgs, textOf(el["placeholder"]), MaxPlaceholder, p+"/placeholder/text")
 			for j, o := range opts {
 				om, _ := o.(map[string]any)
 				v, _ := om["value"].(string)

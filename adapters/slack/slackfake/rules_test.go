@@ -3,6 +3,7 @@ package slackfake_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -67,6 +68,10 @@ func TestMessagesAreCheckedAgainstSlacksLimits(t *testing.T) {
 		{"value of 2,000", []slack.Block{button("B", "a", strings.Repeat("v", 2000))}, ""},
 		{"value of 2,001", []slack.Block{button("B", "a", strings.Repeat("v", 2001))}, "invalid_blocks"},
 		{"duplicate block_id", []slack.Block{button("B", "a", "v"), button("C", "c", "v")}, "invalid_blocks"},
+		{"select of 100 options", []slack.Block{selectOf(100, "o", "v")}, ""},
+		{"select of 101 options", []slack.Block{selectOf(101, "o", "v")}, "invalid_blocks"},
+		{"select option text of 76", []slack.Block{selectOf(1, strings.Repeat("o", 76), "v")}, "invalid_blocks"},
+		{"select option value of 151", []slack.Block{selectOf(1, "o", strings.Repeat("v", 151))}, "invalid_blocks"},
 	}
 	api := client(t)
 	for _, c := range cases {
@@ -133,4 +138,18 @@ func TestBlockTextMeasureSumsEveryTextField(t *testing.T) {
 	if got := slackfake.BlockTextMeasure(blocks); got != 8 {
 		t.Errorf("measure = %d, want 8 (5 runes + 3)", got)
 	}
+}
+
+// selectOf is a static_select with n options of the given text and value (numbered after the first).
+func selectOf(n int, text, value string) slack.Block {
+	var opts []*slack.OptionBlockObject
+	for i := range n {
+		v := value
+		if i > 0 {
+			v = fmt.Sprint(value[:min(len(value), 140)], i)
+		}
+		opts = append(opts, slack.NewOptionBlockObject(v, slack.NewTextBlockObject(slack.PlainTextType, text, false, false), nil))
+	}
+	return slack.NewActionBlock("s1", slack.NewOptionsSelectBlockElement(slack.OptTypeStatic,
+		slack.NewTextBlockObject(slack.PlainTextType, "Pick", false, false), "sel", opts...))
 }
