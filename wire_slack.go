@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -24,7 +25,7 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	}
 	// The adapter's own default client, with every call it makes outside a command (a late reply
 	// through response_url, a users.info refresh) listed as work in flight for the shutdown.
-	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: http.DefaultTransport, inflight: inflight}}
+	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: http.DefaultTransport, inflight: inflight, apiURL: cmp.Or(s.APIURL, slack.DefaultAPIURL)}}
 	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: store, Installs: store, HTTPClient: httpc})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)
@@ -52,6 +53,7 @@ func slackWith(store slackStore, inflight *bot.Inflight) func(context.Context, *
 type trackedTransport struct {
 	base     http.RoundTripper
 	inflight *bot.Inflight
+	apiURL   string // the Web API's base: a call under it is named by its method
 }
 
 func (t trackedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -60,9 +62,9 @@ func (t trackedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// the "not completed" reply going out in the notice window.
 		return t.base.RoundTrip(req)
 	}
-	what := "response_url"
-	if i := strings.Index(req.URL.Path, "/api/"); i >= 0 {
-		what = req.URL.Path[i+len("/api/"):] // the Web API method: users.info, chat.postMessage
+	what := "response_url" // the only other address the adapter calls
+	if method, ok := strings.CutPrefix(req.URL.String(), strings.TrimSuffix(t.apiURL, "/")+"/"); ok {
+		what, _, _ = strings.Cut(method, "?") // users.info, chat.postMessage
 	}
 	ctx, done := t.inflight.Begin(req.Context(), bot.Op{Kind: bot.OpBackground, Conv: bot.Conversation{Platform: slack.Platform}, What: what})
 	resp, err := t.base.RoundTrip(req.WithContext(ctx))
