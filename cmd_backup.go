@@ -48,13 +48,13 @@ func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*st
 	if err != nil {
 		return nil, err
 	}
-	if dbPath != "" {
-		cfg.Storage.Path = dbPath
-	}
-	if err := mustExist(cfg.Storage.Path); err != nil {
+	if err := cfg.setDBFlag(dbPath); err != nil {
 		return nil, err
 	}
-	return storage.Open(ctx, cfg.Storage.Path)
+	if err := mustExist(cfg.storeTarget()); err != nil {
+		return nil, err
+	}
+	return storage.Open(ctx, cfg.storeTarget())
 }
 
 // mustExist refuses a database path that names no file (or names a directory), saying which path

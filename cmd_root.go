@@ -7,7 +7,7 @@ import (
 )
 
 // commands are the root's subcommands, for finding the command word among flags.
-var commands = []string{"run", "console", "content", "backup", "export", "healthcheck", "version", "help"}
+var commands = []string{"run", "console", "content", "backup", "export", "migrate-store", "healthcheck", "version", "help"}
 
 // dispatch picks the subcommand: the first argument naming one (flags may come before it, as in
 // `pyqbot --db x.db console`), else run.
@@ -31,6 +31,8 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.backupCmd(ctx, args)
 	case "export":
 		return m.exportCmd(ctx, args)
+	case "migrate-store":
+		return m.migrateStoreCmd(ctx, args)
 	case "healthcheck":
 		return m.healthcheckCmd(ctx, args)
 	case "version":
@@ -84,6 +86,8 @@ Usage:
   pyqbot backup [--db PATH] FILE             copy the live database consistently (never overwrites)
   pyqbot export [--db PATH] [--format csv|json]
                                             every team answer with its score (json: one array)
+  pyqbot migrate-store --from sqlite:PATH --to postgres://…
+                                            copy an SQLite database into an empty PostgreSQL one
   pyqbot healthcheck [--url URL]            exit 0 when a running pyqbot's /healthz says ok, else 1
   pyqbot version                             print the version
   pyqbot help [COMMAND [SUBCOMMAND]]         this text, or a command's usage and flags

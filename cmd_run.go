@@ -26,7 +26,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	}
 	fs := m.newFlags(name+" [--config FILE] [--db PATH]", summary)
 	configPath := fs.String("config", "", "TOML config file (see config.example.toml)")
-	dbPath := fs.String("db", "", "SQLite database file (default [storage] path, else ./pyqbot.db)")
+	dbPath := fs.String("db", "", "SQLite database file (default [storage] path, else ./pyqbot.db; [storage] url for PostgreSQL)")
 	user := fs.String("user", "", "who you are in the terminal (default [console] user, else $USER)")
 	if err := m.finishParse(fs, args); err != nil {
 		return ignoreHelp(err)
@@ -39,8 +39,8 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if err != nil {
 		return err
 	}
-	if *dbPath != "" {
-		cfg.Storage.Path = *dbPath
+	if err := cfg.setDBFlag(*dbPath); err != nil {
+		return err
 	}
 	termOnly := slices.Equal(cfg.platforms(forceConsole), []string{console.Conversation.Platform})
 	logger := m.logger(cfg, termOnly)
@@ -51,7 +51,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if err != nil {
 		return err
 	}
-	store, err := storage.Open(ctx, cfg.Storage.Path)
+	store, err := storage.Open(ctx, cfg.storeTarget())
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace, Metrics: reg,
 		Inflight: inflight,
 	})
-	logger.Info("pyqbot starting", "version", version, "config", cfg.path, "db", cfg.Storage.Path, "questions", bank.Len())
+	logger.Info("pyqbot starting", "version", version, "config", cfg.path, "db", cfg.storeShown(), "questions", bank.Len())
 
 	var adapters []bot.Adapter
 	mux := newRoutes()
@@ -95,7 +95,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		adapters = append(adapters, console.NewWith(stdin, m.Stdout, m.consoleUser(cfg, *user), console.Options{
 			Started: time.Now(), Prompt: terminal,
 			Banner: fmt.Sprintf("pyqbot %s in the terminal (%d questions, database %s): type /pyq help to start, /pyq today for a question, /quit to leave.",
-				version, bank.Len(), cfg.Storage.Path),
+				version, bank.Len(), cfg.storeShown()),
 		}))
 	}
 	for _, a := range adapters {

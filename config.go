@@ -25,7 +25,8 @@ type Config struct {
 	// Warnings are problems that do not stop the bot (deprecated keys); run logs each once.
 	Warnings []string `toml:"-"`
 	Storage  struct {
-		Path string `toml:"path"`
+		Path string `toml:"path"` // SQLite file; "./pyqbot.db" when neither path nor url is set
+		URL  string `toml:"url"`  // postgres://… selects PostgreSQL (config_storage.go)
 	} `toml:"storage"`
 	Bot struct {
 		Timezone   string `toml:"timezone"`
@@ -75,7 +76,6 @@ type ScheduleConfig struct {
 
 func defaultConfig() *Config {
 	c := &Config{}
-	c.Storage.Path = "./pyqbot.db"
 	c.Bot.Timezone = "UTC"
 	c.Bot.RevealTime = defaultRevealTime
 	c.Bot.Grace = "3h"
@@ -220,6 +220,9 @@ func (c *Config) check() error {
 		return err
 	}
 	if c.shutdown, err = parseShutdownGrace(c.where("[bot] shutdown_grace"), c.Bot.ShutdownGrace); err != nil {
+		return err
+	}
+	if err := c.checkStorage(); err != nil {
 		return err
 	}
 	switch c.Log.Level {

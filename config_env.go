@@ -56,7 +56,7 @@ func envKeys() []envKey {
 
 // otherEnv are the PYQBOT_ variables that are not config keys; README.md's "Environment
 // variables" lists them. PYQBOT_TEST_ is a prefix left to tests.
-var otherEnv = []string{"PYQBOT_CONFIG", "PYQBOT_PYTHON", "PYQBOT_REQUIRE_PYTHON"}
+var otherEnv = []string{"PYQBOT_CONFIG", "PYQBOT_PYTHON", "PYQBOT_REQUIRE_PYTHON", "PYQBOT_REQUIRE_POSTGRES"}
 
 const testEnvPrefix = "PYQBOT_TEST_"
 
