@@ -66,9 +66,13 @@ func (e *Engine) answerCountChanged(ctx context.Context, ch Channel, post Posted
 // refreshFooter edits the question to show the current count. It holds the channel's lock and
 // re-reads the post, so it can never overwrite the closed version a reveal just put in place.
 func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postID int64) {
-	lock := e.channelLock(ch.ID)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := e.lockChannel(ctx, ch.ID)
+	if err != nil {
+		e.log.Warn("updating the answer count skipped: the channel's lock was not taken", "platform", ch.Conv.Platform,
+			"workspace", ch.Conv.Workspace, "channel", ch.Conv.Channel, "post", postID, "err", err)
+		return
+	}
+	defer unlock()
 	post, err := e.store.Post(ctx, postID)
 	if err != nil || !post.Open() {
 		return

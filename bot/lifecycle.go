@@ -10,9 +10,11 @@ import (
 )
 
 func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
-	lock := e.channelLock(r.ch.ID)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := e.lockChannel(ctx, r.ch.ID)
+	if err != nil {
+		return e.internalError(r.Event, "lock the channel", err)
+	}
+	defer unlock()
 	open, err := e.store.OpenPosts(ctx, r.ch.ID)
 	if err != nil {
 		return e.internalError(r.Event, "list open questions", err)
@@ -229,9 +231,11 @@ func practiceID(s string) int64 {
 }
 
 func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
-	lock := e.channelLock(r.ch.ID)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := e.lockChannel(ctx, r.ch.ID)
+	if err != nil {
+		return e.internalError(r.Event, "lock the channel", err)
+	}
+	defer unlock()
 	var targets []PostedQuestion
 	if len(r.args) > 0 {
 		post, msg, err := e.targetPost(ctx, r, r.args[0])

@@ -11,9 +11,11 @@ import (
 
 // runJob does the work of a claimed slot and says how it ended.
 func (e *Engine) runJob(ctx context.Context, d due, claim SlotClaim, note string, now time.Time) (SlotState, string, error) {
-	lock := e.channelLock(d.ch.ID)
-	lock.Lock()
-	defer lock.Unlock()
+	unlock, err := e.lockChannel(ctx, d.ch.ID)
+	if err != nil {
+		return "", "", err
+	}
+	defer unlock()
 	switch d.job {
 	case JobQuestion, JobDebug:
 		return e.runPostJob(ctx, d, claim, note, now)

@@ -131,10 +131,11 @@ func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
 		if !ok {
 			continue
 		}
-		lock := e.channelLock(ch.ID)
-		lock.Lock()
-		err := e.closeVote(ctx, ch, v.PostID)
-		lock.Unlock()
+		unlock, err := e.lockChannel(ctx, ch.ID)
+		if err == nil {
+			err = e.closeVote(ctx, ch, v.PostID)
+			unlock()
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("close vote on post %d: %w", v.PostID, err))
 		}
