@@ -261,7 +261,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "console help", args: []string{"console", "-h"}, stdout: "-user string"},
 		{name: "lint help", args: []string{"content", "lint", "--help"}, stdout: "--python"},
 		{name: "help for a command", args: []string{"help", "version"}, stdout: "Prints the version."},
-		{name: "content without subcommand", args: []string{"content"}, code: 2, stderr: "say lint, export or stats"},
+		{name: "content without subcommand", args: []string{"content"}, code: 2, stderr: "say lint, export, stats or report"},
 		{name: "version takes no args", args: []string{"version", "now"}, code: 2, stderr: "takes no arguments"},
 		{name: "unknown config key", args: []string{"run", "--config", badKey, "--db", db}, code: 1, stderr: badKey + `:5: unknown key "bot.timezon"`},
 		{name: "bad zone", args: []string{"run", "--config", badZone}, code: 1, stderr: `[bot] timezone = "Mars/Olympus" is not a time zone`},
