@@ -140,11 +140,7 @@ func (b *slackBot) post(path, contentType, body string) []byte {
 // blocks), empty when the command posted in the channel instead.
 func (b *slackBot) command(user, text string) string {
 	b.t.Helper()
-	name := fmt.Sprintf("%s-%d", user, time.Now().UnixNano())
-	ack := b.post(slack.PathCommands, "application/x-www-form-urlencoded", url.Values{
-		"team_id": {slackfake.TeamID}, "channel_id": {"C_DAILY"}, "user_id": {user}, "user_name": {strings.ToLower(user)},
-		"command": {"/pyq"}, "text": {text}, "response_url": {b.fake.ResponseURL(name)}, "trigger_id": {"t-" + name},
-	}.Encode())
+	ack := b.commandIn(slackfake.TeamID, "C_DAILY", user, text)
 	if len(ack) == 0 {
 		return ""
 	}
@@ -152,7 +148,7 @@ func (b *slackBot) command(user, text string) string {
 		Text   string          `json:"text"`
 		Blocks json.RawMessage `json:"blocks"`
 	}
-	if err := json.Unmarshal(ack, &msg); err != nil {
+	if err := json.Unmarshal([]byte(ack), &msg); err != nil {
 		b.t.Fatalf("slash command ack is not a message: %v: %s", err, ack)
 	}
 	return msg.Text + "\n" + string(msg.Blocks)

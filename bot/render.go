@@ -127,13 +127,19 @@ func revealPost(q *Question, p PostedQuestion, answers []Answer, numbers map[int
 	return post
 }
 
-func spreadLine(q *Question, answers []Answer) string {
+// pickCounts is how many answers picked each choice key.
+func pickCounts(answers []Answer) map[string]int {
 	counts := map[string]int{}
 	for _, a := range answers {
 		for _, k := range a.Keys {
 			counts[k]++
 		}
 	}
+	return counts
+}
+
+func spreadLine(q *Question, answers []Answer) string {
+	counts := pickCounts(answers)
 	parts := make([]string, len(q.Choices))
 	for i, c := range q.Choices {
 		parts[i] = fmt.Sprintf("%s %d", c.Key, counts[c.Key])
@@ -145,12 +151,7 @@ func spreadLine(q *Question, answers []Answer) string {
 // the team learns from the mistake it shared rather than only seeing the spread. Ties go to the
 // earlier letter; a choice nobody picked is never named.
 func commonMistakeLine(q *Question, answers []Answer) string {
-	counts := map[string]int{}
-	for _, a := range answers {
-		for _, k := range a.Keys {
-			counts[k]++
-		}
-	}
+	counts := pickCounts(answers)
 	var worst Choice
 	most := 0
 	for _, c := range q.Choices {

@@ -163,28 +163,21 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if a.installErr != nil {
 		return fmt.Errorf("slack: %w", a.installErr)
 	}
-	if a.install != nil {
-		// No token of its own: each workspace's comes with its install.
-		a.mu.Lock()
-		a.h, a.base = h, context.WithoutCancel(ctx)
-		a.mu.Unlock()
-		close(a.ready)
-		a.log.Info("slack serving installs", "mode", a.mode, "install_page", PathInstall, "redirect", a.install.redirect)
-		defer a.work.Wait()
-		a.health.Set(nil)
-		<-ctx.Done()
-		return nil
-	}
-	auth, err := a.api.AuthTestContext(ctx)
-	if err != nil {
-		a.apiFailed("auth.test", err)
-		return fmt.Errorf("slack auth.test failed: %w (check [slack] bot_token or SLACK_BOT_TOKEN, and [slack] api_url)", err)
+	// A distributed app has no token of its own to check: each workspace's comes with its install.
+	msg, attrs := "slack serving installs", []any{"mode", a.mode, "install_page", PathInstall}
+	if a.install == nil {
+		auth, err := a.api.AuthTestContext(ctx)
+		if err != nil {
+			a.apiFailed("auth.test", err)
+			return fmt.Errorf("slack auth.test failed: %w (check [slack] bot_token or SLACK_BOT_TOKEN, and [slack] api_url)", err)
+		}
+		msg, attrs = "slack connected", []any{"mode", a.mode, "workspace", auth.TeamID, "team", auth.Team, "bot_user", auth.UserID}
 	}
 	a.mu.Lock()
 	a.h, a.base = h, context.WithoutCancel(ctx)
 	a.mu.Unlock()
 	close(a.ready)
-	a.log.Info("slack connected", "mode", a.mode, "workspace", auth.TeamID, "team", auth.Team, "bot_user", auth.UserID)
+	a.log.Info(msg, attrs...) // after ready: a test or operator that sees it can send requests
 	defer a.work.Wait()
 	if a.mode == ModeHTTP {
 		a.health.Set(nil)

@@ -155,7 +155,9 @@ func (a *Adapter) serveCallback(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
 	// Single use: a replayed callback (the same state, hence the same code) stores nothing twice.
-	first, err := a.events.ClaimReplay(ctx, bot.ReplayEvent, Platform+":oauth:"+nonce, a.now(), stateTTL)
+	// The claim shares the event kind with event_id dedupe, and each claim ages out that kind's old
+	// rows: keep the longer of the two memories so neither forgets too early.
+	first, err := a.events.ClaimReplay(ctx, bot.ReplayEvent, Platform+":oauth:"+nonce, a.now(), max(stateTTL, eventMemory))
 	if err != nil {
 		refuse(http.StatusServiceUnavailable, "state claim failed", errors.New("pyqbot could not record the install: try again in a minute"))
 		a.log.Error("slack install: claiming the state failed", "err", err)
