@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -169,7 +170,7 @@ func TestStoreCallsPerAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	store := &countingStore{Store: db, calls: map[string]int{}}
 	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
 	e.AddAdapter(&recorder{})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/console"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -70,7 +71,7 @@ func (b *lockedBuffer) since(mark int) (string, int) {
 // before and after each hint scoring 10, 7 and 4; and the 17:00 reveal of the fix in the thread.
 func TestDebugChallengeInTerminal(t *testing.T) {
 	ctx := context.Background()
-	clk := &schedClock{t: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)} // a Wednesday
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)) // a Wednesday
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -171,7 +172,7 @@ func TestDebugChallengeInTerminal(t *testing.T) {
 func TestDebugChallengeWithoutHints(t *testing.T) {
 	qs := schedQuestions()
 	qs[len(qs)-1].Hints = nil
-	clk := &schedClock{t: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), questions: qs, schedules: []bot.Schedule{
 		{Job: bot.JobDebug, Spec: "0 10 * * 3", Enabled: true, HintOffsets: bot.DefaultHintOffsets},
 	}})
@@ -220,7 +221,7 @@ func TestWeeklyLeaderboardGolden(t *testing.T) {
 	// Friday 6 March 2026, 16:00 in Berlin: this week is Mon 2 – Sun 8 March, last week 23 Feb – 1 Mar.
 	berlin := mustLoc(t, "Europe/Berlin")
 	now := time.Date(2026, 3, 6, 16, 0, 0, 0, berlin)
-	clk := &schedClock{t: now.AddDate(0, 0, -14)}
+	clk := testkit.NewFakeClock(now.AddDate(0, 0, -14))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobLeaderboard, "0 16 * * 5", "")})
 	if err := p.db.SetChannelZone(ctx, p.ch.ID, "Europe/Berlin"); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -66,19 +67,6 @@ func (r *recorder) count() int {
 	return len(r.sent)
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // testQuestions is a small bank with one question of each answering mode.
 func testQuestions() []bot.Question {
 	choices := []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}, {Key: "C", Text: "3"}, {Key: "D", Text: "4"}}
@@ -97,7 +85,7 @@ type harness struct {
 	engine *bot.Engine
 	store  *storage.DB
 	out    *recorder
-	clock  *clock
+	clock  *testkit.FakeClock
 	path   string
 	conv   bot.Conversation
 }
@@ -115,7 +103,7 @@ func newHarness(t testing.TB, questions []bot.Question) *harness {
 	}
 	t.Cleanup(func() { store.Close() })
 	// Monday 16 November 2026, 09:00 UTC.
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	store.Now = c.Now
 	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
 	rec := &recorder{}

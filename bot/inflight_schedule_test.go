@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -30,7 +31,7 @@ func (a *stalledSender) Send(ctx context.Context, _ bot.Conversation, _ bot.Post
 func TestScheduledPostInFlightAtShutdown(t *testing.T) {
 	t.Parallel()
 	slotAt := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
-	clk := &schedClock{t: slotAt.Add(-time.Hour)} // the channel gets its schedule before the slot
+	clk := testkit.NewFakeClock(slotAt.Add(-time.Hour)) // the channel gets its schedule before the slot
 	sleeper := &fakeSleeper{calls: make(chan sleepCall)}
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
 	if err != nil {

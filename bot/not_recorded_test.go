@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -47,7 +48,7 @@ func TestRefusedWritesAreNotRecorded(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	store := &refusingStore{Store: db}
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
 	e.AddAdapter(&recorder{})
 	conv := bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}

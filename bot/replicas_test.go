@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 	"github.com/pyqbot/pyqbot/storage/pgtest"
 )
@@ -22,7 +23,7 @@ func replicas(t *testing.T, n int) ([]*bot.Engine, []*recorder, *storage.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	var engines []*bot.Engine
 	var outs []*recorder
 	var first *storage.DB

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 func (p *schedProc) say(user string, admin bool, text string) string {
@@ -22,7 +23,7 @@ func TestBareAnswerWithSeveralOpenAsksWhichOne(t *testing.T) {
 	four := qs[0]
 	four.Choices = []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}, {Key: "C", Text: "3"}, {Key: "D", Text: "4"}}
 	wed := time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)
-	clk := &schedClock{t: wed.Add(-time.Hour)}
+	clk := testkit.NewFakeClock(wed.Add(-time.Hour))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), questions: []bot.Question{four, qs[len(qs)-1]},
 		schedules: []bot.Schedule{
 			{Job: bot.JobQuestion, Spec: "0 9 * * 1-5", Enabled: true},
@@ -52,7 +53,7 @@ func TestBareAnswerWithSeveralOpenAsksWhichOne(t *testing.T) {
 func TestShownRevealTimeFollowsTheRevealJob(t *testing.T) {
 	t.Parallel()
 	mon := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
-	clk := &schedClock{t: mon}
+	clk := testkit.NewFakeClock(mon)
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: []bot.Schedule{
 		{Job: bot.JobReveal, Spec: "0 17 * * 1-5", Enabled: true}}})
 	if got := p.say("lead", true, "today"); got != "" {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -46,7 +47,7 @@ func (s *fakeSleeper) next(t *testing.T) sleepCall {
 // instead of after the wait the loop had already started.
 func TestScheduleChangeWakesTheRunLoop(t *testing.T) {
 	t.Parallel()
-	clk := &schedClock{t: time.Date(2026, 11, 16, 9, 0, 30, 0, time.UTC)} // Monday
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 30, 0, time.UTC)) // Monday
 	sleeper := &fakeSleeper{calls: make(chan sleepCall)}
 	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
 	if err != nil {
@@ -129,7 +130,7 @@ func (a *slowAPI) Send(_ context.Context, to bot.Conversation, p bot.Post) (bot.
 func fanOut(tb testing.TB, n int, latency time.Duration, limit int) (time.Duration, *slowAPI) {
 	tb.Helper()
 	ctx := context.Background()
-	clk := &schedClock{t: time.Date(2026, 11, 16, 8, 59, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 59, 0, 0, time.UTC))
 	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "bot.db"))
 	if err != nil {
 		tb.Fatal(err)

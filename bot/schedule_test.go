@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -67,20 +68,12 @@ func (a *schedAdapter) topLevel() []schedSent {
 	return out
 }
 
-type schedClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *schedClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *schedClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
-
 // schedProc is one bot process: its own database handle, engine and adapter, on a shared file.
 type schedProc struct {
 	db      *storage.DB
 	engine  *bot.Engine
 	adapter *schedAdapter
-	clock   *schedClock
+	clock   *testkit.FakeClock
 	ch      bot.Channel
 }
 
@@ -118,7 +111,7 @@ type schedOpts struct {
 	owner     string
 }
 
-func newSchedProc(t testing.TB, clk *schedClock, o schedOpts) *schedProc {
+func newSchedProc(t testing.TB, clk *testkit.FakeClock, o schedOpts) *schedProc {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, o.path)
@@ -215,7 +208,7 @@ func TestScheduleDST(t *testing.T) {
 				t.Fatal(err)
 			}
 			to, _ := time.ParseInLocation("2006-01-02 15:04", tt.to, loc)
-			clk := &schedClock{t: from.Add(-time.Minute)}
+			clk := testkit.NewFakeClock(from.Add(-time.Minute))
 			p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobLeaderboard, tt.spec, zone)})
 			var postedAt []string
 			// Every 5 minutes: twelve ticks inside the repeated fall-back hour, each a chance to double-post.
@@ -237,7 +230,7 @@ func TestScheduleDST(t *testing.T) {
 // (database handle dropped, no shutdown), and starts a new one on the same file: one post.
 func TestScheduleRestartPostsOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
-	clk := &schedClock{t: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC))
 	seq := new(atomic.Int64)
 	opts := schedOpts{path: path, schedules: only(bot.JobQuestion, "0 9 * * *", ""), seq: seq}
 	first := newSchedProc(t, clk, opts)
@@ -290,7 +283,7 @@ func TestScheduleCrashBetweenClaimAndPost(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "bot.db")
-			clk := &schedClock{t: slotAt.Add(-time.Hour)}
+			clk := testkit.NewFakeClock(slotAt.Add(-time.Hour))
 			seq := new(atomic.Int64)
 			opts := schedOpts{path: path, schedules: only(bot.JobQuestion, "0 9 * * *", ""), seq: seq}
 			first := newSchedProc(t, clk, opts)
@@ -343,7 +336,7 @@ func TestScheduleCrashBetweenClaimAndPost(t *testing.T) {
 func TestScheduleCrashAfterPostRecorded(t *testing.T) {
 	ctx := context.Background()
 	slotAt := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-	clk := &schedClock{t: slotAt.Add(-time.Hour)}
+	clk := testkit.NewFakeClock(slotAt.Add(-time.Hour))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobQuestion, "0 9 * * *", "")})
 	key := bot.SlotKey{ChannelID: p.ch.ID, Job: bot.JobQuestion, Slot: "2026-03-04T09:00 UTC"}
 	if ok, _, err := p.db.ClaimSlot(ctx, key, slotAt, "dead", slotAt, 10*time.Minute, 3); err != nil || !ok {
@@ -373,7 +366,7 @@ func TestScheduleCrashAfterPostRecorded(t *testing.T) {
 // TestScheduleTwoEnginesOneDatabase fires the same slots in two processes at once: one post each.
 func TestScheduleTwoEnginesOneDatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "bot.db")
-	clk := &schedClock{t: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 	seq := new(atomic.Int64)
 	opts := schedOpts{path: path, schedules: []bot.Schedule{
 		{Job: bot.JobQuestion, Spec: "0 9 * * *", Enabled: true},
@@ -441,7 +434,7 @@ func TestScheduleGraceWindow(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := &schedClock{t: day(4, 8, 0)}
+			clk := testkit.NewFakeClock(day(4, 8, 0))
 			p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobQuestion, "0 9 * * *", "")})
 			p.tickAt(t, day(4, 8, 30)) // running, then down until tt.back
 			p.tickAt(t, tt.back)
@@ -475,7 +468,7 @@ func TestScheduleGraceWindow(t *testing.T) {
 // Tuesday's slots are recorded as skipped (once), Wednesday's is posted late.
 func TestScheduleLongOutageSkipsOldSlots(t *testing.T) {
 	ctx := context.Background()
-	clk := &schedClock{t: time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobQuestion, "0 9 * * 1-5", "")})
 	p.tickAt(t, time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
 	p.tickAt(t, time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC))
@@ -496,7 +489,7 @@ func TestScheduleLongOutageSkipsOldSlots(t *testing.T) {
 
 // TestScheduleSkipDates: no job runs on a channel's skip date; it does again after unskip.
 func TestScheduleSkipDates(t *testing.T) {
-	clk := &schedClock{t: time.Date(2026, 12, 23, 8, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 12, 23, 8, 0, 0, 0, time.UTC))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobQuestion, "0 9 * * *", "")})
 	reply := p.engine.Handle(context.Background(), bot.Event{Conv: schedConv, User: bot.User{ID: "u1", Name: "Ann"}, Admin: true, Text: "schedule skip 2026-12-24"})
 	if !strings.Contains(reply.Post.Text, "No job runs in this channel on 2026-12-24") {
@@ -514,7 +507,7 @@ func TestScheduleSkipDates(t *testing.T) {
 // clear errors naming the bad spec, zone or job, and changes that take effect.
 func TestScheduleCommands(t *testing.T) {
 	ctx := context.Background()
-	clk := &schedClock{t: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)} // Wednesday
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)) // Wednesday
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db")})
 	run := func(admin bool, text string) string {
 		r := p.engine.Handle(ctx, bot.Event{Conv: schedConv, User: bot.User{ID: "u1", Name: "Ann"}, Admin: admin, Text: text})
@@ -587,7 +580,7 @@ func TestScheduleCommands(t *testing.T) {
 // when its context ends. The test waits on the post, not on time.
 func TestRunSchedulerPostsAndStops(t *testing.T) {
 	slotAt := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
-	clk := &schedClock{t: slotAt.Add(-time.Hour)}
+	clk := testkit.NewFakeClock(slotAt.Add(-time.Hour))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobQuestion, "0 9 * * *", "")})
 	posted := make(chan string, 1)
 	p.adapter.crash = func(post bot.Post, deliver func()) { deliver(); posted <- post.Title }
@@ -617,7 +610,7 @@ func TestRunSchedulerPostsAndStops(t *testing.T) {
 // TestChannelsOptInToSchedules: a DM where someone only asked for their stats gets no daily posts;
 // a channel gets its schedule once a team question is posted there.
 func TestChannelsOptInToSchedules(t *testing.T) {
-	clk := &schedClock{t: time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)} // Monday
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) // Monday
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "optin.db"),
 		schedules: only(bot.JobQuestion, "0 9 * * *", "UTC")})
 	ctx := context.Background()
@@ -648,7 +641,7 @@ func (a refusingAdapter) Send(context.Context, bot.Conversation, bot.Post) (bot.
 }
 
 func TestScheduleShowsRefusedPostsToAdmins(t *testing.T) {
-	clk := &schedClock{t: time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "refused.db"),
 		schedules: only(bot.JobQuestion, "0 9 * * *", "UTC")})
 	p.engine.AddAdapter(refusingAdapter{name: schedConv.Platform})
@@ -676,7 +669,7 @@ func (a *threadlessAdapter) Send(ctx context.Context, to bot.Conversation, p bot
 }
 
 func TestDegradedPostsCountAsPostedAndShowAdminsTheProblem(t *testing.T) {
-	clk := &schedClock{t: time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)}
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "degraded.db"),
 		schedules: only(bot.JobQuestion, "0 9 * * *", "UTC")})
 	a := &threadlessAdapter{schedAdapter{name: schedConv.Platform, seq: new(atomic.Int64)}}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // TestFreezesThroughCommands plays a week through the typed commands on a real database: five
@@ -80,7 +81,7 @@ func TestFreezesThroughCommands(t *testing.T) {
 // `/pyq me` states the deadline the channel's reveal job really has, after an admin moved it.
 func TestMeStreakDeadlineFollowsTheRevealJob(t *testing.T) {
 	t.Parallel()
-	clk := &schedClock{t: time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)} // a Wednesday
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 18, 9, 0, 0, 0, time.UTC)) // a Wednesday
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: []bot.Schedule{
 		{Job: bot.JobReveal, Spec: "0 17 * * 1-5", Enabled: true}}})
 	if got := p.say("lead", true, "today"); got != "" {

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
 // newVoteHarness is newHarness with scheduling on (so Tick closes votes), on the database at path
 // (a new one when empty), with a schedule that never fires during the tests.
-func newVoteHarness(t testing.TB, questions []bot.Question, path string, c *clock) *harness {
+func newVoteHarness(t testing.TB, questions []bot.Question, path string, c *testkit.FakeClock) *harness {
 	t.Helper()
 	bank, err := bot.NewBank(questions)
 	if err != nil {
@@ -84,7 +85,7 @@ func (h *harness) points(user string, period string) int {
 // with one vote message in the thread, votes cast, changed and refused, and the close 24 h later
 // (the reveal was on a Sunday) awarding the bonus in the week the vote closed.
 func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)} // Sunday
+	c := testkit.NewFakeClock(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)) // Sunday
 	h := newVoteHarness(t, testQuestions()[:1], "", c)
 	h.postOnly()
 	r := h.as("Alice", false, "answer B because the default list is created once")
@@ -183,7 +184,7 @@ func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
 }
 
 func TestReasonAndVoteBadInput(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	h := newVoteHarness(t, testQuestions()[:1], "", c)
 	mustContain(t, h.as("Erin", false, "vote 1").Post.Text, "No vote is open in this channel")
 	h.postOnly()
@@ -214,7 +215,7 @@ func TestReasonAndVoteBadInput(t *testing.T) {
 // The channel's next reveal closes the previous vote before its 24 h: two votes never run at once
 // in a channel. Design answers are explanations too.
 func TestNextRevealClosesTheVote(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	h := newVoteHarness(t, []bot.Question{testQuestions()[0], testQuestions()[2]}, "", c)
 	first := h.as("lead", true, "today")
 	if !first.Empty() {
@@ -265,7 +266,7 @@ func TestVoteTiesAndTooFewVotes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+			c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 			h := newVoteHarness(t, testQuestions()[:1], "", c)
 			h.postOnly()
 			for _, u := range []string{"Alice", "Bob", "Carol"} {
@@ -288,7 +289,7 @@ func TestVoteTiesAndTooFewVotes(t *testing.T) {
 
 // Two processes on one database tick at the close at once: the bonus is awarded once.
 func TestVoteClosesOnceAcrossProcesses(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	h := newVoteHarness(t, testQuestions()[:1], "", c)
 	other := newVoteHarness(t, testQuestions()[:1], h.path, c)
 	h.postOnly()
@@ -323,7 +324,7 @@ func TestVoteClosesOnceAcrossProcesses(t *testing.T) {
 }
 
 func TestHelpMentionsReasonsAndVotes(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)}
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	h := newVoteHarness(t, testQuestions()[:1], "", c)
 	mustContain(t, h.as("a", false, "help vote").Post.Text, "/pyq vote [#N] K", "never for your own", "24 h", "at least 2", "+5")
 	mustContain(t, h.as("a", false, "help answer").Post.Text, "because …", fmt.Sprint(bot.MaxReasonLen), "best explanation")
@@ -335,7 +336,7 @@ func TestHelpMentionsReasonsAndVotes(t *testing.T) {
 // reveals, votes, closes by time and by the next reveal) and checks the leaderboard job's post, which
 // names the best explanations closed that week. Run with -update to rewrite the golden file.
 func TestWeeklyLeaderboardNamesBestExplanations(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)} // Monday
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)) // Monday
 	h := newVoteHarness(t, schedQuestions()[:5], "", c)
 	team := []string{"Ada", "Bo", "Cy", "Di"}
 	for day := range 4 {

@@ -6,48 +6,26 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
-// fakeClock advances only when something sleeps on it.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(_ contextDone, d time.Duration) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
+// sleepOn sends the adapter's waits to the kit's fake clock, which advances by each wait at once.
+func sleepOn(c *testkit.FakeClock) func(contextDone, time.Duration) error {
+	return func(ctx contextDone, d time.Duration) error { return c.Sleep(ctx, d) }
 }
 
 var conv = bot.Conversation{Platform: "discord", Workspace: "g1", Channel: "c1"}
 
 // rateLimitedAdapter is an adapter whose waits go to a fake clock.
-func rateLimitedAdapter(t *testing.T, f *fakeDiscord) (*Adapter, *fakeClock, *testLog) {
-	clock := &fakeClock{now: testNow}
+func rateLimitedAdapter(t *testing.T, f *fakeDiscord) (*Adapter, *testkit.FakeClock, *testLog) {
+	clock := testkit.NewFakeClock(testNow)
 	log := &testLog{t: t}
 	a := newTestAdapter(t, f, ModeGateway, Options{Now: clock.Now, Logger: newLogger(log)})
-	a.sleep = clock.Sleep
+	a.sleep = sleepOn(clock)
 	return a, clock, log
 }
 
@@ -106,9 +84,9 @@ func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
 
 func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
 	f := newFakeDiscord(t)
-	clock := &fakeClock{now: testNow}
+	clock := testkit.NewFakeClock(testNow)
 	to, _ := url.Parse(f.URL())
-	tr := &transport{base: http.DefaultTransport, to: to, now: clock.Now, sleep: clock.Sleep}
+	tr := &transport{base: http.DefaultTransport, to: to, now: clock.Now, sleep: sleepOn(clock)}
 	f.setOverride(func(w http.ResponseWriter, c call) bool {
 		if c.Path == "/api/v9/limited" {
 			tooMany(w, 2, true)

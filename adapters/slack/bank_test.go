@@ -32,8 +32,8 @@ func TestWholeBankGoesOutOnSlack(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	store.Now = e.clock.now
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.now, Seed: 1})
+	store.Now = e.clock.Now
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
 	eng.AddAdapter(e.a)
 	as := func(user string, text string) bot.Reply {
 		return eng.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: "U" + user, Name: "<!channel> " + user}, Admin: true, Text: text})
@@ -57,7 +57,7 @@ func TestWholeBankGoesOutOnSlack(t *testing.T) {
 		if r := as("lead", "reveal"); !r.Empty() {
 			t.Fatalf("day %d (%s): reveal replied %q", day, q.ID, r.Post.Text)
 		}
-		e.clock.add(24 * time.Hour)
+		e.clock.Advance(24 * time.Hour)
 	}
 	if len(seen) != days {
 		t.Errorf("%d questions posted in %d days, want each once", len(seen), days)
@@ -90,7 +90,7 @@ func TestEveryReplyFitsOneSlackMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.now, Seed: 1})
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
 	eng.AddAdapter(e.a)
 	texts := []string{"", "help", "help scoring", "topics", "me", "leaderboard", "leaderboard all", "schedule", "schedule help", "filter", "practice", "nonsense"}
 	for _, c := range bot.Commands() {

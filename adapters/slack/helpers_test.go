@@ -16,6 +16,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -65,31 +66,13 @@ func (c *core) none(t *testing.T) {
 	}
 }
 
-// clock is a settable fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is an adapter running against the fake Slack, with its HTTP handlers on a test server.
 type env struct {
 	t      *testing.T
 	a      *Adapter
 	fake   *slackfake.Server
 	core   *core
-	clock  *clock
+	clock  *testkit.FakeClock
 	srv    *httptest.Server
 	mu     sync.Mutex
 	sleeps []time.Duration
@@ -169,12 +152,12 @@ func (e *env) slept() []time.Duration {
 // newEnv builds an adapter in mode against a fresh fake Slack; start runs it.
 func newEnv(t *testing.T, mode string, admins ...string) *env {
 	t.Helper()
-	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}, obs: &observed{}, timer: newDeadlineTimer()}
+	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: testkit.NewFakeClock(time.Unix(1_800_000_000, 0)), obs: &observed{}, timer: newDeadlineTimer()}
 	t.Cleanup(e.fake.Close)
 	e.a = New(Options{
 		Settings: Settings{Mode: mode, APIURL: e.fake.APIURL(), BotToken: slackfake.BotToken, AppToken: slackfake.AppToken,
 			SigningSecret: testSecret, Admins: admins},
-		Now:     e.clock.now,
+		Now:     e.clock.Now,
 		Metrics: e.obs,
 		After:   e.timer.after,
 		Sleep: func(ctx context.Context, d time.Duration) error {
@@ -232,7 +215,7 @@ func (e *env) stop() {
 // signed sends a request signed as Slack would at the fake clock's time.
 func (e *env) signed(path, contentType, body string) *http.Response {
 	e.t.Helper()
-	ts := strconv.FormatInt(e.clock.now().Unix(), 10)
+	ts := strconv.FormatInt(e.clock.Now().Unix(), 10)
 	return e.raw(path, contentType, body, map[string]string{
 		"X-Slack-Request-Timestamp": ts,
 		"X-Slack-Signature":         Sign(testSecret, ts, []byte(body)),
@@ -241,7 +224,7 @@ func (e *env) signed(path, contentType, body string) *http.Response {
 
 // signedAsync sends a signed request from another goroutine; the response arrives on the channel.
 func (e *env) signedAsync(path, contentType, body string) <-chan *http.Response {
-	ts := strconv.FormatInt(e.clock.now().Unix(), 10)
+	ts := strconv.FormatInt(e.clock.Now().Unix(), 10)
 	req, err := http.NewRequest(http.MethodPost, e.srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)

@@ -33,7 +33,7 @@ func TestSlashCommandRepliesInTheAcknowledgement(t *testing.T) {
 	}
 	// After the reply the display name is fetched and stored, and the next command carries it.
 	rc.next(t)
-	e.clock.add(time.Second) // a new request, not a replay of the first
+	e.clock.Advance(time.Second) // a new request, not a replay of the first
 	e.signed(PathCommands, formType, slash(e.fake, "U1", "me").Encode())
 	if ev := e.core.next(t); ev.User != (bot.User{ID: "U1", Name: "Alice"}) {
 		t.Errorf("second command's user = %+v, want the display name from users.info", ev.User)
@@ -179,7 +179,7 @@ func TestHomeTabShowsMeAndLeaderboardAndRetriesAreIgnored(t *testing.T) {
 	}
 	e.fake.SetUser("U5", slackfake.User{Name: "alice", DisplayName: "Alice"})
 	for range 3 { // Slack's retries carry the same event_id, newly signed
-		e.clock.add(time.Second)
+		e.clock.Advance(time.Second)
 		if resp := e.signed(PathEvents, "application/json", homeOpened("Ev1", "U5")); resp.StatusCode != 200 {
 			t.Fatalf("status %d", resp.StatusCode)
 		}
@@ -218,12 +218,12 @@ func TestAdminsAreWorkspaceAdminsOwnersAndListedUsers(t *testing.T) {
 	// users.info is cached for 10 minutes: a demotion takes effect after that.
 	waitCalls(t, e.fake, "users.info", 4)
 	e.fake.SetUser("U_ADMIN", slackfake.User{Name: "ada"})
-	e.clock.add(time.Second) // a new request, not a replay of the first
+	e.clock.Advance(time.Second) // a new request, not a replay of the first
 	e.signed(PathCommands, formType, slash(e.fake, "U_ADMIN", "reveal").Encode())
 	if ev := e.core.next(t); !ev.Admin {
 		t.Error("cached admin lost admin before 10 minutes")
 	}
-	e.clock.add(10*time.Minute + time.Second)
+	e.clock.Advance(10*time.Minute + time.Second)
 	e.signed(PathCommands, formType, slash(e.fake, "U_ADMIN", "reveal").Encode())
 	if ev := e.core.next(t); ev.Admin {
 		t.Error("demoted admin is still admin after the cache expired")

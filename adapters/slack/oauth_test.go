@@ -20,6 +20,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -48,7 +49,7 @@ type distEnv struct {
 
 func newDistEnv(t *testing.T) *distEnv {
 	t.Helper()
-	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: &clock{t: time.Unix(1_800_000_000, 0)}, obs: &observed{}, timer: newDeadlineTimer()}
+	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: testkit.NewFakeClock(time.Unix(1_800_000_000, 0)), obs: &observed{}, timer: newDeadlineTimer()}
 	t.Cleanup(e.fake.Close)
 	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
 	if err != nil {
@@ -65,7 +66,7 @@ func newDistEnv(t *testing.T) *distEnv {
 			TokenKey: bytes.Repeat([]byte{42}, 32), RedirectURL: e.srv.URL + PathOAuthCallback},
 		Installs: store, AuthorizeURL: fakeAuthorize, Replays: store,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Now:    e.clock.now, Metrics: e.obs, After: e.timer.after,
+		Now:    e.clock.Now, Metrics: e.obs, After: e.timer.after,
 	})
 	e.a.Register(mux)
 	return &distEnv{env: e, store: store, logs: logs}
@@ -189,7 +190,7 @@ func TestDistributionCallbackRefusesBadInput(t *testing.T) {
 	// An expired link.
 	q := d.installLink()
 	d.fake.Grant("late", "TZ", "Team Z", redirect)
-	d.clock.add(stateTTL + time.Second)
+	d.clock.Advance(stateTTL + time.Second)
 	status, body := d.get(PathOAuthCallback + "?" + url.Values{"code": {"late"}, "state": {q.Get("state")}}.Encode())
 	if status != 400 || !strings.Contains(body, "expired") {
 		t.Errorf("expired link: %d %q", status, body)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -26,22 +27,22 @@ type process struct {
 	stop  func()
 }
 
-func startProcess(t *testing.T, fake *slackfake.Server, c *clock, path string) *process {
+func startProcess(t *testing.T, fake *slackfake.Server, c *testkit.FakeClock, path string) *process {
 	t.Helper()
 	store, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	store.Now = c.now
+	store.Now = c.Now
 	bank, err := bot.NewBank([]bot.Question{designQuestion(), debugQuestion()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := New(Options{
 		Settings: Settings{Mode: ModeHTTP, APIURL: fake.APIURL(), BotToken: slackfake.BotToken, SigningSecret: testSecret},
-		Now:      c.now, Replays: store,
+		Now:      c.Now, Replays: store,
 	})
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: c.now, Seed: 1})
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
 	eng.AddAdapter(a)
 	mux := http.NewServeMux()
 	a.Register(mux)
@@ -77,8 +78,8 @@ type captured struct {
 	headers http.Header
 }
 
-func signAt(c *clock, body string) captured {
-	ts := strconv.FormatInt(c.now().Unix(), 10)
+func signAt(c *testkit.FakeClock, body string) captured {
+	ts := strconv.FormatInt(c.Now().Unix(), 10)
 	h := http.Header{}
 	h.Set("Content-Type", formType)
 	h.Set("X-Slack-Request-Timestamp", ts)
@@ -130,7 +131,7 @@ func TestReplayedSignedRevealIsRefusedAlsoAfterARestart(t *testing.T) {
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
 	fake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})
-	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	c := testkit.NewFakeClock(time.Unix(1_800_000_000, 0))
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
 	p := startProcess(t, fake, c, path)
 	command := func(text, responseName string) captured {
@@ -149,14 +150,14 @@ func TestReplayedSignedRevealIsRefusedAlsoAfterARestart(t *testing.T) {
 		t.Fatalf("reveal: %d", code)
 	}
 	waitCalls(t, fake, "chat.update", 1) // the question marked closed
-	c.add(time.Second)
+	c.Advance(time.Second)
 	p.send(command("today", "today-2"))
 	waitCalls(t, fake, "chat.postMessage", 3) // question, reveal, second question
 	if p.open() != 1 {
 		t.Fatal("the second question is not open")
 	}
 
-	c.add(60 * time.Second)
+	c.Advance(60 * time.Second)
 	if code := p.send(reveal); code != http.StatusConflict {
 		t.Errorf("the replay got %d, want 409", code)
 	}
@@ -171,7 +172,7 @@ func TestReplayedSignedRevealIsRefusedAlsoAfterARestart(t *testing.T) {
 
 	// A restart forgets the adapter's memory; the database remembers.
 	p.stop()
-	c.add(60 * time.Second)
+	c.Advance(60 * time.Second)
 	p = startProcess(t, fake, c, path)
 	code, reply := p.exchange(PathCommands, reveal)
 	if code != http.StatusOK {
@@ -201,7 +202,7 @@ func TestReplayedSignedRevealIsRefusedAlsoAfterARestart(t *testing.T) {
 func TestEventRetriesAreRecognisedAfterARestart(t *testing.T) {
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
-	c := &clock{t: time.Unix(1_800_000_000, 0)}
+	c := testkit.NewFakeClock(time.Unix(1_800_000_000, 0))
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
 	p := startProcess(t, fake, c, path)
 	if code := p.sendTo(PathEvents, signAt(c, homeOpened("Ev1", "U5"))); code != http.StatusOK {
@@ -209,12 +210,12 @@ func TestEventRetriesAreRecognisedAfterARestart(t *testing.T) {
 	}
 	waitCalls(t, fake, "views.publish", 1)
 	p.stop()
-	c.add(time.Minute) // Slack's second retry comes a minute later, newly signed
+	c.Advance(time.Minute) // Slack's second retry comes a minute later, newly signed
 	p = startProcess(t, fake, c, path)
 	if code := p.sendTo(PathEvents, signAt(c, homeOpened("Ev1", "U5"))); code != http.StatusOK {
 		t.Fatalf("retry: %d", code)
 	}
-	c.add(time.Second)
+	c.Advance(time.Second)
 	p.sendTo(PathEvents, signAt(c, homeOpened("Ev2", "U5"))) // a new event is still handled
 	waitCalls(t, fake, "views.publish", 2)
 	p.stop()

@@ -109,7 +109,7 @@ func TestRateLimitedUsersInfoStillRecordsEveryAnswer(t *testing.T) {
 		e.fake.Fail("users.info", slackfake.Failure{RetryAfter: 30})
 	}
 	for round := range 2 {
-		e.clock.add(time.Second) // new requests, not replays of the last round's
+		e.clock.Advance(time.Second) // new requests, not replays of the last round's
 		for i := range 3 {
 			user := fmt.Sprintf("U%d", i)
 			ack := ackMessage(t, e.signed(PathCommands, formType, slash(e.fake, user, "answer B").Encode()))
@@ -244,7 +244,7 @@ func TestDisplayNameIsStoredAfterTheReply(t *testing.T) {
 	if u := rc.next(t); u != (bot.User{ID: "U1", Name: "Alice"}) {
 		t.Errorf("renamed %+v, want U1 as Alice", u)
 	}
-	e.clock.add(time.Second)
+	e.clock.Advance(time.Second)
 	e.signed(PathCommands, formType, slash(e.fake, "U1", "answer C").Encode())
 	e.stop()
 	if len(rc.renamed) != 0 {

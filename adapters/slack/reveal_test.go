@@ -38,8 +38,8 @@ func newEngineEnv(t *testing.T, questions ...bot.Question) *engineEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	store.Now = e.clock.now
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.now, Seed: 1})
+	store.Now = e.clock.Now
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
 	eng.AddAdapter(e.a)
 	return &engineEnv{env: e, engine: eng, store: store}
 }

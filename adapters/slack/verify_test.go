@@ -81,9 +81,9 @@ func TestVerifyRejects(t *testing.T) {
 func TestHTTPRefusesBadSignaturesAndTouchesNothing(t *testing.T) {
 	e := newEnv(t, ModeHTTP).start()
 	body := slash(e.fake, "U1", "reveal").Encode()
-	now := strconv.FormatInt(e.clock.now().Unix(), 10)
-	stale := strconv.FormatInt(e.clock.now().Add(-6*time.Minute).Unix(), 10)
-	future := strconv.FormatInt(e.clock.now().Add(6*time.Minute).Unix(), 10)
+	now := strconv.FormatInt(e.clock.Now().Unix(), 10)
+	stale := strconv.FormatInt(e.clock.Now().Add(-6*time.Minute).Unix(), 10)
+	future := strconv.FormatInt(e.clock.Now().Add(6*time.Minute).Unix(), 10)
 	cases := map[string]map[string]string{
 		"unsigned":     {},
 		"no timestamp": {"X-Slack-Signature": Sign(testSecret, now, []byte(body))},
