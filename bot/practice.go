@@ -65,7 +65,7 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 // serveReview serves the user's oldest due review, if any is still in the bank and not hidden by
 // reports (a question reported as wrong is not worth drilling until it is fixed).
 func (e *Engine) serveReview(ctx context.Context, r request, hidden map[string]bool) (Reply, bool) {
-	due, err := e.store.DueReviews(ctx, r.ch.WorkspaceID, r.User.ID, e.now())
+	due, err := e.store.DueReviews(ctx, r.ch.WorkspaceID, r.User.ID, ReviewDueBy(e.now(), r.ch.Location()))
 	if err != nil {
 		return e.internalError(r.Event, "due reviews", err), true
 	}

@@ -14,7 +14,9 @@ import (
 // comes back on a Leitner schedule: box 1 is due a day after the miss; a right answer once it is due
 // moves it a box up (due 3, 7, 16, 35 days later); a right answer in the last box masters it; a wrong
 // answer, in any box or after mastery, sends it back to box 1. A right answer before it is due
-// changes nothing: remembering it an hour later is not the spacing that makes it stick. Design
+// changes nothing: remembering it an hour later is not the spacing that makes it stick. A review is
+// due on its whole due day in the channel's zone, so practising at 08:00 serves the one missed at
+// 09:00 three days before, and `/pyq me`'s "due today" is what `/pyq practice` serves. Design
 // questions have no right answer, so they never enter the queue.
 
 // ReviewIntervals are the days from entering each Leitner box to being due again.
@@ -44,13 +46,14 @@ type ReviewStore interface {
 	ReviewCounts(ctx context.Context, workspaceID int64, userID string, dueBy time.Time) (ReviewCounts, error)
 }
 
-// NextReview applies one graded answer to a review; save is false when nothing changes.
-func NextReview(r Review, found, right bool, at time.Time) (Review, bool) {
+// NextReview applies one graded answer given at at to a review; save is false when nothing changes.
+// dueBy is the end of at's day (ReviewDueBy): a review due by then counts as due.
+func NextReview(r Review, found, right bool, at, dueBy time.Time) (Review, bool) {
 	days := func(box int) time.Duration { return time.Duration(ReviewIntervals[box-1]) * 24 * time.Hour }
 	switch {
 	case !right:
 		return Review{QuestionID: r.QuestionID, Box: 1, DueAt: at.Add(days(1)), MissedAt: at}, true
-	case !found, r.Mastered, at.Before(r.DueAt):
+	case !found, r.Mastered, dueBy.Before(r.DueAt):
 		return r, false
 	case r.Box >= len(ReviewIntervals):
 		r.Mastered = true
@@ -69,20 +72,25 @@ func (e *Engine) applyReview(ctx context.Context, ch Channel, user User, q *Ques
 		return
 	}
 	now := e.now()
+	dueBy := ReviewDueBy(now, ch.Location())
 	err := e.store.UpdateReview(ctx, ch.WorkspaceID, user, q.ID, now, func(r Review, found bool) (Review, bool) {
-		return NextReview(r, found, right, now)
+		return NextReview(r, found, right, now, dueBy)
 	})
 	if err != nil {
 		e.log.Error("updating the review queue failed", convArgs(ch.Conv, "user", user.ID, "question", q.ID, "err", err)...)
 	}
 }
 
+// ReviewDueBy is the last millisecond (the store's precision) of now's day in loc: reviews due by
+// then are due today.
+func ReviewDueBy(now time.Time, loc *time.Location) time.Time {
+	l := now.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, loc).Add(-time.Millisecond)
+}
+
 // reviewLine is `/pyq me`'s summary of the user's queue, or "" when it is empty.
 func (e *Engine) reviewLine(ctx context.Context, ch Channel, userID string) (string, error) {
-	loc := ch.Location()
-	l := e.now().In(loc)
-	endOfDay := time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, loc)
-	c, err := e.store.ReviewCounts(ctx, ch.WorkspaceID, userID, endOfDay.Add(-time.Millisecond))
+	c, err := e.store.ReviewCounts(ctx, ch.WorkspaceID, userID, ReviewDueBy(e.now(), ch.Location()))
 	if err != nil || c == (ReviewCounts{}) {
 		return "", err
 	}

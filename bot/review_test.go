@@ -100,12 +100,13 @@ func TestNextReviewRules(t *testing.T) {
 		{"a right answer never enters", bot.Review{}, false, true, 0, time.Time{}, false, false},
 		{"right when due moves up", bot.Review{Box: 1, DueAt: at}, true, true, 2, at.Add(3 * day), true, false},
 		{"right before due changes nothing", bot.Review{Box: 2, DueAt: at.Add(day)}, true, true, 2, at.Add(day), false, false},
+		{"right earlier on the due day moves up", bot.Review{Box: 2, DueAt: at.Add(5 * time.Hour)}, true, true, 3, at.Add(7 * day), true, false},
 		{"wrong sends back to box 1", bot.Review{Box: 4, DueAt: at}, true, false, 1, at.Add(day), true, false},
 		{"right in the last box masters", bot.Review{Box: 5, DueAt: at}, true, true, 5, at, true, true},
 		{"a mastered question missed again returns", bot.Review{Box: 5, Mastered: true}, true, false, 1, at.Add(day), true, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, save := bot.NextReview(tt.r, tt.found, tt.right, at)
+			got, save := bot.NextReview(tt.r, tt.found, tt.right, at, bot.ReviewDueBy(at, time.UTC))
 			if save != tt.wantSave || got.Box != tt.wantBox || !got.DueAt.Equal(tt.wantDue) || got.Mastered != tt.wantMaster {
 				t.Errorf("NextReview = %+v save %v; want box %d due %v mastered %v save %v", got, save, tt.wantBox, tt.wantDue, tt.wantMaster, tt.wantSave)
 			}
