@@ -1,0 +1,321 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/adapters/slack"
+	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/storage"
+	"github.com/pyqbot/pyqbot/storage/pgtest"
+)
+
+// Size of the two-replica burst: distinct users, requests in flight, acknowledgements before the kill.
+const (
+	replicaBurst       = 1000
+	replicaConcurrency = 32
+	replicaKillAfter   = 300
+)
+
+// slackReplicaConfig is a Slack HTTP-mode config on the store target (a PostgreSQL URL or a SQLite
+// path) with no scheduled job unless more adds [[schedule]] entries.
+func slackReplicaConfig(t *testing.T, target string, fake *slackfake.Server, more string) string {
+	t.Helper()
+	storageLine := fmt.Sprintf("path = %q", target)
+	if storage.IsPostgresURL(target) {
+		storageLine = fmt.Sprintf("url = %q", target)
+	}
+	if more == "" {
+		more = "[[schedule]]\njob = \"question\"\nspec = \"@daily\"\nenabled = false\n"
+	}
+	return writeFile(t, "replica.toml", fmt.Sprintf(`[storage]
+%s
+[http]
+listen = "127.0.0.1:0"
+[slack]
+enabled = true
+mode = "http"
+api_url = %q
+bot_token = %q
+%s`, storageLine, fake.APIURL(), slackfake.BotToken, more))
+}
+
+// startReplica runs the binary on config and waits until it serves Slack. Its log is buffered in
+// memory (binaryRun), so a thousand log lines never block the process.
+func startReplica(t *testing.T, config string) *binaryRun {
+	t.Helper()
+	b := startBinary(t, config, "SLACK_SIGNING_SECRET="+e2eSecret)
+	b.waitLog(t, "slack connected")
+	return b
+}
+
+// signedCommand is a /pyq slash command from user in channel, signed as Slack signs it, for base.
+func signedCommand(fake *slackfake.Server, base, channel, user, text string) *http.Request {
+	raw := url.Values{"team_id": {slackfake.TeamID}, "channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
+		"command": {"/pyq"}, "text": {text}, "response_url": {fake.ResponseURL(user)}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, base+slack.PathCommands, strings.NewReader(raw))
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slack.Sign(e2eSecret, ts, []byte(raw)))
+	return req
+}
+
+// slash sends one command to b and returns the acknowledgement's body, failing on anything but 200.
+func slash(t *testing.T, fake *slackfake.Server, b *binaryRun, channel, user, text string) string {
+	t.Helper()
+	r := do(http.DefaultClient, signedCommand(fake, "http://"+b.addr, channel, user, text))
+	if r.status != http.StatusOK {
+		t.Fatalf("/pyq %s on %s: status %d %s\nlog:\n%s", text, b.addr, r.status, r.body, b.logs())
+	}
+	return r.body
+}
+
+// openQuestion posts an output question in C_DAILY through b and returns it with its right and
+// wrong answers.
+func openQuestion(t *testing.T, fake *slackfake.Server, b *binaryRun) (ref, right, wrong string) {
+	t.Helper()
+	bank := exportedBank(t)
+	fake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})
+	if reply := slash(t, fake, b, "C_DAILY", "ULEAD", "filter kinds output"); !strings.Contains(reply, "output") {
+		t.Fatalf("filter: %s", reply)
+	}
+	slash(t, fake, b, "C_DAILY", "ULEAD", "today")
+	posts, err := fake.WaitCalls("chat.postMessage", 1, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`· id ([a-z0-9-]+)`).FindStringSubmatch(posts[0].Form.Get("blocks"))
+	if m == nil || bank[m[1]].Kind != "output" {
+		t.Fatalf("the filter asked for an output question, got %v", m)
+	}
+	right, wrong = rightAndWrong(bank[m[1]])
+	return "#1", right, wrong
+}
+
+// replicaUser is the i-th player of the burst; every third one answers wrong, so the board has two
+// point levels and an accuracy column that differs between players.
+func replicaUser(i int) (user string, right bool) { return fmt.Sprintf("UR%04d", i), i%3 != 0 }
+
+// storedAnswers counts the answer rows of post postID per user, read straight from the database.
+func storedAnswers(t *testing.T, db *sql.DB, postID int64) map[string]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT u.external_id, count(*) FROM answers a JOIN users u ON u.id = a.user_id WHERE a.post_id = $1 GROUP BY u.external_id`, postID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var user string
+		var n int
+		if err := rows.Scan(&user, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[user] = n
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func recordedAck(r burstResult) bool {
+	return r.status == http.StatusOK && strings.Contains(r.body, "Recorded your answer")
+}
+
+// weekStandings is the week's full ranking in the Slack workspace of the store at target, as a
+// line per player (rank, id, name, points, right/answered): what the weekly board is drawn from.
+func weekStandings(t *testing.T, target string) []string {
+	t.Helper()
+	ctx := context.Background()
+	st, err := storage.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ch, err := st.EnsureChannel(ctx, bot.Conversation{Platform: "slack", Workspace: slackfake.TeamID, Channel: "C_DAILY"}, "UTC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := bot.Week.Range(time.Now(), ch.Location())
+	standings, err := st.Leaderboard(ctx, ch.WorkspaceID, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bot.Rank(standings)
+	var out []string
+	for _, s := range standings {
+		out = append(out, fmt.Sprintf("%d %s %s %d %d/%d", s.Rank, s.User.ID, s.User.Name, s.Points, s.Correct, s.Judged))
+	}
+	return out
+}
+
+// Two replicas on one PostgreSQL, requests alternating between them: 1,000 answers from distinct
+// users; one replica is SIGKILLed mid-burst and restarted, and what was not acknowledged is sent
+// again, as Slack users would. Every answer acknowledged as recorded is in the database, every
+// user's answer is stored exactly once, and the weekly leaderboard is the one a single SQLite node
+// shows for the same answers.
+func TestTwoReplicasOnPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 answers through two built binaries on PostgreSQL")
+	}
+	pgtest.Require(t)
+	pgURL := pgtest.URL(t)
+	fake := slackfake.New()
+	t.Cleanup(fake.Close)
+	config := slackReplicaConfig(t, pgURL, fake, "")
+	replicas := []*binaryRun{startReplica(t, config), startReplica(t, config)}
+	ref, right, wrong := openQuestion(t, fake, replicas[0])
+	answer := func(i int) string {
+		if _, ok := replicaUser(i); ok {
+			return "answer " + ref + " " + right
+		}
+		return "answer " + ref + " " + wrong
+	}
+
+	started := time.Now()
+	bases := []string{"http://" + replicas[0].addr, "http://" + replicas[1].addr}
+	results := burst(t, replicaBurst, replicaConcurrency, replicaKillAfter, func(client *http.Client, i int) burstResult {
+		u, _ := replicaUser(i)
+		r := do(client, signedCommand(fake, bases[i%2], "C_DAILY", u, answer(i)))
+		r.user = u
+		return r
+	}, func() { replicas[0].cmd.Process.Kill() })
+	replicas[0].cmd.Wait()
+	burstTook := time.Since(started)
+
+	pg, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	have := storedAnswers(t, pg, 1)
+	var acked, toA, lostA, retry []int
+	for i, r := range results {
+		if recordedAck(r) {
+			acked = append(acked, i)
+			if have[r.user] != 1 {
+				t.Errorf("%s was acknowledged as recorded (%q) but is stored %d times", r.user, r.body, have[r.user])
+			}
+			continue
+		}
+		retry = append(retry, i)
+		if i%2 == 0 {
+			toA = append(toA, i)
+			if r.status == 0 {
+				lostA = append(lostA, i)
+			}
+		} else if r.status != 0 {
+			t.Errorf("replica B, which stayed up, answered %s with %d %q", r.user, r.status, r.body)
+		}
+	}
+	if len(lostA) == 0 {
+		t.Errorf("no request to replica A went unanswered: the kill came after its share of the burst, so it proves nothing")
+	}
+	t.Logf("burst: %d answers to 2 replicas (%d at a time) in %s, replica A killed after %d acknowledgements: "+
+		"%d acknowledged as recorded, %d stored, %d not acknowledged (%d of them sent to A; %d got no response)",
+		replicaBurst, replicaConcurrency, burstTook.Round(time.Millisecond), replicaKillAfter, len(acked), len(have), len(retry), len(toA), len(lostA))
+
+	// A restarted on the same database; every request without a "Recorded" is sent again, spread
+	// over both replicas. A retry of an answer that was stored but never acknowledged is told so.
+	replicas[0] = startReplica(t, config)
+	bases[0] = "http://" + replicas[0].addr
+	client := &http.Client{Timeout: 20 * time.Second}
+	var already int
+	for n, i := range retry {
+		u, _ := replicaUser(i)
+		r := do(client, signedCommand(fake, bases[n%2], "C_DAILY", u, answer(i)))
+		switch {
+		case recordedAck(r):
+		case r.status == http.StatusOK && strings.Contains(r.body, "You already answered "+ref):
+			already++
+		default:
+			t.Errorf("retry of %s: %d %q", u, r.status, r.body)
+		}
+	}
+	have = storedAnswers(t, pg, 1)
+	if len(have) != replicaBurst {
+		t.Errorf("%d users have an answer stored, want all %d", len(have), replicaBurst)
+	}
+	for i := range replicaBurst {
+		if u, _ := replicaUser(i); have[u] != 1 {
+			t.Errorf("%s's answer is stored %d times, want once", u, have[u])
+		}
+	}
+	t.Logf("retries: %d sent, %d told they had already answered (stored, not acknowledged before the kill)", len(retry), already)
+
+	// The reveal on one replica, the board asked on the other.
+	reveal(t, fake, replicas[1], ref)
+	pgBoard := slash(t, fake, replicas[0], "C_DAILY", "UR0001", "leaderboard week")
+	pgStandings := weekStandings(t, pgURL)
+	if len(pgStandings) != replicaBurst {
+		t.Fatalf("the week's ranking on PostgreSQL has %d players, want %d", len(pgStandings), replicaBurst)
+	}
+
+	// The same answers on one node on SQLite: its own question (the pick is random), the same
+	// players, each right or wrong as before.
+	sfake := slackfake.New()
+	t.Cleanup(sfake.Close)
+	singleDB := filepath.Join(t.TempDir(), "single.db")
+	single := startReplica(t, slackReplicaConfig(t, singleDB, sfake, ""))
+	sref, sright, swrong := openQuestion(t, sfake, single)
+	burst(t, replicaBurst, replicaConcurrency, replicaBurst+1, func(client *http.Client, i int) burstResult {
+		u, ok := replicaUser(i)
+		a := swrong
+		if ok {
+			a = sright
+		}
+		r := do(client, signedCommand(sfake, "http://"+single.addr, "C_DAILY", u, "answer "+sref+" "+a))
+		if !recordedAck(r) {
+			t.Errorf("single node: %s's answer: %d %q", u, r.status, r.body)
+		}
+		return r
+	}, func() {})
+	reveal(t, sfake, single, sref)
+	singleBoard := slash(t, sfake, single, "C_DAILY", "UR0001", "leaderboard week")
+	if got, want := pgStandings, weekStandings(t, singleDB); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the week's ranking differs between two PostgreSQL replicas and one SQLite node:\n%s", firstDiff(got, want))
+	}
+	if pgBoard != singleBoard {
+		t.Errorf("/pyq leaderboard week on the replicas:\n%s\nwant what the single node shows:\n%s", pgBoard, singleBoard)
+	}
+}
+
+// reveal has the lead reveal ref through b and waits for the reveal in the question's thread: the
+// answers are graded (in the transaction that closes the question) before it is posted.
+func reveal(t *testing.T, fake *slackfake.Server, b *binaryRun, ref string) {
+	t.Helper()
+	if reply := slash(t, fake, b, "C_DAILY", "ULEAD", "reveal"); reply != "" {
+		t.Fatalf("reveal answered %q, want it posted in the channel", reply)
+	}
+	for n := 1; ; n++ {
+		posts, err := fake.WaitCalls("chat.postMessage", n, 10*time.Second)
+		if err != nil {
+			t.Fatalf("no reveal of %s posted: %v\nlog:\n%s", ref, err, b.logs())
+		}
+		if strings.Contains(posts[n-1].Form.Get("text"), "Answer to "+ref) {
+			return
+		}
+	}
+}
+
+// firstDiff names the first line where got and want differ, and their lengths.
+func firstDiff(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("line %d: %q, want %q (%d lines, want %d)", i+1, got[i], want[i], len(got), len(want))
+		}
+	}
+	return fmt.Sprintf("%d lines, want %d", len(got), len(want))
+}
