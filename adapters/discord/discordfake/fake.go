@@ -58,6 +58,7 @@ type Server struct {
 	changed  chan struct{} // closed and replaced on every new call
 	nextID   int
 	messages map[string]json.RawMessage // message id -> the message as Discord would return it
+	order    []string                   // message ids in the order they were first posted
 	override func(w http.ResponseWriter, c Call) bool
 
 	gw gateway
@@ -233,6 +234,8 @@ func (f *Server) storeMessage(id, channel string, body []byte) []byte {
 	msg := map[string]any{}
 	if old, ok := f.messages[id]; ok {
 		json.Unmarshal(old, &msg)
+	} else {
+		f.order = append(f.order, id)
 	}
 	for k, v := range edit {
 		msg[k] = v
@@ -252,6 +255,28 @@ func (f *Server) Message(id string) (json.RawMessage, bool) {
 	defer f.mu.Unlock()
 	m, ok := f.messages[id]
 	return m, ok
+}
+
+// Stored is a message as the fake holds it now: its channel (a thread's id is its parent
+// message's id) and the message as Discord would return it, edits applied.
+type Stored struct {
+	ID, ChannelID string
+	Body          json.RawMessage
+}
+
+// Messages lists every message posted so far, in posting order, as it stands now.
+func (f *Server) Messages() []Stored {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Stored, 0, len(f.order))
+	for _, id := range f.order {
+		var m struct {
+			ChannelID string `json:"channel_id"`
+		}
+		json.Unmarshal(f.messages[id], &m)
+		out = append(out, Stored{ID: id, ChannelID: m.ChannelID, Body: f.messages[id]})
+	}
+	return out
 }
 
 // Calls is every REST call so far, in order.

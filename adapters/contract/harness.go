@@ -1,0 +1,75 @@
+// Package contract is the adapter contract: one suite of what members see, run against every
+// adapter through its fake platform with the real engine on a SQLite file (internal/testkit). Each
+// adapter's contract_test.go implements Harness against its fake and calls Run; the assertions are
+// the same for all of them, so an adapter that breaks one fails where the others pass.
+//
+// Only tests import this package.
+package contract
+
+import (
+	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
+)
+
+// User is someone in the test channel. The harness gives each a platform identity (a Slack user id,
+// a Discord member, a terminal name) whose display name is Name; Admin users have the platform's
+// admin right there (Discord's Manage Server, Slack's admin list; everyone at the terminal).
+type User struct {
+	Name  string
+	Admin bool
+}
+
+// Message is a message in the channel or a thread as a member sees it on the platform now, read
+// back from the fake (after edits), not from what the engine asked for.
+type Message struct {
+	ID     string // the platform's id (Slack ts, Discord snowflake, terminal message id)
+	Thread string // the id of the message whose thread holds this one; "" in the channel itself
+	// Text is what a member reads: title, text, code, choices, table, footer, with the platform's
+	// escaping undone (Slack &lt; shows as <, Discord \* as *).
+	Text string
+	// Choices are the keys of the answer controls a member can use now; none once closed.
+	Choices []string
+	// Closed is true when the platform shows the question closed (Slack: the closed line and no
+	// controls; Discord: "[closed]" and every control disabled; the terminal: its closed line).
+	Closed bool
+	// Votes are the explanation numbers the vote control offers now.
+	Votes []int
+	// Pings says what in the message's payload would notify people: a mention token the platform
+	// parses (Slack <!channel>, <!everyone>, <!here>, <@U…>), or mentions left switched on (Discord
+	// without allowed_mentions {parse: []}). Empty: nobody is pinged.
+	Pings []string
+}
+
+// Reply is what the user who acted was shown in answer (an ephemeral message, an interaction
+// response, the terminal's reply).
+type Reply struct {
+	Private bool   // only one person can see it
+	To      string // whom the platform shows it to, read from the payload or the request it answers
+	Text    string // as Message.Text
+	Pings   []string
+}
+
+// Harness drives one adapter through its fake platform.
+type Harness interface {
+	// Clock is the fake clock the adapter runs on; the suite's engine and scheduler use it too.
+	Clock() *testkit.FakeClock
+	// Adapter is the adapter under test, pointed at its fake; the suite registers it with the engine.
+	Adapter() bot.Adapter
+	// Conversation is the channel the suite plays in.
+	Conversation() bot.Conversation
+	// Start runs the adapter with h until the test ends and returns once it takes events.
+	Start(t *testing.T, h bot.Handler)
+	// Command is u typing `/pyq text` in the channel (on Discord: the slash command's options
+	// filled from text); it returns what u was shown, the zero Reply when nothing.
+	Command(t *testing.T, u User, text string) Reply
+	// Answer is u using the platform's control for choice key on question q (a button; the
+	// terminal, which has none, types the answer).
+	Answer(t *testing.T, u User, q Message, key string) Reply
+	// Vote is u using the platform's vote control in m for explanation n; ok is false when the
+	// platform has no such control (the terminal).
+	Vote(t *testing.T, u User, m Message, n int) (r Reply, ok bool)
+	// Messages lists the channel's messages and their threads' replies as they stand, in posting order.
+	Messages(t *testing.T) []Message
+}
