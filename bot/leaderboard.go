@@ -131,10 +131,17 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	if stats.Pending > 0 {
 		pending = fmt.Sprintf("%d answer%s waiting for %s reveal: points land then.", stats.Pending, plural(stats.Pending), map[bool]string{true: "its", false: "their"}[stats.Pending == 1])
 	}
+	remind, err := e.reminderLine(ctx, r)
+	if err != nil {
+		return e.internalError(r.Event, "reminder", err)
+	}
 	if stats.Answered == 0 && stats.PracticeAnswered == 0 {
 		text := "Nothing yet: answer the channel's question, or try `/pyq practice`."
 		if pending != "" {
 			text = pending + " Meanwhile, `/pyq practice` gives you a private question."
+		}
+		if remind != "" {
+			text += "\n" + remind
 		}
 		return Reply{Private: true, Post: Post{Title: title, Text: text}}
 	}
@@ -150,6 +157,9 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "review counts", err)
 	} else if line != "" {
 		b.WriteString("\n" + line)
+	}
+	if remind != "" {
+		b.WriteString("\n" + remind)
 	}
 	if weak, ok := weakestTopic(stats.Topics); ok {
 		fmt.Fprintf(&b, "\nWeakest topic: %s (%d of %d right). Drill it with `/pyq practice %s`.",

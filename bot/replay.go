@@ -41,7 +41,7 @@ func claimsReplay(name string, args []string) bool {
 	switch name {
 	case "today", "reveal", "vote": // a vote can change, so an old one replayed would undo a newer one
 		return true
-	case "schedule", "filter", "reports":
+	case "schedule", "filter", "reports", "remind": // an old "remind off" replayed would undo a newer "on"
 		return len(args) > 0
 	}
 	return false

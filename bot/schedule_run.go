@@ -174,6 +174,10 @@ func (e *Engine) Tick(ctx context.Context, now time.Time) error {
 	if err := e.closeDueVotes(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
+	// After the slots too, so a question posted this tick can be reminded of and one revealed is not.
+	if err := e.sendDueReminders(ctx, now); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 

@@ -47,9 +47,10 @@ type Options struct {
 }
 
 var (
-	_ bot.Adapter        = (*Adapter)(nil)
-	_ bot.Editor         = (*Adapter)(nil)
-	_ bot.HealthReporter = (*Adapter)(nil)
+	_ bot.Adapter         = (*Adapter)(nil)
+	_ bot.Editor          = (*Adapter)(nil)
+	_ bot.HealthReporter  = (*Adapter)(nil)
+	_ bot.DirectMessenger = (*Adapter)(nil)
 )
 
 // New returns an adapter reading commands from in and printing to out, playing as user, with
@@ -225,6 +226,14 @@ func (a *Adapter) Edit(_ context.Context, to bot.Conversation, ref bot.MessageRe
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.write(fmt.Sprintf("[#%s] message %s closed: %s\n-- %s\n\n", to.Channel, ref.ID, p.Title, p.Footer))
+}
+
+// SendDirect prints a private message to one user (a reminder): everyone shares the terminal, so
+// the header says who it is for, as a private reply's does.
+func (a *Adapter) SendDirect(_ context.Context, _ bot.Conversation, user string, p bot.Post) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.write(fmt.Sprintf("[private to %s]\n%s", user, indent(bot.PlainText(p), "  │ ")))
 }
 
 func indent(s, prefix string) string {

@@ -119,3 +119,18 @@ func TestMessageIDsDifferAcrossStarts(t *testing.T) {
 		t.Errorf("ids %v lack %s", seen, want)
 	}
 }
+
+// A reminder on the terminal is printed with who it is for: everyone shares the screen.
+func TestSendDirectPrintsWhoItIsFor(t *testing.T) {
+	var out strings.Builder
+	a := New(strings.NewReader(""), &out, "ann")
+	var dm bot.DirectMessenger = a
+	err := dm.SendDirect(context.Background(), Conversation, "ann", bot.Post{Title: "Reminder: #3 is revealed in 1h 0m", Text: "Answer in the channel."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[private to ann]\n  │ == Reminder: #3 is revealed in 1h 0m ==\n  │ Answer in the channel.\n"
+	if got := out.String(); got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reminders (`/pyq remind`) are the one message pyqbot sends a person unprompted: on a question day,
+// one private note a set time before the reveal of their team channel, if they have not answered.
+// They are off until the person turns them on, and belong to the person within a workspace, like
+// streaks and reviews.
+
+// Reminder lead bounds: under 10 minutes a reminder comes too late to act on; more than 12 hours
+// before a 17:00 reveal is before a 09:00 question is even posted.
+const (
+	DefaultReminderLead = time.Hour
+	MinReminderLead     = 10 * time.Minute
+	MaxReminderLead     = 12 * time.Hour
+)
+
+// DirectMessenger is an adapter that can reach one user privately, outside any command (a Slack DM,
+// a Discord DM channel, the terminal). The engine finds it by type assertion; without it
+// `/pyq remind on` says the platform cannot send reminders.
+type DirectMessenger interface {
+	// SendDirect sends p to user privately in conv's workspace. It returns an error matching
+	// ErrUnreachable when the platform will not deliver to this user (Discord: they block direct
+	// messages from server members); any other error is a failure that may pass.
+	SendDirect(ctx context.Context, conv Conversation, user string, p Post) error
+}
+
+// ErrUnreachable is matched (errors.Is) by a DirectMessenger error that means the platform refuses
+// to deliver a private message to that user: retrying will not help until the user changes their
+// settings, so the engine records it and `/pyq me` says reminders could not be delivered.
+var ErrUnreachable = errors.New("the user cannot be reached by a private message")
+
+// ReminderSetting is one user's reminder choice in a workspace.
+type ReminderSetting struct {
+	On   bool
+	Lead time.Duration // how long before the reveal
+	// ChannelID is where the user set it (0 for none): the channel whose reveal counts until they
+	// answer a team question, after which their most recent team channel does.
+	ChannelID int64
+	UpdatedAt time.Time
+	// UnreachableAt is the last time the platform refused to deliver a reminder (zero when the last
+	// one went through), with what it said.
+	UnreachableAt   time.Time
+	UnreachableNote string
+}
+
+// Subscriber is a user with reminders on, as the scheduler reads them.
+type Subscriber struct {
+	WorkspaceID int64
+	Platform    string
+	Workspace   string // the platform's workspace id
+	UserID      string // the platform's user id
+	Setting     ReminderSetting
+	// Channel is the channel the setting names (Setting.ChannelID), zero when it has none.
+	Channel Channel
+}
+
+// ReminderState is where one day's reminder to a user stands.
+type ReminderState string
+
+const (
+	ReminderClaimed     ReminderState = "claimed"     // being sent, or its sender died mid-send: never resent
+	ReminderSent        ReminderState = "sent"        // the platform accepted it
+	ReminderUnreachable ReminderState = "unreachable" // the platform refused this user (ErrUnreachable)
+	ReminderFailed      ReminderState = "failed"      // a platform error before delivery: may be claimed again
+)
+
+// ReminderClaim is the stored record of one day's reminder to a user.
+type ReminderClaim struct {
+	Day       string // the rule channel's local date
+	PostID    int64
+	State     ReminderState
+	Owner     string
+	ClaimedAt time.Time
+	Attempts  int
+	Note      string
+}
+
+// ReminderStore keeps reminder settings and the daily claims that make a reminder go out at most
+// once per user and day, across processes on one database. storage.DB implements it; the engine
+// finds it on Config.Store by type assertion.
+type ReminderStore interface {
+	// SetReminder stores the user's setting in the workspace (creating the user when new) and clears
+	// a recorded delivery failure.
+	SetReminder(ctx context.Context, workspaceID int64, u User, s ReminderSetting) error
+	// Reminder returns the user's setting; ErrNotFound when they never set one.
+	Reminder(ctx context.Context, workspaceID int64, userID string) (ReminderSetting, error)
+	// Subscribers lists every user with reminders on, outside paused (uninstalled) workspaces.
+	Subscribers(ctx context.Context) ([]Subscriber, error)
+	// ClaimReminder claims the user's reminder for day, reporting true when the caller now owns it:
+	// nobody claimed that day, or its claim failed before delivery and has fewer than maxAttempts
+	// attempts. A claim in any other state is final.
+	ClaimReminder(ctx context.Context, workspaceID int64, userID, day string, postID int64, owner string, at time.Time, maxAttempts int) (bool, error)
+	// FinishReminder records how the claimed reminder ended. ReminderUnreachable also marks the
+	// user's setting unreachable (at, note); ReminderSent clears that mark.
+	FinishReminder(ctx context.Context, workspaceID int64, userID, day string, state ReminderState, note string, at time.Time) error
+	// ReminderClaims lists the user's claims, oldest day first (for `/pyq me`, tests and diagnostics).
+	ReminderClaims(ctx context.Context, workspaceID int64, userID string) ([]ReminderClaim, error)
+}
+
+func (e *Engine) reminderStore() (ReminderStore, bool) {
+	rs, ok := e.store.(ReminderStore)
+	return rs, ok
+}
+
+const remindUsage = "Use `/pyq remind on`, `/pyq remind off`, or how long before the reveal, e.g. `/pyq remind 30m` or `/pyq remind 2h` " +
+	"(from 10m to 12h; the default is 1h)."
+
+// ParseReminderLead reads a lead as typed: minutes and hours ("30m", "2h", "1h30m"), whole minutes,
+// within [MinReminderLead, MaxReminderLead]. The error is the reply to show.
+func ParseReminderLead(s string) (time.Duration, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	bad := func(why string) (time.Duration, error) {
+		return 0, &UserError{fmt.Sprintf("`%s` %s. %s Nothing was changed.", s, why, remindUsage)}
+	}
+	if s == "" || strings.ContainsAny(s, "+-") {
+		return bad("is not a time before the reveal")
+	}
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789.hm", r) {
+			return bad("is not a duration in minutes or hours")
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || strings.HasSuffix(s, ".") {
+		return bad("is not a duration in minutes or hours")
+	}
+	switch {
+	case d%time.Minute != 0:
+		return bad("is not a whole number of minutes")
+	case d < MinReminderLead:
+		return bad("is too short: a reminder must leave time to answer")
+	case d > MaxReminderLead:
+		return bad("is too long: a reminder that early comes before the question is posted")
+	}
+	return d, nil
+}
+
+func (e *Engine) cmdRemind(ctx context.Context, r request) Reply {
+	rs, ok := e.reminderStore()
+	if !ok {
+		return privateText("Reminders are not available in this bot: its store cannot keep them. Nothing was changed.")
+	}
+	cur, err := rs.Reminder(ctx, r.ch.WorkspaceID, r.User.ID)
+	if err != nil && !isNotFound(err) {
+		return e.internalError(r.Event, "load reminder", err)
+	}
+	if isNotFound(err) {
+		cur = ReminderSetting{Lead: DefaultReminderLead}
+	}
+	if len(r.args) == 0 {
+		return privateText(reminderStatus(cur) + " " + remindUsage)
+	}
+	if len(r.args) > 1 {
+		return privateText(fmt.Sprintf("`/pyq remind` takes one word, not %d. %s Nothing was changed.", len(r.args), remindUsage))
+	}
+	next := cur
+	switch word := strings.ToLower(r.args[0]); word {
+	case "on":
+		next.On = true
+	case "off":
+		next.On = false
+	default:
+		lead, err := ParseReminderLead(word)
+		if err != nil {
+			return privateText(userMessage(err))
+		}
+		next.On, next.Lead = true, lead
+	}
+	if next.On {
+		a, err := e.adapter(r.Conv.Platform)
+		if _, can := a.(DirectMessenger); err != nil || !can {
+			return privateText(fmt.Sprintf("Reminders come as a private message, and pyqbot cannot send one on %s, so they stay off. "+
+				"`/pyq me` shows what the open question needs instead. Nothing was changed.", platformName(r.Conv.Platform)))
+		}
+	}
+	ruleCh, err := e.ruleChannel(ctx, r)
+	if err != nil {
+		return e.internalError(r.Event, "team channel", err)
+	}
+	next.ChannelID = ruleCh.ID
+	next.UpdatedAt = e.now()
+	next.UnreachableAt, next.UnreachableNote = time.Time{}, ""
+	if err := rs.SetReminder(ctx, r.ch.WorkspaceID, r.User, next); err != nil {
+		return e.internalError(r.Event, "save reminder", err)
+	}
+	if !next.On {
+		return privateText("Reminders are off: pyqbot will not message you unprompted. Turn them on again with `/pyq remind on`.")
+	}
+	return privateText(fmt.Sprintf("Reminders are on: on a question day, if you have not answered %s before the reveal, "+
+		"pyqbot sends you one private message %s before it (at most one a day). The reveal is that of the team channel you last answered in "+
+		"(until then, the channel you turned them on from). Change the time with `/pyq remind 30m`; stop with `/pyq remind off`.",
+		"the open question", formatDuration(next.Lead)))
+}
+
+// reminderStatus is one sentence on the user's setting, e.g. "Reminders are on, 1h 0m before the reveal."
+func reminderStatus(s ReminderSetting) string {
+	if !s.On {
+		return "Reminders are off."
+	}
+	return fmt.Sprintf("Reminders are on, %s before the reveal.", formatDuration(s.Lead))
+}
+
+// reminderLine is what `/pyq me` says about reminders: nothing while they are off and nothing went
+// wrong, else their setting, and a plain warning when the platform refused the last one.
+func (e *Engine) reminderLine(ctx context.Context, r request) (string, error) {
+	rs, ok := e.reminderStore()
+	if !ok {
+		return "", nil
+	}
+	s, err := rs.Reminder(ctx, r.ch.WorkspaceID, r.User.ID)
+	if isNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !s.UnreachableAt.IsZero() {
+		return fmt.Sprintf("Reminders could not be delivered: on %s %s refused to send you a private message (%s). "+
+			"Allow direct messages from this server's members, or stop them with `/pyq remind off`.",
+			s.UnreachableAt.In(time.UTC).Format("Mon 2 Jan 15:04 MST"), platformName(r.Conv.Platform), s.UnreachableNote), nil
+	}
+	if !s.On {
+		return "", nil
+	}
+	return reminderStatus(s) + " `/pyq remind off` stops them.", nil
+}
+
+// platformName is how replies name a platform.
+func platformName(p string) string {
+	switch p {
+	case "slack":
+		return "Slack"
+	case "discord":
+		return "Discord"
+	case "console":
+		return "the terminal"
+	}
+	return p
+}
