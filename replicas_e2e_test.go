@@ -319,3 +319,148 @@ func firstDiff(got, want []string) string {
 	}
 	return fmt.Sprintf("%d lines, want %d", len(got), len(want))
 }
+
+// slotChannels is how many channels share the scheduled slot.
+const slotChannels = 100
+
+// claimsByPID counts the question slot claims in each state per claiming process, read from the
+// database; the owner recorded with a claim is host-PID-salt.
+func claimsByPID(t *testing.T, db *sql.DB) map[string]map[int]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT owner, state, attempts FROM slot_claims WHERE job = 'question'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	pid := regexp.MustCompile(`-(\d+)-[0-9a-f]{4}$`)
+	out := map[string]map[int]int{}
+	for rows.Next() {
+		var owner, state string
+		var attempts int
+		if err := rows.Scan(&owner, &state, &attempts); err != nil {
+			t.Fatal(err)
+		}
+		m := pid.FindStringSubmatch(owner)
+		if m == nil {
+			t.Fatalf("slot claim owner %q does not name a process", owner)
+		}
+		if attempts != 1 {
+			t.Errorf("a slot of %s took %d attempts: a claim was taken over", owner, attempts)
+		}
+		p, _ := strconv.Atoi(m[1])
+		if out[state] == nil {
+			out[state] = map[int]int{}
+		}
+		out[state][p]++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// waitClaims polls the database until ok says the claims are as wanted, or fails at the deadline.
+func waitClaims(t *testing.T, db *sql.DB, deadline time.Time, what string, ok func(map[string]map[int]int) bool) map[string]map[int]int {
+	t.Helper()
+	for {
+		c := claimsByPID(t, db)
+		if ok(c) {
+			return c
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: claims by state and process are %v", what, c)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a database that has no change feed; the deadline decides
+	}
+}
+
+// A question slot shared by 100 channels on two replicas of one PostgreSQL: replica A sets half the
+// schedules and is SIGKILLed before the slot; B claims its share at the slot (its posts held by the
+// fake, so the slot is still going out); A restarted then claims the channels B has not reached;
+// when the fake lets the posts through, every channel has its question exactly once, posted by B
+// and the restarted A, none by the dead process, no claim taken over.
+func TestSlotSharedBy100ChannelsAcrossReplicas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the next whole minute: cron slots are minutes")
+	}
+	pgtest.Require(t)
+	pgURL := pgtest.URL(t)
+	fake := slackfake.New()
+	t.Cleanup(fake.Close)
+	config := slackReplicaConfig(t, pgURL, fake, "")
+	a, b := startReplica(t, config), startReplica(t, config)
+	pg, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+
+	// Every question post waits at the fake until released, so the slot stays in flight.
+	release := make(chan struct{})
+	holds := make([]slackfake.Failure, slotChannels)
+	for i := range holds {
+		holds[i] = slackfake.Failure{Hold: release}
+	}
+	fake.Fail("chat.postMessage", holds...)
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+
+	// The slot: the first whole minute at least 12 s away, so all schedules are set before it.
+	slotAt := time.Now().Add(12 * time.Second).Truncate(time.Minute).Add(time.Minute)
+	spec := fmt.Sprintf("%d %d * * *", slotAt.UTC().Minute(), slotAt.UTC().Hour())
+	fake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})
+	for i := range slotChannels {
+		r := []*binaryRun{a, b}[i%2]
+		ch := fmt.Sprintf("C%03d", i)
+		if reply := slash(t, fake, r, ch, "ULEAD", fmt.Sprintf("schedule set question %q UTC", spec)); !strings.Contains(reply, "now runs on") {
+			t.Fatalf("schedule set in %s: %s", ch, reply)
+		}
+	}
+	if time.Now().After(slotAt) {
+		t.Fatalf("setting %d schedules ran past the slot at %s", slotChannels, slotAt)
+	}
+	a.cmd.Process.Kill()
+	a.cmd.Wait()
+	bPID := b.cmd.Process.Pid
+	t.Logf("slot %q (UTC) at %s; replica A killed, waiting %s for the slot", spec, slotAt.Format(time.TimeOnly), time.Until(slotAt).Round(time.Second))
+
+	// B claims as many channels as it posts to at once, and they wait at the fake.
+	perReplica := bot.DefaultPostConcurrency
+	waitClaims(t, pg, slotAt.Add(30*time.Second), "B claims its share at the slot", func(c map[string]map[int]int) bool {
+		return c["claimed"][bPID] == perReplica
+	})
+	a = startReplica(t, config)
+	aPID := a.cmd.Process.Pid
+	waitClaims(t, pg, time.Now().Add(20*time.Second), "the restarted A claims its share", func(c map[string]map[int]int) bool {
+		return c["claimed"][aPID] == perReplica
+	})
+	close(release)
+
+	if _, err := fake.WaitCalls("chat.postMessage", slotChannels, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	claims := waitClaims(t, pg, time.Now().Add(20*time.Second), "every slot posted", func(c map[string]map[int]int) bool {
+		return c["posted"][aPID]+c["posted"][bPID] == slotChannels
+	})
+	if len(claims) != 1 || len(claims["posted"]) != 2 {
+		t.Errorf("claims by state and process = %v, want only posted ones, by B (%d) and the restarted A (%d)", claims, bPID, aPID)
+	}
+	// Every claim is finished, so no process can post the slot again: the fake's count is final.
+	posts := fake.Calls("chat.postMessage")
+	if len(posts) != slotChannels {
+		t.Errorf("%d question posts for %d channels", len(posts), slotChannels)
+	}
+	for i := range slotChannels {
+		ch := fmt.Sprintf("C%03d", i)
+		msgs := fake.Messages(ch)
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Blocks, "· id ") {
+			t.Errorf("%s holds %d messages, want its question once: %v", ch, len(msgs), msgs)
+		}
+	}
+	t.Logf("%d channels: B posted %d, the restarted A %d", slotChannels, claims["posted"][bPID], claims["posted"][aPID])
+}
