@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // simBank is one topic at every level, 20 questions each, so a month of daily questions never
@@ -132,7 +133,7 @@ func TestThirtyDaySimulation(t *testing.T) {
 		byID[q.ID] = q
 	}
 	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
-	h := newVoteHarness(t, bank, "", &clock{t: start})
+	h := newVoteHarness(t, bank, "", testkit.NewFakeClock(start))
 	players := []*simPlayer{
 		{name: "Ace", pattern: "1"},
 		{name: "Good", pattern: "11110"},
