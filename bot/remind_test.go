@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // dmAdapter is the scheduler's recording adapter that can also reach one user privately.
@@ -64,7 +65,7 @@ func remindSchedules() []bot.Schedule {
 }
 
 // newRemindProc is one bot process on the database file at path whose adapter sends DMs.
-func newRemindProc(t *testing.T, clk *schedClock, path, owner string) (*schedProc, *dmAdapter) {
+func newRemindProc(t *testing.T, clk *testkit.FakeClock, path, owner string) (*schedProc, *dmAdapter) {
 	t.Helper()
 	p := newSchedProc(t, clk, schedOpts{path: path, schedules: remindSchedules(), owner: owner})
 	dm := &dmAdapter{schedAdapter: p.adapter}
@@ -92,7 +93,7 @@ func dmUsers(dms []dmSent) []string {
 // On a question day: one private reminder an hour (or the chosen lead) before the reveal, only to
 // the users who opted in and have not answered, never a second one that day, none after the reveal.
 func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	for _, c := range []struct{ user, text string }{
 		{"ann", "remind on"},  // opted in, will not answer: reminded at 16:00
@@ -163,7 +164,7 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 // No reminder on a day without a question: the weekend (the question job runs on weekdays), or a
 // skip date, even while an older question is still open and unanswered.
 func TestNoRemindersOnDaysWithoutAQuestion(t *testing.T) {
-	clk := &schedClock{t: time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)} // Friday
+	clk := testkit.NewFakeClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)) // Friday
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	p.as(t, "ann", "remind on")
 	p.tickAt(t, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
@@ -192,7 +193,7 @@ func TestNoRemindersOnDaysWithoutAQuestion(t *testing.T) {
 
 // An open question carried over from an earlier day is not today's: its day had its reminder.
 func TestNoReminderForAQuestionCarriedOverFromAnEarlierDay(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
 	p := newSchedProc(t, clk, schedOpts{path: path, owner: "a", schedules: []bot.Schedule{
 		{Job: bot.JobQuestion, Spec: "0 9 * * 1", Enabled: true}, // Mondays only
@@ -211,7 +212,7 @@ func TestNoReminderForAQuestionCarriedOverFromAnEarlierDay(t *testing.T) {
 
 // Two processes on one database file tick at the same moment: each user gets one reminder.
 func TestRemindersOnceAcrossTwoEnginesOnOneDatabase(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
 	p1, dm1 := newRemindProc(t, clk, path, "one")
 	p2, dm2 := newRemindProc(t, clk, path, "two")
@@ -249,7 +250,7 @@ func TestRemindersOnceAcrossTwoEnginesOnOneDatabase(t *testing.T) {
 // claim stays, and neither a restart nor another process sends a second one (the chosen side of
 // the trade-off: the platform may have delivered it).
 func TestReminderClaimedByACrashedProcessIsNotResent(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
 	p1, dm1 := newRemindProc(t, clk, path, "dies")
 	p1.as(t, "ann", "remind on")
@@ -279,7 +280,7 @@ func TestReminderClaimedByACrashedProcessIsNotResent(t *testing.T) {
 
 // A platform error before delivery is retried on the next tick, and the retry is the only one sent.
 func TestReminderFailedSendIsRetried(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	p.as(t, "ann", "remind on")
 	p.tickAt(t, mon(9, 0))
@@ -303,7 +304,7 @@ func TestReminderFailedSendIsRetried(t *testing.T) {
 // The platform refuses the user (Discord's 50007): nothing retried that day, and /pyq me says so
 // until a later reminder goes through.
 func TestUnreachableUserIsToldByMe(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	p.as(t, "ann", "remind on")
 	p.tickAt(t, mon(9, 0))
@@ -333,7 +334,7 @@ func TestUnreachableUserIsToldByMe(t *testing.T) {
 
 // Bad input is refused privately, naming what to type, and records nothing.
 func TestRemindRefusesBadDurations(t *testing.T) {
-	clk := &schedClock{t: mon(8, 0)}
+	clk := testkit.NewFakeClock(mon(8, 0))
 	p, _ := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	for _, in := range []string{"2x", "5m", "13h", "-1h", "0", "90s", "1.5", "2h 30m", "soon", "1h30m10s", "on off"} {
 		r := p.engine.Handle(context.Background(), bot.Event{Conv: schedConv, User: bot.User{ID: "ann", Name: "ann"}, Text: "remind " + in})
