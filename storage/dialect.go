@@ -38,7 +38,8 @@ func (dl dialect) indexedBy(index string) string {
 // result, so the hot path costs one map read.
 type binder struct {
 	dialect dialect
-	cache   sync.Map // query string -> rebound string
+	stmts   *stmtCache // SQLite only; nil: every call is prepared by the driver
+	cache   sync.Map   // query string -> rebound string
 }
 
 func (b *binder) bind(query string) string {
@@ -86,15 +87,27 @@ type pool struct {
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return p.DB.ExecContext(ctx, p.b.bind(query), args...)
+	q := p.b.bind(query)
+	if st := p.b.stmts.get(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return p.DB.ExecContext(ctx, q, args...)
 }
 
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return p.DB.QueryContext(ctx, p.b.bind(query), args...)
+	q := p.b.bind(query)
+	if st := p.b.stmts.get(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return p.DB.QueryContext(ctx, q, args...)
 }
 
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return p.DB.QueryRowContext(ctx, p.b.bind(query), args...)
+	q := p.b.bind(query)
+	if st := p.b.stmts.get(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return p.DB.QueryRowContext(ctx, q, args...)
 }
 
 // txn is a transaction with placeholders rebound for the dialect.
@@ -103,16 +116,36 @@ type txn struct {
 	b  *binder
 }
 
+// stmt is the cached statement for q bound to this transaction, or nil.
+func (t *txn) stmt(ctx context.Context, q string) *sql.Stmt {
+	if st := t.b.stmts.get(ctx, q); st != nil {
+		return t.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
 func (t *txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, t.b.bind(query), args...)
+	q := t.b.bind(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.tx.ExecContext(ctx, q, args...)
 }
 
 func (t *txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.tx.QueryContext(ctx, t.b.bind(query), args...)
+	q := t.b.bind(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, q, args...)
 }
 
 func (t *txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.tx.QueryRowContext(ctx, t.b.bind(query), args...)
+	q := t.b.bind(query)
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
 // b2i stores a flag in an INTEGER column: SQLite takes a Go bool there, PostgreSQL does not.

@@ -67,6 +67,7 @@ func (d *DB) Close() error {
 	if d.w.probe != nil {
 		d.w.probe.Close()
 	}
+	d.db.b.stmts.close()
 	return d.db.Close()
 }
 

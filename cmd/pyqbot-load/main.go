@@ -1,7 +1,7 @@
 // Command pyqbot-load measures how fast pyqbot acknowledges and confirms answers, against a floor
 // on the same machine, and checks that every answer was stored.
 //
-//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-keep]
+//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-keep] [-cpuprofile FILE]
 //
 // It runs, in this process and on loopback, the real pyqbot pieces as `pyqbot run` wires them: a
 // SQLite file (storage.Open), the engine with the built-in bank, and the Slack and Discord
@@ -28,6 +28,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -42,9 +43,22 @@ func main() {
 	n := flag.Int("n", 200, "requests per round")
 	c := flag.Int("c", 150, "requests in flight at once")
 	keep := flag.Bool("keep", false, "keep the temporary directory")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pyqbot-load: -cpuprofile:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*rounds, *n, *c, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "pyqbot-load:", err)
+		pprof.StopCPUProfile() // os.Exit skips the deferred stop
 		os.Exit(1)
 	}
 }

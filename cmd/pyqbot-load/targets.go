@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyqbot/pyqbot/adapters/discord"
@@ -189,9 +190,21 @@ func startFloor(dir string) (*floor, error) {
 	if _, err := db.Exec(`CREATE TABLE answers (id INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE, text TEXT NOT NULL, at INTEGER NOT NULL)`); err != nil {
 		return nil, err
 	}
+	// The floor writes the way pyqbot's store does, so that the ratio measures pyqbot's own work:
+	// connections kept (as many as pyqbot's pool), the insert prepared once, and writers handed the
+	// lock in order by a mutex rather than left to SQLite's sleeping busy handler.
+	db.SetMaxOpenConns(17)
+	db.SetMaxIdleConns(17)
+	insert, err := db.Prepare(`INSERT INTO answers (user_id, text, at) VALUES (?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	var writer sync.Mutex
 	pub := discordKey.Public().(ed25519.PublicKey)
 	commit := func(r *http.Request, user, text string) error {
-		_, err := db.ExecContext(r.Context(), `INSERT INTO answers (user_id, text, at) VALUES (?, ?, ?)`, user, text, time.Now().UnixNano())
+		writer.Lock()
+		defer writer.Unlock()
+		_, err := insert.ExecContext(r.Context(), user, text, time.Now().UnixNano())
 		return err
 	}
 	mux := http.NewServeMux()
