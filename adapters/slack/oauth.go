@@ -28,8 +28,9 @@ const (
 )
 
 // BotScopes are the bot token scopes pyqbot asks for: the manifests list exactly these, and the
-// install link asks for them.
-var BotScopes = []string{"commands", "chat:write", "chat:write.public", "users:read"}
+// install link asks for them. im:write lets conversations.open start the direct message a
+// reminder (`/pyq remind`) goes to; it opens only one-to-one DMs, nothing else.
+var BotScopes = []string{"commands", "chat:write", "chat:write.public", "users:read", "im:write"}
 
 // stateTTL is how long an "Add to Slack" link stays good: long enough to read Slack's consent
 // screen, short enough that a leaked link is soon useless.

@@ -1,6 +1,7 @@
 // Package slackfake is an in-process fake of the parts of Slack pyqbot uses, built on slack-go's
 // slacktest server with handlers of its own: the Web API methods (chat.postMessage, chat.update,
-// chat.postEphemeral, views.open, views.publish, users.info, auth.test, apps.connections.open),
+// chat.postEphemeral, views.open, views.publish, users.info, auth.test, apps.connections.open,
+// conversations.open for direct messages),
 // response_url endpoints, and a Socket Mode websocket that sends envelopes and collects acks.
 // It refuses what Slack documents it refuses (rules.go: block counts and sizes, text lengths,
 // arguments a method does not take) with Slack's error codes, records every call so tests can
@@ -80,6 +81,8 @@ type Failure struct {
 type User struct {
 	Name, DisplayName string
 	Admin, Owner      bool
+	// Disabled is a deactivated account: conversations.open refuses it with user_disabled.
+	Disabled bool
 }
 
 // Server is the fake.
@@ -94,6 +97,7 @@ type Server struct {
 	messages map[string]Message // by channel/ts
 	seq      int
 	oauth    oauthState
+	scopes   []string // the bot token's scopes; nil: DefaultScopes
 
 	socket socket
 }
@@ -109,7 +113,7 @@ func New() *Server {
 	s.changed = sync.NewCond(&s.mu)
 	s.socket.init()
 	s.Server = slacktest.NewTestServer(func(c slacktest.Customize) {
-		for _, m := range []string{"oauth.v2.access", "chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.publish", "users.info", "auth.test", "apps.connections.open"} {
+		for _, m := range []string{"oauth.v2.access", "chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.publish", "users.info", "auth.test", "apps.connections.open", "conversations.open"} {
 			c.Handle("/"+m, s.api(m))
 		}
 		c.Handle("/response/", s.response)
@@ -133,6 +137,31 @@ func (s *Server) APIURL() string { return s.GetAPIURL() }
 func (s *Server) ResponseURL(name string) string {
 	return strings.TrimSuffix(s.GetAPIURL(), "/") + "/response/" + url.PathEscape(name)
 }
+
+// DefaultScopes are the bot scopes the fake's tokens carry unless SetScopes says otherwise: what
+// pyqbot's manifests ask for.
+var DefaultScopes = []string{"commands", "chat:write", "chat:write.public", "users:read", "im:write"}
+
+// SetScopes gives the bot token other scopes, e.g. an app installed before a scope was added:
+// methods needing a missing one answer missing_scope.
+func (s *Server) SetScopes(scopes ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.scopes = append([]string{}, scopes...)
+}
+
+func (s *Server) hasScope(scope string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.scopes == nil {
+		return slices.Contains(DefaultScopes, scope)
+	}
+	return slices.Contains(s.scopes, scope)
+}
+
+// DMChannel is the id of the direct message conversations.open opens with user: post there and
+// it is the user's DM with the bot.
+func DMChannel(user string) string { return "D" + user }
 
 // SetUser says what users.info returns for id.
 func (s *Server) SetUser(id string, u User) {

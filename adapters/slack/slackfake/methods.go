@@ -65,8 +65,52 @@ func (s *Server) api(method string) http.HandlerFunc {
 			writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V" + s.nextTS(), "type": view["type"]}})
 		case "apps.connections.open":
 			writeJSON(w, map[string]any{"ok": true, "url": "ws://" + s.ServerAddr + "/socket"})
+		case "conversations.open":
+			s.openConversation(w, c)
 		}
 	}
+}
+
+// openConversation is conversations.open as Slack documents it for a bot token: the im:write scope
+// (a DM; mpim:write for several people, which pyqbot never asks for), `users` with one to eight
+// ids (users_list_not_supplied, too_many_users), and a deactivated user refused with
+// user_disabled. One user gives that user's DM with the bot, the same id every time.
+func (s *Server) openConversation(w http.ResponseWriter, c Call) {
+	if !s.hasScope("im:write") {
+		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope", "needed": "im:write", "provided": strings.Join(s.scopesNow(), ",")})
+		return
+	}
+	raw := c.Form.Get("users")
+	if raw == "" {
+		writeJSON(w, map[string]any{"ok": false, "error": "users_list_not_supplied"})
+		return
+	}
+	users := strings.Split(raw, ",")
+	if len(users) > 8 {
+		writeJSON(w, map[string]any{"ok": false, "error": "too_many_users"})
+		return
+	}
+	if len(users) > 1 {
+		writeJSON(w, map[string]any{"ok": false, "error": "missing_scope", "needed": "mpim:write"})
+		return
+	}
+	s.mu.Lock()
+	u := s.users[users[0]]
+	s.mu.Unlock()
+	if u.Disabled {
+		writeJSON(w, map[string]any{"ok": false, "error": "user_disabled"})
+		return
+	}
+	writeJSON(w, map[string]any{"ok": true, "channel": map[string]any{"id": DMChannel(users[0])}})
+}
+
+func (s *Server) scopesNow() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.scopes == nil {
+		return DefaultScopes
+	}
+	return s.scopes
 }
 
 func (s *Server) nextTS() string {

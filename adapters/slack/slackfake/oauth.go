@@ -3,6 +3,7 @@ package slackfake
 import (
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // The OAuth app the fake knows: oauth.v2.access takes these credentials and no others.
@@ -82,7 +83,7 @@ func (s *Server) oauthAccess(w http.ResponseWriter, c Call) {
 		writeJSON(w, map[string]any{"ok": false, "error": "bad_redirect_uri"})
 	default:
 		writeJSON(w, map[string]any{"ok": true, "access_token": token, "token_type": "bot",
-			"scope": "commands,chat:write,chat:write.public,users:read", "bot_user_id": "UBOT" + g.team,
+			"scope": strings.Join(s.scopesNow(), ","), "bot_user_id": "UBOT" + g.team,
 			"app_id": "AFAKE", "team": map[string]any{"id": g.team, "name": g.teamName}})
 	}
 }
