@@ -21,7 +21,7 @@ func init() {
 		"leaderboard": (*Engine).cmdLeaderboard, "me": (*Engine).cmdMe, "practice": (*Engine).cmdPractice,
 		"schedule": (*Engine).cmdSchedule, "filter": (*Engine).cmdFilter, "topics": (*Engine).cmdTopics,
 		"help": (*Engine).cmdHelp, "vote": (*Engine).cmdVote, "report": (*Engine).cmdReport, "reports": (*Engine).cmdReports,
-		"remind": (*Engine).cmdRemind,
+		"remind": (*Engine).cmdRemind, "rubric": (*Engine).cmdRubric,
 	}
 	for _, spec := range vocabulary {
 		run, ok := runs[spec.Name]

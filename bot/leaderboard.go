@@ -153,6 +153,11 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	fmt.Fprintf(&b, "Team questions: %d answered, %d of %d right%s\n", stats.Answered, stats.Correct, stats.Judged, percent(stats.Correct, stats.Judged))
 	fmt.Fprintf(&b, "Practice: %d answered, %d of %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, stats.PracticeJudged, percent(stats.PracticeCorrect, stats.PracticeJudged))
 	b.WriteString(streak)
+	if line, err := e.rubricLine(ctx, r.ch, r.User.ID); err != nil {
+		return e.internalError(r.Event, "rubric coverage", err)
+	} else if line != "" {
+		b.WriteString("\n" + line)
+	}
 	if line, err := e.reviewLine(ctx, r.ch, r.User.ID); err != nil {
 		return e.internalError(r.Event, "review counts", err)
 	} else if line != "" {

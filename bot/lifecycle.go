@@ -333,6 +333,7 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	cands := voteCandidates(q, answers)
 	numbers := e.openVote(ctx, ch, p, cands)
 	reveal := revealPost(q, p, answers, numbers)
+	reveal.Rubric = e.rubricControl(q, p, answers)
 	reveal.Text = withNote(note, reveal.Text)
 	if !p.Ref.IsZero() {
 		reveal.Thread = &p.Ref

@@ -53,6 +53,13 @@ func plainText(p Post) string {
 		}
 		fmt.Fprintf(&b, "Vote with: /pyq vote %s <1-%d>\n", f.Ref, len(f.Options))
 	}
+	if f := p.Rubric; f != nil {
+		if len(f.Items) == 0 {
+			fmt.Fprintf(&b, "%s: /pyq %s\n", RubricButtonLabel, f.OpenCommand())
+		} else {
+			fmt.Fprintf(&b, "Tick with: /pyq rubric %s <numbers, e.g. 1 3>, or /pyq %s\n", f.Ref, f.Command())
+		}
+	}
 	if p.Table != nil {
 		b.WriteString(TableText(p.Table))
 	}

@@ -11,7 +11,8 @@ type Post struct {
 	Text   string
 	Code   string // shown as a Python code block
 	Answer *AnswerForm
-	Vote   *VoteForm // the best-explanation vote in a reveal's thread
+	Vote   *VoteForm   // the best-explanation vote in a reveal's thread
+	Rubric *RubricForm // a design reveal's checklist control, or the private checklist itself
 	Table  *Table
 	Footer string
 	Closed bool        // a question that no longer takes answers
@@ -20,7 +21,7 @@ type Post struct {
 
 // Empty reports whether there is nothing to show.
 func (p Post) Empty() bool {
-	return p.Title == "" && p.Text == "" && p.Code == "" && p.Answer == nil && p.Vote == nil && p.Table == nil && p.Footer == ""
+	return p.Title == "" && p.Text == "" && p.Code == "" && p.Answer == nil && p.Vote == nil && p.Rubric == nil && p.Table == nil && p.Footer == ""
 }
 
 // AnswerMode is how a question is answered.

@@ -43,6 +43,8 @@ func claimsReplay(name string, args []string) bool {
 		return true
 	case "schedule", "filter", "reports", "remind": // an old "remind off" replayed would undo a newer "on"
 		return len(args) > 0
+	case "rubric": // ticks can change, like a vote; showing the checklist changes nothing
+		return len(args) > 1 || len(args) == 1 && args[0] != "" && args[0][0] != '#'
 	}
 	return false
 }

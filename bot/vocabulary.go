@@ -92,6 +92,14 @@ var vocabulary = []CommandSpec{
 		Examples: []string{"/pyq vote 2", "/pyq vote #12 3"},
 		Args: []ArgSpec{questionArg,
 			{Name: "explanation", Help: "The number next to the explanation in the reveal's thread", Required: true}}},
+	{Name: "rubric", Usage: "rubric [#N] [ITEMS…]",
+		Summary: "check your design answer against the rubric, privately",
+		Help: "After a design question's reveal, `/pyq rubric` shows its rubric as a checklist (the last design question you answered in this channel, or `#N`); " +
+			"`/pyq rubric #N 1 3 4` records which items your answer covered, and again changes it (`none`: none). " +
+			"On Slack and Discord the reveal's \"" + RubricButtonLabel + "\" control opens the same checklist. Only you see it; it is feedback, not points, and `/pyq me` shows your coverage over time.",
+		Examples: []string{"/pyq rubric", "/pyq rubric #12 1 3 4", "/pyq rubric #12 none"},
+		Args: []ArgSpec{{Name: "question", Help: "Which design question, e.g. #12 (default: the last one you answered)"},
+			{Name: "items", Help: "The numbers of the rubric items your answer covered, e.g. 1 3 4, or none", Rest: true}}},
 	{Name: "reveal", Usage: "reveal [#N]",
 		Summary:  "close the open question now and reveal it in its thread (admins)",
 		Help:     "Closes the question (all open ones without `#N`), grades every answer and posts the answer, the explanation and the team's results in its thread.",
