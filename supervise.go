@@ -156,6 +156,9 @@ func (s *supervisor) abandon(parts []part, left map[int]bool, done <-chan partDo
 			s.log.Warn("shutdown: abandoned a user's command; they are told it was not completed where the platform still takes a reply",
 				append(args, "user", op.User)...)
 		} else {
+			if op.User != "" {
+				args = append(args, "user", op.User) // whom a late reply or name refresh was for
+			}
 			s.log.Warn("shutdown: abandoned work in flight", args...)
 		}
 	}

@@ -111,6 +111,21 @@ func (t *Inflight) Outlive(ctx context.Context) (context.Context, context.Cancel
 	return ctx, func() { cancel(nil) }
 }
 
+// aboutKey carries whom background work is for (see About).
+type aboutKey struct{}
+
+type about struct {
+	conv Conversation
+	user string
+}
+
+// About marks ctx as work for user in conv. A platform call made under it outside any command (a
+// late reply, a name refresh) is registered by the transport, which knows only the platform; with
+// this the shutdown's log still names the workspace, channel and user the work was for.
+func About(ctx context.Context, conv Conversation, user string) context.Context {
+	return context.WithValue(ctx, aboutKey{}, about{conv: conv, user: user})
+}
+
 // Begin registers op and returns the context to run it under, cancelled with ErrAbandoned as its
 // cause if the shutdown abandons it, and the function to call when it has finished (safe to call
 // more than once). Work nested in an operation already registered (see Within) is not counted again.
@@ -120,6 +135,14 @@ func (t *Inflight) Begin(ctx context.Context, op Op) (context.Context, func()) {
 		return ctx, func() {}
 	}
 	op.Started = t.now()
+	if ab, ok := ctx.Value(aboutKey{}).(about); ok {
+		if op.Conv.Workspace == "" && op.Conv.Channel == "" && (op.Conv.Platform == "" || op.Conv.Platform == ab.conv.Platform) {
+			op.Conv = ab.conv
+		}
+		if op.User == "" {
+			op.User = ab.user
+		}
+	}
 	t.mu.Lock()
 	if t.abandoned {
 		t.mu.Unlock()

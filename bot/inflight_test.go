@@ -164,3 +164,26 @@ func TestNilInflightTracksNothing(t *testing.T) {
 		t.Error("a nil list's Outlive changes the context: the scheduler would lose its stop")
 	}
 }
+
+// A platform call registered by a transport, which knows only the platform, is named by the
+// conversation and user its context was marked About; an operation that names its own keeps them.
+func TestAboutNamesBackgroundWork(t *testing.T) {
+	fl := NewInflight(nil)
+	conv := Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
+	ctx := About(context.Background(), conv, "U1")
+	_, done := fl.Begin(ctx, Op{Kind: OpBackground, Conv: Conversation{Platform: "slack"}, What: "users.info"})
+	defer done()
+	own := Conversation{Platform: "slack", Workspace: "T2", Channel: "C2"}
+	_, done2 := fl.Begin(About(context.Background(), conv, "U1"), Op{Kind: OpCommand, Conv: own, User: "U2", What: "today"})
+	defer done2()
+	got := fl.Running()
+	if len(got) != 2 {
+		t.Fatalf("running: %+v", got)
+	}
+	if got[0].Conv != conv || got[0].User != "U1" {
+		t.Errorf("background call: %+v, want it named %+v user U1", got[0], conv)
+	}
+	if got[1].Conv != own || got[1].User != "U2" {
+		t.Errorf("a command that names itself was renamed: %+v", got[1])
+	}
+}

@@ -198,7 +198,7 @@ func (a *Adapter) handler() (bot.Handler, context.Context) {
 }
 
 // spawn runs fn after an acknowledgement, bounded by workTimeout. A panic is logged, not fatal.
-func (a *Adapter) spawn(what string, fn func(ctx context.Context, h bot.Handler)) {
+func (a *Adapter) spawn(what string, conv bot.Conversation, user string, fn func(ctx context.Context, h bot.Handler)) {
 	h, base := a.handler()
 	if h == nil {
 		return
@@ -211,7 +211,7 @@ func (a *Adapter) spawn(what string, fn func(ctx context.Context, h bot.Handler)
 				a.log.Error("slack "+what+" panicked", "panic", r)
 			}
 		}()
-		ctx, cancel := context.WithTimeout(base, workTimeout)
+		ctx, cancel := context.WithTimeout(bot.About(base, conv, user), workTimeout)
 		defer cancel()
 		fn(ctx, h)
 	}()

@@ -23,6 +23,11 @@ type replyTo struct {
 	team, channel, user string
 }
 
+// conv is the conversation the reply goes to.
+func (to replyTo) conv() bot.Conversation {
+	return bot.Conversation{Platform: Platform, Workspace: to.team, Channel: to.channel}
+}
+
 // command answers a slash command. replayKey names the request (its X-Slack-Signature, or the
 // Socket Mode envelope_id): the core refuses a state-changing command whose key it has seen. fits
 // says whether an acknowledgement payload can be sent.
@@ -93,7 +98,7 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 		meta.Channel = channel
 		trigger := cb.TriggerID
 		return nil, func() {
-			a.spawn("open reason modal", func(ctx context.Context, _ bot.Handler) {
+			a.spawn("open reason modal", to.conv(), to.user, func(ctx context.Context, _ bot.Handler) {
 				a.openReasonModal(ctx, trigger, meta, to)
 			})
 		}, true
@@ -101,7 +106,7 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 		trigger, ref := cb.TriggerID, act.Value
 		// The trigger id lives 3 seconds: the modal opens right after the acknowledgement.
 		return nil, func() {
-			a.spawn("open answer modal", func(ctx context.Context, _ bot.Handler) {
+			a.spawn("open answer modal", to.conv(), to.user, func(ctx context.Context, _ bot.Handler) {
 				a.openModal(ctx, trigger, ref, channel, to)
 			})
 		}, true
@@ -219,12 +224,12 @@ func (a *Adapter) event(env eventEnvelope) {
 	}
 	if env.Event.Type == "app_uninstalled" || env.Event.Type == "tokens_revoked" && len(env.Event.Tokens.Bot) > 0 {
 		team, why := env.TeamID, env.Event.Type
-		a.spawn("uninstall", func(ctx context.Context, _ bot.Handler) { a.uninstalled(ctx, team, why) })
+		a.spawn("uninstall", bot.Conversation{Platform: Platform, Workspace: team}, "", func(ctx context.Context, _ bot.Handler) { a.uninstalled(ctx, team, why) })
 		return
 	}
 	if env.Event.Type == "app_home_opened" && env.Event.Tab == "home" && env.Event.User != "" {
 		team, user, channel, id := env.TeamID, env.Event.User, env.Event.Channel, env.EventID
-		a.spawn("home tab", func(ctx context.Context, h bot.Handler) {
+		a.spawn("home tab", bot.Conversation{Platform: Platform, Workspace: team, Channel: channel}, user, func(ctx context.Context, h bot.Handler) {
 			// Claimed in the database after the acknowledgement, so a retry is recognised even
 			// after a restart, and the acknowledgement never waits for the store.
 			first, err := a.events.ClaimReplay(ctx, bot.ReplayEvent, Platform+":"+id, a.now(), eventMemory)

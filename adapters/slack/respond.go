@@ -67,11 +67,11 @@ func (a *Adapter) answer(in inbound) (ack any, followUp func()) {
 	pending := bot.Reply{Private: true, Post: bot.Post{Text: bot.PendingText(in.text)}}
 	if in.slash {
 		if ack := slashAck(pending); in.fits == nil || in.fits(ack) {
-			return ack, a.later(func(ctx context.Context) { a.deliver(ctx, in.to, <-done) })
+			return ack, a.later(in.to, func(ctx context.Context) { a.deliver(ctx, in.to, <-done) })
 		}
 	}
 	// A button press or modal submission cannot carry a message in its acknowledgement.
-	return nil, a.later(func(ctx context.Context) {
+	return nil, a.later(in.to, func(ctx context.Context) {
 		a.deliver(ctx, in.to, pending)
 		a.deliver(ctx, in.to, <-done)
 	})
@@ -89,7 +89,7 @@ func (a *Adapter) inTime(in inbound, reply bot.Reply) (any, func()) {
 		a.log.Info("slack reply too large for a Socket Mode acknowledgement; sent through response_url",
 			"workspace", in.team, "channel", in.channel, "user", in.userID)
 	}
-	return nil, a.later(func(ctx context.Context) { a.deliver(ctx, in.to, reply) })
+	return nil, a.later(in.to, func(ctx context.Context) { a.deliver(ctx, in.to, reply) })
 }
 
 // runCore names the user (see who), runs the command, and refreshes the user's name afterwards.
@@ -108,8 +108,8 @@ func (a *Adapter) runCore(ctx context.Context, h bot.Handler, in inbound) bot.Re
 }
 
 // later returns a function that runs fn in the background, as spawn does.
-func (a *Adapter) later(fn func(ctx context.Context)) func() {
-	return func() { a.spawn("reply", func(ctx context.Context, _ bot.Handler) { fn(ctx) }) }
+func (a *Adapter) later(to replyTo, fn func(ctx context.Context)) func() {
+	return func() { a.spawn("reply", to.conv(), to.user, func(ctx context.Context, _ bot.Handler) { fn(ctx) }) }
 }
 
 // slashAck is a slash command's acknowledgement that shows reply: the same message a response_url

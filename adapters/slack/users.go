@@ -125,7 +125,7 @@ func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 	}
 	a.users.inflight[key] = true
 	a.users.mu.Unlock()
-	a.spawn("users.info refresh", func(ctx context.Context, h bot.Handler) {
+	a.spawn("users.info refresh", bot.Conversation{Platform: Platform, Workspace: team}, userID, func(ctx context.Context, h bot.Handler) {
 		// One refresh at a time: after a burst of new users they trail behind the answers instead
 		// of competing with them for the CPU.
 		a.users.turn.Lock()
