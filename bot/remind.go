@@ -36,6 +36,27 @@ type DirectMessenger interface {
 // settings, so the engine records it and `/pyq me` says reminders could not be delivered.
 var ErrUnreachable = errors.New("the user cannot be reached by a private message")
 
+// Unreachable is how a DirectMessenger says the platform refused the user: it matches
+// ErrUnreachable, and Fix says in the platform's words what the user can change, for `/pyq me`
+// (e.g. "you do not accept direct messages from this server's members: …").
+type Unreachable struct {
+	Fix string
+	Err error // the platform's answer, for the log
+}
+
+func (u *Unreachable) Error() string        { return u.Err.Error() }
+func (u *Unreachable) Unwrap() error        { return u.Err }
+func (u *Unreachable) Is(target error) bool { return target == ErrUnreachable }
+
+// unreachableFix is what `/pyq me` says the user can do about err.
+func unreachableFix(err error) string {
+	var u *Unreachable
+	if errors.As(err, &u) && u.Fix != "" {
+		return u.Fix
+	}
+	return "the platform refused to deliver it"
+}
+
 // ReminderSetting is one user's reminder choice in a workspace.
 type ReminderSetting struct {
 	On   bool
@@ -222,8 +243,8 @@ func (e *Engine) reminderLine(ctx context.Context, r request) (string, error) {
 		return "", err
 	}
 	if !s.UnreachableAt.IsZero() {
-		return fmt.Sprintf("Reminders could not be delivered: on %s %s refused to send you a private message (%s). "+
-			"Allow direct messages from this server's members, or stop them with `/pyq remind off`.",
+		return fmt.Sprintf("Reminders could not be delivered: on %s %s would not deliver a private message to you (%s). "+
+			"Once that is fixed the next one comes through; or stop them with `/pyq remind off`.",
 			s.UnreachableAt.In(time.UTC).Format("Mon 2 Jan 15:04 MST"), platformName(r.Conv.Platform), s.UnreachableNote), nil
 	}
 	if !s.On {

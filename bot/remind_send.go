@@ -174,7 +174,7 @@ func (e *Engine) sendReminder(ctx context.Context, rs ReminderStore, d reminderD
 	state, note := ReminderSent, ""
 	switch {
 	case errors.Is(sendErr, ErrUnreachable):
-		state, note = ReminderUnreachable, sendErr.Error()
+		state, note = ReminderUnreachable, unreachableFix(sendErr)
 		e.log.Warn("reminder not delivered: the platform refuses private messages to this user; /pyq me tells them",
 			convArgs(conv, "user", d.sub.UserID, "day", d.day, "err", sendErr)...)
 		sendErr = nil

@@ -14,8 +14,11 @@ var _ bot.DirectMessenger = (*Adapter)(nil)
 // unreachable are the Web API errors that mean Slack will not let the bot message this user
 // (conversations.open's documented user errors, and chat.postMessage's for a bot user): trying
 // again does not help, so the core records it and `/pyq me` tells the user.
-var unreachable = map[string]bool{
-	"user_not_found": true, "user_not_visible": true, "user_disabled": true, "cannot_dm_bot": true,
+var unreachable = map[string]string{
+	"user_not_found":   "Slack does not know your account in this workspace",
+	"user_not_visible": "the app is not allowed to see your account (a guest, or a member of another organisation)",
+	"user_disabled":    "your Slack account is deactivated",
+	"cannot_dm_bot":    "the account is a bot's",
 }
 
 // SendDirect sends p to user's direct message with the bot: conversations.open (scope im:write)
@@ -47,8 +50,8 @@ func (a *Adapter) SendDirect(ctx context.Context, conv bot.Conversation, user st
 
 func directError(method, user string, err error) error {
 	var se slack.SlackErrorResponse
-	if errors.As(err, &se) && unreachable[se.Err] {
-		return fmt.Errorf("slack %s to user %s: %w (%w)", method, user, bot.ErrUnreachable, err)
+	if errors.As(err, &se) && unreachable[se.Err] != "" {
+		return &bot.Unreachable{Fix: unreachable[se.Err], Err: fmt.Errorf("slack %s to user %s: %w", method, user, err)}
 	}
 	return fmt.Errorf("slack %s to user %s: %w", method, user, apiError(method, "DM", err))
 }

@@ -76,7 +76,7 @@ func TestReminderIsADirectMessageAndADisabledUserIsToldByMe(t *testing.T) {
 		t.Errorf("bob (deactivated) has %d DMs", n)
 	}
 	me := bot.PlainText(kit.As(conv, "bob", false, "me").Post)
-	if !strings.Contains(me, "Reminders could not be delivered") || !strings.Contains(me, "Slack refused") || !strings.Contains(me, "user_disabled") {
+	if !strings.Contains(me, "Reminders could not be delivered") || !strings.Contains(me, "Slack would not deliver") || !strings.Contains(me, "deactivated") {
 		t.Errorf("bob's /pyq me:\n%s", me)
 	}
 	if me := bot.PlainText(kit.As(conv, "ann", false, "me").Post); strings.Contains(me, "could not be delivered") {

@@ -1,5 +1,5 @@
 // Package discordfake is an in-process fake of the parts of Discord pyqbot uses: the REST routes
-// (command registration, messages, threads, interaction callbacks, webhooks) and a gateway websocket
+// (command registration, messages, threads, interaction callbacks, webhooks, DM channels) and a gateway websocket
 // that says hello, reads identify (or resume) and dispatches INTERACTION_CREATE events.
 //
 // It is strict where Discord documents a rule: a payload Discord would refuse (an oversized embed, a
@@ -60,6 +60,7 @@ type Server struct {
 	messages map[string]json.RawMessage // message id -> the message as Discord would return it
 	order    []string                   // message ids in the order they were first posted
 	override func(w http.ResponseWriter, c Call) bool
+	dm       dmState
 
 	gw gateway
 }
@@ -119,6 +120,7 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec.beforeHijack = record // a dropped connection is seen by the client at once
 	switch {
 	case override != nil && override(rec, c):
+	case f.dmRefused(rec, r.Method, r.URL.Path):
 	default:
 		if problems := check(r.Method, r.URL.Path, body); len(problems) > 0 {
 			c.Problems = problems
@@ -186,6 +188,7 @@ func (f *Server) routes() {
 	}
 	m.HandleFunc("PUT /api/v9/applications/{app}/commands", echo)
 	m.HandleFunc("PUT /api/v9/applications/{app}/guilds/{guild}/commands", echo)
+	m.HandleFunc("POST /api/v9/users/@me/channels", f.createDM)
 	m.HandleFunc("POST /api/v9/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		msg := f.storeMessage(f.id(), r.PathValue("ch"), b)

@@ -1,0 +1,87 @@
+package discord
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
+)
+
+// A reminder goes to the member's DM channel (Create DM, then a message with mentions off); a
+// member who blocks DMs from server members is refused with 50007, skipped for the day, and told
+// by `/pyq me`.
+func TestReminderDMAndBlockedMemberToldByMe(t *testing.T) {
+	f := newFakeDiscord(t)
+	a := newTestAdapter(t, f, ModeGateway, Options{})
+	kit := testkit.NewEngine(t, testkit.Options{
+		Questions: []bot.Question{testQuestion()}, Adapters: []bot.Adapter{a},
+		Clock: testkit.NewFakeClock(testkit.Monday.Add(-time.Hour)),
+		Schedules: []bot.Schedule{
+			{Job: bot.JobQuestion, Spec: "0 9 * * 1-5", Enabled: true},
+			{Job: bot.JobReveal, Spec: "0 17 * * 1-5", Enabled: true},
+		},
+	})
+	conv := bot.Conversation{Platform: a.Name(), Workspace: "g1", Channel: "c1"}
+	if _, err := kit.Engine.EnsureChannel(context.Background(), conv); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"u-alice", "u-bob"} {
+		if r := kit.As(conv, u, false, "remind 30m"); !strings.Contains(r.Post.Text, "Reminders are on") {
+			t.Fatalf("%s: %q", u, r.Post.Text)
+		}
+	}
+	f.BlockDMs("u-bob", true)
+	kit.Tick(testkit.Monday)
+	kit.Tick(testkit.Monday.Add(7*time.Hour + 29*time.Minute)) // 16:29: before the 30m lead
+	if n := len(f.Matching("POST", "/api/v9/users/@me/channels")); n != 0 {
+		t.Fatalf("%d DM channels created before the lead", n)
+	}
+	kit.Tick(testkit.Monday.Add(7*time.Hour + 30*time.Minute))
+	kit.Tick(testkit.Monday.Add(7*time.Hour + 40*time.Minute))
+
+	creates := f.Matching("POST", "/api/v9/users/@me/channels")
+	if len(creates) != 2 {
+		t.Fatalf("%d Create DM calls, want 2 (alice, bob), once each", len(creates))
+	}
+	var body struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if err := creates[0].Decode(&body); err != nil || body.RecipientID != "u-alice" {
+		t.Fatalf("first Create DM = %s (%v), want recipient_id u-alice", creates[0].Body, err)
+	}
+	aliceDM, ok := f.DMChannel("u-alice")
+	if !ok {
+		t.Fatal("no DM channel with alice")
+	}
+	var got []json.RawMessage
+	for _, m := range f.Messages() {
+		if m.ChannelID == aliceDM {
+			got = append(got, m.Body)
+		}
+	}
+	if len(got) != 1 {
+		t.Fatalf("alice's DM has %d messages, want 1", len(got))
+	}
+	checkNoMentions(t, "reminder", got[0])
+	for _, want := range []string{"#1", "revealed in 30m", "/pyq answer #1", "/pyq remind off"} {
+		if !strings.Contains(string(got[0]), want) {
+			t.Errorf("alice's reminder lacks %q: %s", want, got[0])
+		}
+	}
+	bobDM, _ := f.DMChannel("u-bob")
+	refused := f.Matching("POST", "/api/v9/channels/"+bobDM+"/messages")
+	if len(refused) != 1 || refused[0].Status != 403 {
+		t.Fatalf("messages to bob's DM: %+v, want one refused 403", refused)
+	}
+	me := bot.PlainText(kit.As(conv, "u-bob", false, "me").Post)
+	if !strings.Contains(me, "Reminders could not be delivered") || !strings.Contains(me, "Discord would not deliver") || !strings.Contains(me, "Privacy Settings") {
+		t.Errorf("bob's /pyq me:\n%s", me)
+	}
+	if me := bot.PlainText(kit.As(conv, "u-alice", false, "me").Post); strings.Contains(me, "could not be delivered") {
+		t.Errorf("alice's /pyq me says her reminder failed:\n%s", me)
+	}
+}
