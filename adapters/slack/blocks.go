@@ -52,6 +52,9 @@ func Blocks(p bot.Post) []slack.Block {
 	if f := p.Vote; f != nil && !p.Closed {
 		blocks = append(blocks, voteBlocks(*f)...)
 	}
+	if f := p.Rubric; f != nil {
+		blocks = append(blocks, rubricBlocks(*f)...)
+	}
 	if p.Table != nil {
 		blocks = append(blocks, codeSections(strings.TrimRight(bot.TableText(p.Table), "\n"))...)
 	}

@@ -89,6 +89,18 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 			a.log.Warn("slack vote option ignored: not a vote", "action", act.ActionID)
 			return nil, nil, true
 		}
+	case act.ActionID == actionRubric:
+		text = act.Value
+		if !rubricOpen.MatchString(text) {
+			a.log.Warn("slack rubric button ignored: not a question's", "action", act.ActionID)
+			return nil, nil, true
+		}
+	case act.ActionID == actionRubricSave:
+		var valid bool
+		if text, valid = rubricSaveText(cb, act.Value); !valid {
+			a.log.Warn("slack rubric checklist ignored: not one pyqbot issued", "action", act.ActionID)
+			return nil, nil, true
+		}
 	case act.ActionID == actionReason:
 		meta, err := parseReasonMeta(act.Value)
 		if err != nil || channel == "" {
@@ -113,9 +125,9 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 	default:
 		return nil, nil, false // ticking a checkbox: its state arrives with Submit
 	}
-	// A button only ever stands for an answer (or a vote's option for a vote): never let a payload
-	// run another command.
-	if !bot.IsAnswer(text) && !voteCommand.MatchString(text) || team == "" || channel == "" || cb.User.ID == "" {
+	// A button only ever stands for an answer (a vote's option for a vote, a rubric control for a
+	// rubric check): never let a payload run another command.
+	if !bot.IsAnswer(text) && !voteCommand.MatchString(text) && !rubricCommand.MatchString(text) || team == "" || channel == "" || cb.User.ID == "" {
 		a.log.Warn("slack button press ignored: not an answer, or no team, channel or user", "action", act.ActionID)
 		return nil, nil, true
 	}

@@ -202,6 +202,19 @@ func checkElements(elems []any, at string) []string {
 				msgs = tooLong(msgs, textOf(om["text"]), MaxOptionText, fmt.Sprintf("%s/options/%d/text/text", p, j))
 				msgs = tooLong(msgs, v, MaxOptionValue, fmt.Sprintf("%s/options/%d/value", p, j))
 			}
+			// Slack refuses an initial option that is not one of the options, text and value alike.
+			initial, _ := el["initial_options"].([]any)
+			for j, o := range initial {
+				found := false
+				for _, opt := range opts {
+					if fmt.Sprint(opt) == fmt.Sprint(o) {
+						found = true
+					}
+				}
+				if !found {
+					msgs = append(msgs, fmt.Sprintf("[ERROR] initial option must match one of the options [json-pointer:%s/initial_options/%d]", p, j))
+				}
+			}
 		case "static_select":
 			opts, _ := el["options"].([]any)
 			if len(opts) == 0 || len(opts) > MaxSelectOpts {
