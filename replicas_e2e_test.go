@@ -256,7 +256,9 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	t.Logf("retries: %d sent, %d told they had already answered (stored, not acknowledged before the kill)", len(retry), already)
 
 	// The reveal on one replica, the board asked on the other.
+	revealStart := time.Now()
 	reveal(t, fake, replicas[1], ref)
+	t.Logf("reveal of %d answers on a replica: posted %s after the command", replicaBurst, time.Since(revealStart).Round(time.Millisecond))
 	pgBoard := slash(t, fake, replicas[0], "C_DAILY", "UR0001", "leaderboard week")
 	pgStandings := weekStandings(t, pgURL)
 	if len(pgStandings) != replicaBurst {
@@ -296,7 +298,9 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 // answers are graded (in the transaction that closes the question) before it is posted.
 func reveal(t *testing.T, fake *slackfake.Server, b *binaryRun, ref string) {
 	t.Helper()
-	if reply := slash(t, fake, b, "C_DAILY", "ULEAD", "reveal"); reply != "" {
+	// Grading a thousand answers can outlast the 2 s acknowledgement deadline: then the ack says
+	// the reply follows, and the reveal still goes out.
+	if reply := slash(t, fake, b, "C_DAILY", "ULEAD", "reveal"); reply != "" && !strings.Contains(reply, bot.PendingText("reveal")) {
 		t.Fatalf("reveal answered %q, want it posted in the channel", reply)
 	}
 	for n := 1; ; n++ {

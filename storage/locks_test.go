@@ -9,7 +9,8 @@ import (
 )
 
 // Two handles on one PostgreSQL database (two replicas) never hold one channel's lease at once;
-// a lease left by a replica that died ends by itself; another channel is not held up.
+// a lock held by a replica that went away is free as soon as its connections close; another
+// channel is not held up.
 func TestLockChannelAcrossHandles(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be backend) {
 		if be.name != "postgres" {
@@ -43,29 +44,44 @@ func TestLockChannelAcrossHandles(t *testing.T) {
 			t.Fatalf("%d of %d holders overlapped another", overlaps.Load(), entries.Load())
 		}
 
-		// A holder that never releases (it died): others wait until the lease ends.
-		old := channelLease
-		channelLease = 300 * time.Millisecond
-		defer func() { channelLease = old }()
+		// A holder that never releases: others wait while it lives; when its session ends (as the
+		// server ends it when the process dies and its connection closes) the lock is free at
+		// once, no lease to sit out.
 		if _, err := dbs[0].LockChannel(ctx, 8); err != nil {
 			t.Fatal(err)
 		}
 		short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()
 		if _, err := dbs[1].LockChannel(short, 8); err == nil {
-			t.Fatal("took a lease another replica holds")
+			t.Fatal("took a lock another replica holds")
 		}
 		other, err := dbs[1].LockChannel(ctx, 9)
 		if err != nil {
 			t.Fatalf("another channel was held up: %v", err)
 		}
 		other()
+		var ended int
+		if err := dbs[1].SQL().QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+			WHERE locktype = 'advisory' AND granted AND classid = hashtext(current_schema() || '.channel')::oid AND objid = 8 AND objsubid = 2`).Scan(&ended); err != nil || ended != 1 {
+			t.Fatalf("ending the holder's session: %d ended, %v", ended, err)
+		}
 		start := time.Now()
-		unlock, err := dbs[1].LockChannel(ctx, 8)
+		soon, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		unlock, err := dbs[1].LockChannel(soon, 8)
 		if err != nil {
-			t.Fatalf("the dead holder's lease never ended: %v", err)
+			t.Fatalf("the ended holder's lock was not released: %v", err)
 		}
 		unlock()
-		t.Logf("took over the dead holder's lease after %s", time.Since(start).Round(time.Millisecond))
+		t.Logf("took the ended holder's lock after %s", time.Since(start).Round(time.Millisecond))
+
+		// A released lock goes back to its pool's session and is taken again at once.
+		for range 3 {
+			unlock, err := dbs[1].LockChannel(soon, 8)
+			if err != nil {
+				t.Fatal(err)
+			}
+			unlock()
+		}
 	})
 }

@@ -44,6 +44,13 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		sqldb.Close()
 		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secret)
 	}
+	if d.locks, err = sql.Open("pgx", rawURL); err != nil {
+		sqldb.Close()
+		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secret)
+	}
+	d.locks.SetMaxOpenConns(lockConns)
+	d.locks.SetMaxIdleConns(2)
+	d.locks.SetConnMaxIdleTime(5 * time.Minute)
 	return d, nil
 }
 

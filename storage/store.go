@@ -19,6 +19,8 @@ import (
 type DB struct {
 	db      *pool
 	dialect dialect
+	// locks holds the sessions of channel locks (locks.go), PostgreSQL only.
+	locks *sql.DB
 	// path is the SQLite file, or the PostgreSQL URL with its password redacted.
 	path string
 	// writeMu queues this process's SQLite write transactions in Go. SQLite's busy handler polls
