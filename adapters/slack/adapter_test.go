@@ -33,7 +33,7 @@ func TestSendPostsBlocksAndThreadsReplies(t *testing.T) {
 		t.Fatalf("ref = %+v", ref)
 	}
 
-	reveal := goldenPosts()["reveal"]
+	reveal := goldenPosts(t)["reveal"]
 	reveal.Thread = &ref
 	reply, err := e.a.Send(ctx, conv, reveal)
 	if err != nil {

@@ -13,75 +13,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-var choices = []bot.Choice{
-	{Key: "A", Text: "[0, 1, 2]"},
-	{Key: "B", Text: "[2, 2, 2]"},
-	{Key: "C", Text: "TypeError: 'int' object is not callable"},
-	{Key: "D", Text: "0\n1\n2"},
-}
-
-const footer = "#12 · closures · predict · warmup · revealed today at 17:00 · id late-binding-lambdas"
-
-func question(mode bot.AnswerMode) bot.Post {
-	return bot.Post{
-		Title: "Late-binding lambdas & the loop variable",
-		Text:  "What does this print? (Hint: `i < 3` is checked before each lambda is *called*.)",
-		Code:  "fs = [lambda: i for i in range(3)]\nif len(fs) > 2 and fs:\n    print([f() for f in fs])",
-		Answer: &bot.AnswerForm{Ref: "#12", Mode: mode, Choices: func() []bot.Choice {
-			if mode == bot.FreeText {
-				return nil
-			}
-			return choices
-		}()},
-		Footer: footer,
-	}
-}
-
-// goldenPosts are the posts whose Block Kit JSON is pinned in testdata/: each question kind, a
-// closed question, a reveal and a leaderboard, with hostile names to prove the escaping.
-func goldenPosts() map[string]bot.Post {
-	closed := question(bot.SingleChoice)
-	closed.Closed = true
-	closed.Footer = "#12 · closures · closed: the answer is in the thread · id late-binding-lambdas"
-	withReason := question(bot.SingleChoice)
-	withReason.Answer.Reasons = true
-	vote := bot.Post{
-		Title:  "Vote for the best explanation of #12",
-		Text:   "Which of the 3 explanations above explains it best? One vote each, not for your own.",
-		Footer: "Typed: /pyq vote #12 N",
-		Vote: &bot.VoteForm{Ref: "#12", Options: []bot.VoteOption{{N: 1, Label: "1 · <!channel> & Mallory: because i is looked up late"},
-			{N: 2, Label: "2 · Bob: because the loop ends at 2"}, {N: 3, Label: "3 · Cy: " + strings.Repeat("a long reason ", 10)}}},
-		Thread: &bot.MessageRef{Channel: "C1", ID: "1700000000.000001"},
-	}
-	voteClosed := bot.Post{Title: "Vote closed: the best explanation of #12", Text: "The best explanation: no. 2 by Bob, with 3 votes. +5 points.",
-		Footer: "4 votes · 1: 1 · 2: 3 · 3: 0", Vote: &bot.VoteForm{Ref: "#12"}, Closed: true}
-	return map[string]bot.Post{
-		"question-reason": withReason,
-		"vote":            vote,
-		"vote-closed":     voteClosed,
-		"question-single": question(bot.SingleChoice),
-		"question-review": question(bot.MultiChoice),
-		"question-design": question(bot.FreeText),
-		"question-closed": closed,
-		"reveal": {
-			Title:  "Answer to #12: Late-binding lambdas & the loop variable",
-			Text:   "The answer was B: [2, 2, 2]\n\nClosures look up `i` when called, after the loop ended.\n\nHow the 3 answers spread: A 1 · B 2 · C 0 · D 0\nGot it: <!channel> & Mallory +10, <@U0BOSS> +10",
-			Code:   "fs = [lambda i=i: i for i in range(3)]",
-			Footer: "Docs: https://docs.python.org/3/faq/programming.html#why-do-lambdas-defined-in-a-loop-with-different-values-all-return-the-same-result",
-			Thread: &bot.MessageRef{Channel: "C1", ID: "1700000000.000001"},
-		},
-		"leaderboard": {
-			Title: "Leaderboard — this week (since Mon 2 Mar)",
-			Table: &bot.Table{Columns: []string{"#", "Player", "Points", "Correct", "Streak"}, Rows: [][]string{
-				{"1", "Alice", "30", "3/3", "3"},
-				{"2", "<!here> Bob", "20", "2/3", "1"},
-				{"3", "Zoë & <@U1>", "10", "1/3", "0"},
-			}},
-			Footer: "Longest streak: Alice, 3 days. All-time top three: Alice 120, Bob 95, Zoë 40.",
-		},
-	}
-}
-
 // render is the Block Kit Slack receives for a post. The fallback text is left out: it is the
 // core's bot.PlainText, pinned by the core's own tests.
 func render(t *testing.T, p bot.Post) []byte {
@@ -97,7 +28,7 @@ func render(t *testing.T, p bot.Post) []byte {
 }
 
 func TestBlockKitGolden(t *testing.T) {
-	for name, p := range goldenPosts() {
+	for name, p := range goldenPosts(t) {
 		t.Run(name, func(t *testing.T) {
 			got := render(t, p)
 			path := filepath.Join("testdata", name+".golden.json")
@@ -155,14 +86,14 @@ func mrkdwnTexts(t *testing.T, p bot.Post) []string {
 }
 
 func TestUserTextNeverPings(t *testing.T) {
-	for name, p := range goldenPosts() {
+	for name, p := range goldenPosts(t) {
 		for _, s := range mrkdwnTexts(t, p) {
 			if strings.ContainsAny(s, "<>") || strings.Contains(strings.ReplaceAll(s, "&amp;", ""), "&") && !strings.Contains(s, "&lt;") && !strings.Contains(s, "&gt;") {
 				t.Errorf("%s: mrkdwn text is not escaped: %q", name, s)
 			}
 		}
 	}
-	lb := goldenPosts()["leaderboard"]
+	lb := goldenPosts(t)["leaderboard"]
 	joined := strings.Join(mrkdwnTexts(t, lb), "\n")
 	for _, want := range []string{"&lt;!here&gt; Bob", "Zoë &amp; &lt;@U1&gt;"} {
 		if !strings.Contains(joined, want) {
