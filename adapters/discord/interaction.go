@@ -86,6 +86,15 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		a.command(ctx, h, in, commandText(in.ApplicationCommandData()), true, respond)
 	case discordgo.InteractionMessageComponent:
 		d := in.MessageComponentData()
+		if text, handled, ok := rubricEventText(d.CustomID, d.Values); handled {
+			if !ok {
+				a.log.Warn("discord: refused a rubric control pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
+				a.respond(respond, ephemeral(refusedControl))
+				return
+			}
+			a.command(ctx, h, in, text, false, respond)
+			return
+		}
 		if ev, handled, ok := voteEventText(d.CustomID, d.Values, ""); handled {
 			a.voteInteraction(ctx, h, in, ev, ok, respond)
 			return

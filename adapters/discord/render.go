@@ -51,7 +51,7 @@ func render(p bot.Post) message {
 	if p.Footer != "" {
 		e.Footer = &discordgo.MessageEmbedFooter{Text: truncate(p.Footer, maxFooter)}
 	}
-	return message{Embeds: []*discordgo.MessageEmbed{e}, Components: voteComponents(p.Vote, p.Closed)}
+	return message{Embeds: []*discordgo.MessageEmbed{e}, Components: postComponents(p)}
 }
 
 // renderAll turns a post into the messages Send posts: one, or for a post too big for one message
@@ -98,8 +98,17 @@ func renderAll(p bot.Post) []message {
 		size += n
 	}
 	// The vote control goes with the last part, after every explanation it numbers.
-	cur.Components = voteComponents(p.Vote, p.Closed)
+	cur.Components = postComponents(p)
 	return append(out, cur)
+}
+
+// postComponents are the controls of a post that is not a question: a vote, a rubric checklist.
+func postComponents(p bot.Post) []discordgo.MessageComponent {
+	c := append(voteComponents(p.Vote, p.Closed), rubricComponents(p.Rubric)...)
+	if len(c) == 0 || len(c) > maxRows {
+		return nil
+	}
+	return c
 }
 
 // chunkSize is how much text one embed of a split post holds: a whole design answer (3000
@@ -125,7 +134,7 @@ func embedSize(e *discordgo.MessageEmbed) int {
 
 // plain is a bare line of text: it goes out as content, not an embed.
 func plain(p bot.Post) bool {
-	return p.Title == "" && p.Code == "" && p.Answer == nil && p.Vote == nil && p.Table == nil && p.Footer == ""
+	return p.Title == "" && p.Code == "" && p.Answer == nil && p.Vote == nil && p.Rubric == nil && p.Table == nil && p.Footer == ""
 }
 
 // title is the embed title: plain text, so Markdown in it is escaped.
