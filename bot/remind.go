@@ -211,6 +211,7 @@ func (e *Engine) cmdRemind(ctx context.Context, r request) Reply {
 	if err := rs.SetReminder(ctx, r.ch.WorkspaceID, r.User, next); err != nil {
 		return e.internalError(r.Event, "save reminder", err)
 	}
+	e.WakeScheduler() // a reminder due now goes out on this tick, not after the loop's wait
 	if !next.On {
 		return privateText("Reminders are off: pyqbot will not message you unprompted. Turn them on again with `/pyq remind on`.")
 	}

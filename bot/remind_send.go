@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,71 +46,119 @@ type channelView struct {
 	answered map[int64]map[string]bool // post id -> user ids that answered
 }
 
-// sendDueReminders sends every reminder due at now that nobody has claimed yet. Errors of single
-// reminders are logged and joined; one user's failure does not stop the others.
+// sendDueReminders sends every reminder due at now that nobody has claimed yet. Reading who is due
+// is serial (one view of each channel a tick); the sends run concurrently, at most the platform's
+// PostConcurrency at once, as scheduled posts do, so a thousand reminders at 16:00 do not hold up the
+// next tick. Errors of single reminders are logged and joined; one user's failure stops no other.
 func (e *Engine) sendDueReminders(ctx context.Context, now time.Time) error {
 	rs, ok := e.reminderStore()
 	if !ok {
 		return nil
 	}
+	dues, _, err := e.dueReminders(ctx, now)
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, d := range dues {
+		sem := e.postSlots(d.sub.Platform)
+		wg.Go(func() {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			if err := e.sendReminder(ctx, rs, d, now); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("reminder for %s: %w", d.sub.UserID, err))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// dueReminders lists the reminders due at now and when the next one falls due after now (zero
+// when none is pending today). A subscriber whose state cannot be read is joined into err and
+// skipped; the others still go out.
+func (e *Engine) dueReminders(ctx context.Context, now time.Time) ([]reminderDue, time.Time, error) {
+	rs, ok := e.reminderStore()
+	if !ok {
+		return nil, time.Time{}, nil
+	}
 	subs, err := rs.Subscribers(ctx)
 	if err != nil {
-		return fmt.Errorf("reminder subscribers: %w", err)
+		return nil, time.Time{}, fmt.Errorf("reminder subscribers: %w", err)
 	}
 	views := map[int64]*channelView{}
-	var errs []error
+	var (
+		dues []reminderDue
+		next time.Time
+		errs []error
+	)
 	for _, sub := range subs {
 		if ctx.Err() != nil {
 			break
 		}
-		d, ok, err := e.reminderFor(ctx, sub, now, views)
+		d, ok, at, err := e.reminderFor(ctx, sub, now, views)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reminder for %s: %w", sub.UserID, err))
 			continue
 		}
 		if ok {
-			if err := e.sendReminder(ctx, rs, d, now); err != nil {
-				errs = append(errs, fmt.Errorf("reminder for %s: %w", sub.UserID, err))
-			}
+			dues = append(dues, d)
+		}
+		if !at.IsZero() && (next.IsZero() || at.Before(next)) {
+			next = at
 		}
 	}
-	return errors.Join(errs...)
+	return dues, next, errors.Join(errs...)
 }
 
-// reminderFor says whether sub is due a reminder now, and about which questions.
-func (e *Engine) reminderFor(ctx context.Context, sub Subscriber, now time.Time, views map[int64]*channelView) (reminderDue, bool, error) {
+// reminderFor says whether sub is due a reminder now, and about which questions; next is when one
+// of today's unanswered questions makes a reminder due later (zero for none).
+func (e *Engine) reminderFor(ctx context.Context, sub Subscriber, now time.Time, views map[int64]*channelView) (d reminderDue, ok bool, next time.Time, err error) {
 	ch, err := e.store.LastTeamChannel(ctx, sub.WorkspaceID, sub.UserID)
 	switch {
 	case isNotFound(err):
 		if sub.Channel.ID == 0 {
-			return reminderDue{}, false, nil
+			return reminderDue{}, false, time.Time{}, nil
 		}
 		ch = sub.Channel
 	case err != nil:
-		return reminderDue{}, false, err
+		return reminderDue{}, false, time.Time{}, err
 	}
 	v, err := e.channelView(ctx, ch, now, views)
 	if err != nil {
-		return reminderDue{}, false, err
+		return reminderDue{}, false, time.Time{}, err
 	}
 	today := LocalDay(now, ch.Location())
-	d := reminderDue{sub: sub, ch: ch, day: today}
+	d = reminderDue{sub: sub, ch: ch, day: today}
 	for _, p := range v.open {
 		reveal := v.reveal[p.ID]
-		if p.Day != today || v.answered[p.ID][sub.UserID] || reveal.IsZero() {
+		if p.Day != today || v.answered[p.ID][sub.UserID] || reveal.IsZero() || !now.Before(reveal) {
 			continue
 		}
-		if now.Before(reveal.Add(-sub.Setting.Lead)) || !now.Before(reveal) {
+		if at := reveal.Add(-sub.Setting.Lead); now.Before(at) {
+			if next.IsZero() || at.Before(next) {
+				next = at
+			}
 			continue
 		}
 		d.posts = append(d.posts, p)
 	}
 	if len(d.posts) == 0 {
-		return reminderDue{}, false, nil
+		return reminderDue{}, false, next, nil
 	}
 	sort.SliceStable(d.posts, func(i, j int) bool { return v.reveal[d.posts[i].ID].Before(v.reveal[d.posts[j].ID]) })
 	d.reveal = v.reveal[d.posts[0].ID]
-	return d, true, nil
+	return d, true, next, nil
 }
 
 // channelView loads the channel's open questions, their reveal times and who answered them, once a tick.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,8 +157,11 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	// Tuesday: a new question day, a new reminder for whoever has not answered.
 	p.tickAt(t, mon(9, 0).AddDate(0, 0, 1))
 	p.tickAt(t, mon(16, 0).AddDate(0, 0, 1))
-	if got := dmUsers(dm.sentDMs()[2:]); fmt.Sprint(got) != "[ann bob dee]" {
-		t.Errorf("Tuesday's DMs = %v, want ann, bob (who has not answered today) and dee", got)
+	got = dm.sentDMs()[2:]
+	tuesday := dmUsers(got)
+	slices.Sort(tuesday)
+	if fmt.Sprint(tuesday) != "[ann bob dee]" {
+		t.Errorf("Tuesday's DMs = %v, want ann, bob (who has not answered today) and dee", tuesday)
 	}
 }
 
@@ -377,5 +381,22 @@ func TestRemindOnExplainsAPlatformWithoutDirectMessages(t *testing.T) {
 	// Turning them off needs no capability.
 	if r := h.as("ann", false, "remind off"); !strings.Contains(bot.PlainText(r.Post), "Reminders are off") {
 		t.Errorf("/pyq remind off: %q", bot.PlainText(r.Post))
+	}
+}
+
+// The run loop wakes for a reminder: NextRun is the reminder's time when it comes before the
+// next slot, and the reveal once everyone due has answered.
+func TestNextRunWakesForAReminder(t *testing.T) {
+	clk := testkit.NewFakeClock(mon(8, 0))
+	p, _ := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
+	p.as(t, "ann", "remind 90m")
+	p.tickAt(t, mon(9, 0))
+	next, ok, err := p.engine.NextRun(context.Background(), mon(10, 0))
+	if err != nil || !ok || !next.Equal(mon(15, 30)) {
+		t.Errorf("NextRun(10:00) = %v %v %v, want 15:30 (17:00 reveal minus ann's 90m)", next, ok, err)
+	}
+	p.as(t, "ann", "answer A")
+	if next, _, _ := p.engine.NextRun(context.Background(), mon(10, 0)); !next.Equal(mon(17, 0)) {
+		t.Errorf("NextRun after ann answered = %v, want the 17:00 reveal", next)
 	}
 }

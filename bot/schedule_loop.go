@@ -6,7 +6,7 @@ import (
 )
 
 // NextRun is when the engine next has something scheduled after now: the earliest slot of any
-// enabled job or any pending hint. ok is false when nothing is scheduled.
+// enabled job, any pending hint, or a reminder due later today. ok is false when nothing is scheduled.
 func (e *Engine) NextRun(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	if !e.Scheduling() {
 		return time.Time{}, false, nil
@@ -41,6 +41,12 @@ func (e *Engine) NextRun(ctx context.Context, now time.Time) (time.Time, bool, e
 				}
 			}
 		}
+	}
+	// A reminder due before the next slot: the loop wakes for it rather than up to maxWait late.
+	if _, at, err := e.dueReminders(ctx, now); err != nil {
+		return time.Time{}, false, err
+	} else if !at.IsZero() {
+		consider(at)
 	}
 	return best, !best.IsZero(), nil
 }
