@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -119,11 +120,14 @@ var (
 )
 
 // TestThirtyDaySimulation plays a month on a real database with a fake clock: five players with
-// different accuracies answer a daily team question (one is away some days), practise every day
-// (a due review first, then an adaptive question) and vote on explanations. Every day it checks
+// different accuracies answer a daily team question (one is away some days, two answer late on
+// some), practise every day (a due review first, then an adaptive question) and vote on
+// explanations; the channel's 12:00 reveal job reveals through the scheduler's Tick, which also
+// sends the reminders two of them asked for. Every day it checks
 // what each player is told against what the rules predict from what they did: the review queue on
 // `/pyq me`, the adaptive level practice states, the streak and freezes; at the end the review
-// intervals, mastery, the level paths, the vote results and the leaderboard with its bonuses.
+// intervals, mastery, the level paths, the vote results, the leaderboard with its bonuses, and
+// that each reminder went once, an hour before the reveal, only to who opted in and had not answered.
 func TestThirtyDaySimulation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -134,6 +138,10 @@ func TestThirtyDaySimulation(t *testing.T) {
 	}
 	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
 	h := newVoteHarness(t, bank, "", testkit.NewFakeClock(start))
+	dm := &dmRecorder{recorder: h.out, clock: h.clock, start: start}
+	h.engine.AddAdapter(dm) // the same recorder, able to send private reminders
+	// The channel's reveal job runs at 12:00: the reveal each day, and the deadline reminders count from.
+	mustContain(t, h.as("lead", true, `schedule set reveal "0 12 * * *"`).Post.Text, "reveal")
 	players := []*simPlayer{
 		{name: "Ace", pattern: "1"},
 		{name: "Good", pattern: "11110"},
@@ -144,6 +152,12 @@ func TestThirtyDaySimulation(t *testing.T) {
 	for _, p := range players {
 		p.reviews = map[string]bot.Review{}
 	}
+	// Good and Sporadic want a reminder an hour before the reveal; Mid never asked for one.
+	for _, name := range []string{"Good", "Sporadic"} {
+		mustContain(t, h.as(name, false, "remind on").Post.Text, "Reminders are on")
+	}
+	lateDay := func(day int) bool { return day%7 == 3 } // Good and Mid answer only after 11:00
+	wantDMs := map[int][]string{}
 	ace, good, mid, weak, sporadic := players[0], players[1], players[2], players[3], players[4]
 	var postIDs []int64
 	type round struct {
@@ -202,10 +216,8 @@ func TestThirtyDaySimulation(t *testing.T) {
 			right bool
 		}
 		var given []teamAnswer
-		for _, p := range players {
-			if p.away[day] {
-				continue
-			}
+		answerTeam := func(p *simPlayer) {
+			t.Helper()
 			minute()
 			right := p.nextRight()
 			text := "answer " + pick(team, right)
@@ -215,9 +227,44 @@ func TestThirtyDaySimulation(t *testing.T) {
 			mustContain(t, h.as(p.name, false, text).Post.Text, "Recorded your answer")
 			given = append(given, teamAnswer{p, right})
 		}
+		late := func(p *simPlayer) bool { return lateDay(day) && (p == good || p == mid) }
+		for _, p := range players {
+			if !p.away[day] && !late(p) {
+				answerTeam(p)
+			}
+		}
+		// Reminders: due at 11:00 (an hour before the 12:00 reveal) for those who opted in and
+		// have not answered; the ticks around it must not send one early or twice.
+		if sporadic.away[day] {
+			wantDMs[day] = append(wantDMs[day], "sporadic")
+		}
+		if lateDay(day) {
+			wantDMs[day] = append([]string{"good"}, wantDMs[day]...)
+		}
+		at := func(hour, min int) time.Time {
+			return start.AddDate(0, 0, day).Add(time.Duration(hour-9)*time.Hour + time.Duration(min)*time.Minute)
+		}
+		h.tick(at(10, 59))
+		if n := dm.count(day); n != 0 {
+			t.Errorf("day %d: %d reminders before 11:00", day, n)
+		}
+		h.tick(at(11, 0))
+		h.tick(at(11, 5))
+		h.clock.Set(at(11, 30))
+		for _, p := range players {
+			if !p.away[day] && late(p) {
+				answerTeam(p)
+			}
+		}
+		h.tick(at(11, 45))
+		if got, want := dm.users(day), fmt.Sprint(wantDMs[day]); got != want {
+			t.Errorf("day %d: reminders went to %s, want %s (opted in, not answered, once)", day, got, want)
+		}
 
-		h.clock.Set(start.AddDate(0, 0, day).Add(3 * time.Hour)) // 12:00: the reveal (closing yesterday's vote)
-		h.as("lead", true, "reveal")
+		h.tick(at(12, 0)) // the reveal job (closing yesterday's vote first)
+		if got, err := h.store.Post(ctx, latest.ID); err != nil || got.Open() {
+			t.Fatalf("day %d: the 12:00 reveal job left #%d open (%v)", day, latest.ID, err)
+		}
 		for _, g := range given {
 			g.p.teamAnswers++
 			if g.right {
@@ -235,7 +282,7 @@ func TestThirtyDaySimulation(t *testing.T) {
 			rounds = append(rounds, round{latest.ID, winner})
 		}
 
-		h.clock.Set(start.AddDate(0, 0, day).Add(4 * time.Hour)) // 13:00: practice
+		h.clock.Set(at(13, 0)) // practice
 		for _, p := range players {
 			if p.away[day] {
 				continue
@@ -258,7 +305,7 @@ func TestThirtyDaySimulation(t *testing.T) {
 			practise(p, day, post)
 		}
 
-		h.clock.Set(start.AddDate(0, 0, day).Add(5 * time.Hour)) // 14:00: everyone checks /pyq me
+		h.clock.Set(at(14, 0)) // everyone checks /pyq me
 		for _, p := range players {
 			me := bot.StripUserText(h.as(p.name, false, "me").Post.Text)
 			if want := p.reviewLine(h.clock.Now()); want == "" && strings.Contains(me, "Reviews:") || !strings.Contains(me, want) {
@@ -268,6 +315,15 @@ func TestThirtyDaySimulation(t *testing.T) {
 				checkSporadicStreak(t, day, me)
 			}
 		}
+	}
+
+	// Reminders: 8 in the month, each once, only to the two who asked, only on days they had not
+	// answered by 11:00 (Good's late days 3, 10, 17, 24; Sporadic's days away 10, 16, 17, 20).
+	if n := len(dm.dms); n != 8 {
+		t.Errorf("%d reminders in the month, want 8", n)
+	}
+	for _, r := range dm.dms {
+		mustContain(t, r.text, "/pyq answer #"+strconv.FormatInt(postIDs[r.day], 10), "/pyq remind off")
 	}
 
 	// Review intervals: Ace's one miss (day 1, at the reveal) came back 1, 3, 7 and 16 days after
@@ -390,4 +446,53 @@ func checkSporadicStreak(t *testing.T, day int, me string) {
 	if m == nil || m[1] != strconv.Itoa(w[0]) || m[2] != strconv.Itoa(w[1]) {
 		t.Errorf("day %d: Sporadic's streak line %q, want Streak %d · %d freeze(s)", day, m, w[0], w[1])
 	}
+}
+
+// dmRecorder is the recorder that can also send private reminders, noting when each went out.
+type dmRecorder struct {
+	*recorder
+	clock *testkit.FakeClock
+	start time.Time // day 0 of the simulation, 09:00
+	mu    sync.Mutex
+	dms   []reminderSent
+}
+
+type reminderSent struct {
+	day  int
+	user string
+	text string
+}
+
+var _ bot.DirectMessenger = (*dmRecorder)(nil)
+
+func (d *dmRecorder) SendDirect(_ context.Context, _ bot.Conversation, user string, p bot.Post) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	day := int(d.clock.Now().Sub(d.start.Add(-9*time.Hour)) / (24 * time.Hour))
+	d.dms = append(d.dms, reminderSent{day: day, user: user, text: bot.PlainText(p)})
+	return nil
+}
+
+func (d *dmRecorder) on(day int) []reminderSent {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []reminderSent
+	for _, r := range d.dms {
+		if r.day == day {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (d *dmRecorder) count(day int) int { return len(d.on(day)) }
+
+// users is who was reminded on day, sorted.
+func (d *dmRecorder) users(day int) string {
+	var names []string
+	for _, r := range d.on(day) {
+		names = append(names, r.user)
+	}
+	slices.Sort(names)
+	return fmt.Sprint(names)
 }
