@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
+	"github.com/pyqbot/pyqbot/storage/pgtest"
 )
 
 // dmAdapter is the scheduler's recording adapter that can also reach one user privately.
@@ -216,10 +217,20 @@ func TestNoReminderForAQuestionCarriedOverFromAnEarlierDay(t *testing.T) {
 
 // Two processes on one database file tick at the same moment: each user gets one reminder.
 func TestRemindersOnceAcrossTwoEnginesOnOneDatabase(t *testing.T) {
+	remindersOnceAcross(t, filepath.Join(t.TempDir(), "pyqbot.db"))
+}
+
+// The same with two replicas on one PostgreSQL database (issue 16: reminders hold exactly-once
+// across processes on one database).
+func TestRemindersOnceAcrossTwoReplicasOnPostgres(t *testing.T) {
+	pgtest.Require(t)
+	remindersOnceAcross(t, pgtest.URL(t))
+}
+
+func remindersOnceAcross(t *testing.T, target string) {
 	clk := testkit.NewFakeClock(mon(8, 0))
-	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	p1, dm1 := newRemindProc(t, clk, path, "one")
-	p2, dm2 := newRemindProc(t, clk, path, "two")
+	p1, dm1 := newRemindProc(t, clk, target, "one")
+	p2, dm2 := newRemindProc(t, clk, target, "two")
 	users := []string{"u1", "u2", "u3", "u4", "u5", "u6"}
 	for _, u := range users {
 		p1.as(t, u, "remind on")
