@@ -201,12 +201,12 @@ func (c *Config) where(key string) string {
 func (c *Config) check() error {
 	loc, err := time.LoadLocation(c.Bot.Timezone)
 	if err != nil || c.Bot.Timezone == "" {
-		return fmt.Errorf("%s = %q is not a time zone: use an IANA name such as \"Europe/Berlin\" or \"UTC\"", c.where("[bot] timezone"), c.Bot.Timezone)
+		return fmt.Errorf("%s is not a time zone: use an IANA name such as \"Europe/Berlin\" or \"UTC\"", c.where("[bot] timezone"))
 	}
 	c.defaultZone = loc
 	t, err := time.Parse("15:04", c.Bot.RevealTime)
 	if err != nil {
-		return fmt.Errorf("%s = %q is not a time: use 24-hour HH:MM, such as \"17:00\"", c.where("[bot] reveal_time"), c.Bot.RevealTime)
+		return fmt.Errorf("%s is not a time: use 24-hour HH:MM, such as \"17:00\"", c.where("[bot] reveal_time"))
 	}
 	c.revealHour, c.revealMin = t.Hour(), t.Minute()
 	if c.Bot.RevealTime != defaultRevealTime {
@@ -228,12 +228,12 @@ func (c *Config) check() error {
 	switch c.Log.Level {
 	case "", "debug", "info", "warn", "error":
 	default:
-		return fmt.Errorf("%s = %q: use debug, info, warn or error", c.where("[log] level"), c.Log.Level)
+		return fmt.Errorf("%s is not a level: use debug, info, warn or error", c.where("[log] level"))
 	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
-		return fmt.Errorf("%s = %q: use text or json", c.where("[log] format"), c.Log.Format)
+		return fmt.Errorf("%s is not a format: use text or json", c.where("[log] format"))
 	}
 	return nil
 }
@@ -243,7 +243,7 @@ func (c *Config) check() error {
 func (c *Config) checkSchedules() error {
 	g, err := time.ParseDuration(c.Bot.Grace)
 	if err != nil || g <= 0 {
-		return fmt.Errorf("%s = %q is not a positive duration: use Go's form, such as \"3h\" or \"90m\"", c.where("[bot] grace"), c.Bot.Grace)
+		return fmt.Errorf("%s is not a positive duration: use Go's form, such as \"3h\" or \"90m\"", c.where("[bot] grace"))
 	}
 	c.grace = g
 	if len(c.Schedule) == 0 {
@@ -274,10 +274,10 @@ func (c *Config) checkSchedules() error {
 			s.HintOffsets = append([]time.Duration(nil), bot.DefaultHintOffsets...)
 			if e.HintOffsets != nil {
 				s.HintOffsets = nil
-				for _, o := range e.HintOffsets {
+				for j, o := range e.HintOffsets {
 					d, err := time.ParseDuration(o)
 					if err != nil || d <= 0 {
-						return fmt.Errorf("%s: hint_offsets: %q is not a positive duration: use Go's form, such as \"2h\" or \"90m\"", where, o)
+						return fmt.Errorf("%s: hint_offsets: offset %d is not a positive duration: use Go's form, such as \"2h\" or \"90m\"", where, j+1)
 					}
 					s.HintOffsets = append(s.HintOffsets, d)
 				}

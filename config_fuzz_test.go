@@ -8,7 +8,7 @@ import (
 
 // FuzzConfig feeds the config parser arbitrary TOML and PYQBOT_ environment variables. It must
 // never panic, must be deterministic, a config it accepts must be usable (a zone, a positive
-// grace, schedules), and a refused variable's value is never in the error (it may be a token).
+// grace, schedules), and no variable's value is ever in an error (it may be a token).
 // Run: go test -run XXX -fuzz FuzzConfig -fuzztime 30s .
 func FuzzConfig(f *testing.F) {
 	example, err := os.ReadFile("config.example.toml")
@@ -44,6 +44,16 @@ func FuzzConfig(f *testing.F) {
 		if err == nil {
 			if c.defaultZone == nil || c.grace <= 0 || len(c.schedules) == 0 || again.Storage.Path != c.Storage.Path {
 				t.Fatalf("accepted an unusable config: zone %v, grace %v, %d schedules", c.defaultZone, c.grace, len(c.schedules))
+			}
+		}
+		if err != nil {
+			// Values from the environment are never repeated (a token set in the wrong variable);
+			// a value the file also holds may be the file's, which is shown with its line.
+			for name, value := range env {
+				if len(value) >= 8 && !strings.Contains(src, value) && !strings.Contains(name, value) &&
+					!strings.Contains(knownText, value) && strings.Contains(err.Error(), value) {
+					t.Fatalf("the error shows the value of %s: %v", name, err)
+				}
 			}
 		}
 		if err := checkEnvNames(environ); err != nil {

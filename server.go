@@ -30,6 +30,10 @@ func (r *routes) Handle(pattern string, h http.Handler) {
 // up to 5 seconds (what they started is the shutdown's to wait for, see supervise.go).
 // ready receives the bound address (useful with port 0).
 func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		// Not shown: a value that is not an address may be a secret set in the wrong place.
+		return errors.New("[http] listen is not a host:port address: use e.g. \"127.0.0.1:8080\" or \":8080\"")
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (change [http] listen)", addr, err)

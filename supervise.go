@@ -33,9 +33,9 @@ var errAbandoned = fmt.Errorf("%w: the shutdown abandoned work in flight", errFa
 func parseShutdownGrace(where, value string) (time.Duration, error) {
 	d, err := time.ParseDuration(value)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s = %q is not a positive duration: use Go's form, such as \"8s\" (keep it under the "+
+		return 0, fmt.Errorf("%s is not a positive duration: use Go's form, such as \"8s\" (keep it under the "+
 			"time your supervisor waits before it kills the process, 10 s for Docker and systemd by default, minus %s)",
-			where, value, noticeWindow)
+			where, noticeWindow)
 	}
 	return d, nil
 }

@@ -27,15 +27,17 @@ func CheckExclude(files []File, exclude []string, source string) []Problem {
 		source = "[content] exclude"
 	}
 	var out []Problem
-	for _, x := range exclude {
+	for i, x := range exclude {
 		if known[x] {
 			continue
 		}
-		msg := fmt.Sprintf("[content] exclude: %q is neither a question id nor a topic", x)
+		// A near miss of a real name is a typo, shown so it can be found; anything else may be a
+		// value pasted into the wrong setting (a token), so it is named by its place only.
+		var msg string
 		if s := closest(x, names); s != "" {
-			msg += fmt.Sprintf(": did you mean %q?", s)
+			msg = fmt.Sprintf("[content] exclude: %q is neither a question id nor a topic: did you mean %q?", x, s)
 		} else {
-			msg += ": remove it (`pyqbot content stats` lists the topics)"
+			msg = fmt.Sprintf("[content] exclude: entry %d is neither a question id nor a topic: remove it (`pyqbot content stats` lists the topics)", i+1)
 		}
 		out = append(out, Problem{File: source, Msg: msg})
 	}

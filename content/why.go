@@ -52,11 +52,14 @@ var (
 type choiceLines struct {
 	header []int // line of the i-th [[choices]] header
 	why    []int // line of its why, 0 when it has none
+	lines  int   // how many lines the file has
 }
 
 func indexChoices(src []byte) choiceLines {
 	var ix choiceLines
-	for n, line := range strings.Split(string(src), "\n") {
+	all := strings.Split(string(src), "\n")
+	ix.lines = len(all)
+	for n, line := range all {
 		switch {
 		case choicesHeader.MatchString(line):
 			ix.header = append(ix.header, n+1)
@@ -68,10 +71,11 @@ func indexChoices(src []byte) choiceLines {
 	return ix
 }
 
-// keyLine is the line of the i-th choice's key (the line after its header), or 1.
+// keyLine is the line of the i-th choice's key (the line after its header; the header itself when
+// it ends the file), or 1.
 func (ix choiceLines) keyLine(i int) int {
 	if i < len(ix.header) {
-		return ix.header[i] + 1
+		return min(ix.header[i]+1, ix.lines)
 	}
 	return 1
 }

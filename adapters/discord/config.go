@@ -49,7 +49,7 @@ func (c Config) Resolve(getenv func(string) string, where func(string) string) (
 		c.Mode = ModeGateway
 	}
 	if c.Mode != ModeGateway && c.Mode != ModeHTTP {
-		return c, fmt.Errorf("%s = %q: use \"gateway\" or \"http\"", where("[discord] mode"), c.Mode)
+		return c, fmt.Errorf("%s is not a mode: use \"gateway\" or \"http\"", where("[discord] mode"))
 	}
 	fill := func(v *string, key, env string) error {
 		if strings.TrimSpace(*v) == "" {
@@ -77,7 +77,7 @@ func (c Config) Resolve(getenv func(string) string, where func(string) string) (
 	if c.APIURL != "" {
 		u, err := url.Parse(c.APIURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, fmt.Errorf("%s = %q is not an http(s) URL: use e.g. \"http://127.0.0.1:9000\", or leave it out for Discord's", where("[discord] api_url"), c.APIURL)
+			return c, fmt.Errorf("%s is not an http(s) URL: use e.g. \"http://127.0.0.1:9000\", or leave it out for Discord's", where("[discord] api_url"))
 		}
 	}
 	return c, nil

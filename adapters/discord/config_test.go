@@ -19,7 +19,7 @@ func TestConfigResolve(t *testing.T) {
 		{"app id missing", Config{Token: "t"}, nil, "[discord] app_id is missing: set it, or the environment variable DISCORD_APP_ID"},
 		{"public key missing in http mode", Config{Mode: "http", Token: "t", AppID: "1"}, nil, "[discord] public_key is missing: set it, or the environment variable DISCORD_PUBLIC_KEY"},
 		{"public key not hex", Config{Mode: "http", Token: "t", AppID: "1", PublicKey: "zz"}, nil, "not a 32-byte hex Ed25519 public key"},
-		{"bad mode", Config{Mode: "websocket"}, nil, `[discord] mode = "websocket": use "gateway" or "http"`},
+		{"bad mode", Config{Mode: "websocket"}, nil, `[discord] mode is not a mode: use "gateway" or "http"`},
 		{"bad api url", Config{Token: "t", AppID: "1", APIURL: "localhost:9000"}, nil, "is not an http(s) URL"},
 		{"secrets from the environment", Config{Mode: "http"}, map[string]string{EnvToken: "t", EnvAppID: "1", EnvPublicKey: testPublicKeyHex}, ""},
 		{"gateway needs no public key", Config{Token: "t", AppID: "1"}, nil, ""},

@@ -69,13 +69,13 @@ func (c Config) Resolve(getenv func(string) string, where func(string) string) (
 		s.Mode = ModeSocket
 	}
 	if s.Mode != ModeSocket && s.Mode != ModeHTTP {
-		return Settings{}, fmt.Errorf("%s = %q: use \"socket\" (Socket Mode, no public URL needed) or \"http\" (Slack calls your [http] listen address)", where("[slack] mode"), c.Mode)
+		return Settings{}, fmt.Errorf("%s is not a mode: use \"socket\" (Socket Mode, no public URL needed) or \"http\" (Slack calls your [http] listen address)", where("[slack] mode"))
 	}
 	if s.APIURL == "" {
 		s.APIURL = DefaultAPIURL
 	}
 	if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return Settings{}, fmt.Errorf("%s = %q is not an http(s) URL: leave it empty for Slack's %s", where("[slack] api_url"), c.APIURL, DefaultAPIURL)
+		return Settings{}, fmt.Errorf("%s is not an http(s) URL: leave it empty for Slack's %s", where("[slack] api_url"), DefaultAPIURL)
 	}
 	if !strings.HasSuffix(s.APIURL, "/") {
 		s.APIURL += "/" // slack-go joins the method name straight onto it
@@ -112,9 +112,9 @@ func (c Config) Resolve(getenv func(string) string, where func(string) string) (
 	} else if s.SigningSecret, err = secret(c.SigningSecret, "signing_secret", "SLACK_SIGNING_SECRET", "", "signing secret (HTTP mode)"); err != nil {
 		return Settings{}, err
 	}
-	for _, id := range s.Admins {
+	for i, id := range s.Admins {
 		if id == "" || strings.ContainsAny(id, " <>@") {
-			return Settings{}, fmt.Errorf("%s: %q is not a Slack user id: use ids like \"U012AB3CD\" (profile → ⋮ → Copy member ID)", where("[slack] admins"), id)
+			return Settings{}, fmt.Errorf("%s: entry %d is not a Slack user id: use ids like \"U012AB3CD\" (profile → ⋮ → Copy member ID)", where("[slack] admins"), i+1)
 		}
 	}
 	return s, nil
@@ -143,7 +143,7 @@ func (c Config) resolveDistribution(s *Settings, getenv func(string) string, whe
 	pub := strings.TrimRight(strings.TrimSpace(c.PublicURL), "/")
 	u, perr := url.Parse(pub)
 	if pub == "" || perr != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.RawQuery != "" {
-		return fmt.Errorf("%s = %q: set the https address Slack reaches this bot at (e.g. \"https://pyq.example.com\"); the OAuth redirect is that plus %s", where("[slack] public_url"), c.PublicURL, PathOAuthCallback)
+		return fmt.Errorf("%s is not an https address: set the one Slack reaches this bot at (e.g. \"https://pyq.example.com\"); the OAuth redirect is that plus %s", where("[slack] public_url"), PathOAuthCallback)
 	}
 	s.RedirectURL = pub + PathOAuthCallback
 	if strings.TrimSpace(c.BotToken) != "" {
