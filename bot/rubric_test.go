@@ -95,6 +95,8 @@ func TestRubricChecklistAfterADesignReveal(t *testing.T) {
 		t.Errorf("the leaderboard moved after rubric checks: %v, was %v", got, pointsBefore)
 	}
 	mustContain(t, h.as("Alice", false, "me").Post.Text, "Design rubric: 75% covered over 1 question. Your own check, not points.")
+	mustContain(t, h.as("Alice", false, "help scoring").Post.Text, "Design rubric: after a design reveal, `/pyq rubric`", "It is feedback, not points")
+	mustContain(t, h.as("Alice", false, "help rubric").Post.Text, "`/pyq rubric [#N] [ITEMS…]`", "/pyq rubric #12 1 3 4")
 
 	// Refusals say what to fix and record nothing.
 	outRef := h.postKind(bot.KindOutput, map[string]string{"Alice": "C"})

@@ -30,6 +30,8 @@ const ScoringHelp = "• A right answer: 10 points.\n" +
 	"• Best explanation: at a reveal the team votes for the best reason (`/pyq answer B because …`) or design answer; " +
 	"when the vote closes (24 h later or at the next reveal) the one(s) with the most votes, at least 2, earn +5 points, " +
 	"counted in the week and month the vote closed.\n" +
+	"• Design rubric: after a design reveal, `/pyq rubric` (or the thread's \"Check my answer against the rubric\") lets you tick what your answer covered. " +
+	"It is feedback, not points: only you see it, the leaderboard never does, and `/pyq me` shows your coverage over time.\n" +
 	"• Your first answer locks. Points land at the reveal. Practice questions never count on the leaderboard."
 
 // StreakBonus is the bonus for an answer given on the streak-th consecutive day.
