@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -467,4 +469,207 @@ func TestSlotSharedBy100ChannelsAcrossReplicas(t *testing.T) {
 		}
 	}
 	t.Logf("%d channels: B posted %d, the restarted A %d", slotChannels, claims["posted"][bPID], claims["posted"][aPID])
+}
+
+// socketReplica is a replica holding one Socket Mode connection, and that connection's number at
+// the fake.
+type socketReplica struct {
+	*binaryRun
+	conn int
+}
+
+// startSocketReplica starts the binary in Socket Mode on config and waits for its connection.
+func startSocketReplica(t *testing.T, fake *slackfake.Server, config string) socketReplica {
+	t.Helper()
+	b := startBinary(t, config, "SLACK_BOT_TOKEN="+slackfake.BotToken, "SLACK_APP_TOKEN="+slackfake.AppToken)
+	n, err := fake.WaitConnected(20 * time.Second)
+	if err != nil {
+		t.Fatalf("%v\nlog:\n%s", err, b.logs())
+	}
+	b.waitLog(t, "slack connected")
+	return socketReplica{b, n}
+}
+
+// socketCommand is a slash command's Socket Mode payload.
+func socketCommand(fake *slackfake.Server, channel, user, text string) map[string]string {
+	return map[string]string{"team_id": slackfake.TeamID, "channel_id": channel, "user_id": user, "user_name": strings.ToLower(user),
+		"command": "/pyq", "text": text, "response_url": fake.ResponseURL(user), "trigger_id": "t-" + user}
+}
+
+// ackText is the text of a slash command's reply carried in its Socket Mode ack.
+func ackText(t *testing.T, a slackfake.Ack) string {
+	t.Helper()
+	var reply struct {
+		Text string `json:"text"`
+	}
+	if len(a.Payload) > 0 {
+		if err := json.Unmarshal(a.Payload, &reply); err != nil {
+			t.Fatalf("ack payload %s: %v", a.Payload, err)
+		}
+	}
+	return reply.Text
+}
+
+// Slack Socket Mode with two replicas on one PostgreSQL, each holding one of the app's
+// connections: envelopes spread over both are each handled once. A slash command Slack delivers
+// again (same envelope id) on the other connection is refused as a replay; 200 answers alternating
+// between the connections are each stored once; an Events API event retried on the other
+// connection publishes the App Home once.
+func TestSocketModeTwoReplicasEachHoldAConnection(t *testing.T) {
+	pgtest.Require(t)
+	pgURL := pgtest.URL(t)
+	fake := slackfake.New()
+	t.Cleanup(fake.Close)
+	config := writeFile(t, "socket.toml", fmt.Sprintf(`[storage]
+url = %q
+[http]
+listen = "127.0.0.1:0"
+[log]
+level = "debug"
+[slack]
+enabled = true
+mode = "socket"
+api_url = %q
+[[schedule]]
+job = "question"
+spec = "@daily"
+enabled = false
+`, pgURL, fake.APIURL()))
+	replicas := []socketReplica{startSocketReplica(t, fake, config), startSocketReplica(t, fake, config)}
+	if calls := fake.Calls("apps.connections.open"); len(calls) != 2 {
+		t.Fatalf("%d apps.connections.open calls, want one per replica", len(calls))
+	}
+	send := func(r socketReplica, typ string, payload any) slackfake.Ack {
+		t.Helper()
+		wait, err := fake.EnvelopeOn(r.conn, typ, payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := wait(10 * time.Second)
+		if err != nil {
+			t.Fatalf("%v\nlog:\n%s", err, r.logs())
+		}
+		return a
+	}
+
+	fake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})
+	if reply := ackText(t, send(replicas[0], "slash_commands", socketCommand(fake, "C_DAILY", "ULEAD", "filter kinds output"))); !strings.Contains(reply, "output") {
+		t.Fatalf("filter: %q", reply)
+	}
+	// /pyq today on B; Slack delivers the same envelope again, on A's connection.
+	today := socketCommand(fake, "C_DAILY", "ULEAD", "today")
+	wait, err := fake.Redeliver(replicas[1].conn, "env-today", "slash_commands", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := wait(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	wait, err = fake.Redeliver(replicas[0].conn, "env-today", "slash_commands", today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := wait(10 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply := ackText(t, again); !strings.Contains(reply, "already received, so it was not run again") {
+		t.Errorf("the redelivered /pyq today on the other replica answered %q, want it refused as a replay", reply)
+	}
+	posts, err := fake.WaitCalls("chat.postMessage", 1, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank := exportedBank(t)
+	m := regexp.MustCompile(`· id ([a-z0-9-]+)`).FindStringSubmatch(posts[0].Form.Get("blocks"))
+	if m == nil || bank[m[1]].Kind != "output" {
+		t.Fatalf("want an output question, got %v", m)
+	}
+	right, _ := rightAndWrong(bank[m[1]])
+
+	// 200 answers, 16 in flight, alternating between the two connections.
+	const answers = 200
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	replies := make([]string, answers)
+	for i := range answers {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			u, _ := replicaUser(i)
+			wait, err := fake.EnvelopeOn(replicas[i%2].conn, "slash_commands", socketCommand(fake, "C_DAILY", u, "answer #1 "+right))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			a, err := wait(10 * time.Second)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var reply struct {
+				Text string `json:"text"`
+			}
+			json.Unmarshal(a.Payload, &reply)
+			replies[i] = reply.Text
+		})
+	}
+	wg.Wait()
+	pg, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	have := storedAnswers(t, pg, 1)
+	for i, reply := range replies {
+		u, _ := replicaUser(i)
+		if !strings.Contains(reply, "Recorded your answer") || have[u] != 1 {
+			t.Errorf("%s (on replica %d): ack %q, stored %d times", u, i%2, reply, have[u])
+		}
+	}
+	if len(have) != answers {
+		t.Errorf("%d users have an answer stored, want %d", len(have), answers)
+	}
+	if n := len(fake.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d messages posted, want the one question", n)
+	}
+
+	// An Events API event on A, retried by Slack on B: the App Home is published once.
+	home := map[string]any{"type": "event_callback", "team_id": slackfake.TeamID, "event_id": "EvHome1",
+		"event": map[string]any{"type": "app_home_opened", "user": "UR0001", "channel": "D0001", "tab": "home"}}
+	send(replicas[0], "events_api", home)
+	send(replicas[1], "events_api", home)
+	if _, err := fake.WaitCalls("views.publish", 1, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !anyLogged(time.Now().Add(20*time.Second), "slack event already handled; retry ignored", replicas[0].binaryRun, replicas[1].binaryRun) {
+		t.Fatal("neither replica logged the retried event as already handled")
+	}
+	if n := len(fake.Calls("views.publish")); n != 1 {
+		t.Errorf("the App Home was published %d times for one event delivered twice, want once", n)
+	}
+}
+
+// anyLogged waits until one of bs has logged a line containing s, or the deadline passes.
+func anyLogged(deadline time.Time, s string, bs ...*binaryRun) bool {
+	for {
+		var changed []chan struct{}
+		for _, b := range bs {
+			b.mu.Lock()
+			found := strings.Contains(b.log.String(), s)
+			changed = append(changed, b.changed)
+			b.mu.Unlock()
+			if found {
+				return true
+			}
+		}
+		timer := time.NewTimer(time.Until(deadline))
+		select {
+		case <-changed[0]:
+		case <-changed[1%len(changed)]:
+		case <-timer.C:
+			return false
+		}
+		timer.Stop()
+	}
 }

@@ -2,7 +2,8 @@
 // slacktest server with handlers of its own: the Web API methods (chat.postMessage, chat.update,
 // chat.postEphemeral, views.open, views.publish, users.info, auth.test, apps.connections.open,
 // conversations.open for direct messages),
-// response_url endpoints, and a Socket Mode websocket that sends envelopes and collects acks.
+// response_url endpoints, and a Socket Mode websocket that sends envelopes and collects acks (up
+// to 10 connections at once, as Slack allows an app, each envelope on one of them).
 // It refuses what Slack documents it refuses (rules.go: block counts and sizes, text lengths,
 // arguments a method does not take) with Slack's error codes, records every call so tests can
 // assert on what a user would see, and can answer with errors, 429s or a dropped connection. Tests, the load command and local runs use it; it is not Slack.

@@ -15,17 +15,29 @@ type Ack struct {
 	Payload    json.RawMessage `json:"payload"`
 }
 
-// socket is the fake Socket Mode endpoint: one live connection at a time.
+// MaxConnections is how many Socket Mode connections Slack keeps open for one app at once; it
+// turns away another with a disconnect message whose reason is "too_many_websockets".
+const MaxConnections = 10
+
+// socket is the fake Socket Mode endpoint. Like Slack it keeps up to MaxConnections connections
+// for the app (one per replica of a bot) and hands each envelope to one of them.
 type socket struct {
 	mu        sync.Mutex
 	wmu       sync.Mutex // gorilla/websocket allows one writer at a time
-	conn      *websocket.Conn
-	connected chan int // receives the connection count each time a client connects
+	conns     []live     // open connections, oldest first
+	connected chan int   // receives the connection's number each time a client connects
 	acks      map[string]chan Ack
 	seq       int
 	count     int
+	next      int  // round-robin position among conns
 	down      bool // Outage: apps.connections.open fails
 	done      chan struct{}
+}
+
+// live is an open connection and its number (1 for the first the fake accepted).
+type live struct {
+	n    int
+	conn *websocket.Conn
 }
 
 func (k *socket) init() {
@@ -42,8 +54,8 @@ func (k *socket) close() {
 	default:
 		close(k.done)
 	}
-	if k.conn != nil {
-		k.conn.Close()
+	for _, c := range k.conns {
+		c.conn.Close()
 	}
 }
 
@@ -53,11 +65,19 @@ func (s *Server) serveSocket(c *websocket.Conn) {
 	// The connection is registered before hello: a client logs "connected" on hello, and an Outage
 	// a test starts right after must find the connection to drop.
 	k.mu.Lock()
-	k.conn = c
+	if len(k.conns) >= MaxConnections {
+		k.mu.Unlock()
+		k.write(c, map[string]any{"type": "disconnect", "reason": "too_many_websockets"})
+		c.Close()
+		return
+	}
 	k.count++
 	n := k.count
+	k.conns = append(k.conns, live{n: n, conn: c})
+	open := len(k.conns)
 	k.mu.Unlock()
-	if err := k.write(c, map[string]any{"type": "hello", "num_connections": 1, "connection_info": map[string]any{"app_id": "AFAKE"}}); err != nil {
+	defer k.drop(c)
+	if err := k.write(c, map[string]any{"type": "hello", "num_connections": open, "connection_info": map[string]any{"app_id": "AFAKE"}}); err != nil {
 		return
 	}
 	select {
@@ -79,6 +99,38 @@ func (s *Server) serveSocket(c *websocket.Conn) {
 	}
 }
 
+// drop forgets a connection that ended.
+func (k *socket) drop(c *websocket.Conn) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for i, l := range k.conns {
+		if l.conn == c {
+			k.conns = append(k.conns[:i], k.conns[i+1:]...)
+			return
+		}
+	}
+}
+
+// pick returns connection number n, or with n = 0 the next open one in turn (Slack picks one of
+// an app's connections for each envelope).
+func (k *socket) pick(n int) (*websocket.Conn, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.conns) == 0 {
+		return nil, fmt.Errorf("slackfake: no Socket Mode client connected")
+	}
+	if n == 0 {
+		k.next++
+		return k.conns[k.next%len(k.conns)].conn, nil
+	}
+	for _, l := range k.conns {
+		if l.n == n {
+			return l.conn, nil
+		}
+	}
+	return nil, fmt.Errorf("slackfake: Socket Mode connection %d is not open", n)
+}
+
 // WaitConnected waits for the next Socket Mode connection and returns its number (1 for the first).
 func (s *Server) WaitConnected(timeout time.Duration) (int, error) {
 	select {
@@ -90,25 +142,45 @@ func (s *Server) WaitConnected(timeout time.Duration) (int, error) {
 }
 
 // Envelope sends a Socket Mode envelope of type typ ("slash_commands", "interactive",
-// "events_api") and returns a function that waits for its ack.
+// "events_api") on one of the open connections, each in turn, and returns a function that waits
+// for its ack.
 func (s *Server) Envelope(typ string, payload any) (wait func(timeout time.Duration) (Ack, error), err error) {
+	return s.EnvelopeOn(0, typ, payload)
+}
+
+// EnvelopeOn is Envelope on connection number conn (as WaitConnected returned it), or on the next
+// open one when conn is 0.
+func (s *Server) EnvelopeOn(conn int, typ string, payload any) (wait func(timeout time.Duration) (Ack, error), err error) {
+	id := s.nextEnvelopeID()
+	return s.Redeliver(conn, id, typ, payload)
+}
+
+func (s *Server) nextEnvelopeID() string {
+	k := &s.socket
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.seq++
+	return fmt.Sprintf("env-%d", k.seq)
+}
+
+// Redeliver sends an envelope with the given id on connection conn (0: the next open one), as
+// Slack sends an envelope again, with the id it had, when its ack did not arrive.
+func (s *Server) Redeliver(conn int, id, typ string, payload any) (wait func(timeout time.Duration) (Ack, error), err error) {
 	k := &s.socket
 	raw, err := json.Marshal(payload)
 	if err != nil {
 		return nil, err
 	}
-	k.mu.Lock()
-	k.seq++
-	id := fmt.Sprintf("env-%d", k.seq)
-	ch := make(chan Ack, 1)
-	k.acks[id] = ch
-	conn := k.conn
-	k.mu.Unlock()
-	if conn == nil {
-		return nil, fmt.Errorf("slackfake: no Socket Mode client connected")
+	c, err := k.pick(conn)
+	if err != nil {
+		return nil, err
 	}
+	ch := make(chan Ack, 1)
+	k.mu.Lock()
+	k.acks[id] = ch
+	k.mu.Unlock()
 	msg := map[string]any{"type": typ, "envelope_id": id, "payload": json.RawMessage(raw), "accepts_response_payload": typ != "events_api"}
-	if err := k.write(conn, msg); err != nil {
+	if err := k.write(c, msg); err != nil {
 		return nil, err
 	}
 	return func(timeout time.Duration) (Ack, error) {
@@ -121,30 +193,35 @@ func (s *Server) Envelope(typ string, payload any) (wait func(timeout time.Durat
 	}, nil
 }
 
-// Disconnect sends Socket Mode's disconnect message (reason "refresh_requested" or "warning"), as
-// Slack does routinely; a client should reconnect.
+// Disconnect sends Socket Mode's disconnect message (reason "refresh_requested" or "warning") on
+// every open connection, as Slack does routinely; a client should reconnect.
 func (s *Server) Disconnect(reason string) error {
 	k := &s.socket
 	k.mu.Lock()
-	conn := k.conn
+	conns := append([]live(nil), k.conns...)
 	k.mu.Unlock()
-	if conn == nil {
+	if len(conns) == 0 {
 		return fmt.Errorf("slackfake: no Socket Mode client connected")
 	}
-	return k.write(conn, map[string]any{"type": "disconnect", "reason": reason})
+	for _, l := range conns {
+		if err := k.write(l.conn, map[string]any{"type": "disconnect", "reason": reason}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Outage drops the Socket Mode connection and makes apps.connections.open answer 503 until
+// Outage drops every Socket Mode connection and makes apps.connections.open answer 503 until
 // Restore: Slack unreachable, as a client sees it. slack-go keeps retrying with backoff.
 func (s *Server) Outage() {
 	k := &s.socket
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.down = true
-	if k.conn != nil {
-		k.conn.Close()
-		k.conn = nil
+	for _, l := range k.conns {
+		l.conn.Close()
 	}
+	k.conns = nil
 }
 
 // Restore ends an Outage: the client's next attempt connects.
