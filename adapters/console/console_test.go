@@ -61,6 +61,7 @@ func (echo) Handle(_ context.Context, e bot.Event) bot.Reply {
 // that arrives while the prompt shows (a scheduled question) starts on its own line and the prompt
 // comes back after it.
 func TestPromptAndBanner(t *testing.T) {
+	t.Parallel()
 	in, feed := io.Pipe()
 	out := newWatched()
 	a := NewWith(in, out, "ann", Options{Banner: "welcome", Prompt: true})
@@ -88,6 +89,7 @@ func TestPromptAndBanner(t *testing.T) {
 
 // Without Prompt (a pipe), nothing but the posts and replies is printed.
 func TestNoPromptForPipes(t *testing.T) {
+	t.Parallel()
 	out := newWatched()
 	a := New(strings.NewReader("/pyq hi\n"), out, "ann")
 	if err := a.Run(context.Background(), echo{}); err != nil {
@@ -100,6 +102,7 @@ func TestNoPromptForPipes(t *testing.T) {
 
 // Message ids carry the start time, so runs against one database never share an id (item 19).
 func TestMessageIDsDifferAcrossStarts(t *testing.T) {
+	t.Parallel()
 	start := time.UnixMilli(1_764_669_600_000)
 	seen := map[string]bool{}
 	for run := range 3 {
@@ -122,6 +125,7 @@ func TestMessageIDsDifferAcrossStarts(t *testing.T) {
 
 // A reminder on the terminal is printed with who it is for: everyone shares the screen.
 func TestSendDirectPrintsWhoItIsFor(t *testing.T) {
+	t.Parallel()
 	var out strings.Builder
 	a := New(strings.NewReader(""), &out, "ann")
 	var dm bot.DirectMessenger = a

@@ -22,6 +22,7 @@ func decodeCommand(t *testing.T, payload []byte) discordgo.ApplicationCommandInt
 }
 
 func TestRegistrationIsAcceptedByDiscordsRules(t *testing.T) {
+	t.Parallel()
 	body, err := json.Marshal([]*discordgo.ApplicationCommand{slashCommand()})
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +55,7 @@ func TestRegistrationIsAcceptedByDiscordsRules(t *testing.T) {
 }
 
 func TestRequiredFirstOrderIsEnforcedByTheFake(t *testing.T) {
+	t.Parallel()
 	cmd := slashCommand()
 	for _, s := range cmd.Options {
 		if s.Name == "answer" {
@@ -67,6 +69,7 @@ func TestRequiredFirstOrderIsEnforcedByTheFake(t *testing.T) {
 }
 
 func TestCommandTextKeepsTheCoresOrder(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		payload []byte
@@ -91,6 +94,7 @@ func TestCommandTextKeepsTheCoresOrder(t *testing.T) {
 }
 
 func TestAutocompleteWithNoMatchListsNoChoices(t *testing.T) {
+	t.Parallel()
 	a := &Adapter{topics: []string{"closures", "generators"}}
 	payload := interaction("a1", 4, alice, map[string]any{"id": "cmd1", "name": "pyq", "type": 1, "options": []any{
 		map[string]any{"name": "practice", "type": 1, "options": []any{map[string]any{"name": "topic", "type": 3, "value": "zzz", "focused": true}}}}})

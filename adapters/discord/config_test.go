@@ -6,6 +6,7 @@ import (
 )
 
 func TestConfigResolve(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{}
 	getenv := func(k string) string { return env[k] }
 	where := func(k string) string { return "pyqbot.toml: " + k }
@@ -41,6 +42,7 @@ func TestConfigResolve(t *testing.T) {
 }
 
 func TestInviteURLAsksForExactlyWhatIsUsed(t *testing.T) {
+	t.Parallel()
 	// View Channel, Send Messages, Embed Links, Read Message History, Create Public Threads,
 	// Send Messages in Threads: 1<<10 | 1<<11 | 1<<14 | 1<<16 | 1<<35 | 1<<38.
 	const want = "https://discord.com/oauth2/authorize?client_id=42&permissions=309237730304&scope=bot+applications.commands"

@@ -46,6 +46,7 @@ func (f *fakeAfter) After(d time.Duration) <-chan time.Time {
 }
 
 func TestSlowCommandIsDeferredWithin3Seconds(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	timer := newFakeAfter()
 	a, srv := serveHTTPAdapter(t, f, Options{After: timer.After}) // the default acknowledgement delay
@@ -100,6 +101,7 @@ func TestSlowCommandIsDeferredWithin3Seconds(t *testing.T) {
 }
 
 func TestDeferredFollowUps(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		payload []byte

@@ -64,6 +64,7 @@ func (m sentMessage) customIDs() (ids []string, allDisabled bool) {
 }
 
 func TestGatewayPlaysAQuestion(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a := newTestAdapter(t, f, ModeGateway, Options{Topics: []string{"closures", "generators", "packaging"}})
 	eng := newEngine(t, testQuestion())

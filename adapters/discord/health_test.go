@@ -56,6 +56,7 @@ func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 }
 
 func TestGatewayHealthFollowsTheConnection(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a := newTestAdapter(t, f, ModeGateway, Options{})
 	if err := a.Healthy(context.Background()); err == nil {
@@ -79,6 +80,7 @@ func TestGatewayHealthFollowsTheConnection(t *testing.T) {
 }
 
 func TestHTTPModeAcksAndRESTErrorsAreObserved(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	obs := &observed{}
 	a, srv := serveHTTPAdapter(t, f, Options{Metrics: obs})
@@ -117,6 +119,7 @@ func TestHTTPModeAcksAndRESTErrorsAreObserved(t *testing.T) {
 }
 
 func TestRouteHidesIDsAndTokens(t *testing.T) {
+	t.Parallel()
 	for path, want := range map[string]string{
 		"/api/v9/channels/123/messages/456/threads":             "POST /channels/{id}/messages/{id}/threads",
 		"/api/v9/webhooks/app1/s3cret-token/messages/@original": "POST /webhooks/{id}/{token}/messages/@original",

@@ -81,6 +81,7 @@ func do(t *testing.T, srv *httptest.Server, r *http.Request) (int, string) {
 }
 
 func TestHTTPEndpointVerifiesEveryRequest(t *testing.T) {
+	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
 
 	ping := []byte(`{"id":"p1","application_id":"app1","type":1,"token":"tok-p1","version":1}`)
@@ -130,6 +131,7 @@ func TestHTTPEndpointVerifiesEveryRequest(t *testing.T) {
 }
 
 func TestHTTPSlashCommandAndButtonPress(t *testing.T) {
+	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
 
 	code, body := do(t, srv, signed(slash("h1", lead, "today"), testNow))

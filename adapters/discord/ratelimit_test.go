@@ -34,6 +34,7 @@ func tooMany(w http.ResponseWriter, retryAfter float64, global bool) {
 }
 
 func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a, clock, _ := rateLimitedAdapter(t, f)
 	n := 0
@@ -59,6 +60,7 @@ func TestRateLimitedPostIsRetriedAfterRetryAfter(t *testing.T) {
 }
 
 func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a, clock, _ := rateLimitedAdapter(t, f)
 	f.setOverride(func(w http.ResponseWriter, c call) bool {
@@ -83,6 +85,7 @@ func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	clock := testkit.NewFakeClock(testNow)
 	to, _ := url.Parse(f.URL())
@@ -123,6 +126,7 @@ func TestGlobalRateLimitHoldsEveryRoute(t *testing.T) {
 }
 
 func TestFailedPostIsNotResent(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		fail func(w http.ResponseWriter)
@@ -156,6 +160,7 @@ func TestFailedPostIsNotResent(t *testing.T) {
 }
 
 func TestErrorsHideInteractionTokens(t *testing.T) {
+	t.Parallel()
 	err := redact(&url.Error{Op: "Post", URL: "https://discord.com/api/v9/webhooks/app1/SECRET-TOKEN?wait=true", Err: errors.New("connection reset")})
 	if strings.Contains(err.Error(), "SECRET-TOKEN") || !strings.Contains(err.Error(), "/webhooks/app1/[token]") {
 		t.Errorf("redacted error = %q", err)
@@ -167,6 +172,7 @@ func TestErrorsHideInteractionTokens(t *testing.T) {
 }
 
 func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a, _, log := rateLimitedAdapter(t, f)
 	f.setOverride(func(w http.ResponseWriter, c call) bool {

@@ -17,6 +17,7 @@ import (
 // member who blocks DMs from server members is refused with 50007, skipped for the day, and told
 // by `/pyq me`.
 func TestReminderDMAndBlockedMemberToldByMe(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a := newTestAdapter(t, f, ModeGateway, Options{})
 	kit := testkit.NewEngine(t, testkit.Options{

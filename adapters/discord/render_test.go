@@ -48,6 +48,7 @@ func goldenQuestions() []bot.Question {
 // compares the JSON Discord receives with testdata/NAME.golden.json: the question, its reveal,
 // the closing edit and (once) the leaderboard. Run with -update to rewrite them.
 func TestGoldenMessages(t *testing.T) {
+	t.Parallel()
 	for _, q := range goldenQuestions() {
 		t.Run(string(q.Kind), func(t *testing.T) {
 			f, srv := playHTTP(t, q)
@@ -121,6 +122,7 @@ func golden(t *testing.T, name string, body []byte) {
 // What people wrote shows as written: a reason with a masked link or ** in a reveal is escaped,
 // and the core's marks never reach Discord.
 func TestUserTextInAPostIsLiteral(t *testing.T) {
+	t.Parallel()
 	p := bot.Post{Title: "Answer to #1", Text: "The answer was B.\n\n**Why they chose it:**\n1. " +
 		bot.UserText("Eve**") + " (B): " + bot.UserText("[see the fix](https://evil.example) __now__"),
 		Footer: "Top: " + bot.UserText("Eve**")}

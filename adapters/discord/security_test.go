@@ -31,6 +31,7 @@ func (h *recordingHandler) got() []bot.Event {
 }
 
 func TestOnlyIssuedComponentIDsRunAnything(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a, srv := serveHTTPAdapter(t, f, Options{})
 	h := &recordingHandler{}
@@ -79,6 +80,7 @@ func TestOnlyIssuedComponentIDsRunAnything(t *testing.T) {
 }
 
 func TestForgedRevealButtonClosesNothing(t *testing.T) {
+	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
 	do(t, srv, signed(slash("r1", lead, "today"), testNow))
 	f.waitFor("POST", "/api/v9/channels/c1/messages")
@@ -92,6 +94,7 @@ func TestForgedRevealButtonClosesNothing(t *testing.T) {
 }
 
 func TestUnknownInteractionTypeIsAnswered(t *testing.T) {
+	t.Parallel()
 	unknown := interaction("u1", 42, alice, map[string]any{})
 	t.Run("http", func(t *testing.T) {
 		f := newFakeDiscord(t)
@@ -126,6 +129,7 @@ func TestUnknownInteractionTypeIsAnswered(t *testing.T) {
 }
 
 func TestReplayedSignedRequestIsRefused(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	now := testNow
 	var mu sync.Mutex
@@ -166,6 +170,7 @@ func TestReplayedSignedRequestIsRefused(t *testing.T) {
 }
 
 func TestGatewayEventsCarryTheInteractionID(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a := newTestAdapter(t, f, ModeGateway, Options{})
 	h := &recordingHandler{}

@@ -43,6 +43,7 @@ func threadText(t *testing.T, f *fakeDiscord, channel string) []string {
 }
 
 func TestDesignRevealWithFortyLongAnswersGoesOutWhole(t *testing.T) {
+	t.Parallel()
 	for _, size := range []int{500, bot.MaxAnswerLen} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			q := goldenQuestions()[4]
@@ -81,6 +82,7 @@ func TestDesignRevealWithFortyLongAnswersGoesOutWhole(t *testing.T) {
 }
 
 func TestSendOfATooBigPostReturnsTheFirstMessage(t *testing.T) {
+	t.Parallel()
 	f := newFakeDiscord(t)
 	a := newTestAdapter(t, f, ModeGateway, Options{})
 	var lines []string
@@ -139,6 +141,7 @@ func largestQuestion(kind bot.Kind) bot.Question {
 }
 
 func TestLargestQuestionKeepsEveryChoiceReadable(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []bot.Kind{bot.KindOutput, bot.KindReview, bot.KindDebug} {
 		t.Run(string(kind), func(t *testing.T) {
 			q := largestQuestion(kind)
@@ -170,6 +173,7 @@ func TestLargestQuestionKeepsEveryChoiceReadable(t *testing.T) {
 }
 
 func TestSplitMarkdownKeepsCodeBlocksWhole(t *testing.T) {
+	t.Parallel()
 	code := "```py\n" + strings.Repeat("x = 1\n", 50) + "```"
 	text := "Intro line\n\n" + code + "\n\nAfter the code. " + strings.Repeat("word ", 300)
 	for _, n := range []int{60, 200, 2000} {
@@ -197,6 +201,7 @@ func TestSplitMarkdownKeepsCodeBlocksWhole(t *testing.T) {
 }
 
 func TestEscapeMarkdown(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"__exit__":                     `\_\_exit\_\_`,
 		"def f(*args, **kwargs)":       `def f(\*args, \*\*kwargs)`,

@@ -45,6 +45,7 @@ func answerWithReason(t *testing.T, do2 func(body []byte) response, who actor, n
 // The question offers "Answer with a reason…" beside its buttons; the menu opens a modal that passes
 // the fake's rules; the reason reaches the reveal; the vote menu in the thread records a vote.
 func TestDiscordAnswerWithReasonAndVote(t *testing.T) {
+	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
 	send := func(body []byte) response {
 		t.Helper()
@@ -107,6 +108,7 @@ func TestDiscordAnswerWithReasonAndVote(t *testing.T) {
 // Over 25 explanations a select cannot hold them: numbered buttons, 20 a page with Previous and
 // Next, every page within the fake's rules; a button on the second page records the vote.
 func TestDiscordVoteButtonsPageBeyond25(t *testing.T) {
+	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
 	send := func(body []byte) response {
 		t.Helper()

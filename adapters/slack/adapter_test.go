@@ -15,6 +15,7 @@ import (
 var conv = bot.Conversation{Platform: "slack", Workspace: slackfake.TeamID, Channel: "C1"}
 
 func TestSendPostsBlocksAndThreadsReplies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	ctx := context.Background()
 	q := question(bot.SingleChoice)
@@ -67,6 +68,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func TestRateLimitIsRetriedAfterRetryAfter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	e.fake.Fail("chat.postMessage", slackfake.Failure{RetryAfter: 7}, slackfake.Failure{RetryAfter: 2})
 	if _, err := e.a.Send(context.Background(), conv, bot.Post{Text: "hi"}); err != nil {
@@ -90,6 +92,7 @@ func TestRateLimitIsRetriedAfterRetryAfter(t *testing.T) {
 }
 
 func TestRateLimitRetriesAreBounded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	for range 5 {
 		e.fake.Fail("chat.postMessage", slackfake.Failure{RetryAfter: 1})
@@ -104,6 +107,7 @@ func TestRateLimitRetriesAreBounded(t *testing.T) {
 }
 
 func TestRateLimitWaitIsCancellable(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	e.a.sleep = sleepCtx // the real timer: a 60 s wait that ctx must cut short
 	e.fake.Fail("chat.update", slackfake.Failure{RetryAfter: 60})
@@ -128,6 +132,7 @@ func TestRateLimitWaitIsCancellable(t *testing.T) {
 // After a connection error Slack may or may not have posted: posting again could double the
 // question, so the adapter reports the error and leaves the decision to the scheduler's claim.
 func TestPostIsNotResentAfterAConnectionError(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	e.fake.Fail("chat.postMessage", slackfake.Failure{Drop: true})
 	if _, err := e.a.Send(context.Background(), conv, bot.Post{Text: "hi"}); err == nil {
@@ -139,6 +144,7 @@ func TestPostIsNotResentAfterAConnectionError(t *testing.T) {
 }
 
 func TestPostFailuresNameTheChannelAndTheFix(t *testing.T) {
+	t.Parallel()
 	for code, fix := range map[string]string{"not_in_channel": "/invite @pyqbot", "channel_not_found": "private channel", "is_archived": "unarchive"} {
 		e := newEnv(t, ModeHTTP)
 		e.fake.Fail("chat.postMessage", slackfake.Failure{Error: code})
@@ -153,6 +159,7 @@ func TestPostFailuresNameTheChannelAndTheFix(t *testing.T) {
 }
 
 func TestRunRefusesABadBotToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	e.fake.Fail("auth.test", slackfake.Failure{Error: "invalid_auth"})
 	err := e.a.Run(context.Background(), e.core)
@@ -162,6 +169,7 @@ func TestRunRefusesABadBotToken(t *testing.T) {
 }
 
 func TestResponseURLMustBeSlacks(t *testing.T) {
+	t.Parallel()
 	a := New(Options{Settings: Settings{APIURL: "http://127.0.0.1:9999/api/"}})
 	for raw, want := range map[string]bool{
 		"https://hooks.slack.com/commands/T1/1/x": true,

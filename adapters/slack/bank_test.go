@@ -18,6 +18,7 @@ import (
 // Under the race detector (or -short) it plays the first 40 days: run
 // `go test -run WholeBank ./adapters/slack` for the whole bank, a few seconds.
 func TestWholeBankGoesOutOnSlack(t *testing.T) {
+	t.Parallel()
 	bank, err := content.Bank(content.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +81,7 @@ func TestWholeBankGoesOutOnSlack(t *testing.T) {
 // Every reply the engine gives a slash command fits one Slack message: a reply travels in the
 // acknowledgement or through response_url, which cannot be split into thread replies.
 func TestEveryReplyFitsOneSlackMessage(t *testing.T) {
+	t.Parallel()
 	bank, err := content.Bank(content.Options{})
 	if err != nil {
 		t.Fatal(err)

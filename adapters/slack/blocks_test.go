@@ -28,6 +28,7 @@ func render(t *testing.T, p bot.Post) []byte {
 }
 
 func TestBlockKitGolden(t *testing.T) {
+	t.Parallel()
 	for name, p := range goldenPosts(t) {
 		t.Run(name, func(t *testing.T) {
 			got := render(t, p)
@@ -86,6 +87,7 @@ func mrkdwnTexts(t *testing.T, p bot.Post) []string {
 }
 
 func TestUserTextNeverPings(t *testing.T) {
+	t.Parallel()
 	for name, p := range goldenPosts(t) {
 		for _, s := range mrkdwnTexts(t, p) {
 			if strings.ContainsAny(s, "<>") || strings.Contains(strings.ReplaceAll(s, "&amp;", ""), "&") && !strings.Contains(s, "&lt;") && !strings.Contains(s, "&gt;") {
@@ -103,6 +105,7 @@ func TestUserTextNeverPings(t *testing.T) {
 }
 
 func TestAnswerControls(t *testing.T) {
+	t.Parallel()
 	ids := func(p bot.Post) (actions map[string]string) {
 		actions = map[string]string{}
 		for _, b := range Blocks(p) {
@@ -146,6 +149,7 @@ func TestAnswerControls(t *testing.T) {
 }
 
 func TestLongTextStaysWithinSlackLimits(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a line of a long explanation < with & marks >\n", 300)
 	p := bot.Post{Title: strings.Repeat("T", 400), Text: long, Code: long}
 	for _, b := range Blocks(p) {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	where := func(k string) string { return "pyqbot.toml: " + k }
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	tests := []struct {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestSeenEventsForgetsAfterTTLAndStaysBounded(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_800_000_000, 0)
 	s := newSeenEvents(10*time.Minute, 3)
 	if !s.first("Ev1", now) || s.first("Ev1", now.Add(9*time.Minute)) {

@@ -33,6 +33,7 @@ func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 }
 
 func TestSocketModeHealthFollowsTheConnection(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	waitHealth(t, e.a, "connected", func(err error) bool { return err == nil })
 
@@ -54,6 +55,7 @@ func TestSocketModeHealthFollowsTheConnection(t *testing.T) {
 }
 
 func TestAcksAndAPIErrorsAreObserved(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.signed(PathCommands, formType, slash(e.fake, "U1", "me").Encode())
 	e.core.next(t)
@@ -79,6 +81,7 @@ func TestAcksAndAPIErrorsAreObserved(t *testing.T) {
 }
 
 func TestRedactKeepsResponseURLsOutOfErrors(t *testing.T) {
+	t.Parallel()
 	secret := "https://hooks.slack.com/actions/T0FAKE/123/s3cr3tT0k3n"
 	err := redact(&url.Error{Op: "Post", URL: secret, Err: errors.New("connection reset")})
 	if strings.Contains(err.Error(), "s3cr3tT0k3n") || !strings.Contains(err.Error(), "hooks.slack.com") {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestSlashCommandRepliesInTheAcknowledgement(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	rc := newRenamingCore(e.core)
 	e.startWith(rc)
@@ -48,6 +49,7 @@ func TestSlashCommandRepliesInTheAcknowledgement(t *testing.T) {
 }
 
 func TestPublicReplyIsInChannel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.reply = func(bot.Event) bot.Reply { return bot.Reply{Post: bot.Post{Text: "for everyone"}} }
 	ack := ackMessage(t, e.signed(PathCommands, formType, slash(e.fake, "U1", "leaderboard").Encode()))
@@ -57,6 +59,7 @@ func TestPublicReplyIsInChannel(t *testing.T) {
 }
 
 func TestEmptyReplyShowsNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.reply = func(bot.Event) bot.Reply { return bot.Reply{} }
 	resp := e.signed(PathCommands, formType, slash(e.fake, "U1", "today").Encode())
@@ -71,6 +74,7 @@ func TestEmptyReplyShowsNothing(t *testing.T) {
 }
 
 func TestButtonPressBecomesTheAnswerCommand(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	resp := e.signed(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "answer #12 B", nil)))
 	if resp.StatusCode != http.StatusOK {
@@ -86,6 +90,7 @@ func TestButtonPressBecomesTheAnswerCommand(t *testing.T) {
 }
 
 func TestButtonCannotRunOtherCommands(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.signed(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "reveal", nil)))
 	e.stop()
@@ -93,6 +98,7 @@ func TestButtonCannotRunOtherCommands(t *testing.T) {
 }
 
 func TestReviewSubmitReadsTheTickedBoxes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	ticked := func(keys ...string) map[string]any {
 		var opts []any
@@ -113,6 +119,7 @@ func TestReviewSubmitReadsTheTickedBoxes(t *testing.T) {
 }
 
 func TestDesignAnswerOpensAModalAndItsSubmissionIsRecorded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.signed(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U4", actionWrite, "#7", nil)))
 	open := waitCalls(t, e.fake, "views.open", 1)[0]
@@ -136,6 +143,7 @@ func TestDesignAnswerOpensAModalAndItsSubmissionIsRecorded(t *testing.T) {
 }
 
 func TestBlankModalAnswerKeepsTheModalOpen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	resp := e.signed(PathInteractions, formType, interactionPayload(t, viewSubmission("U4", "#7", "C1", "   ")))
 	var ack map[string]any
@@ -149,6 +157,7 @@ func TestBlankModalAnswerKeepsTheModalOpen(t *testing.T) {
 }
 
 func TestURLVerificationAndSSLCheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	resp := e.signed(PathEvents, "application/json", `{"type":"url_verification","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","token":"x"}`)
 	var got map[string]string
@@ -170,6 +179,7 @@ func homeOpened(eventID, user string) string {
 }
 
 func TestHomeTabShowsMeAndLeaderboardAndRetriesAreIgnored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.reply = func(ev bot.Event) bot.Reply {
 		if ev.Text == "me" {
@@ -201,6 +211,7 @@ func TestHomeTabShowsMeAndLeaderboardAndRetriesAreIgnored(t *testing.T) {
 }
 
 func TestAdminsAreWorkspaceAdminsOwnersAndListedUsers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP, "U_LISTED").start()
 	e.fake.SetUser("U_ADMIN", slackfake.User{Name: "ada", Admin: true})
 	e.fake.SetUser("U_OWNER", slackfake.User{Name: "olga", Owner: true})
@@ -234,6 +245,7 @@ func TestAdminsAreWorkspaceAdminsOwnersAndListedUsers(t *testing.T) {
 }
 
 func TestUsersInfoFailureIsNotAdmin(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.fake.SetUser("U1", slackfake.User{Name: "ada", Admin: true})
 	e.fake.Fail("users.info", slackfake.Failure{Error: "missing_scope"})
@@ -244,6 +256,7 @@ func TestUsersInfoFailureIsNotAdmin(t *testing.T) {
 }
 
 func TestRequestsBeforeRunAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	if resp := e.signed(PathCommands, formType, slash(e.fake, "U1", "me").Encode()); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status %d before Run, want 503", resp.StatusCode)

@@ -10,6 +10,7 @@ import (
 
 // The manifests must ask for what the adapter uses and no more, and point at the paths it serves.
 func TestManifestsMatchTheAdapter(t *testing.T) {
+	t.Parallel()
 	scope := regexp.MustCompile(`(?m)^      - ([a-z:.]+)$`)
 	for file, socket := range map[string]bool{"manifest-socket.yaml": true, "manifest-http.yaml": false, "manifest-distribution.yaml": false} {
 		raw, err := os.ReadFile(file)

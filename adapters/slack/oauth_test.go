@@ -110,6 +110,7 @@ func (d *distEnv) install(team string) (int, string) {
 }
 
 func TestDistributionInstallsEachWorkspaceWithItsOwnToken(t *testing.T) {
+	t.Parallel()
 	d := newDistEnv(t)
 	d.start()
 	q := d.installLink()
@@ -154,6 +155,7 @@ func TestDistributionInstallsEachWorkspaceWithItsOwnToken(t *testing.T) {
 }
 
 func TestDistributionCallbackRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	d := newDistEnv(t)
 	d.start()
 	good := d.installLink()
@@ -227,6 +229,7 @@ func uninstallEvent(id, team, kind string) string {
 }
 
 func TestUninstallDeletesTheTokenAndAReinstallResumes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, kind := range []string{"app_uninstalled", "tokens_revoked"} {
 		t.Run(kind, func(t *testing.T) {
@@ -272,6 +275,7 @@ func TestUninstallDeletesTheTokenAndAReinstallResumes(t *testing.T) {
 
 // A user token revoked (the bot's stays) leaves the workspace installed.
 func TestUserTokenRevokedKeepsTheInstall(t *testing.T) {
+	t.Parallel()
 	d := newDistEnv(t)
 	d.start()
 	if status, _ := d.install("TA"); status != 200 {

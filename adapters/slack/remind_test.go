@@ -39,6 +39,7 @@ func remindKit(t *testing.T) (*env, *testkit.Kit) {
 // a deactivated user (user_disabled) is skipped, and `/pyq me` tells them reminders could not be
 // delivered. Neither is tried again that day.
 func TestReminderIsADirectMessageAndADisabledUserIsToldByMe(t *testing.T) {
+	t.Parallel()
 	e, kit := remindKit(t)
 	for _, u := range []string{"ann", "bob", "cy"} {
 		if r := kit.As(conv, u, false, "remind on"); !strings.Contains(r.Post.Text, "Reminders are on") {
@@ -89,6 +90,7 @@ func TestReminderIsADirectMessageAndADisabledUserIsToldByMe(t *testing.T) {
 // An app installed before im:write was added: conversations.open answers missing_scope, the tick
 // reports it with what to do, and the reminder is retried (it failed before delivery).
 func TestReminderWithoutImWriteSaysToReinstall(t *testing.T) {
+	t.Parallel()
 	e, kit := remindKit(t)
 	kit.As(conv, "ann", false, "remind on")
 	kit.Tick(testkit.Monday)

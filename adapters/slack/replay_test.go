@@ -128,6 +128,7 @@ func (p *process) open() int {
 // A captured signed `/pyq reveal`, re-sent byte for byte 60 s later, is refused and closes nothing:
 // by the adapter's memory while the process lives, by the database's after a restart.
 func TestReplayedSignedRevealIsRefusedAlsoAfterARestart(t *testing.T) {
+	t.Parallel()
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
 	fake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})
@@ -200,6 +201,7 @@ func TestReplayedSignedRevealIsRefusedAlsoAfterARestart(t *testing.T) {
 // Slack retries an event with the same event_id; the database remembers it across a restart, so
 // the Home tab is published once.
 func TestEventRetriesAreRecognisedAfterARestart(t *testing.T) {
+	t.Parallel()
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
 	c := testkit.NewFakeClock(time.Unix(1_800_000_000, 0))
@@ -226,6 +228,7 @@ func TestEventRetriesAreRecognisedAfterARestart(t *testing.T) {
 
 // In Socket Mode a slash command names its envelope: a redelivered envelope keeps its id.
 func TestSocketModeSlashCommandsCarryTheirEnvelopeID(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	cmd := map[string]string{}
 	for k, v := range slash(e.fake, "U1", "reveal") {

@@ -16,6 +16,7 @@ import (
 // A core slower than the deadline: the acknowledgement says the answer is being recorded (not that
 // it was), and the core's own reply follows through response_url once it answers.
 func TestSlowSlashCommandIsAcknowledgedAsPendingThenConfirmed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.gate = make(chan struct{})
 	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", "answer B").Encode())
@@ -41,6 +42,7 @@ func TestSlowSlashCommandIsAcknowledgedAsPendingThenConfirmed(t *testing.T) {
 // A button press is acknowledged only once the core has answered (the answer is committed), and the
 // confirmation follows at once through response_url.
 func TestButtonPressIsAcknowledgedAfterTheCoreAnswers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.gate = make(chan struct{})
 	resp := e.signedAsync(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "answer #12 B", nil)))
@@ -66,6 +68,7 @@ func TestButtonPressIsAcknowledgedAfterTheCoreAnswers(t *testing.T) {
 }
 
 func TestSlowButtonPressSaysPendingThenConfirms(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.gate = make(chan struct{})
 	resp := e.signedAsync(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "answer #12 B", nil)))
@@ -89,6 +92,7 @@ func TestSlowButtonPressSaysPendingThenConfirms(t *testing.T) {
 // The answer path never waits for users.info: with users.info stuck, the reply is still in the
 // acknowledgement.
 func TestAnswerNeverWaitsForUsersInfo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	e.fake.SetUser("U1", slackfake.User{Name: "alice", DisplayName: "Alice"})
 	hold := make(chan struct{})
@@ -104,6 +108,7 @@ func TestAnswerNeverWaitsForUsersInfo(t *testing.T) {
 // A workspace that rate-limits users.info still gets every answer recorded and confirmed, and is
 // asked about each user once, not at every command.
 func TestRateLimitedUsersInfoStillRecordsEveryAnswer(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	for range 20 {
 		e.fake.Fail("users.info", slackfake.Failure{RetryAfter: 30})
@@ -134,6 +139,7 @@ func TestRateLimitedUsersInfoStillRecordsEveryAnswer(t *testing.T) {
 }
 
 func TestSocketModeSlashReplyTravelsInTheAck(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	cmd := map[string]string{}
 	for k, v := range slash(e.fake, "U1", "me") {
@@ -157,6 +163,7 @@ func TestSocketModeSlashReplyTravelsInTheAck(t *testing.T) {
 }
 
 func TestSocketModeSlowCommandIsAckedAsPending(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	e.core.gate = make(chan struct{})
 	cmd := map[string]string{"team_id": slackfake.TeamID, "channel_id": "C1", "user_id": "U1", "text": "answer B", "response_url": e.fake.ResponseURL("slow")}
@@ -186,6 +193,7 @@ func TestSocketModeSlowCommandIsAckedAsPending(t *testing.T) {
 
 // Over Socket Mode a button press, too, is acknowledged after the core has answered.
 func TestSocketModeButtonAckFollowsTheCore(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	e.core.gate = make(chan struct{})
 	wait, err := e.fake.Envelope("interactive", buttonPress(e.fake, "U2", "pyq_answer_A", "answer #3 A", nil))
@@ -236,6 +244,7 @@ func (c renamingCore) RenameUser(_ context.Context, conv bot.Conversation, u bot
 // The display name users.info gives after the reply is stored, once: the answer went in under the
 // payload's handle.
 func TestDisplayNameIsStoredAfterTheReply(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP)
 	rc := newRenamingCore(e.core)
 	e.startWith(rc)

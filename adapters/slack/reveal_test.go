@@ -71,6 +71,7 @@ func sectionTexts(t *testing.T, blocks string) []string {
 }
 
 func TestLongDesignRevealGoesOutWholeInTheThread(t *testing.T) {
+	t.Parallel()
 	for _, size := range []int{500, maxAnswerText} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			e := newEngineEnv(t, designQuestion())
@@ -117,6 +118,7 @@ func TestLongDesignRevealGoesOutWholeInTheThread(t *testing.T) {
 
 // A reveal Slack refuses still closes the question on Slack: its buttons go.
 func TestRefusedRevealStillMarksTheQuestionClosed(t *testing.T) {
+	t.Parallel()
 	e := newEngineEnv(t, designQuestion())
 	e.as("lead", true, "today")
 	qts := e.fake.Messages("C1")[0].TS
@@ -145,6 +147,7 @@ func debugQuestion() bot.Question {
 // Slack's mrkdwn has no language tag: a ```python fence would show "python" as the code's first
 // line. Every code block Slack receives, in a reveal, practice feedback or the Home tab, is bare.
 func TestCodeBlocksHaveNoLanguageTag(t *testing.T) {
+	t.Parallel()
 	e := newEngineEnv(t, debugQuestion())
 	e.as("lead", true, "today")
 	e.as("<!channel> Mallory", false, "answer #1 A")

@@ -62,6 +62,7 @@ func rubricSave(fake *slackfake.Server, user, ref string, ticked ...string) map[
 // press's response_url, with the checklist as checkboxes Slack accepts; Save records the ticks, a
 // second press shows them ticked; forged values run nothing.
 func TestSlackRubricChecklist(t *testing.T) {
+	t.Parallel()
 	e := newEngineEnv(t, rubricQuestion())
 	e.startWith(e.engine)
 	e.as("lead", true, "today")

@@ -32,6 +32,7 @@ func (e *env) send(typ string, payload any) slackfake.Ack {
 }
 
 func TestSocketModeAcksEveryEnvelope(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	if calls := e.fake.Calls("apps.connections.open"); len(calls) != 1 || calls[0].Token != slackfake.AppToken {
 		t.Fatalf("apps.connections.open = %+v, want one call with the app-level token", calls)
@@ -79,6 +80,7 @@ func TestSocketModeAcksEveryEnvelope(t *testing.T) {
 }
 
 func TestSocketModeSurvivesARefreshDisconnect(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	if err := e.fake.Disconnect("refresh_requested"); err != nil {
 		t.Fatal(err)
@@ -96,6 +98,7 @@ func TestSocketModeSurvivesARefreshDisconnect(t *testing.T) {
 }
 
 func TestSocketModeDedupesRetriedEvents(t *testing.T) {
+	t.Parallel()
 	e := socketEnv(t)
 	var home map[string]any
 	json.Unmarshal([]byte(homeOpened("Ev42", "U1")), &home)

@@ -12,6 +12,7 @@ import (
 // mostly of < > & escapes to up to five times its length; such a question would be split, with its
 // buttons in the thread: the format's limits are what keep it from happening.)
 func TestLargestQuestionIsOneMessage(t *testing.T) {
+	t.Parallel()
 	var choices []bot.Choice
 	for _, k := range []string{"A", "B", "C", "D", "E", "F"} {
 		choices = append(choices, bot.Choice{Key: k, Text: strings.Repeat(k+" if a < b & c: ", 20)})
@@ -29,6 +30,7 @@ func TestLargestQuestionIsOneMessage(t *testing.T) {
 }
 
 func TestSplitKeepsOrderAndLimits(t *testing.T) {
+	t.Parallel()
 	var answers []string
 	for i := range 40 {
 		answers = append(answers, "• someone: "+strings.Repeat(string(rune('a'+i%26)), 500))

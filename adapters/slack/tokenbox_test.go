@@ -9,6 +9,7 @@ import (
 )
 
 func TestTokenBoxSealsPerWorkspace(t *testing.T) {
+	t.Parallel()
 	key := bytes.Repeat([]byte{7}, 32)
 	box, err := newTokenBox(key)
 	if err != nil {
@@ -38,6 +39,7 @@ func TestTokenBoxSealsPerWorkspace(t *testing.T) {
 }
 
 func TestParseTokenKey(t *testing.T) {
+	t.Parallel()
 	key := bytes.Repeat([]byte{0xab}, 32)
 	for _, tc := range []struct {
 		in   string

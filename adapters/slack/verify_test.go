@@ -20,6 +20,7 @@ const (
 )
 
 func TestVerifySlackDocExample(t *testing.T) {
+	t.Parallel()
 	at := time.Unix(1531420618, 0).Add(90 * time.Second)
 	v := verifier{secret: []byte(docSecret), now: func() time.Time { return at }}
 	if err := v.verify(docTimestamp, docSignature, []byte(docBody)); err != nil {
@@ -31,6 +32,7 @@ func TestVerifySlackDocExample(t *testing.T) {
 }
 
 func TestVerifyRejects(t *testing.T) {
+	t.Parallel()
 	sent := time.Unix(1531420618, 0)
 	tests := []struct {
 		name          string
@@ -79,6 +81,7 @@ func TestVerifyRejects(t *testing.T) {
 // Every way a request can be wrong gets 401 before anything is parsed: the core sees no event and
 // Slack's API sees no call.
 func TestHTTPRefusesBadSignaturesAndTouchesNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
 	body := slash(e.fake, "U1", "reveal").Encode()
 	now := strconv.FormatInt(e.clock.Now().Unix(), 10)

@@ -11,6 +11,7 @@ import (
 // The manifests are YAML a person pastes into Slack, so they cannot be generated; this keeps their
 // usage hint in step with the core's vocabulary.
 func TestManifestUsageHintListsTheCoreCommands(t *testing.T) {
+	t.Parallel()
 	hint := regexp.MustCompile(`(?m)^\s*usage_hint: "(.*)"$`)
 	for _, file := range []string{"manifest-socket.yaml", "manifest-http.yaml"} {
 		raw, err := os.ReadFile(file)

@@ -60,6 +60,7 @@ func votePress(fake *slackfake.Server, user, value string) map[string]any {
 // reason, and the reveal's vote select (accepted by the fake) records a vote; a forged option runs
 // nothing.
 func TestSlackAnswerWithReasonAndVote(t *testing.T) {
+	t.Parallel()
 	e := newEngineEnv(t, outputQuestion())
 	e.startWith(e.engine)
 	if r := e.as("lead", true, "today"); !r.Empty() {
@@ -93,9 +94,15 @@ func TestSlackAnswerWithReasonAndVote(t *testing.T) {
 	}
 	answer(1, "Ualice", "B", "the lambdas close over i, which ends at 2")
 	answer(2, "Ubob", "C", "range starts at 0")
-	eph := waitCalls(t, e.fake, "chat.postEphemeral", 2)
-	if b := eph[0].Form.Get("blocks"); !strings.Contains(b, "Recorded your answer B to #1") || !strings.Contains(b, "Your reason will be shown") {
-		t.Errorf("confirmation = %s", b)
+	// Each confirmation goes out after its acknowledgement, so the two may arrive in either order.
+	var b string
+	for _, c := range waitCalls(t, e.fake, "chat.postEphemeral", 2) {
+		if c.Form.Get("user") == "Ualice" {
+			b = c.Form.Get("blocks")
+		}
+	}
+	if !strings.Contains(b, "Recorded your answer B to #1") || !strings.Contains(b, "Your reason will be shown") {
+		t.Errorf("Alice's confirmation = %s", b)
 	}
 	// A submission without a reason keeps the modal open with the error.
 	resp := e.signed(PathInteractions, formType, interactionPayload(t, reasonSubmission("Ucarol", reasonMeta{Ref: "#1", Channel: "C1"}, "B", "  ")))
@@ -142,6 +149,7 @@ func TestSlackAnswerWithReasonAndVote(t *testing.T) {
 
 // More than 100 explanations need more than one select: each within Slack's 100 options.
 func TestSlackVoteOfManyExplanationsFitsSlacksSelects(t *testing.T) {
+	t.Parallel()
 	f := bot.VoteForm{Ref: "#3"}
 	for i := range 130 {
 		f.Options = append(f.Options, bot.VoteOption{N: i + 1, Label: fmt.Sprintf("%d · Player %d: %s", i+1, i, strings.Repeat("why ", 30))})
