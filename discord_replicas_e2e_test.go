@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/storage/pgtest"
+)
+
+// Discord with replicas is served over signed HTTP interactions (README: the gateway allows one
+// session per shard, so gateway mode runs in one replica): two binaries on one PostgreSQL answer
+// interactions alternating between them. A captured /pyq today sent again to the other replica is
+// refused by the database's replay memory; 300 answers are each stored once.
+func TestDiscordHTTPTwoReplicasOnPostgres(t *testing.T) {
+	pgtest.Require(t)
+	pgURL := pgtest.URL(t)
+	api := newFakeDiscordAPI(t)
+	config := writeFile(t, "discord.toml", fmt.Sprintf(`[storage]
+url = %q
+[http]
+listen = "127.0.0.1:0"
+[discord]
+enabled = true
+mode = "http"
+api_url = %q
+guilds = ["g1"]
+[[schedule]]
+job = "reveal"
+spec = "0 17 * * 1-5"
+enabled = false
+`, pgURL, api.URL()))
+	start := func() *binaryRun {
+		b := startBinary(t, config, discordEnv()...)
+		b.waitLog(t, "discord: receiving interactions over HTTP")
+		return b
+	}
+	replicas := []*binaryRun{start(), start()}
+
+	today := signDiscord(guildInteraction("g1", "c1", "u-lead", "Lead", "32", 2, pyqData("today")))
+	if code, out := replicas[0].send(t, today); code != 200 {
+		t.Fatalf("today answered %d %s", code, out)
+	}
+	post := api.wait(t, regexp.MustCompile(`^POST /api/v9/channels/c1/messages (.*· id ([a-z0-9-]+)".*)$`))
+	if code, out := replicas[1].send(t, today); code != 200 || !strings.Contains(out, "already received") {
+		t.Errorf("the captured /pyq today on the other replica answered %d %s, want the replay refused", code, out)
+	}
+	bank := exportedBank(t)
+	q := bank[post[2]]
+	ref := regexp.MustCompile(`"footer":\{"text":"(#\d+) `).FindStringSubmatch(post[1])[1]
+	right, _ := rightAndWrong(q)
+	if q.Kind == "design" {
+		right = "a queue and idempotent consumers"
+	}
+	postID, _ := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
+
+	const answers = 300
+	addrs := []string{"http://" + replicas[0].addr, "http://" + replicas[1].addr}
+	results := burst(t, answers, 16, answers+1, func(client *http.Client, i int) burstResult {
+		u := fmt.Sprintf("ud%04d", i)
+		typ, data := discordAnswer(q, ref, right)
+		body, _ := json.Marshal(guildInteraction("g1", "c1", u, u, "0", typ, data))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		req, _ := http.NewRequest(http.MethodPost, addrs[i%2]+"/discord/interactions", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...))))
+		req.Header.Set("X-Signature-Timestamp", ts)
+		r := do(client, req)
+		r.user = u
+		return r
+	}, func() {})
+
+	pg, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	// A deferred response (type 5) is finished after it; every other one carries the confirmation.
+	deferred := 0
+	for _, r := range results {
+		switch {
+		case r.status == 200 && strings.Contains(r.body, `"type":4`) && strings.Contains(r.body, "Recorded your answer"):
+		case r.status == 200 && (strings.Contains(r.body, `"type":5`) || strings.Contains(r.body, `"type":6`)):
+			deferred++
+		default:
+			t.Errorf("%s's answer: %d %s", r.user, r.status, r.body)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	have := storedAnswers(t, pg, postID)
+	for len(have) < answers && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond) // deferred answers commit after their response; no change feed to wait on
+		have = storedAnswers(t, pg, postID)
+	}
+	for i := range answers {
+		if u := fmt.Sprintf("ud%04d", i); have[u] != 1 {
+			t.Errorf("%s's answer is stored %d times, want once", u, have[u])
+		}
+	}
+	if n := len(questionPosts(api, "c1")); n != 1 {
+		t.Errorf("%d questions posted, want 1", n)
+	}
+	t.Logf("%d answers over two replicas: %d confirmed in the response, %d deferred; %d stored", answers, answers-deferred, deferred, len(have))
+}
