@@ -26,9 +26,7 @@ type Config struct {
 	Seed uint64
 
 	// Scheduling (see schedule_run.go). ParseSpec turns it on: main.go passes schedule.Parse.
-	// Schedules defaults to Store when it implements ScheduleStore.
 	ParseSpec SpecParser
-	Schedules ScheduleStore
 	// DefaultSchedules are given to each channel for the jobs it has no row for; nil means
 	// DefaultSchedules(). Specs must already be checked: a bad one is logged at every tick.
 	DefaultSchedules []Schedule

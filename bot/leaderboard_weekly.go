@@ -111,10 +111,7 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 
 // bestExplanationsLine names the best explanations whose votes closed in [from, to), or "".
 func (e *Engine) bestExplanationsLine(ctx context.Context, ch Channel, from, to time.Time) (string, error) {
-	vs := e.votes()
-	if vs == nil {
-		return "", nil
-	}
+	vs := e.store
 	best, err := vs.BestExplanations(ctx, ch.WorkspaceID, from, to)
 	if err != nil || len(best) == 0 {
 		return "", err

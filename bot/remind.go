@@ -125,10 +125,6 @@ type ReminderStore interface {
 	ReminderClaims(ctx context.Context, workspaceID int64, userID string) ([]ReminderClaim, error)
 }
 
-func (e *Engine) reminderStore() (ReminderStore, bool) {
-	rs, ok := e.store.(ReminderStore)
-	return rs, ok
-}
 
 const remindUsage = "Use `/pyq remind on`, `/pyq remind off`, or how long before the reveal, e.g. `/pyq remind 30m` or `/pyq remind 2h` " +
 	"(from 10m to 12h; the default is 1h)."
@@ -164,10 +160,7 @@ func ParseReminderLead(s string) (time.Duration, error) {
 }
 
 func (e *Engine) cmdRemind(ctx context.Context, r request) Reply {
-	rs, ok := e.reminderStore()
-	if !ok {
-		return privateText("Reminders are not available in this bot: its store cannot keep them. Nothing was changed.")
-	}
+	rs := e.store
 	cur, err := rs.Reminder(ctx, r.ch.WorkspaceID, r.User.ID)
 	if err != nil && !isNotFound(err) {
 		return e.internalError(r.Event, "load reminder", err)
@@ -232,10 +225,7 @@ func reminderStatus(s ReminderSetting) string {
 // reminderLine is what `/pyq me` says about reminders: nothing while they are off and nothing went
 // wrong, else their setting, and a plain warning when the platform refused the last one.
 func (e *Engine) reminderLine(ctx context.Context, r request) (string, error) {
-	rs, ok := e.reminderStore()
-	if !ok {
-		return "", nil
-	}
+	rs := e.store
 	s, err := rs.Reminder(ctx, r.ch.WorkspaceID, r.User.ID)
 	if isNotFound(err) {
 		return "", nil

@@ -51,10 +51,7 @@ type channelView struct {
 // PostConcurrency at once, as scheduled posts do, so a thousand reminders at 16:00 do not hold up the
 // next tick. Errors of single reminders are logged and joined; one user's failure stops no other.
 func (e *Engine) sendDueReminders(ctx context.Context, now time.Time) error {
-	rs, ok := e.reminderStore()
-	if !ok {
-		return nil
-	}
+	rs := e.store
 	dues, _, err := e.dueReminders(ctx, now)
 	var (
 		mu   sync.Mutex
@@ -88,10 +85,7 @@ func (e *Engine) sendDueReminders(ctx context.Context, now time.Time) error {
 // when none is pending today). A subscriber whose state cannot be read is joined into err and
 // skipped; the others still go out.
 func (e *Engine) dueReminders(ctx context.Context, now time.Time) ([]reminderDue, time.Time, error) {
-	rs, ok := e.reminderStore()
-	if !ok {
-		return nil, time.Time{}, nil
-	}
+	rs := e.store
 	subs, err := rs.Subscribers(ctx)
 	if err != nil {
 		return nil, time.Time{}, fmt.Errorf("reminder subscribers: %w", err)

@@ -76,14 +76,10 @@ type RubricStore interface {
 	LastAnsweredReveal(ctx context.Context, channelID int64, userID string, kind Kind) (int64, error)
 }
 
-func (e *Engine) rubrics() RubricStore {
-	rs, _ := e.store.(RubricStore)
-	return rs
-}
 
 // rubricControl is the reveal's checklist control, nil when the question has no rubric to check.
 func (e *Engine) rubricControl(q *Question, p PostedQuestion, answers []Answer) *RubricForm {
-	if e.rubrics() == nil || q == nil || !q.FreeText() || len(q.Rubric) == 0 || len(answers) == 0 {
+	if q == nil || !q.FreeText() || len(q.Rubric) == 0 || len(answers) == 0 {
 		return nil
 	}
 	return &RubricForm{Ref: p.ShortRef()}
@@ -92,10 +88,7 @@ func (e *Engine) rubricControl(q *Question, p PostedQuestion, answers []Answer) 
 const rubricUsage = "`/pyq rubric` shows the rubric of the last design question you answered as a checklist; `/pyq rubric #12 1 3` records that your answer covered items 1 and 3 (`none` for none)."
 
 func (e *Engine) cmdRubric(ctx context.Context, r request) Reply {
-	rs := e.rubrics()
-	if rs == nil {
-		return privateText("This bot's store does not keep rubric checks, so there is nothing to tick.")
-	}
+	rs := e.store
 	args := r.args
 	ref := ""
 	if len(args) > 0 && strings.HasPrefix(args[0], "#") {
@@ -236,10 +229,7 @@ func rubricChecklist(q *Question, p PostedQuestion, mine Answer, ticked []int) P
 
 // rubricLine is `/pyq me`'s design coverage over time, or "" before the first check.
 func (e *Engine) rubricLine(ctx context.Context, ch Channel, userID string) (string, error) {
-	rs := e.rubrics()
-	if rs == nil {
-		return "", nil
-	}
+	rs := e.store
 	checks, err := rs.RubricChecks(ctx, ch.WorkspaceID, userID)
 	if err != nil || len(checks) == 0 {
 		return "", err

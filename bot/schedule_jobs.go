@@ -262,7 +262,7 @@ func (e *Engine) runHint(ctx context.Context, d due, now time.Time) (SlotState, 
 // hintsShownBefore returns, for a post, how many of its hints were shown at or before a time.
 func (e *Engine) hintsShownBefore(ctx context.Context, p PostedQuestion) (func(time.Time) int, error) {
 	none := func(time.Time) int { return 0 }
-	if p.Kind != KindDebug || e.sched.store == nil {
+	if p.Kind != KindDebug {
 		return none, nil
 	}
 	hints, err := e.sched.store.Hints(ctx, p.ID)

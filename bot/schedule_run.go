@@ -62,14 +62,11 @@ type scheduler struct {
 }
 
 func newScheduler(cfg Config, salt uint64) scheduler {
-	s := scheduler{store: cfg.Schedules, parse: cfg.ParseSpec, defaults: cfg.DefaultSchedules,
+	s := scheduler{store: cfg.Store, parse: cfg.ParseSpec, defaults: cfg.DefaultSchedules,
 		grace: cfg.Grace, lease: cfg.Lease, owner: cfg.Owner, sleep: cfg.Sleeper,
 		wake: make(chan struct{}, 1), sems: map[string]chan struct{}{}, mu: &sync.Mutex{}, logged: map[string]bool{}}
 	if s.sleep == nil {
 		s.sleep = realSleeper{}
-	}
-	if s.store == nil {
-		s.store, _ = cfg.Store.(ScheduleStore)
 	}
 	if s.defaults == nil {
 		s.defaults = DefaultSchedules()
@@ -87,8 +84,8 @@ func newScheduler(cfg Config, salt uint64) scheduler {
 	return s
 }
 
-// Scheduling reports whether the engine runs schedules: it needs a spec parser and a ScheduleStore.
-func (e *Engine) Scheduling() bool { return e.sched.parse != nil && e.sched.store != nil }
+// Scheduling reports whether the engine runs schedules: it needs a spec parser (the store always keeps them).
+func (e *Engine) Scheduling() bool { return e.sched.parse != nil }
 
 // errNoScheduling explains why schedule commands do nothing.
 var errNoScheduling = &UserError{"Scheduling is not set up in this bot, so jobs cannot be listed or changed."}

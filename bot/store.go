@@ -134,21 +134,39 @@ type Practice struct {
 	Review      bool     // served from the user's review queue
 }
 
-// Store keeps everything that must survive a restart. Methods that write commit before returning.
+// Store keeps everything that must survive a restart: one interface per aggregate, composed here,
+// so the engine requires every capability by type (a store without votes or schedules does not
+// compile) rather than discovering it at run time. Methods that write commit before returning.
 type Store interface {
+	ChannelStore
+	PostStore
+	AnswerStore
+	StandingStore
+	PracticeStore
+	ProblemStore
 	ReplayStore
 	ReviewStore
 	AttemptStore
 	ProgressStore
 	ReportStore
+	VoteStore
+	ScheduleStore
+	ReminderStore
+	RubricStore
+}
 
+// ChannelStore keeps the channels the bot has seen and their settings.
+type ChannelStore interface {
 	// EnsureChannel returns the channel, creating its workspace and row on first sight with zone.
 	EnsureChannel(ctx context.Context, conv Conversation, zone string) (Channel, error)
 	// SetChannelFilter restricts which questions the channel gets; an empty Filter allows all.
 	SetChannelFilter(ctx context.Context, channelID int64, f Filter) error
+}
+
+// PostStore keeps the team questions posted in channels.
+type PostStore interface {
 	// History lists every question posted in the channel, newest first.
 	History(ctx context.Context, channelID int64) ([]Seen, error)
-
 	// CreatePost stores a new open question and returns it with its ID.
 	CreatePost(ctx context.Context, p PostedQuestion) (PostedQuestion, error)
 	// SetPostRef records where the platform put the post.
@@ -161,17 +179,16 @@ type Store interface {
 	OpenPosts(ctx context.Context, channelID int64) ([]PostedQuestion, error)
 	// LatestPost returns the channel's most recent question, open or closed. ErrNotFound if none.
 	LatestPost(ctx context.Context, channelID int64) (PostedQuestion, error)
+}
 
+// AnswerStore keeps the answers to posted questions, and the names of those who gave them.
+type AnswerStore interface {
 	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
 	// ErrClosed if the question is closed.
 	RecordAnswer(ctx context.Context, a Answer) (Answer, error)
 	// RenameUser stores the user's display name in the conversation's workspace, reporting whether
 	// it changed. A user the store has not seen is left alone.
 	RenameUser(ctx context.Context, conv Conversation, u User) (bool, error)
-	// RecordProblem keeps a problem around a channel's posts (see Degraded) for admins.
-	RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error
-	// Problems lists the channel's recorded problems since `since`, oldest first.
-	Problems(ctx context.Context, channelID int64, since time.Time) ([]ChannelProblem, error)
 	// CountAnswers is how many have answered the post so far.
 	CountAnswers(ctx context.Context, postID int64) (int, error)
 	// Answers lists a post's answers in the order they came.
@@ -179,18 +196,33 @@ type Store interface {
 	// CloseAndGrade closes the post and grades every answer in one transaction, returning them
 	// graded. ErrClosed if it was already closed.
 	CloseAndGrade(ctx context.Context, postID int64, at time.Time, grade GradeFunc) ([]Answer, error)
+}
 
+// StandingStore sums graded answers into leaderboards, streaks and stats; the SQL does the
+// counting so that leaderboards stay fast.
+type StandingStore interface {
 	// Leaderboard ranks everyone with a graded answer in [from, to), best first; Streak is not set.
 	Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]Standing, error)
 	// Streak is the user's current run of answered question days in the workspace.
 	Streak(ctx context.Context, workspaceID int64, userID string) (int, error)
 	// UserStats sums a user's answers in the workspace.
 	UserStats(ctx context.Context, workspaceID int64, userID string) (UserStats, error)
+}
 
+// PracticeStore keeps the private questions asked to one user.
+type PracticeStore interface {
 	// CreatePractice stores a private question asked to a user.
 	CreatePractice(ctx context.Context, p Practice) (Practice, error)
 	// Practice returns one practice question. ErrNotFound if there is none.
 	Practice(ctx context.Context, id int64) (Practice, error)
 	// AnswerPractice records the answer to a practice question. ErrAlreadyAnswered if it has one.
 	AnswerPractice(ctx context.Context, id int64, keys []string, correct bool, at time.Time) (Practice, error)
+}
+
+// ProblemStore keeps problems around a channel's posts (see Degraded) for admins.
+type ProblemStore interface {
+	// RecordProblem keeps a problem around a channel's posts for admins.
+	RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error
+	// Problems lists the channel's recorded problems since `since`, oldest first.
+	Problems(ctx context.Context, channelID int64, since time.Time) ([]ChannelProblem, error)
 }

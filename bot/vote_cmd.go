@@ -10,10 +10,7 @@ import (
 
 // reasonNote ends an answer's confirmation: what happens to the explanation at the reveal.
 func (e *Engine) reasonNote(reason, designText string) string {
-	vote := ""
-	if e.votes() != nil {
-		vote = ", where the team votes for the best explanation"
-	}
+	const vote = ", where the team votes for the best explanation"
 	switch {
 	case reason != "":
 		return " Your reason will be shown with your name in the thread at the reveal" + vote + "."
@@ -26,10 +23,7 @@ func (e *Engine) reasonNote(reason, designText string) string {
 const voteUsage = "Say which explanation: `/pyq vote 2`, or `/pyq vote #12 2` for question #12. The numbers are the ones next to the explanations in the reveal's thread."
 
 func (e *Engine) cmdVote(ctx context.Context, r request) Reply {
-	vs := e.votes()
-	if vs == nil {
-		return privateText("This bot's store does not keep votes, so there is nothing to vote on.")
-	}
+	vs := e.store
 	args := r.args
 	ref := ""
 	if len(args) > 0 && strings.HasPrefix(args[0], "#") {

@@ -33,8 +33,8 @@ func voteCandidates(q *Question, answers []Answer) []Answer {
 // by answer ID; nil when no vote opens. A failure is logged, not returned: the reveal and its points
 // matter more than the vote, which is then simply not offered.
 func (e *Engine) openVote(ctx context.Context, ch Channel, p PostedQuestion, cands []Answer) map[int64]int {
-	vs := e.votes()
-	if vs == nil || len(cands) < MinVoteCandidates {
+	vs := e.store
+	if len(cands) < MinVoteCandidates {
 		return nil
 	}
 	ids := make([]int64, len(cands))
@@ -63,7 +63,7 @@ func (e *Engine) sendVoteControl(ctx context.Context, a Adapter, ch Channel, p P
 		e.log.Error("posting the explanation vote failed; `/pyq vote` still works", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 		return
 	}
-	if err := e.votes().SetVoteRef(ctx, p.ID, ref); err != nil {
+	if err := e.store.SetVoteRef(ctx, p.ID, ref); err != nil {
 		e.log.Warn("recording the vote message failed; its result will not be shown on it", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 	}
 }
@@ -91,10 +91,7 @@ func votePost(p PostedQuestion, cands []Answer, closes, now time.Time, loc *time
 // closeChannelVotes closes the channel's open votes: it runs before the channel reveals again.
 // The caller holds the channel lock.
 func (e *Engine) closeChannelVotes(ctx context.Context, ch Channel) error {
-	vs := e.votes()
-	if vs == nil {
-		return nil
-	}
+	vs := e.store
 	open, err := vs.OpenVotes(ctx, ch.ID)
 	if err != nil {
 		return fmt.Errorf("list open votes: %w", err)
@@ -109,10 +106,7 @@ func (e *Engine) closeChannelVotes(ctx context.Context, ch Channel) error {
 
 // closeDueVotes closes every vote whose window has ended, in every channel: the scheduler's part.
 func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
-	vs := e.votes()
-	if vs == nil || e.sched.store == nil {
-		return nil
-	}
+	vs := e.store
 	due, err := vs.DueVotes(ctx, now)
 	if err != nil || len(due) == 0 {
 		return err
@@ -146,7 +140,7 @@ func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
 // closeVote closes one round and shows its result on the vote message. Closing one already closed
 // does nothing.
 func (e *Engine) closeVote(ctx context.Context, ch Channel, postID int64) error {
-	out, err := e.votes().CloseVote(ctx, postID, e.now(), Award)
+	out, err := e.store.CloseVote(ctx, postID, e.now(), Award)
 	if errors.Is(err, ErrVoteClosed) {
 		return nil
 	}

@@ -125,8 +125,3 @@ func Award(t Tally) map[int]int {
 	return out
 }
 
-// votes is the engine's VoteStore, nil when the store has none.
-func (e *Engine) votes() VoteStore {
-	vs, _ := e.store.(VoteStore)
-	return vs
-}
