@@ -125,7 +125,6 @@ type ReminderStore interface {
 	ReminderClaims(ctx context.Context, workspaceID int64, userID string) ([]ReminderClaim, error)
 }
 
-
 const remindUsage = "Use `/pyq remind on`, `/pyq remind off`, or how long before the reveal, e.g. `/pyq remind 30m` or `/pyq remind 2h` " +
 	"(from 10m to 12h; the default is 1h)."
 

@@ -76,7 +76,6 @@ type RubricStore interface {
 	LastAnsweredReveal(ctx context.Context, channelID int64, userID string, kind Kind) (int64, error)
 }
 
-
 // rubricControl is the reveal's checklist control, nil when the question has no rubric to check.
 func (e *Engine) rubricControl(q *Question, p PostedQuestion, answers []Answer) *RubricForm {
 	if q == nil || !q.FreeText() || len(q.Rubric) == 0 || len(answers) == 0 {

@@ -124,4 +124,3 @@ func Award(t Tally) map[int]int {
 	}
 	return out
 }
-
