@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -29,19 +29,8 @@ func designQuestion() bot.Question {
 func newEngineEnv(t *testing.T, questions ...bot.Question) *engineEnv {
 	t.Helper()
 	e := newEnv(t, ModeHTTP)
-	bank, err := bot.NewBank(questions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	store.Now = e.clock.Now
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
-	eng.AddAdapter(e.a)
-	return &engineEnv{env: e, engine: eng, store: store}
+	k := testkit.NewEngine(t, testkit.Options{Questions: questions, Clock: e.clock, Adapters: []bot.Adapter{e.a}})
+	return &engineEnv{env: e, engine: k.Engine, store: k.Store}
 }
 
 func (e *engineEnv) as(user string, admin bool, text string) bot.Reply {
