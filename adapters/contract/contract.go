@@ -51,6 +51,10 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		t.Parallel()
 		votesAndMentions(t, newHarness(t))
 	})
+	t.Run("rubric checklist after a design reveal, private, not points", func(t *testing.T) {
+		t.Parallel()
+		rubricChecklist(t, newHarness(t))
+	})
 }
 
 // play starts h with the real engine on a file, its scheduler on h's clock.
@@ -182,6 +186,42 @@ func votesAndMentions(t *testing.T, h Harness) {
 	for _, r := range replies {
 		if len(r.Pings) > 0 {
 			t.Errorf("the reply to %s would ping %v:\n%s", r.To, r.Pings, r.Text)
+		}
+	}
+}
+
+// rubricChecklist: after a design reveal the answerer checks their answer against the rubric with
+// the typed command, which every platform has; every reply is theirs alone, and points do not move.
+func rubricChecklist(t *testing.T, h Harness) {
+	play(t, h, designQuestion())
+	h.Command(t, Lead, "today")
+	mustBePrivateTo(t, "Alice's design answer", h.Command(t, Alice, "answer #1 a bounded queue, so producers slow down"), Alice, "Recorded your answer")
+	mustBePrivateTo(t, "Bob's design answer", h.Command(t, Bob, "answer #1 unbounded, memory is cheap"), Bob, "Recorded your answer")
+	mustBePrivateTo(t, "Alice's check before the reveal", h.Command(t, Alice, "rubric #1"), Alice, "#1 is not revealed yet")
+	h.Command(t, Lead, "reveal")
+	var reveal string
+	for _, m := range h.Messages(t) {
+		if strings.Contains(m.Text, "Answer to #1") {
+			reveal = m.Text
+		}
+	}
+	mustShow(t, "the reveal", reveal, "A strong answer mentions:", "backpressure")
+	board := h.Command(t, Alice, "leaderboard").Text
+
+	r := h.Command(t, Alice, "rubric")
+	mustBePrivateTo(t, "Alice's checklist", r, Alice, "Tick what your answer covered:")
+	mustShow(t, "Alice's checklist", r.Text, "Rubric for #1", "a bounded queue, so producers slow down", "1. backpressure", "2. memory", "3. latency")
+	mustBePrivateTo(t, "Alice's ticks", h.Command(t, Alice, "rubric #1 1 3"), Alice, "Recorded for #1: your answer covered 2 of 3 (67%): backpressure; latency.")
+	mustBePrivateTo(t, "Alice's changed ticks", h.Command(t, Alice, "rubric #1 1"), Alice, "covered 1 of 3 (33%): backpressure.")
+	mustBePrivateTo(t, "Alice's tick out of range", h.Command(t, Alice, "rubric #1 4"), Alice, "There is no item 4 on #1's rubric")
+	mustBePrivateTo(t, "Carol's check", h.Command(t, Carol, "rubric #1 1"), Carol, "You did not answer #1")
+	mustBePrivateTo(t, "Alice's record", h.Command(t, Alice, "me"), Alice, "Design rubric: 33% covered over 1 question.")
+	if after := h.Command(t, Alice, "leaderboard").Text; after != board {
+		t.Errorf("the leaderboard changed after rubric checks:\n%s\nwas:\n%s", after, board)
+	}
+	for _, m := range h.Messages(t) {
+		if strings.Contains(m.Text, "Recorded for #1") || strings.Contains(m.Text, "Tick what your answer covered") {
+			t.Errorf("a rubric reply is in the channel for everyone:\n%s", m.Text)
 		}
 	}
 }

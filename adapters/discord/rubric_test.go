@@ -37,6 +37,7 @@ func menuOf(t *testing.T, r response) map[string]any {
 // checklist (a multi-select Discord accepts, defaults as last saved); picking records the ticks;
 // ids pyqbot did not issue run nothing.
 func TestDiscordRubricChecklist(t *testing.T) {
+	t.Parallel()
 	f, srv := playHTTP(t, rubricQuestion())
 	send := func(body []byte) response {
 		t.Helper()
