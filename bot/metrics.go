@@ -18,6 +18,9 @@ type Metrics interface {
 	// SlotSkipped counts a slot that is not posted: missed beyond the grace window, on a skip date,
 	// or with nothing to post.
 	SlotSkipped(job Job)
+	// ReminderDone counts a reminder this process tried to send, by how it ended: sent,
+	// unreachable (the platform refuses the user) or failed (retried on a later tick).
+	ReminderDone(platform string, outcome ReminderState)
 }
 
 // PlatformMetrics is what adapters report: how fast they acknowledge what the platform sends, and
@@ -39,6 +42,7 @@ func (NoMetrics) AnswerRecorded(string, Kind)            {}
 func (NoMetrics) SlotClaimed(Job)                        {}
 func (NoMetrics) SlotLate(Job)                           {}
 func (NoMetrics) SlotSkipped(Job)                        {}
+func (NoMetrics) ReminderDone(string, ReminderState)     {}
 func (NoMetrics) ObserveAck(string, time.Duration)       {}
 func (NoMetrics) APIError(platform, method, code string) {}
 

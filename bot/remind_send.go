@@ -228,6 +228,7 @@ func (e *Engine) sendReminder(ctx context.Context, rs ReminderStore, d reminderD
 	default:
 		e.log.Info("reminder sent", convArgs(conv, "user", d.sub.UserID, "day", d.day, "post", d.posts[0].ID)...)
 	}
+	e.metrics.ReminderDone(d.sub.Platform, state)
 	if err := rs.FinishReminder(context.WithoutCancel(ctx), d.sub.WorkspaceID, d.sub.UserID, d.day, state, note, now); err != nil {
 		return errors.Join(sendErr, err)
 	}

@@ -26,6 +26,7 @@ const (
 	SlotsClaimed    = "pyqbot_slots_claimed_total"
 	SlotsLate       = "pyqbot_slots_posted_late_total"
 	SlotsSkipped    = "pyqbot_slots_skipped_total"
+	Reminders       = "pyqbot_reminders_total"
 	OpenQuestions   = "pyqbot_open_questions"
 	BuildInfo       = "pyqbot_build_info"
 )
@@ -59,6 +60,7 @@ type Registry struct {
 	claimed   *prometheus.CounterVec
 	late      *prometheus.CounterVec
 	skipped   *prometheus.CounterVec
+	reminders *prometheus.CounterVec
 }
 
 var (
@@ -87,13 +89,16 @@ func New(o Options) *Registry {
 			Help: "Scheduled slots posted after their time because the bot was down, by job."}, []string{"job"}),
 		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{Name: SlotsSkipped,
 			Help: "Scheduled slots not posted (missed beyond the grace window, a skip date, nothing to post), by job."}, []string{"job"}),
+		reminders: prometheus.NewCounterVec(prometheus.CounterOpts{Name: Reminders,
+			Help: "Private reminders this process tried to send, by platform and outcome: sent, unreachable (the platform refuses the user), failed (retried)."},
+			[]string{"platform", "outcome"}),
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	info := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: BuildInfo, Help: "Always 1; the version label says which pyqbot runs."}, []string{"version"})
 	info.WithLabelValues(o.Version).Set(1)
-	r.reg.MustRegister(r.questions, r.answers, r.ack, r.apiErrors, r.claimed, r.late, r.skipped, info,
+	r.reg.MustRegister(r.questions, r.answers, r.ack, r.apiErrors, r.claimed, r.late, r.skipped, r.reminders, info,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if o.OpenQuestions != nil {
 		r.reg.MustRegister(&openQuestions{count: o.OpenQuestions})
@@ -104,6 +109,9 @@ func New(o Options) *Registry {
 			r.answers.WithLabelValues(p, string(k))
 		}
 		r.ack.WithLabelValues(p)
+		for _, o := range []bot.ReminderState{bot.ReminderSent, bot.ReminderUnreachable, bot.ReminderFailed} {
+			r.reminders.WithLabelValues(p, string(o))
+		}
 	}
 	for _, j := range append(append([]bot.Job(nil), bot.Jobs...), bot.JobHint) {
 		r.claimed.WithLabelValues(string(j))
@@ -136,6 +144,10 @@ func (r *Registry) AnswerRecorded(platform string, kind bot.Kind) {
 func (r *Registry) SlotClaimed(job bot.Job) { r.claimed.WithLabelValues(string(job)).Inc() }
 func (r *Registry) SlotLate(job bot.Job)    { r.late.WithLabelValues(string(job)).Inc() }
 func (r *Registry) SlotSkipped(job bot.Job) { r.skipped.WithLabelValues(string(job)).Inc() }
+
+func (r *Registry) ReminderDone(platform string, outcome bot.ReminderState) {
+	r.reminders.WithLabelValues(platform, string(outcome)).Inc()
+}
 
 func (r *Registry) ObserveAck(platform string, d time.Duration) {
 	r.ack.WithLabelValues(platform).Observe(d.Seconds())

@@ -154,3 +154,61 @@ func TestOpenQuestionsWhenTheStoreIsClosed(t *testing.T) {
 		t.Errorf("scrape with a closed store:\n%s", out)
 	}
 }
+
+// dmAdapter also reaches users privately; users in blocked are refused as unreachable.
+type dmAdapter struct {
+	fakeAdapter
+	blocked map[string]bool
+}
+
+func (a *dmAdapter) SendDirect(_ context.Context, _ bot.Conversation, user string, _ bot.Post) error {
+	if a.blocked[user] {
+		return &bot.Unreachable{Fix: "blocks DMs", Err: fmt.Errorf("403 50007")}
+	}
+	return nil
+}
+
+// TestReminderMetrics: reminders the scheduler sends are counted by outcome.
+func TestReminderMetrics(t *testing.T) {
+	ctx := context.Background()
+	store, err := storage.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	bank, err := bot.NewBank([]bot.Question{{ID: "q1", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup,
+		Title: "Q", Prompt: "?", Code: "print(1)", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}},
+		Answer: []string{"A"}, Explanation: "1", Source: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := metrics.New(metrics.Options{Version: "test", Platforms: []string{"fake"}})
+	clk := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)} // a Monday
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
+	eng.AddAdapter(&dmAdapter{blocked: map[string]bool{"cy": true}})
+	conv := bot.Conversation{Platform: "fake", Workspace: "w1", Channel: "c1"}
+	if _, err := eng.EnsureChannel(ctx, conv); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"ann", "ben", "cy"} {
+		if r := eng.Handle(ctx, bot.Event{Conv: conv, User: bot.User{ID: u, Name: u}, Text: "remind on"}); !strings.Contains(r.Post.Text, "Reminders are on") {
+			t.Fatalf("%s: %q", u, r.Post.Text)
+		}
+	}
+	for _, at := range []time.Time{time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC)} {
+		clk.set(at)
+		if err := eng.Tick(ctx, at); err != nil {
+			t.Fatalf("tick at %s: %v", at, err)
+		}
+	}
+	out := scrape(t, reg.Handler())
+	for _, want := range []string{
+		`pyqbot_reminders_total{outcome="sent",platform="fake"} 2`,
+		`pyqbot_reminders_total{outcome="unreachable",platform="fake"} 1`,
+		`pyqbot_reminders_total{outcome="failed",platform="fake"} 0`,
+	} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
