@@ -18,6 +18,15 @@
 // time, the response_url message for a button press (or a late slash command). Goals: ack and
 // confirmation p99 at most 1.5x the floor's for slash commands and Discord, 2.5x for buttons;
 // no errors; every answer stored. It exits 1 when a goal is missed.
+//
+//	go run ./cmd/pyqbot-load -postgres URL [-rounds 5] [-n 200] [-c 150]
+//
+// compares stores instead: Slack slash-command answers against one SQLite node, one PostgreSQL node
+// and two PostgreSQL replicas on one database (requests alternating between them), each replica its
+// own store handle, engine, Slack adapter and HTTP server, all in this process, rounds interleaved.
+// It creates two schemas on the server at URL and drops them after. It prints answers/s and ack
+// p50/p99 for each and the replicas' ack p99 over the SQLite node's; goal: at most 2x, no errors,
+// every answer stored.
 package main
 
 import (
@@ -44,6 +53,7 @@ func main() {
 	c := flag.Int("c", 150, "requests in flight at once")
 	keep := flag.Bool("keep", false, "keep the temporary directory")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	pgURL := flag.String("postgres", "", "compare one SQLite node, one PostgreSQL node and two PostgreSQL replicas on the server at this URL")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -56,7 +66,13 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*rounds, *n, *c, *keep); err != nil {
+	var err error
+	if *pgURL != "" {
+		err = runStores(*pgURL, *rounds, *n, *c, *keep)
+	} else {
+		err = run(*rounds, *n, *c, *keep)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "pyqbot-load:", err)
 		pprof.StopCPUProfile() // os.Exit skips the deferred stop
 		os.Exit(1)
