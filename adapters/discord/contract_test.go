@@ -3,6 +3,7 @@ package discord
 import (
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,26 +20,40 @@ import (
 
 func TestContract(t *testing.T) {
 	t.Parallel()
-	contract.Run(t, func(t *testing.T) contract.Harness { return newGuild(t) })
+	contract.Run(t, func(t *testing.T) contract.Harness { return newGuild(t, ModeGateway) })
 }
 
-// guild is the contract's harness for Discord: the adapter on the gateway against the strict fake,
-// driven by INTERACTION_CREATE events as Discord dispatches them.
+// The same contract over the HTTP interactions endpoint, where replies are the response bodies.
+func TestContractHTTP(t *testing.T) {
+	t.Parallel()
+	contract.Run(t, func(t *testing.T) contract.Harness { return newGuild(t, ModeHTTP) })
+}
+
+// guild is the contract's harness for Discord: the adapter against the strict fake, driven by
+// interactions as Discord delivers them: INTERACTION_CREATE on the gateway, or signed requests to
+// the HTTP endpoint.
 type guild struct {
 	f     *fakeDiscord
 	a     *Adapter
+	srv   *httptest.Server // HTTP mode: the interactions endpoint
 	clock *testkit.FakeClock
 	seq   int
 }
 
-func newGuild(t *testing.T) *guild {
+func newGuild(t *testing.T, mode string) *guild {
 	f := newFakeDiscord(t)
 	clock := testkit.NewFakeClock(testNow)
 	// The acknowledgement timer never fires: every interaction is answered directly, so what the
 	// suite reads does not depend on how fast a loaded machine runs the engine.
 	never := func(time.Duration) <-chan time.Time { return nil }
-	a := newTestAdapter(t, f, ModeGateway, Options{Now: clock.Now, After: never})
-	return &guild{f: f, a: a, clock: clock}
+	opt := Options{Now: clock.Now, After: never}
+	g := &guild{f: f, clock: clock}
+	if mode == ModeHTTP {
+		g.a, g.srv = serveHTTPAdapter(t, f, opt)
+	} else {
+		g.a = newTestAdapter(t, f, ModeGateway, opt)
+	}
+	return g
 }
 
 func (g *guild) Clock() *testkit.FakeClock      { return g.clock }
@@ -124,15 +139,26 @@ func (g *guild) interact(t *testing.T, u contract.User, payload func(id string) 
 	t.Helper()
 	g.seq++
 	id := fmt.Sprintf("c%d", g.seq)
-	g.f.Dispatch(payload(id))
-	c := g.f.waitFor("POST", "/api/v9/interactions/"+id+"/tok-"+id+"/callback")
+	var body []byte
+	if g.srv != nil {
+		code, b := do(t, g.srv, signed(payload(id), g.clock.Now()))
+		if code != 200 {
+			t.Fatalf("interaction %s: the endpoint answered %d %s", id, code, b)
+		}
+		body = []byte(b)
+	} else {
+		g.f.Dispatch(payload(id))
+		body = g.f.waitFor("POST", "/api/v9/interactions/"+id+"/tok-"+id+"/callback").Body
+	}
 	var r struct {
 		Type int           `json:"type"`
 		Data discordObject `json:"data"`
 	}
-	decode(t, c, &r)
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("interaction %s response: %v\n%s", id, err, body)
+	}
 	if r.Type != 4 && r.Type != 7 {
-		t.Fatalf("interaction %s answered with type %d, want a message (4) or an update (7):\n%s", id, r.Type, c.Body)
+		t.Fatalf("interaction %s answered with type %d, want a message (4) or an update (7):\n%s", id, r.Type, body)
 	}
 	out := contract.Reply{Text: r.Data.text(), Pings: r.Data.pings()}
 	if r.Data.Flags&64 != 0 {
