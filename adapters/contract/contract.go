@@ -199,14 +199,24 @@ func rubricChecklist(t *testing.T, h Harness) {
 	mustBePrivateTo(t, "Bob's design answer", h.Command(t, Bob, "answer #1 unbounded, memory is cheap"), Bob, "Recorded your answer")
 	mustBePrivateTo(t, "Alice's check before the reveal", h.Command(t, Alice, "rubric #1"), Alice, "#1 is not revealed yet")
 	h.Command(t, Lead, "reveal")
-	var reveal string
+	var reveal Message
 	for _, m := range h.Messages(t) {
 		if strings.Contains(m.Text, "Answer to #1") {
-			reveal = m.Text
+			reveal = m
 		}
 	}
-	mustShow(t, "the reveal", reveal, "A strong answer mentions:", "backpressure")
+	mustShow(t, "the reveal", reveal.Text, "A strong answer mentions:", "backpressure")
 	board := h.Command(t, Alice, "leaderboard").Text
+	if rc, ok := h.(RubricControl); ok {
+		r, ok := rc.OpenRubric(t, Alice, reveal)
+		if !ok {
+			t.Fatalf("the design reveal has no rubric control:\n%s", reveal.Text)
+		}
+		mustBePrivateTo(t, "Alice's press of the rubric control", r, Alice, "Tick what your answer covered:")
+		mustShow(t, "the checklist the control opened", r.Text, "Rubric for #1", "backpressure", "latency")
+		r, _ = rc.OpenRubric(t, Carol, reveal)
+		mustBePrivateTo(t, "Carol's press of the rubric control", r, Carol, "You did not answer #1")
+	}
 
 	r := h.Command(t, Alice, "rubric")
 	mustBePrivateTo(t, "Alice's checklist", r, Alice, "Tick what your answer covered:")

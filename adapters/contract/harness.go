@@ -73,3 +73,10 @@ type Harness interface {
 	// Messages lists the channel's messages and their threads' replies as they stand, in posting order.
 	Messages(t *testing.T) []Message
 }
+
+// RubricControl is a Harness whose platform has a design reveal's "Check my answer against the
+// rubric" control (Slack, Discord; at the terminal it is typed).
+type RubricControl interface {
+	// OpenRubric is u using the control on message m; ok is false when m has none.
+	OpenRubric(t *testing.T, u User, m Message) (r Reply, ok bool)
+}

@@ -133,6 +133,18 @@ func (g *guild) Vote(t *testing.T, u contract.User, m contract.Message, n int) (
 	return contract.Reply{}, false
 }
 
+var _ contract.RubricControl = (*guild)(nil)
+
+func (g *guild) OpenRubric(t *testing.T, u contract.User, m contract.Message) (contract.Reply, bool) {
+	t.Helper()
+	for _, id := range g.stored(t, m.ID).ids() {
+		if strings.HasPrefix(id, idRubric) {
+			return g.interact(t, u, func(iid string) []byte { return press(iid, memberOf(u), id) }), true
+		}
+	}
+	return contract.Reply{}, false
+}
+
 // interact dispatches one interaction and reads its initial response, which an ephemeral flag
 // shows only to the member who acted.
 func (g *guild) interact(t *testing.T, u contract.User, payload func(id string) []byte) contract.Reply {

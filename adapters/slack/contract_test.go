@@ -110,6 +110,17 @@ func (w *workspace) Vote(t *testing.T, u contract.User, m contract.Message, n in
 	return contract.Reply{}, false
 }
 
+var _ contract.RubricControl = (*workspace)(nil)
+
+func (w *workspace) OpenRubric(t *testing.T, u contract.User, m contract.Message) (contract.Reply, bool) {
+	t.Helper()
+	if msg, ok := w.fake.Message(conv.Channel, m.ID); !ok || !strings.Contains(msg.Blocks, `"`+actionRubric+`"`) {
+		return contract.Reply{}, false
+	}
+	value, _ := w.element(t, m.ID, actionRubric)["value"].(string)
+	return w.interact(t, u, m.ID, map[string]any{"type": "button", "action_id": actionRubric, "block_id": actionRubric, "value": value}), true
+}
+
 // interact sends a block_actions payload for action on message ts and returns the reply that
 // comes through the payload's response_url, which Slack shows only to the user who pressed.
 func (w *workspace) interact(t *testing.T, u contract.User, ts string, action map[string]any) contract.Reply {
