@@ -18,20 +18,28 @@ import (
 
 func TestContract(t *testing.T) {
 	t.Parallel()
-	contract.Run(t, func(t *testing.T) contract.Harness { return newWorkspace(t) })
+	contract.Run(t, func(t *testing.T) contract.Harness { return newWorkspace(t, ModeHTTP) })
 }
 
-// workspace is the contract's harness for Slack: the adapter in HTTP mode against the strict
-// fake, driven by signed slash commands and interaction payloads as Slack sends them.
+// The same contract over Socket Mode, where a slash command's reply is its envelope's ack payload.
+func TestContractSocketMode(t *testing.T) {
+	t.Parallel()
+	contract.Run(t, func(t *testing.T) contract.Harness { return newWorkspace(t, ModeSocket) })
+}
+
+// workspace is the contract's harness for Slack: the adapter against the strict fake, driven by
+// slash commands and interaction payloads as Slack sends them: signed HTTP requests, or Socket
+// Mode envelopes.
 type workspace struct {
 	*env
-	seq int
+	mode string
+	seq  int
 }
 
-func newWorkspace(t *testing.T) *workspace {
+func newWorkspace(t *testing.T, mode string) *workspace {
 	// Handles are the display names: the adapter shows a handle until users.info's answer, which
 	// it asks for after the reply, lands; what the suite checks must not depend on that race.
-	w := &workspace{env: newEnv(t, ModeHTTP, slackID(contract.Lead))}
+	w := &workspace{env: newEnv(t, mode, slackID(contract.Lead)), mode: mode}
 	for _, u := range contract.Users {
 		w.fake.SetUser(slackID(u), slackfake.User{Name: strings.ToLower(u.Name), DisplayName: u.Name, Admin: u.Admin})
 	}
@@ -40,10 +48,17 @@ func newWorkspace(t *testing.T) *workspace {
 
 func slackID(u contract.User) string { return "U" + strings.ToUpper(u.Name) }
 
-func (w *workspace) Clock() *testkit.FakeClock         { return w.clock }
-func (w *workspace) Adapter() bot.Adapter              { return w.a }
-func (w *workspace) Conversation() bot.Conversation    { return conv }
-func (w *workspace) Start(t *testing.T, h bot.Handler) { w.startWith(h) }
+func (w *workspace) Clock() *testkit.FakeClock      { return w.clock }
+func (w *workspace) Adapter() bot.Adapter           { return w.a }
+func (w *workspace) Conversation() bot.Conversation { return conv }
+func (w *workspace) Start(t *testing.T, h bot.Handler) {
+	w.startWith(h)
+	if w.mode == ModeSocket {
+		if _, err := w.fake.WaitConnected(waitLimit); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
 
 // responseURL is a fresh response_url for one request, so a reply is known to answer it.
 func (w *workspace) responseURL(u contract.User) (name, raw string) {
@@ -57,12 +72,21 @@ func (w *workspace) Command(t *testing.T, u contract.User, text string) contract
 	name, ru := w.responseURL(u)
 	form := url.Values{"team_id": {slackfake.TeamID}, "channel_id": {conv.Channel}, "user_id": {slackID(u)},
 		"user_name": {u.Name}, "command": {"/pyq"}, "text": {text}, "response_url": {ru}, "trigger_id": {"trig-" + name}}
-	resp := w.signed(PathCommands, formType, form.Encode())
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		t.Fatalf("/pyq %s: Slack got %d %s", text, resp.StatusCode, body)
+	var body []byte
+	if w.mode == ModeSocket {
+		cmd := map[string]string{}
+		for k, v := range form {
+			cmd[k] = v[0]
+		}
+		body = w.send("slash_commands", cmd).Payload
+	} else {
+		resp := w.signed(PathCommands, formType, form.Encode())
+		body, _ = io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("/pyq %s: Slack got %d %s", text, resp.StatusCode, body)
+		}
 	}
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if s := strings.TrimSpace(string(body)); s == "" || s == "null" {
 		return contract.Reply{} // acknowledged with nothing to show
 	}
 	// A slash command's acknowledgement is shown to whoever typed it; in_channel makes it public.
@@ -132,7 +156,9 @@ func (w *workspace) interact(t *testing.T, u contract.User, ts string, action ma
 		"channel": map[string]any{"id": conv.Channel}, "container": map[string]any{"type": "message", "channel_id": conv.Channel, "message_ts": ts},
 		"response_url": ru, "trigger_id": "trig-" + name, "actions": []any{action},
 	}
-	if resp := w.signed(PathInteractions, formType, interactionPayload(t, p)); resp.StatusCode != 200 {
+	if w.mode == ModeSocket {
+		w.send("interactive", p)
+	} else if resp := w.signed(PathInteractions, formType, interactionPayload(t, p)); resp.StatusCode != 200 {
 		t.Fatalf("interaction: Slack got %d", resp.StatusCode)
 	}
 	for n := 1; ; n++ {
