@@ -31,7 +31,7 @@ spec = "@every 12h"
 	s.send("/pyq remind 12h")
 	s.until(regexp.MustCompile(`^\[private to lead\]`))
 	s.send("/pyq me")
-	s.until(regexp.MustCompile(`Reminders are on, 12h 0m before the reveal`))
+	s.until(regexp.MustCompile(`Reminders are on, 12h before the reveal`))
 	out := s.finish()
 	for _, want := range []string{
 		"`5m` is too short", "Nothing was changed",

@@ -207,18 +207,58 @@ func (e *Engine) cmdRemind(ctx context.Context, r request) Reply {
 	if !next.On {
 		return privateText("Reminders are off: pyqbot will not message you unprompted. Turn them on again with `/pyq remind on`.")
 	}
-	return privateText(fmt.Sprintf("Reminders are on: on a question day, if you have not answered %s before the reveal, "+
+	return privateText(fmt.Sprintf("Reminders are on: on a question day, if you have not answered the open question before the reveal, "+
 		"pyqbot sends you one private message %s before it (at most one a day). The reveal is that of the team channel you last answered in "+
-		"(until then, the channel you turned them on from). Change the time with `/pyq remind 30m`; stop with `/pyq remind off`.",
-		"the open question", formatDuration(next.Lead)))
+		"(until then, the channel you turned them on from).%s Change the time with `/pyq remind 30m`; stop with `/pyq remind off`.",
+		leadText(next.Lead), e.reminderToday(ctx, r, next, ruleCh)))
 }
 
-// reminderStatus is one sentence on the user's setting, e.g. "Reminders are on, 1h 0m before the reveal."
+// reminderToday is what the new setting means today: " Today's comes at 16:00 UTC (in 6h 0m), unless
+// you answer first.", " Today's question is open and unanswered: the reminder comes in a moment.",
+// or "" when there is none to come today. It is a courtesy: a failure to work it out says nothing.
+func (e *Engine) reminderToday(ctx context.Context, r request, s ReminderSetting, ruleCh Channel) string {
+	now := e.now()
+	sub := Subscriber{WorkspaceID: r.ch.WorkspaceID, Platform: r.Conv.Platform, Workspace: r.Conv.Workspace, UserID: r.User.ID,
+		Setting: s, Channel: ruleCh}
+	d, due, next, err := e.reminderFor(ctx, sub, now, map[int64]*channelView{})
+	switch {
+	case err != nil:
+		return ""
+	case due:
+		claims, err := e.store.ReminderClaims(ctx, r.ch.WorkspaceID, r.User.ID)
+		if err != nil {
+			return ""
+		}
+		for _, c := range claims {
+			if c.Day == d.day {
+				return "" // today's is already sent (or on its way): never a second
+			}
+		}
+		return fmt.Sprintf(" %s is open and you have not answered it: the reminder comes in a moment.", d.posts[0].ShortRef())
+	case !next.IsZero():
+		return " Today's comes " + formatWhen(next, now, d.ch.Location()) + ", unless you answer first."
+	}
+	return ""
+}
+
+// leadText is a lead as people write it: "30m", "1h", "1h 30m".
+func leadText(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh %dm", h, m)
+}
+
+// reminderStatus is one sentence on the user's setting, e.g. "Reminders are on, 1h before the reveal."
 func reminderStatus(s ReminderSetting) string {
 	if !s.On {
 		return "Reminders are off."
 	}
-	return fmt.Sprintf("Reminders are on, %s before the reveal.", formatDuration(s.Lead))
+	return fmt.Sprintf("Reminders are on, %s before the reveal.", leadText(s.Lead))
 }
 
 // reminderLine is what `/pyq me` says about reminders: nothing while they are off and nothing went

@@ -342,7 +342,7 @@ func TestUnreachableUserIsToldByMe(t *testing.T) {
 	if n := len(dm.sentDMs()); n != 1 {
 		t.Fatalf("Tuesday: %d reminders, want 1", n)
 	}
-	if me := p.as(t, "ann", "me"); strings.Contains(me, "could not be delivered") || !strings.Contains(me, "Reminders are on, 1h 0m before the reveal") {
+	if me := p.as(t, "ann", "me"); strings.Contains(me, "could not be delivered") || !strings.Contains(me, "Reminders are on, 1h before the reveal") {
 		t.Errorf("/pyq me after a delivered reminder:\n%s", me)
 	}
 }
@@ -409,5 +409,28 @@ func TestNextRunWakesForAReminder(t *testing.T) {
 	p.as(t, "ann", "answer A")
 	if next, _, _ := p.engine.NextRun(context.Background(), mon(10, 0)); !next.Equal(mon(17, 0)) {
 		t.Errorf("NextRun after ann answered = %v, want the 17:00 reveal", next)
+	}
+}
+
+// Turning reminders on says what it means today: when today's comes, that it comes at once when it
+// is already due, and nothing when today's was sent.
+func TestRemindOnSaysWhenTodaysComes(t *testing.T) {
+	clk := testkit.NewFakeClock(mon(8, 0))
+	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
+	p.tickAt(t, mon(9, 0))
+	clk.Set(mon(10, 0))
+	if got := p.as(t, "ann", "remind on"); !strings.Contains(got, "Today's comes Mon 16:00 UTC (in 6h 0m), unless you answer first.") {
+		t.Errorf("remind on at 10:00: %q", got)
+	}
+	clk.Set(mon(16, 30))
+	if got := p.as(t, "bob", "remind on"); !strings.Contains(got, "#1 is open and you have not answered it: the reminder comes in a moment.") {
+		t.Errorf("remind on at 16:30: %q", got)
+	}
+	p.tickAt(t, mon(16, 30))
+	if got := dmUsers(dm.sentDMs()); !slices.Contains(got, "bob") {
+		t.Fatalf("DMs after 16:30 = %v, want bob's", got)
+	}
+	if got := p.as(t, "bob", "remind 45m"); strings.Contains(got, "Today's") || strings.Contains(got, "in a moment") {
+		t.Errorf("remind 45m after today's was sent promises another: %q", got)
 	}
 }

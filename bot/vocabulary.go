@@ -140,7 +140,7 @@ var vocabulary = []CommandSpec{
 		Help: fmt.Sprintf("`on` turns reminders on (%s before the reveal unless you chose another time), `off` turns them off, and a time such as `30m`, `2h` or `1h30m` "+
 			"(from %s to %s) sets how long before the reveal and turns them on. On a question day, if you have not answered the open question, pyqbot sends you "+
 			"one private message that long before the reveal: at most one a day, never when you have answered. The reveal is that of the team channel you answered in last. "+
-			"Without words it says whether they are on. Only you see the replies.", formatDuration(DefaultReminderLead), formatDuration(MinReminderLead), formatDuration(MaxReminderLead)),
+			"Without words it says whether they are on. Only you see the replies.", leadText(DefaultReminderLead), leadText(MinReminderLead), leadText(MaxReminderLead)),
 		Examples: []string{"/pyq remind on", "/pyq remind 2h", "/pyq remind off"},
 		Args:     []ArgSpec{{Name: "when", Help: "on, off, or how long before the reveal, e.g. 30m or 2h"}}},
 	{Name: "topics", Usage: "topics",
