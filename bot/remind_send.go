@@ -37,6 +37,8 @@ type reminderDue struct {
 	day    string
 	posts  []PostedQuestion // the user's unanswered questions of the day, revealed first first
 	reveal time.Time
+	// dayAnswered: the user answered another question of the day, so the streak is safe already.
+	dayAnswered bool
 }
 
 // channelView is what a tick reads of one rule channel, shared by its subscribers.
@@ -136,6 +138,9 @@ func (e *Engine) reminderFor(ctx context.Context, sub Subscriber, now time.Time,
 	d = reminderDue{sub: sub, ch: ch, day: today}
 	for _, p := range v.open {
 		reveal := v.reveal[p.ID]
+		if p.Day == today && v.answered[p.ID][sub.UserID] {
+			d.dayAnswered = true
+		}
 		if p.Day != today || v.answered[p.ID][sub.UserID] || reveal.IsZero() || !now.Before(reveal) {
 			continue
 		}
@@ -213,7 +218,11 @@ func (e *Engine) sendReminder(ctx context.Context, rs ReminderStore, d reminderD
 	if err != nil || !won {
 		return err
 	}
-	sendErr := dm.SendDirect(ctx, conv, d.sub.UserID, e.reminderPost(d, now))
+	post := e.reminderPost(d, now)
+	if !d.dayAnswered {
+		post.Text += e.streakAtStake(ctx, d)
+	}
+	sendErr := dm.SendDirect(ctx, conv, d.sub.UserID, post)
 	state, note := ReminderSent, ""
 	switch {
 	case errors.Is(sendErr, ErrUnreachable):
@@ -233,6 +242,25 @@ func (e *Engine) sendReminder(ctx context.Context, rs ReminderStore, d reminderD
 		return errors.Join(sendErr, err)
 	}
 	return sendErr
+}
+
+// streakAtStake is what missing the day costs, e.g. " Missing it ends your streak of 12." ("" when
+// there is no streak, or it cannot be read: the reminder goes out without it).
+func (e *Engine) streakAtStake(ctx context.Context, d reminderDue) string {
+	days, err := e.store.QuestionDays(ctx, d.sub.WorkspaceID, d.sub.UserID, MaxStreakDays)
+	if err != nil {
+		e.log.Warn("reading the streak for a reminder failed; it goes out without it", "user", d.sub.UserID, "err", err)
+		return ""
+	}
+	s := streakOfDays(days)
+	switch {
+	case s.Length == 0:
+		return ""
+	case s.Freezes == 0:
+		return fmt.Sprintf(" Missing it ends your streak of %d.", s.Length)
+	default:
+		return fmt.Sprintf(" Missing it spends one of your %d freeze%s to keep your streak of %d.", s.Freezes, plural(s.Freezes), s.Length)
+	}
 }
 
 // reminderPost is the private reminder: which question, when it closes, and how to stop them.

@@ -164,6 +164,13 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	if fmt.Sprint(tuesday) != "[ann bob dee]" {
 		t.Errorf("Tuesday's DMs = %v, want ann, bob (who has not answered today) and dee", tuesday)
 	}
+	// What missing the day costs: ann and bob answered Monday (a streak of 1, no freeze yet); dee did not.
+	for _, d := range got {
+		text := bot.PlainText(d.post)
+		if stake := strings.Contains(text, "Missing it ends your streak of 1."); stake != (d.user != "dee") {
+			t.Errorf("%s's Tuesday reminder names the streak at stake: %v, want %v:\n%s", d.user, stake, d.user != "dee", text)
+		}
+	}
 }
 
 // No reminder on a day without a question: the weekend (the question job runs on weekdays), or a
