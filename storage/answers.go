@@ -12,51 +12,62 @@ import (
 
 // RecordAnswer commits the first answer of a user to an open question.
 func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error) {
+	if d.dialect == sqliteDialect {
+		return d.answers.record(ctx, d, a) // grouped with the answers arriving meanwhile (answer_batch.go)
+	}
 	in := a
 	err := d.inTx(ctx, func(tx *txn) error {
 		a = in // a retried transaction starts from the answer given
-		var workspaceID int64
-		var closed sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT workspace_id, closed_at FROM posts WHERE id = ?`, a.PostID).Scan(&workspaceID, &closed)
-		if errors.Is(err, sql.ErrNoRows) {
-			return bot.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if closed.Valid {
-			return bot.ErrClosed
-		}
-		userID, err := upsertUser(ctx, tx, workspaceID, a.User, millis(a.AnsweredAt))
-		if err != nil {
-			return err
-		}
-		// RETURNING gives the new id on both dialects (PostgreSQL has no last_insert_rowid) and no
-		// row when the user had answered already.
-		err = tx.QueryRowContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id`,
-			a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt)).Scan(&a.ID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			// The contract returns the first answer with ErrAlreadyAnswered.
-			rows, err := tx.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? AND a.user_id = ?`, a.PostID, userID)
-			if err != nil {
-				return err
-			}
-			first, err := scanAnswers(rows)
-			if err != nil {
-				return err
-			}
-			if len(first) == 1 {
-				a = first[0]
-			}
-			return bot.ErrAlreadyAnswered
-		}
-		return nil
+		var err error
+		a, err = recordAnswerIn(ctx, tx, a)
+		return err
 	})
 	return a, err
+}
+
+// recordAnswerIn records a in tx: the first answer, or bot.ErrAlreadyAnswered with it; ErrClosed
+// or ErrNotFound when the question takes no answers. On any error the caller rolls back what it wrote.
+func recordAnswerIn(ctx context.Context, tx *txn, a bot.Answer) (bot.Answer, error) {
+	var workspaceID int64
+	var closed sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT workspace_id, closed_at FROM posts WHERE id = ?`, a.PostID).Scan(&workspaceID, &closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, bot.ErrNotFound
+	}
+	if err != nil {
+		return a, err
+	}
+	if closed.Valid {
+		return a, bot.ErrClosed
+	}
+	userID, err := upsertUser(ctx, tx, workspaceID, a.User, millis(a.AnsweredAt))
+	if err != nil {
+		return a, err
+	}
+	// RETURNING gives the new id on both dialects (PostgreSQL has no last_insert_rowid) and no
+	// row when the user had answered already.
+	err = tx.QueryRowContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id`,
+		a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt)).Scan(&a.ID)
+	if err == nil {
+		return a, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return a, err
+	}
+	// The contract returns the first answer with ErrAlreadyAnswered.
+	rows, err := tx.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? AND a.user_id = ?`, a.PostID, userID)
+	if err != nil {
+		return a, err
+	}
+	first, err := scanAnswers(rows)
+	if err != nil {
+		return a, err
+	}
+	if len(first) == 1 {
+		a = first[0]
+	}
+	return a, bot.ErrAlreadyAnswered
 }
 
 const answerSelect = `SELECT a.id, a.post_id, u.external_id, u.name, a.keys, a.text, a.reason, a.answered_at, a.graded, a.correct, a.points

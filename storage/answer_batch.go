@@ -1,0 +1,139 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// answerBatch groups the answers that arrive while a commit is running into the next transaction
+// (group commit), on SQLite. Under a burst — a hundred people pressing B within a second — each
+// answer used to wait for its own transaction and pay its own commit (writing the same answers,
+// users and index pages to the WAL again), which was most of the CPU an answer cost. Now one
+// transaction records every answer waiting, each inside a savepoint so that one answer's failure
+// rolls back only that answer, and each caller returns only after the commit that holds its
+// answer: an acknowledgement still means committed.
+//
+// Whoever finds no batch running leads: it takes the answers queued so far, commits them, and hands
+// the lead to the first answer queued meanwhile, so no caller waits for more than the batch ahead of
+// it and its own.
+type answerBatch struct {
+	mu      sync.Mutex
+	pending []*answerReq
+	leading bool
+	// batches counts committed transactions, and queued (nil but in tests) hears of each answer
+	// queued: for tests that check answers are grouped.
+	batches atomic.Int64
+	queued  func()
+}
+
+// maxAnswerBatch bounds one transaction, so that the first answer of a long queue is not held
+// behind a thousand others.
+const maxAnswerBatch = 128
+
+type answerReq struct {
+	ctx  context.Context
+	in   bot.Answer
+	out  bot.Answer
+	err  error
+	done chan struct{} // closed when out and err are set
+	lead chan struct{} // receives when this caller is to run the next batch
+}
+
+func (b *answerBatch) record(ctx context.Context, d *DB, a bot.Answer) (bot.Answer, error) {
+	req := &answerReq{ctx: ctx, in: a, done: make(chan struct{}), lead: make(chan struct{}, 1)}
+	b.mu.Lock()
+	b.pending = append(b.pending, req)
+	lead := !b.leading
+	b.leading = true
+	queued := b.queued
+	b.mu.Unlock()
+	if queued != nil {
+		queued()
+	}
+	if lead {
+		b.run(d)
+	}
+	// Once queued, an answer is waited for even if ctx ends: it may already be in a transaction
+	// being committed, and the caller must not say "not recorded" about an answer that was.
+	for {
+		select {
+		case <-req.done:
+			return req.out, req.err
+		case <-req.lead:
+			b.run(d)
+		}
+	}
+}
+
+// run commits one batch, then passes the lead on or gives it up.
+func (b *answerBatch) run(d *DB) {
+	b.mu.Lock()
+	n := min(len(b.pending), maxAnswerBatch)
+	reqs := append([]*answerReq(nil), b.pending[:n]...)
+	b.pending = b.pending[n:]
+	b.mu.Unlock()
+
+	b.commit(d, reqs)
+
+	b.mu.Lock()
+	if len(b.pending) > 0 {
+		b.pending[0].lead <- struct{}{}
+	} else {
+		b.leading = false
+	}
+	b.mu.Unlock()
+}
+
+// commit records reqs in one transaction and tells each caller its outcome.
+func (b *answerBatch) commit(d *DB, reqs []*answerReq) {
+	// The batch is not one caller's: it runs to its end whatever happens to the leader's request.
+	ctx := context.WithoutCancel(reqs[0].ctx)
+	err := d.inTx(ctx, func(tx *txn) error {
+		for _, r := range reqs {
+			r.out, r.err = r.in, nil
+			if err := r.ctx.Err(); err != nil {
+				r.err = err // given up before its turn: not recorded, as its caller will say
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT answer`); err != nil {
+				return err
+			}
+			r.out, r.err = recordAnswerIn(ctx, tx, r.in)
+			if r.err != nil && !isAnswerVerdict(r.err) {
+				// A failing statement (a full disk, an I/O error) fails the batch: such a failure is
+				// the database's, not the answer's, and the next answer would meet it too.
+				return r.err
+			}
+			if r.err != nil { // a refused answer leaves nothing behind (a renamed user, say)
+				if _, err := tx.ExecContext(ctx, `ROLLBACK TO answer`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE answer`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		b.batches.Add(1)
+	}
+	for _, r := range reqs {
+		if err != nil {
+			// The commit failed: nothing in the batch was recorded, and a verdict read inside it
+			// ("already answered" by an answer earlier in the batch) may be false now.
+			r.out, r.err = r.in, err
+		}
+		close(r.done)
+	}
+}
+
+// isAnswerVerdict reports whether err is the store's verdict on the answer itself: already
+// answered, question closed, no such question.
+func isAnswerVerdict(err error) bool {
+	return errors.Is(err, bot.ErrAlreadyAnswered) || errors.Is(err, bot.ErrClosed) || errors.Is(err, bot.ErrNotFound)
+}

@@ -1,0 +1,85 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// Answers that arrive while a commit runs are recorded together in the next transaction, each with
+// its own verdict: new answers stored, a second answer by one user refused with the first, answers
+// to a closed or missing question refused, and none of the refused ones leaves a row behind.
+func TestConcurrentAnswersShareACommit(t *testing.T) {
+	f := newFixture(t, sqliteBackend)
+	ch := f.channel("T1", "C1")
+	open := f.post(ch, 0, bot.KindOutput, "closures")
+	closed := f.post(ch, 1, bot.KindOutput, "iterators")
+	f.close(closed, nil)
+
+	type call struct {
+		post int64
+		user string
+		key  string
+	}
+	var calls []call
+	for i := range 60 {
+		calls = append(calls, call{open.ID, fmt.Sprintf("U%02d", i), "A"})
+	}
+	calls = append(calls, call{open.ID, "U00", "B"}, call{closed.ID, "U01", "A"}, call{999, "U02", "A"})
+
+	all := make(chan struct{})
+	var n sync.WaitGroup
+	n.Add(len(calls))
+	f.db.answers.queued = func() { n.Done() }
+	// Hold the write lock so that every answer queues behind the first one's transaction.
+	f.db.writeMu.Lock()
+	results := make([]error, len(calls))
+	got := make([]bot.Answer, len(calls))
+	var done sync.WaitGroup
+	for i, c := range calls {
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			<-all
+			got[i], results[i] = f.db.RecordAnswer(f.ctx, bot.Answer{PostID: c.post, User: bot.User{ID: c.user, Name: c.user}, Keys: []string{c.key}, AnsweredAt: t0})
+		}()
+	}
+	close(all)
+	n.Wait() // every answer is queued
+	f.db.writeMu.Unlock()
+	done.Wait()
+
+	if b := f.db.answers.batches.Load(); b < 1 || b > 2 {
+		t.Errorf("%d answers took %d transactions, want 1 or 2 (the first, then everyone queued behind it)", len(calls), b)
+	}
+	stored := 0
+	for i, c := range calls[:60] {
+		switch {
+		case results[i] == nil:
+			stored++
+		case c.user == "U00" && errors.Is(results[i], bot.ErrAlreadyAnswered):
+			// U00's B won the race: checked below
+		default:
+			t.Errorf("answer %d (%s): %v", i, c.user, results[i])
+		}
+	}
+	dup := results[60]
+	if stored == 60 && !errors.Is(dup, bot.ErrAlreadyAnswered) || stored == 59 && dup != nil {
+		t.Errorf("U00 answered twice: first answers stored %d, the other got %v", stored, dup)
+	}
+	if errors.Is(dup, bot.ErrAlreadyAnswered) && got[60].Keys[0] != "A" {
+		t.Errorf("the refused second answer came back with %v, want the first (A)", got[60].Keys)
+	}
+	if !errors.Is(results[61], bot.ErrClosed) || !errors.Is(results[62], bot.ErrNotFound) {
+		t.Errorf("closed question: %v; missing question: %v", results[61], results[62])
+	}
+	if n := len(f.answers(open.ID)); n != 60 {
+		t.Errorf("%d answers stored, want one per user (60)", n)
+	}
+	if n := len(f.answers(closed.ID)); n != 0 {
+		t.Errorf("the closed question has %d answers", n)
+	}
+}
