@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/metrics"
 	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
@@ -32,19 +33,6 @@ func (a *fakeAdapter) Send(_ context.Context, to bot.Conversation, _ bot.Post) (
 	defer a.mu.Unlock()
 	a.n++
 	return bot.MessageRef{Channel: to.Channel, ID: fmt.Sprint("m", a.n)}, nil
-}
-
-// clock is a settable fake clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
 }
 
 func scrape(t *testing.T, h http.Handler) string {
@@ -79,8 +67,8 @@ func TestMetricsAfterADay(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := metrics.New(metrics.Options{Version: "test", Platforms: []string{"fake"}, OpenQuestions: store.OpenPostCount})
-	clk := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)} // a Monday
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // a Monday
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.Now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
 	eng.AddAdapter(&fakeAdapter{})
 	conv := bot.Conversation{Platform: "fake", Workspace: "w1", Channel: "c1"}
 	if _, err := eng.EnsureChannel(ctx, conv); err != nil { // the default schedules, from 08:00
@@ -89,7 +77,7 @@ func TestMetricsAfterADay(t *testing.T) {
 
 	tick := func(at time.Time) {
 		t.Helper()
-		clk.set(at)
+		clk.Set(at)
 		if err := eng.Tick(ctx, at); err != nil {
 			t.Fatalf("tick at %s: %v", at, err)
 		}
@@ -183,8 +171,8 @@ func TestReminderMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := metrics.New(metrics.Options{Version: "test", Platforms: []string{"fake"}})
-	clk := &clock{t: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)} // a Monday
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // a Monday
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.Now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
 	eng.AddAdapter(&dmAdapter{blocked: map[string]bool{"cy": true}})
 	conv := bot.Conversation{Platform: "fake", Workspace: "w1", Channel: "c1"}
 	if _, err := eng.EnsureChannel(ctx, conv); err != nil {
@@ -196,7 +184,7 @@ func TestReminderMetrics(t *testing.T) {
 		}
 	}
 	for _, at := range []time.Time{time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC)} {
-		clk.set(at)
+		clk.Set(at)
 		if err := eng.Tick(ctx, at); err != nil {
 			t.Fatalf("tick at %s: %v", at, err)
 		}

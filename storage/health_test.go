@@ -16,20 +16,8 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit/fakeclock"
 )
-
-// clock is a settable time for the probe's cache.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // holdWriteLock takes SQLite's write lock on path from a second pool, as another process would,
 // and returns the function that lets it go.
@@ -80,13 +68,13 @@ func TestHealthProvesAWriteCommits(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			os.Mkdir(dir, 0o755)
 			d := mustOpenPath(t, filepath.Join(dir, "pyqbot.db"))
-			clk := &clock{now: t0}
+			clk := fakeclock.New(t0)
 			d.Now = clk.Now
 			if h := d.Health(context.Background()); h.Problem != "" {
 				t.Fatalf("before the fault: %+v", h)
 			}
 			tt.fault(t, d)
-			clk.add(probeTTL) // the verdict before the fault has expired
+			clk.Advance(probeTTL) // the verdict before the fault has expired
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -111,7 +99,7 @@ func TestHealthProvesAWriteCommits(t *testing.T) {
 
 func TestHealthCachesTheProbe(t *testing.T) {
 	d := mustOpen(t, sqliteBackend)
-	clk := &clock{now: t0}
+	clk := fakeclock.New(t0)
 	d.Now = clk.Now
 	d.Health(context.Background())
 	release := holdWriteLock(t, d.Path())
@@ -119,12 +107,12 @@ func TestHealthCachesTheProbe(t *testing.T) {
 	if h := d.Health(context.Background()); h.Problem != "" {
 		t.Fatalf("within the probe's TTL: %+v", h)
 	}
-	clk.add(probeTTL)
+	clk.Advance(probeTTL)
 	if h := d.Health(context.Background()); !strings.HasPrefix(h.Problem, "busy:") {
 		t.Fatalf("after the TTL with the lock held elsewhere: %+v", h)
 	}
 	release()
-	clk.add(probeTTL)
+	clk.Advance(probeTTL)
 	if h := d.Health(context.Background()); h.Problem != "" {
 		t.Fatalf("after the lock is released: %+v", h)
 	}
@@ -225,7 +213,7 @@ func TestFullDiskIsNamed(t *testing.T) {
 	testPragmas = []string{fmt.Sprintf("max_page_count(%d)", pages)}
 	t.Cleanup(func() { testPragmas = nil })
 	d := mustOpenPath(t, path)
-	clk := &clock{now: t0}
+	clk := fakeclock.New(t0)
 	d.Now = clk.Now
 	_, err := d.RecordAnswer(context.Background(), bot.Answer{PostID: p.ID, User: bot.User{ID: "U1"},
 		Text: strings.Repeat("a long design answer ", 2000), AnsweredAt: t0})
@@ -239,7 +227,7 @@ func TestFullDiskIsNamed(t *testing.T) {
 	// The probe rewrites one row in place and still commits; the failed answer keeps health red
 	// until a real write commits again.
 	for range 2 {
-		clk.add(probeTTL)
+		clk.Advance(probeTTL)
 		if h := d.Health(context.Background()); !strings.HasPrefix(h.Problem, "disk full:") {
 			t.Fatalf("Health after the failed answer = %+v", h)
 		}

@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit/fakeclock"
 )
 
 // checked opens path, sets a fake clock and a log buffer, and runs Check.
-func checked(t *testing.T, path string) (*DB, *clock, *bytes.Buffer, error) {
+func checked(t *testing.T, path string) (*DB, *fakeclock.Clock, *bytes.Buffer, error) {
 	t.Helper()
 	d := mustOpenPath(t, path)
-	clk := &clock{now: t0}
+	clk := fakeclock.New(t0)
 	d.Now = clk.Now
 	var logs bytes.Buffer
 	d.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))
@@ -175,7 +176,7 @@ func TestSizeRecordIsWrittenAtMostOnceAMinute(t *testing.T) {
 		after   time.Duration
 		answers int64 // what the record says after this answer
 	}{{30 * time.Second, 0}, {29 * time.Second, 0}, {time.Second, 3}, {time.Second, 3}} {
-		clk.add(step.after)
+		clk.Advance(step.after)
 		f.answer(p, fmt.Sprintf("U%d", i), "u", t0, "A")
 		d.w.bg.Wait()
 		if r := readSidecar(t, path); r.Answers != step.answers {
