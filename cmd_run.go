@@ -79,7 +79,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	var adapters []bot.Adapter
 	mux := newRoutes()
 	if !forceConsole {
-		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store, inflight), discordWith(bank)} {
+		for _, build := range []func(context.Context, *Config, func(string) string, *slog.Logger, *routes, bot.PlatformMetrics) (bot.Adapter, error){slackWith(store, inflight), discordWith(bank, store)} {
 			a, err := build(ctx, cfg, m.Getenv, logger, mux, reg)
 			if err != nil {
 				return err

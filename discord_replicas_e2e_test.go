@@ -6,8 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -110,4 +112,62 @@ enabled = false
 		t.Errorf("%d questions posted, want 1", n)
 	}
 	t.Logf("%d answers over two replicas: %d confirmed in the response, %d deferred; %d stored", answers, answers-deferred, deferred, len(have))
+}
+
+// Gateway mode is for one replica: on PostgreSQL a second replica started in gateway mode is
+// refused at start-up, naming what to do, while the first holds the session; once the holder is
+// SIGKILLed, its replacement starts at once (the role ends with the dead process's connection) and
+// opens the gateway.
+func TestDiscordGatewayRefusesASecondReplica(t *testing.T) {
+	pgtest.Require(t)
+	pgURL := pgtest.URL(t)
+	api := newFakeDiscordAPI(t)
+	config := writeFile(t, "gateway.toml", fmt.Sprintf(`[storage]
+url = %q
+[http]
+listen = "127.0.0.1:0"
+[discord]
+enabled = true
+mode = "gateway"
+api_url = %q
+guilds = ["g1"]
+[[schedule]]
+job = "reveal"
+spec = "0 17 * * 1-5"
+enabled = false
+`, pgURL, api.URL()))
+	holder := startBinary(t, config, discordEnv()...)
+	holder.waitLog(t, "discord: connected to the gateway")
+
+	second := exec.Command(binary, "run", "--config", config)
+	second.Env = append(second.Environ(), discordEnv()...)
+	var stderr bytes.Buffer
+	second.Stderr = &stderr
+	done := make(chan error, 1)
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- second.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("the second gateway replica exited with %v, want status 1", err)
+		}
+	case <-time.After(20 * time.Second):
+		second.Process.Kill()
+		t.Fatalf("a second replica in gateway mode kept running:\n%s", stderr.String())
+	}
+	if want := `another pyqbot replica on this database holds Discord's gateway session`; !strings.Contains(stderr.String(), want) ||
+		!strings.Contains(stderr.String(), `mode = "http"`) {
+		t.Errorf("the second replica's error lacks %q and the way out:\n%s", want, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "connected to the gateway") {
+		t.Errorf("the refused replica opened a gateway session:\n%s", stderr.String())
+	}
+
+	holder.cmd.Process.Kill()
+	holder.cmd.Wait()
+	replacement := startBinary(t, config, discordEnv()...)
+	replacement.waitLog(t, "discord: connected to the gateway")
 }

@@ -19,8 +19,10 @@ import (
 type DB struct {
 	db      *pool
 	dialect dialect
-	// locks holds the sessions of channel locks (locks.go), PostgreSQL only.
-	locks *sql.DB
+	// locks holds the sessions of channel locks (locks.go) and roles (roles.go), PostgreSQL only.
+	locks   *sql.DB
+	rolesMu sync.Mutex
+	roles   []*sql.Conn
 	// path is the SQLite file, or the PostgreSQL URL with its password redacted.
 	path string
 	// writeMu queues this process's SQLite write transactions in Go. SQLite's busy handler polls
