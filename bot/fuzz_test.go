@@ -17,7 +17,8 @@ func FuzzCommandText(f *testing.F) {
 		"reveal", "reveal #1", "reveal #abc", "leaderboard month", "leaderboard yesteryear", "me", "practice closures senior",
 		"practice nope", "topics", "help", "help answer", "help scoring", "help debug", "filter topics closures",
 		"filter kinds all", "filter difficulty senior warmup", "filter clear", "filter topics", "schedule set question \"0 9 * * 1-5\"",
-		"answer Use a bounded queue so producers slow down", "ANSWER   b", "answer \u202e", "answer \x00", "\xff"}
+		"answer Use a bounded queue so producers slow down", "ANSWER   b", "answer \u202e", "answer \x00", "\xff",
+		"rubric", "rubric #1", "rubric #1 1 3", "rubric #1 none", "rubric 1,,3", "rubric #1 -1", "rubric 99999999999999999999", "rubric #0 1"}
 	for _, s := range seeds {
 		f.Add(s, false)
 		f.Add(s, true)

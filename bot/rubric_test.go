@@ -151,3 +151,17 @@ func TestRubricControlOnlyOnAnsweredDesignReveals(t *testing.T) {
 		t.Errorf("an output reveal offers a rubric checklist: %+v", f)
 	}
 }
+
+// A replayed tick (a captured request sent again) is refused, so it cannot undo a newer one; a
+// replayed look at the checklist changes nothing and is answered.
+func TestRubricTickReplayIsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, rubricBank())
+	ref := h.postKind(bot.KindDesign, map[string]string{"Alice": "asyncio, since it is I/O bound"})
+	h.as("lead", true, "reveal")
+	mustContain(t, h.signed("Alice", false, "rubric "+ref+" 1 2", "sig-1").Post.Text, "covered 2 of 4")
+	mustContain(t, h.signed("Alice", false, "rubric "+ref+" 2", "sig-2").Post.Text, "covered 1 of 4")
+	mustContain(t, h.signed("Alice", false, "rubric "+ref+" 1 2", "sig-1").Post.Text, "already received, so it was not run again")
+	mustContain(t, h.signed("Alice", false, "rubric "+ref, "sig-3").Post.Text, "[ ] 1. GIL\n[x] 2. I/O bound")
+	mustContain(t, h.signed("Alice", false, "rubric "+ref, "sig-3").Post.Text, "[x] 2. I/O bound")
+}
