@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -53,8 +52,8 @@ func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayK
 			return
 		}
 		// A signature names one request: seen again within the window, the request is a replay.
-		// Lower-cased: hex decodes either case, so "v0=AB…" would otherwise pass as a new request.
-		sig := strings.ToLower(r.Header.Get("X-Slack-Signature"))
+		// verify takes only the lowercase hex Slack sends, so the key is the signature as sent.
+		sig := r.Header.Get("X-Slack-Signature")
 		if !a.recent.first(sig, a.now()) {
 			a.log.Warn("slack request refused", "path", r.URL.Path, "remote", r.RemoteAddr, "reason", "replay: this signature was already received")
 			if r.URL.Path == PathEvents {
