@@ -123,6 +123,9 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		// this it printed two INFO lines and exited 0, and --restart unless-stopped looped silently.
 		return errNoPlatform
 	}
+	// Footer refreshes a last answer left behind run in the background (each bounded by its own
+	// timeout): the store they write to closes only after them.
+	engine.WaitIdle()
 	return closer.Close()
 }
 
