@@ -63,6 +63,11 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if err := store.Check(ctx); err != nil {
 		return err
 	}
+	now, err := m.clock(logger)
+	if err != nil {
+		return err
+	}
+	store.Now = now
 	inflight := bot.NewInflight(nil)
 	reg := metrics.New(metrics.Options{Version: version, Platforms: cfg.platforms(forceConsole),
 		OpenQuestions: store.OpenPostCount, Logger: logger})
@@ -72,7 +77,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 			return bot.NextLocalTime(posted, ch.Location(), cfg.revealHour, cfg.revealMin)
 		},
 		ParseSpec: schedule.Parse, DefaultSchedules: cfg.schedules, Grace: cfg.grace, Metrics: reg,
-		Inflight: inflight,
+		Inflight: inflight, Now: now,
 	})
 	logger.Info("pyqbot starting", "version", version, "config", cfg.path, "db", cfg.storeShown(), "questions", bank.Len())
 
@@ -198,4 +203,20 @@ func (m *Main) logger(cfg *Config, termOnly bool) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(m.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(m.Stderr, opts))
+}
+
+// clock is what the engine and store run on: the machine's clock, shifted by
+// PYQBOT_TEST_CLOCK_SHIFT (a Go duration) in the end-to-end tests that play several days through
+// the built binary. A shifted clock is logged, so it is never in force unseen.
+func (m *Main) clock(logger *slog.Logger) (func() time.Time, error) {
+	v := m.Getenv(testEnvPrefix + "CLOCK_SHIFT")
+	if v == "" {
+		return time.Now, nil
+	}
+	shift, err := time.ParseDuration(v)
+	if err != nil {
+		return nil, fmt.Errorf("%sCLOCK_SHIFT is not a duration: use Go's form, such as \"24h\", or unset it", testEnvPrefix)
+	}
+	logger.Warn("the clock is shifted for a test", "variable", testEnvPrefix+"CLOCK_SHIFT", "shift", shift)
+	return func() time.Time { return time.Now().Add(shift) }, nil
 }

@@ -57,7 +57,16 @@ type session struct {
 
 func startConsole(t *testing.T, args ...string) *session {
 	t.Helper()
+	return startConsoleEnv(t, nil, args...)
+}
+
+// startConsoleEnv is startConsole with env added to the environment.
+func startConsoleEnv(t *testing.T, env []string, args ...string) *session {
+	t.Helper()
 	s := &session{t: t, cmd: exec.Command(binary, append([]string{"console"}, args...)...)}
+	if env != nil {
+		s.cmd.Env = append(os.Environ(), env...)
+	}
 	s.cmd.Stderr = &s.stderr
 	var err error
 	if s.stdin, err = s.cmd.StdinPipe(); err != nil {
