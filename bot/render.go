@@ -76,7 +76,7 @@ func revealBody(q *Question) Post {
 	if q.FreeText() && len(q.Rubric) > 0 {
 		b.WriteString("\nA strong answer mentions:")
 		for _, item := range q.Rubric {
-			b.WriteString("\n• " + item)
+			b.WriteString("\n• " + Literal(item))
 		}
 	}
 	if ex := strings.TrimSpace(q.Explanation); ex != "" {

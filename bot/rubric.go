@@ -216,7 +216,7 @@ func rubricChecklist(q *Question, p PostedQuestion, mine Answer, ticked []int) P
 		if it.Checked {
 			mark = "[x]"
 		}
-		fmt.Fprintf(&b, "\n%s %d. %s", mark, it.N, item)
+		fmt.Fprintf(&b, "\n%s %d. %s", mark, it.N, Literal(item))
 	}
 	return Post{
 		Title:  fmt.Sprintf("Rubric for %s: %s", p.ShortRef(), q.Title),

@@ -18,6 +18,11 @@ const (
 // UserText marks s as written by a user.
 func UserText(s string) string { return string(userOpen) + s + string(userClose) }
 
+// Literal marks bank text that is not Markdown although it sits in a post's Markdown, such as a
+// rubric item: in "__post_init__ validates" the underscores are a name, and Discord would underline
+// "post_init". Adapters show it as they show user text (code spans are kept on every platform).
+func Literal(s string) string { return UserText(s) }
+
 // RenderUserText returns s with each user span passed through literal and the marks removed. A span
 // left open (a post split mid-span) runs to the end; a stray close mark is dropped.
 func RenderUserText(s string, literal func(string) string) string {
