@@ -178,11 +178,7 @@ func (e *Engine) channelView(ctx context.Context, ch Channel, now time.Time, vie
 			}
 		}
 		for _, p := range open {
-			if e.Scheduling() {
-				v.reveal[p.ID] = e.nextReveal(ch, schedules, now)
-			} else {
-				v.reveal[p.ID] = p.RevealAt
-			}
+			v.reveal[p.ID] = e.revealFor(ch, p, schedules, now)
 			answers, err := e.store.Answers(ctx, p.ID)
 			if err != nil {
 				return nil, err

@@ -22,7 +22,16 @@ func (e *Engine) revealTime(ctx context.Context, ch Channel, p PostedQuestion) t
 		e.log.Warn("loading the reveal schedule failed; showing the time stored with the question", convArgs(ch.Conv, "err", err)...)
 		return p.RevealAt
 	}
-	return e.nextReveal(ch, schedules, e.now())
+	return e.revealFor(ch, p, schedules, e.now())
+}
+
+// revealFor is revealTime with the channel's schedules already loaded (nil without scheduling), for
+// callers that ask about several of its questions at once.
+func (e *Engine) revealFor(ch Channel, p PostedQuestion, schedules []Schedule, now time.Time) time.Time {
+	if !e.Scheduling() {
+		return p.RevealAt
+	}
+	return e.nextReveal(ch, schedules, now)
 }
 
 // revealPhrase completes "revealed …": "Wed 17:00 UTC (in 3h 5m)", or how it will be revealed.
