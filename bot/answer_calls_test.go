@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 // countingStore counts the store calls the engine makes, by method.
@@ -161,20 +159,10 @@ func (s *countingStore) AnswerPractice(ctx context.Context, id int64, keys []str
 // the repeat also called Answers (all answers of the post): EnsureChannel×1 OpenPosts×1
 // RecordAnswer×1 Answers×1.
 func TestStoreCallsPerAnswer(t *testing.T) {
-	bank, err := bot.NewBank(testQuestions()[:1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
-	store := &countingStore{Store: db, calls: map[string]int{}}
-	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
-	e.AddAdapter(&recorder{})
-	conv := bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}
+	store := &countingStore{calls: map[string]int{}}
+	k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1],
+		WrapStore: func(db bot.Store) bot.Store { store.Store = db; return store }})
+	e, conv := k.Engine, testConv
 	say := func(user, text string) string {
 		t.Helper()
 		r := e.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Text: text})

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -281,21 +280,5 @@ func TestWeeklyLeaderboardGolden(t *testing.T) {
 	if len(sent) != 1 {
 		t.Fatalf("leaderboard job posted %d times, want 1", len(sent))
 	}
-	got := bot.PlainText(sent[0].post)
-	golden := filepath.Join("testdata", "weekly_leaderboard.golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -run TestWeeklyLeaderboardGolden -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("weekly leaderboard differs from %s (rerun with -update if the change is intended):\n--- got\n%s\n--- want\n%s", golden, got, want)
-	}
+	checkGolden(t, "weekly_leaderboard.golden", bot.PlainText(sent[0].post))
 }

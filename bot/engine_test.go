@@ -4,162 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
-	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
-
-// recorder is an adapter that remembers what the engine sent, like hubot's DummyAdapter.
-type recorder struct {
-	mu      sync.Mutex
-	sent    []sent
-	edits   []sent
-	failing error // when set, Send fails with it
-}
-
-type sent struct {
-	to   bot.Conversation
-	ref  bot.MessageRef
-	post bot.Post
-}
-
-var (
-	_ bot.Adapter = (*recorder)(nil)
-	_ bot.Editor  = (*recorder)(nil)
-)
-
-func (r *recorder) Name() string                                 { return "test" }
-func (r *recorder) Run(ctx context.Context, _ bot.Handler) error { <-ctx.Done(); return nil }
-
-func (r *recorder) Send(_ context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.failing != nil {
-		return bot.MessageRef{}, r.failing
-	}
-	ref := bot.MessageRef{Channel: to.Channel, ID: fmt.Sprintf("msg-%d", len(r.sent)+1)}
-	r.sent = append(r.sent, sent{to: to, ref: ref, post: p})
-	return ref, nil
-}
-
-func (r *recorder) Edit(_ context.Context, to bot.Conversation, ref bot.MessageRef, p bot.Post) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.edits = append(r.edits, sent{to: to, ref: ref, post: p})
-	return nil
-}
-
-func (r *recorder) last() sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.sent[len(r.sent)-1]
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.sent)
-}
-
-// testQuestions is a small bank with one question of each answering mode.
-func testQuestions() []bot.Question {
-	choices := []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}, {Key: "C", Text: "3"}, {Key: "D", Text: "4"}}
-	return []bot.Question{
-		{ID: "out-one", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup, Title: "Output one",
-			Prompt: "What prints?", Code: "print(3)", Choices: choices, Answer: []string{"C"}, Explanation: "Because."},
-		{ID: "review-one", Kind: bot.KindReview, Topic: "security", Difficulty: bot.Senior, Title: "Review one",
-			Prompt: "Pick all", Code: "x = 1", Choices: choices, Answer: []string{"A", "C"}, Explanation: "Two real problems."},
-		{ID: "design-one", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior, Title: "Design one",
-			Prompt: "Threads or asyncio?", Rubric: []string{"GIL", "I/O bound", "backpressure", "cancellation"}, Explanation: "It depends."},
-	}
-}
-
-type harness struct {
-	t      testing.TB
-	engine *bot.Engine
-	store  *storage.DB
-	out    *recorder
-	clock  *testkit.FakeClock
-	path   string
-	conv   bot.Conversation
-}
-
-func newHarness(t testing.TB, questions []bot.Question) *harness {
-	t.Helper()
-	bank, err := bot.NewBank(questions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	store, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	// Monday 16 November 2026, 09:00 UTC.
-	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
-	store.Now = c.Now
-	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
-	rec := &recorder{}
-	e.AddAdapter(rec)
-	return &harness{t: t, engine: e, store: store, out: rec, clock: c, path: path,
-		conv: bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}}
-}
-
-func (h *harness) as(user string, admin bool, text string) bot.Reply {
-	h.t.Helper()
-	return h.engine.Handle(context.Background(), bot.Event{
-		Conv: h.conv, User: bot.User{ID: strings.ToLower(user), Name: user}, Admin: admin, Text: text})
-}
-
-// postOnly posts today's question, which must be the bank's only question.
-func (h *harness) postOnly() sent {
-	h.t.Helper()
-	before := h.out.count()
-	if r := h.as("lead", true, "today"); !r.Empty() {
-		h.t.Fatalf("today replied %q, want the question posted silently", bot.PlainText(r.Post))
-	}
-	if h.out.count() != before+1 {
-		h.t.Fatalf("today sent %d messages, want 1", h.out.count()-before)
-	}
-	return h.out.last()
-}
-
-// mustContain checks text as a reader sees it: without the marks around user text (usertext.go),
-// which each adapter renders its own way.
-func mustContain(t *testing.T, got string, wants ...string) {
-	t.Helper()
-	got = bot.StripUserText(got)
-	for _, w := range wants {
-		if !strings.Contains(got, w) {
-			t.Errorf("missing %q in:\n%s", w, got)
-		}
-	}
-}
-
-func mustNotContain(t *testing.T, got string, nots ...string) {
-	t.Helper()
-	got = bot.StripUserText(got)
-	for _, n := range nots {
-		if strings.Contains(got, n) {
-			t.Errorf("unexpected %q in:\n%s", n, got)
-		}
-	}
-}
 
 func TestDayLoop(t *testing.T) {
 	h := newHarness(t, testQuestions()[:1])
 	q := h.postOnly()
-	if q.post.Answer == nil || len(q.post.Answer.Choices) != 4 || q.post.Answer.Ref != "#1" {
-		t.Fatalf("question post has answer form %+v, want 4 choices for #1", q.post.Answer)
+	if q.Post.Answer == nil || len(q.Post.Answer.Choices) != 4 || q.Post.Answer.Ref != "#1" {
+		t.Fatalf("question post has answer form %+v, want 4 choices for #1", q.Post.Answer)
 	}
-	mustContain(t, bot.PlainText(q.post), "Output one", "print(3)", "[A] 1", "[C] 3", "/pyq answer #1 <A|B|C|D>")
+	mustContain(t, bot.PlainText(q.Post), "Output one", "print(3)", "[A] 1", "[C] 3", "/pyq answer #1 <A|B|C|D>")
 
 	h.clock.Advance(time.Hour)
 	r := h.as("Alice", false, "answer C")
@@ -184,28 +44,28 @@ func TestDayLoop(t *testing.T) {
 
 	// The question's footer counts the answers so far, through (coalesced) edits of the question.
 	h.engine.WaitIdle()
-	if n := len(h.out.edits); n == 0 || n > 3 {
+	if n := len(h.out.Edits()); n == 0 || n > 3 {
 		t.Fatalf("%d footer edits for 3 answers, want 1 to 3", n)
 	}
-	counted := h.out.edits[len(h.out.edits)-1]
-	if counted.ref != q.ref || counted.post.Closed || counted.post.Answer == nil {
+	counted := h.lastEdit()
+	if counted.Ref != q.Ref || counted.Post.Closed || counted.Post.Answer == nil {
 		t.Fatalf("footer edit = %+v, want the open question", counted)
 	}
-	mustContain(t, counted.post.Footer, "· 3 answered ·")
-	mustContain(t, q.post.Footer, "· 0 answered ·")
+	mustContain(t, counted.Post.Footer, "· 3 answered ·")
+	mustContain(t, q.Post.Footer, "· 0 answered ·")
 
 	h.clock.Advance(time.Hour)
 	if r := h.as("lead", true, "reveal"); !r.Empty() {
 		t.Fatalf("reveal replied %q", r.Post.Text)
 	}
-	reveal := h.out.last()
-	if reveal.post.Thread == nil || reveal.post.Thread.ID != q.ref.ID {
-		t.Fatalf("reveal went to thread %+v, want the question's thread %s", reveal.post.Thread, q.ref.ID)
+	reveal := h.last()
+	if reveal.Post.Thread == nil || reveal.Post.Thread.ID != q.Ref.ID {
+		t.Fatalf("reveal went to thread %+v, want the question's thread %s", reveal.Post.Thread, q.Ref.ID)
 	}
-	mustContain(t, bot.PlainText(reveal.post), "The answer was C: 3", "Because.",
+	mustContain(t, bot.PlainText(reveal.Post), "The answer was C: 3", "Because.",
 		"How the 3 answers spread: A 0 · B 1 · C 2 · D 0", "Got it: Alice +10, Carol +10")
-	last := h.out.edits[len(h.out.edits)-1]
-	if !last.post.Closed || last.ref != q.ref || last.post.Answer != nil {
+	last := h.lastEdit()
+	if !last.Post.Closed || last.Ref != q.Ref || last.Post.Answer != nil {
 		t.Fatalf("last edit = %+v, want the question marked closed with no way to answer", last)
 	}
 
@@ -296,32 +156,21 @@ func TestTodayPointsToOpenQuestion(t *testing.T) {
 	h.postOnly()
 	r := h.as("Alice", false, "today")
 	mustContain(t, r.Post.Text, "Question #1 is still open")
-	if h.out.count() != 1 {
-		t.Fatalf("sent %d posts, want 1", h.out.count())
+	if h.count() != 1 {
+		t.Fatalf("sent %d posts, want 1", h.count())
 	}
 }
 
 func TestFailedPostIsDiscarded(t *testing.T) {
 	h := newHarness(t, testQuestions())
-	h.out.failing = errors.New("not_in_channel")
+	h.out.Fail(errors.New("not_in_channel"))
 	r := h.as("lead", true, "today")
 	mustContain(t, r.Post.Text, "Something went wrong")
 	if open, _ := h.store.OpenPosts(context.Background(), 1); len(open) != 0 {
 		t.Fatalf("a question the platform refused is still open: %+v", open)
 	}
-	h.out.failing = nil
+	h.out.Fail(nil)
 	h.postOnly()
-}
-
-// dayOfAnswers plays one question day: post, the given answers, reveal, then the next morning.
-func (h *harness) dayOfAnswers(answers map[string]string) {
-	h.t.Helper()
-	h.postOnly()
-	for user, text := range answers {
-		h.as(user, false, text)
-	}
-	h.as("lead", true, "reveal")
-	h.clock.Advance(24 * time.Hour)
 }
 
 func TestStreakBonusGrowsAndCaps(t *testing.T) {
@@ -369,7 +218,7 @@ func TestReviewAndDesignScoring(t *testing.T) {
 	if want := map[string]int{"Exact": 10, "Half": 5, "Wrong": 0, "Letters": 10}; fmt.Sprint(points) != fmt.Sprint(want) {
 		t.Errorf("review points = %v, want %v", points, want)
 	}
-	mustContain(t, bot.PlainText(h.out.sent[1].post), "The real problems were:", "Partly right: Half +5")
+	mustContain(t, bot.PlainText(h.out.Sent()[1].Post), "The real problems were:", "Partly right: Half +5")
 
 	d := newHarness(t, []bot.Question{qs[2]})
 	d.postOnly()
@@ -377,7 +226,7 @@ func TestReviewAndDesignScoring(t *testing.T) {
 	mustContain(t, d.as("Alice", false, "answer #1").Post.Text, "design question: write your answer")
 	mustContain(t, d.as("Alice", false, "answer #1 asyncio, because <!channel> it is I/O bound").Post.Text, "Recorded your answer")
 	d.as("lead", true, "reveal")
-	reveal := bot.PlainText(d.out.last().post)
+	reveal := bot.PlainText(d.last().Post)
 	mustContain(t, reveal, "A strong answer mentions:", "• backpressure", "Alice: asyncio, because <!channel> it is I/O bound")
 	answers, _ = d.store.Answers(context.Background(), 1)
 	if len(answers) != 1 || answers[0].Points != bot.DesignPoints || !answers[0].Unjudged || answers[0].Correct {
@@ -405,8 +254,8 @@ func TestPracticeStaysOffTheLeaderboard(t *testing.T) {
 	mustContain(t, h.as("Alice", false, "leaderboard").Post.Text, "No points yet")
 	me := h.as("Alice", false, "me")
 	mustContain(t, me.Post.Text, "Practice: 2 answered, 1 of 2 right (50%)", "Weakest topic: closures (0 of 1 right)")
-	if h.out.count() != 0 {
-		t.Errorf("practice posted %d channel messages, want none", h.out.count())
+	if h.count() != 0 {
+		t.Errorf("practice posted %d channel messages, want none", h.count())
 	}
 }
 
@@ -417,7 +266,7 @@ func TestChannelSeesWholeBankBeforeRepeats(t *testing.T) {
 	var order []string
 	for day := 0; day < 2*len(qs); day++ {
 		post := h.postOnly()
-		id := post.post.Footer[strings.LastIndex(post.post.Footer, "id ")+3:]
+		id := post.Post.Footer[strings.LastIndex(post.Post.Footer, "id ")+3:]
 		seen[id]++
 		order = append(order, id)
 		h.as("lead", true, "reveal")
@@ -467,7 +316,7 @@ func TestEmptyUserIsRefused(t *testing.T) {
 	h := newHarness(t, testQuestions())
 	r := h.engine.Handle(context.Background(), bot.Event{Conv: h.conv, User: bot.User{ID: " "}, Text: "today"})
 	mustContain(t, r.Post.Text, "could not tell who sent that command")
-	if h.out.count() != 0 {
+	if h.count() != 0 {
 		t.Fatal("an anonymous command posted a question")
 	}
 }
@@ -496,7 +345,7 @@ func TestChannelFilterRestrictsPicks(t *testing.T) {
 	}
 	for day := 0; day < 3; day++ {
 		post := h.postOnly()
-		mustContain(t, post.post.Footer, "id review-one")
+		mustContain(t, post.Post.Footer, "id review-one")
 		h.as("lead", true, "reveal")
 		h.clock.Advance(24 * time.Hour)
 	}
@@ -522,25 +371,9 @@ func TestFooterEditsNeverReopenARevealedQuestion(t *testing.T) {
 		}
 		wg.Wait()
 		h.engine.WaitIdle()
-		h.out.mu.Lock()
-		last := h.out.edits[len(h.out.edits)-1]
-		h.out.mu.Unlock()
-		if !last.post.Closed {
-			t.Fatalf("round %d: the last edit reopened the question: %+v", round, last.post)
+		last := h.lastEdit()
+		if !last.Post.Closed {
+			t.Fatalf("round %d: the last edit reopened the question: %+v", round, last.Post)
 		}
 	}
-}
-
-// titled is the last message sent whose title starts with prefix.
-func (h *harness) titled(prefix string) sent {
-	h.t.Helper()
-	h.out.mu.Lock()
-	defer h.out.mu.Unlock()
-	for i := len(h.out.sent) - 1; i >= 0; i-- {
-		if strings.HasPrefix(h.out.sent[i].post.Title, prefix) {
-			return h.out.sent[i]
-		}
-	}
-	h.t.Fatalf("no message titled %q was sent", prefix)
-	return sent{}
 }

@@ -2,17 +2,16 @@ package bot_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // emojiRecorder is a recorder whose platform draws progress with emoji, as Slack and Discord do.
-type emojiRecorder struct{ recorder }
+type emojiRecorder struct{ *testkit.Recorder }
 
 func (r *emojiRecorder) ProgressMarks() bot.Marks { return bot.EmojiMarks }
 
@@ -47,7 +46,7 @@ func TestMeGolden(t *testing.T) {
 			continue
 		}
 		p := h.postOnly()
-		id := p.post.Footer[strings.LastIndex(p.post.Footer, "id ")+3:]
+		id := p.Post.Footer[strings.LastIndex(p.Post.Footer, "id ")+3:]
 		h.as("Bob", false, answerFor[id](0))
 		if i%9 != 4 { // Ann misses now and then
 			h.as("Ann", false, answerFor[id](i))
@@ -63,12 +62,9 @@ func TestMeGolden(t *testing.T) {
 
 	// The same database seen by an engine whose adapter for the platform draws emoji, asked from a
 	// DM: the rules come from Ann's team channel.
-	bank, err := bot.NewBank(testQuestions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	chat := bot.New(bot.Config{Store: h.store, Bank: bank, Now: h.clock.Now, Seed: 1})
-	chat.AddAdapter(&emojiRecorder{})
+	kit := testkit.NewEngine(t, testkit.Options{Questions: testQuestions(), Clock: h.clock, Path: h.path})
+	chat := kit.Engine
+	chat.AddAdapter(&emojiRecorder{kit.Recorder}) // in the place of the kit's plain one
 	for _, tc := range []struct {
 		golden string
 		engine *bot.Engine
@@ -82,20 +78,7 @@ func TestMeGolden(t *testing.T) {
 			if !r.Private {
 				t.Error("/pyq me is public; it must be private")
 			}
-			got := bot.PlainText(r.Post)
-			golden := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./bot -run TestMeGolden -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("/pyq me differs from %s (rerun with -update if the change is intended):\n--- got\n%s\n--- want\n%s", golden, got, want)
-			}
+			checkGolden(t, tc.golden, bot.PlainText(r.Post))
 		})
 	}
 }

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
@@ -38,20 +36,10 @@ func (s *refusingStore) CreatePost(ctx context.Context, p bot.PostedQuestion) (b
 // A write the store cannot take is "not recorded, try again later", not "Something went wrong …
 // nothing was changed"; any other failure keeps the internal-error text.
 func TestRefusedWritesAreNotRecorded(t *testing.T) {
-	bank, err := bot.NewBank(testQuestions()[:1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	store := &refusingStore{Store: db}
-	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
-	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
-	e.AddAdapter(&recorder{})
-	conv := bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}
+	store := &refusingStore{}
+	k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1],
+		WrapStore: func(db bot.Store) bot.Store { store.Store = db; return store }})
+	e, conv := k.Engine, testConv
 	say := func(user, text string) string {
 		t.Helper()
 		r := e.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Text: text})

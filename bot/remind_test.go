@@ -20,42 +20,7 @@ import (
 // dmAdapter is the scheduler's recording adapter that can also reach one user privately.
 type dmAdapter struct {
 	*schedAdapter
-	dmu  sync.Mutex
-	dms  []dmSent
-	fail func(user string) error // when set and non-nil for a user, SendDirect fails with it
-	exit bool                    // SendDirect stops its goroutine dead, as a killed process would
-}
-
-type dmSent struct {
-	conv bot.Conversation
-	user string
-	post bot.Post
-}
-
-var _ bot.DirectMessenger = (*dmAdapter)(nil)
-
-func (a *dmAdapter) SendDirect(_ context.Context, conv bot.Conversation, user string, p bot.Post) error {
-	a.dmu.Lock()
-	fail, exit := a.fail, a.exit
-	a.dmu.Unlock()
-	if exit {
-		runtime.Goexit()
-	}
-	if fail != nil {
-		if err := fail(user); err != nil {
-			return err
-		}
-	}
-	a.dmu.Lock()
-	defer a.dmu.Unlock()
-	a.dms = append(a.dms, dmSent{conv: conv, user: user, post: p})
-	return nil
-}
-
-func (a *dmAdapter) sentDMs() []dmSent {
-	a.dmu.Lock()
-	defer a.dmu.Unlock()
-	return append([]dmSent(nil), a.dms...)
+	testkit.DMRecorder
 }
 
 // remindSchedules: a question at 09:00 and its reveal at 17:00 on weekdays, UTC.
@@ -84,10 +49,10 @@ func (p *schedProc) as(t *testing.T, user, text string) string {
 // mon is Monday 16 November 2026 at hh:mm UTC.
 func mon(hh, mm int) time.Time { return time.Date(2026, 11, 16, hh, mm, 0, 0, time.UTC) }
 
-func dmUsers(dms []dmSent) []string {
+func dmUsers(dms []testkit.DirectSent) []string {
 	var out []string
 	for _, d := range dms {
-		out = append(out, d.user)
+		out = append(out, d.User)
 	}
 	return out
 }
@@ -116,25 +81,25 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	p.as(t, "cy", "answer B") // answered, never opted in
 
 	p.tickAt(t, mon(14, 59))
-	if got := dmUsers(dm.sentDMs()); len(got) != 0 {
+	if got := dmUsers(dm.DMs()); len(got) != 0 {
 		t.Fatalf("DMs before any lead was reached: %v", got)
 	}
 	p.tickAt(t, mon(15, 0))
-	if got := dmUsers(dm.sentDMs()); fmt.Sprint(got) != "[dee]" {
+	if got := dmUsers(dm.DMs()); fmt.Sprint(got) != "[dee]" {
 		t.Fatalf("DMs at 15:00 = %v, want [dee] (2h lead)", got)
 	}
 	p.tickAt(t, mon(16, 0))
 	p.tickAt(t, mon(16, 1))
 	p.tickAt(t, mon(16, 30))
-	got := dm.sentDMs()
+	got := dm.DMs()
 	if fmt.Sprint(dmUsers(got)) != "[dee ann]" {
 		t.Fatalf("DMs by 16:30 = %v, want [dee ann]: once each, only opted in and unanswered", dmUsers(got))
 	}
 	ann := got[1]
-	if ann.conv.Platform != schedConv.Platform || ann.conv.Workspace != schedConv.Workspace {
-		t.Errorf("ann's reminder went to %+v, want the workspace %+v", ann.conv, schedConv)
+	if ann.To.Platform != schedConv.Platform || ann.To.Workspace != schedConv.Workspace {
+		t.Errorf("ann's reminder went to %+v, want the workspace %+v", ann.To, schedConv)
 	}
-	text := bot.PlainText(ann.post)
+	text := bot.PlainText(ann.Post)
 	for _, want := range []string{"#1", "revealed in 1h 0m", "Mon 17:00 UTC", "/pyq answer #1", "/pyq remind off"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("ann's reminder lacks %q:\n%s", want, text)
@@ -144,7 +109,7 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	p.as(t, "ann", "answer A")
 	p.tickAt(t, mon(17, 0))
 	p.tickAt(t, mon(17, 5))
-	if n := len(dm.sentDMs()); n != 2 {
+	if n := len(dm.DMs()); n != 2 {
 		t.Errorf("%d DMs after the reveal, want still 2", n)
 	}
 	claims, err := p.db.ReminderClaims(context.Background(), p.ch.WorkspaceID, "ann")
@@ -158,7 +123,7 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	// Tuesday: a new question day, a new reminder for whoever has not answered.
 	p.tickAt(t, mon(9, 0).AddDate(0, 0, 1))
 	p.tickAt(t, mon(16, 0).AddDate(0, 0, 1))
-	got = dm.sentDMs()[2:]
+	got = dm.DMs()[2:]
 	tuesday := dmUsers(got)
 	slices.Sort(tuesday)
 	if fmt.Sprint(tuesday) != "[ann bob dee]" {
@@ -166,9 +131,9 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	}
 	// What missing the day costs: ann and bob answered Monday (a streak of 1, no freeze yet); dee did not.
 	for _, d := range got {
-		text := bot.PlainText(d.post)
-		if stake := strings.Contains(text, "Missing it ends your streak of 1."); stake != (d.user != "dee") {
-			t.Errorf("%s's Tuesday reminder names the streak at stake: %v, want %v:\n%s", d.user, stake, d.user != "dee", text)
+		text := bot.PlainText(d.Post)
+		if stake := strings.Contains(text, "Missing it ends your streak of 1."); stake != (d.User != "dee") {
+			t.Errorf("%s's Tuesday reminder names the streak at stake: %v, want %v:\n%s", d.User, stake, d.User != "dee", text)
 		}
 	}
 }
@@ -186,7 +151,7 @@ func TestNoRemindersOnDaysWithoutAQuestion(t *testing.T) {
 	}
 	// Friday 16:00 reminds about Friday's question (a question day).
 	p.tickAt(t, time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC))
-	if n := len(dm.sentDMs()); n != 1 {
+	if n := len(dm.DMs()); n != 1 {
 		t.Fatalf("Friday: %d reminders, want 1", n)
 	}
 	// Friday's reveal runs at 17:00; the weekend has no question and Monday is a skip date.
@@ -198,7 +163,7 @@ func TestNoRemindersOnDaysWithoutAQuestion(t *testing.T) {
 	} {
 		p.tickAt(t, at)
 	}
-	if n := len(dm.sentDMs()); n != 1 {
+	if n := len(dm.DMs()); n != 1 {
 		t.Errorf("%d reminders after a weekend and a skip date, want still 1", n)
 	}
 }
@@ -217,7 +182,7 @@ func TestNoReminderForAQuestionCarriedOverFromAnEarlierDay(t *testing.T) {
 	p.tickAt(t, mon(9, 0))
 	p.tickAt(t, mon(16, 0))
 	p.tickAt(t, mon(16, 0).AddDate(0, 0, 1))
-	if n := len(dm.sentDMs()); n != 0 {
+	if n := len(dm.DMs()); n != 0 {
 		t.Errorf("%d reminders, want none: Monday's question is revealed on Tuesday, a day without a question", n)
 	}
 }
@@ -256,10 +221,10 @@ func remindersOnceAcross(t *testing.T, target string) {
 		}
 		wg.Wait()
 	}
-	all := append(dm1.sentDMs(), dm2.sentDMs()...)
+	all := append(dm1.DMs(), dm2.DMs()...)
 	count := map[string]int{}
 	for _, d := range all {
-		count[d.user]++
+		count[d.User]++
 	}
 	for _, u := range users {
 		if count[u] != 1 {
@@ -277,7 +242,7 @@ func TestReminderClaimedByACrashedProcessIsNotResent(t *testing.T) {
 	p1, dm1 := newRemindProc(t, clk, path, "dies")
 	p1.as(t, "ann", "remind on")
 	p1.tickAt(t, mon(9, 0))
-	dm1.exit = true
+	dm1.FailDMs(func(string) error { runtime.Goexit(); return nil }) // the process dies mid-send
 	clk.Set(mon(16, 0))
 	done := make(chan struct{})
 	go func() {
@@ -288,7 +253,7 @@ func TestReminderClaimedByACrashedProcessIsNotResent(t *testing.T) {
 	p2, dm2 := newRemindProc(t, clk, path, "restarted")
 	p2.tickAt(t, mon(16, 20))
 	p2.tickAt(t, mon(16, 50))
-	if n := len(dm1.sentDMs()) + len(dm2.sentDMs()); n != 0 {
+	if n := len(dm1.DMs()) + len(dm2.DMs()); n != 0 {
 		t.Errorf("%d reminders after the crash, want none: the claim is final", n)
 	}
 	claims, err := p2.db.ReminderClaims(context.Background(), p2.ch.WorkspaceID, "ann")
@@ -306,15 +271,15 @@ func TestReminderFailedSendIsRetried(t *testing.T) {
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	p.as(t, "ann", "remind on")
 	p.tickAt(t, mon(9, 0))
-	dm.fail = func(string) error { return errors.New("platform: 500 internal error") }
+	dm.FailDMs(func(string) error { return errors.New("platform: 500 internal error") })
 	clk.Set(mon(16, 0))
 	if err := p.engine.Tick(context.Background(), mon(16, 0)); err == nil || !strings.Contains(err.Error(), "500") {
 		t.Fatalf("Tick with a failing platform = %v, want the send error", err)
 	}
-	dm.fail = nil
+	dm.FailDMs(nil)
 	p.tickAt(t, mon(16, 1))
 	p.tickAt(t, mon(16, 2))
-	if n := len(dm.sentDMs()); n != 1 {
+	if n := len(dm.DMs()); n != 1 {
 		t.Fatalf("%d reminders, want the retry only", n)
 	}
 	claims, _ := p.db.ReminderClaims(context.Background(), p.ch.WorkspaceID, "ann")
@@ -330,12 +295,12 @@ func TestUnreachableUserIsToldByMe(t *testing.T) {
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	p.as(t, "ann", "remind on")
 	p.tickAt(t, mon(9, 0))
-	dm.fail = func(string) error {
+	dm.FailDMs(func(string) error {
 		return fmt.Errorf("discord: 403 Cannot send messages to this user (50007): %w", bot.ErrUnreachable)
-	}
+	})
 	p.tickAt(t, mon(16, 0))
 	p.tickAt(t, mon(16, 5))
-	if n := len(dm.sentDMs()); n != 0 {
+	if n := len(dm.DMs()); n != 0 {
 		t.Fatalf("%d reminders delivered, want none", n)
 	}
 	me := p.as(t, "ann", "me")
@@ -343,10 +308,10 @@ func TestUnreachableUserIsToldByMe(t *testing.T) {
 		t.Errorf("/pyq me after a refused reminder:\n%s", me)
 	}
 	// The user allows DMs again: Tuesday's reminder goes through and the note disappears.
-	dm.fail = nil
+	dm.FailDMs(nil)
 	p.tickAt(t, mon(9, 0).AddDate(0, 0, 1))
 	p.tickAt(t, mon(16, 0).AddDate(0, 0, 1))
-	if n := len(dm.sentDMs()); n != 1 {
+	if n := len(dm.DMs()); n != 1 {
 		t.Fatalf("Tuesday: %d reminders, want 1", n)
 	}
 	if me := p.as(t, "ann", "me"); strings.Contains(me, "could not be delivered") || !strings.Contains(me, "Reminders are on, 1h before the reveal") {
@@ -434,7 +399,7 @@ func TestRemindOnSaysWhenTodaysComes(t *testing.T) {
 		t.Errorf("remind on at 16:30: %q", got)
 	}
 	p.tickAt(t, mon(16, 30))
-	if got := dmUsers(dm.sentDMs()); !slices.Contains(got, "bob") {
+	if got := dmUsers(dm.DMs()); !slices.Contains(got, "bob") {
 		t.Fatalf("DMs after 16:30 = %v, want bob's", got)
 	}
 	if got := p.as(t, "bob", "remind 45m"); strings.Contains(got, "Today's") || strings.Contains(got, "in a moment") {

@@ -15,40 +15,28 @@ import (
 
 // replicas are engines on their own store handles to one PostgreSQL database, as two pyqbot
 // processes behind a load balancer.
-func replicas(t *testing.T, n int) ([]*bot.Engine, []*recorder, *storage.DB) {
+func replicas(t *testing.T, n int) ([]*bot.Engine, []*testkit.Recorder, *storage.DB) {
 	t.Helper()
 	pgtest.Require(t)
 	url := pgtest.URL(t)
-	bank, err := bot.NewBank(testQuestions()[:1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
+	c := testkit.NewFakeClock(testkit.Monday)
 	var engines []*bot.Engine
-	var outs []*recorder
+	var outs []*testkit.Recorder
 	var first *storage.DB
 	for range n {
-		store, err := storage.Open(context.Background(), url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		store.Now = c.Now
+		k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1], Clock: c, Path: url})
 		if first == nil {
-			first = store
+			first = k.Store
 		}
-		e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
-		rec := &recorder{}
-		e.AddAdapter(rec)
-		engines, outs = append(engines, e), append(outs, rec)
+		engines, outs = append(engines, k.Engine), append(outs, k.Recorder)
 	}
 	return engines, outs, first
 }
 
-func sentTotal(outs []*recorder) int {
+func sentTotal(outs []*testkit.Recorder) int {
 	n := 0
 	for _, o := range outs {
-		n += o.count()
+		n += len(o.Sent())
 	}
 	return n
 }
@@ -57,7 +45,7 @@ func sentTotal(outs []*recorder) int {
 // post one reveal and grade each answer once (the leaderboard counts it once).
 func TestTwoReplicasPostOnceAndGradeOnce(t *testing.T) {
 	engines, outs, store := replicas(t, 2)
-	conv := bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}
+	conv := testConv
 	handle := func(i int, user, text string, admin bool) bot.Reply {
 		return engines[i%len(engines)].Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Admin: admin, Text: text})
 	}

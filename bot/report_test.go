@@ -29,7 +29,7 @@ func TestReportHidesAQuestionUntilCleared(t *testing.T) {
 	qs := testQuestions()[:2] // out-one and review-one
 	h := newHarness(t, qs)
 	first := h.postOnly()
-	id := first.post.Footer[strings.LastIndex(first.post.Footer, "id ")+3:]
+	id := first.Post.Footer[strings.LastIndex(first.Post.Footer, "id ")+3:]
 	other := map[string]string{"out-one": "review-one", "review-one": "out-one"}[id]
 
 	mustContain(t, h.as("Ann", false, "report #1 choice C is also right").Post.Text, "your report 1 on #1 ("+id+") is recorded")
@@ -50,7 +50,7 @@ func TestReportHidesAQuestionUntilCleared(t *testing.T) {
 	for day := 0; day < 3; day++ {
 		h.clock.Advance(24 * time.Hour)
 		p := h.postOnly()
-		if got := p.post.Footer[strings.LastIndex(p.post.Footer, "id ")+3:]; got != other {
+		if got := p.Post.Footer[strings.LastIndex(p.Post.Footer, "id ")+3:]; got != other {
 			t.Fatalf("day %d picked %s, want %s: %s is hidden by two reports", day+2, got, other, id)
 		}
 		h.as("lead", true, "reveal")
@@ -69,7 +69,7 @@ func TestReportHidesAQuestionUntilCleared(t *testing.T) {
 	mustContain(t, h.as("lead", true, "reports clear 1").Post.Text, "There is no open report 1")
 	h.clock.Advance(24 * time.Hour)
 	p := h.postOnly()
-	if got := p.post.Footer[strings.LastIndex(p.post.Footer, "id ")+3:]; got != id {
+	if got := p.Post.Footer[strings.LastIndex(p.Post.Footer, "id ")+3:]; got != id {
 		t.Errorf("after a report was cleared the next question is %s, want %s back", got, id)
 	}
 	if list := bot.PlainText(h.as("lead", true, "reports").Post); strings.Contains(list, "(hidden)") || !strings.Contains(list, "Bob") {

@@ -28,7 +28,7 @@ func TestDesignRevealShowsEveryAnswerInFull(t *testing.T) {
 		}
 	}
 	h.as("lead", true, "reveal")
-	reveal := h.titled("Answer to #1").post.Text // the vote message follows it
+	reveal := h.titled("Answer to #1").Post.Text // the vote message follows it
 	for user, a := range answers {
 		// Marked as the user's own text, which each adapter shows as written.
 		if !strings.Contains(reveal, ". "+bot.UserText(user)+": "+bot.UserText(a)) {
@@ -41,21 +41,19 @@ func TestRevealThatFailsToPostStillClosesTheQuestion(t *testing.T) {
 	h := newHarness(t, testQuestions()[2:])
 	question := h.postOnly()
 	h.as("Alice", false, "answer #1 threads, with a bounded pool")
-	h.out.failing = errors.New("msg_blocks_too_long")
+	h.out.Fail(errors.New("msg_blocks_too_long"))
 	r := h.as("lead", true, "reveal")
 	mustContain(t, r.Post.Text, "#1 is closed and its answers are graded", "refused the reveal post")
 	mustNotContain(t, r.Post.Text, "nothing was changed")
 	if open, _ := h.store.OpenPosts(context.Background(), 1); len(open) != 0 {
 		t.Fatalf("the question is still open: %+v", open)
 	}
-	h.out.mu.Lock()
-	edits := append([]sent(nil), h.out.edits...)
-	h.out.mu.Unlock()
+	edits := h.out.Edits()
 	if len(edits) == 0 {
 		t.Fatal("the question was never marked closed on the platform")
 	}
 	last := edits[len(edits)-1]
-	if last.ref != question.ref || !last.post.Closed || last.post.Answer != nil {
+	if last.Ref != question.Ref || !last.Post.Closed || last.Post.Answer != nil {
 		t.Errorf("last edit = %+v, want the question shown closed without buttons", last)
 	}
 }

@@ -61,10 +61,10 @@ func TestRubricChecklistAfterADesignReveal(t *testing.T) {
 
 	h.as("lead", true, "reveal")
 	reveal := h.titled("Answer to " + ref)
-	if f := reveal.post.Rubric; f == nil || f.Ref != ref || len(f.Items) != 0 || f.OpenCommand() != "rubric "+ref {
-		t.Fatalf("design reveal's rubric control = %+v, want the checklist control for %s", reveal.post.Rubric, ref)
+	if f := reveal.Post.Rubric; f == nil || f.Ref != ref || len(f.Items) != 0 || f.OpenCommand() != "rubric "+ref {
+		t.Fatalf("design reveal's rubric control = %+v, want the checklist control for %s", reveal.Post.Rubric, ref)
 	}
-	mustContain(t, bot.PlainText(reveal.post), "Check my answer against the rubric: /pyq rubric "+ref)
+	mustContain(t, bot.PlainText(reveal.Post), "Check my answer against the rubric: /pyq rubric "+ref)
 	pointsBefore := h.as("Alice", false, "leaderboard all").Post.Table.Rows
 
 	list := h.as("Alice", false, "rubric")
@@ -125,7 +125,7 @@ func TestRubricChecklistAfterADesignReveal(t *testing.T) {
 	// A second design question: coverage over time, and `/pyq rubric` alone now means the newer one.
 	ref2 := h.postKind(bot.KindDesign, map[string]string{"Alice": "a cache with a TTL"})
 	h.as("lead", true, "reveal")
-	if h.titled("Answer to "+ref2).post.Rubric == nil {
+	if h.titled("Answer to "+ref2).Post.Rubric == nil {
 		t.Errorf("the second design reveal has no rubric control")
 	}
 	mustContain(t, h.as("Alice", false, "rubric").Post.Title, "Rubric for "+ref2+": Design two")
@@ -141,13 +141,13 @@ func TestRubricControlOnlyOnAnsweredDesignReveals(t *testing.T) {
 	h := newHarness(t, rubricBank())
 	ref := h.postKind(bot.KindDesign, nil)
 	h.as("lead", true, "reveal")
-	if f := h.titled("Answer to " + ref).post.Rubric; f != nil {
+	if f := h.titled("Answer to " + ref).Post.Rubric; f != nil {
 		t.Errorf("a design reveal without answers offers the checklist: %+v", f)
 	}
 	h.clock.Advance(24 * time.Hour)
 	out := h.postKind(bot.KindOutput, map[string]string{"Alice": "C"})
 	h.as("lead", true, "reveal")
-	if f := h.titled("Answer to " + out).post.Rubric; f != nil {
+	if f := h.titled("Answer to " + out).Post.Rubric; f != nil {
 		t.Errorf("an output reveal offers a rubric checklist: %+v", f)
 	}
 }

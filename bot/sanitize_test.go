@@ -32,7 +32,7 @@ func TestUserTextIsCheckedWhereItEnters(t *testing.T) {
 		Text: "answer asyncio\u200b for the 👩\u200d💻 workers, since it is I/O bound"}
 	mustContain(t, d.engine.Handle(context.Background(), ev).Post.Text, "Recorded your answer")
 	d.as("lead", true, "reveal")
-	reveal := bot.PlainText(d.out.last().post)
+	reveal := bot.PlainText(d.last().Post)
 	mustContain(t, reveal, "Eve: asyncio for the 👩\u200d💻 workers, since it is I/O bound")
 	mustNotContain(t, reveal, "\u202e", "\u200b")
 }
@@ -47,7 +47,7 @@ func TestIdentifiersMustBeText(t *testing.T) {
 		got := h.engine.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: "ann", Name: "Ann"}, Text: "today"})
 		mustContain(t, got.Post.Text, "identifier pyqbot cannot use")
 	}
-	if h.out.count() != 0 {
-		t.Errorf("a refused event posted %d messages", h.out.count())
+	if h.count() != 0 {
+		t.Errorf("a refused event posted %d messages", h.count())
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -138,7 +137,7 @@ func TestThirtyDaySimulation(t *testing.T) {
 	}
 	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) // a Monday
 	h := newVoteHarness(t, bank, "", testkit.NewFakeClock(start))
-	dm := &dmRecorder{recorder: h.out, clock: h.clock, start: start}
+	dm := &dmRecorder{Recorder: h.out, DMRecorder: testkit.DMRecorder{Now: h.clock.Now}, start: start}
 	h.engine.AddAdapter(dm) // the same recorder, able to send private reminders
 	// The channel's reveal job runs at 12:00: the reveal each day, and the deadline reminders count from.
 	mustContain(t, h.as("lead", true, `schedule set reveal "0 12 * * *"`).Post.Text, "reveal")
@@ -206,7 +205,7 @@ func TestThirtyDaySimulation(t *testing.T) {
 		}
 		postIDs = append(postIDs, latest.ID)
 		q := byID[latest.QuestionID]
-		team := h.out.last().post
+		team := h.last().Post
 		voteDay := day%4 == 1 && day < 29
 		if day == 1 {
 			ace.missedFirst = true // Ace's one miss: it must come back on the Leitner schedule
@@ -319,11 +318,11 @@ func TestThirtyDaySimulation(t *testing.T) {
 
 	// Reminders: 8 in the month, each once, only to the two who asked, only on days they had not
 	// answered by 11:00 (Good's late days 3, 10, 17, 24; Sporadic's days away 10, 16, 17, 20).
-	if n := len(dm.dms); n != 8 {
+	if n := len(dm.DMs()); n != 8 {
 		t.Errorf("%d reminders in the month, want 8", n)
 	}
-	for _, r := range dm.dms {
-		mustContain(t, r.text, "/pyq answer #"+strconv.FormatInt(postIDs[r.day], 10), "/pyq remind off")
+	for _, r := range dm.DMs() {
+		mustContain(t, bot.PlainText(r.Post), "/pyq answer #"+strconv.FormatInt(postIDs[dm.day(r)], 10), "/pyq remind off")
 	}
 
 	// Review intervals: Ace's one miss (day 1, at the reveal) came back 1, 3, 7 and 16 days after
@@ -365,9 +364,9 @@ func TestThirtyDaySimulation(t *testing.T) {
 
 	// Votes: each round closed at the next day's reveal, on its own message, with the bonus or not.
 	closed := map[string]string{}
-	for _, e := range h.out.edits {
-		if strings.HasPrefix(e.post.Title, "Vote closed: the best explanation of ") {
-			closed[strings.TrimPrefix(e.post.Title, "Vote closed: the best explanation of ")] = bot.StripUserText(e.post.Text)
+	for _, e := range h.out.Edits() {
+		if strings.HasPrefix(e.Post.Title, "Vote closed: the best explanation of ") {
+			closed[strings.TrimPrefix(e.Post.Title, "Vote closed: the best explanation of ")] = bot.StripUserText(e.Post.Text)
 		}
 	}
 	wins := map[string]int{}
@@ -448,37 +447,23 @@ func checkSporadicStreak(t *testing.T, day int, me string) {
 	}
 }
 
-// dmRecorder is the recorder that can also send private reminders, noting when each went out.
+// dmRecorder is the kit's recorder able to send private reminders too, each stamped with the
+// clock's time so that the test knows the simulated day it went out on.
 type dmRecorder struct {
-	*recorder
-	clock *testkit.FakeClock
+	*testkit.Recorder
+	testkit.DMRecorder
 	start time.Time // day 0 of the simulation, 09:00
-	mu    sync.Mutex
-	dms   []reminderSent
 }
 
-type reminderSent struct {
-	day  int
-	user string
-	text string
+// day is the simulation day a reminder went out on.
+func (d *dmRecorder) day(r testkit.DirectSent) int {
+	return int(r.At.Sub(d.start.Add(-9*time.Hour)) / (24 * time.Hour))
 }
 
-var _ bot.DirectMessenger = (*dmRecorder)(nil)
-
-func (d *dmRecorder) SendDirect(_ context.Context, _ bot.Conversation, user string, p bot.Post) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	day := int(d.clock.Now().Sub(d.start.Add(-9*time.Hour)) / (24 * time.Hour))
-	d.dms = append(d.dms, reminderSent{day: day, user: user, text: bot.PlainText(p)})
-	return nil
-}
-
-func (d *dmRecorder) on(day int) []reminderSent {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	var out []reminderSent
-	for _, r := range d.dms {
-		if r.day == day {
+func (d *dmRecorder) on(day int) []testkit.DirectSent {
+	var out []testkit.DirectSent
+	for _, r := range d.DMs() {
+		if d.day(r) == day {
 			out = append(out, r)
 		}
 	}
@@ -491,7 +476,7 @@ func (d *dmRecorder) count(day int) int { return len(d.on(day)) }
 func (d *dmRecorder) users(day int) string {
 	var names []string
 	for _, r := range d.on(day) {
-		names = append(names, r.user)
+		names = append(names, r.User)
 	}
 	slices.Sort(names)
 	return fmt.Sprint(names)

@@ -3,8 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,74 +10,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
-	"github.com/pyqbot/pyqbot/schedule"
-	"github.com/pyqbot/pyqbot/storage"
 )
-
-// newVoteHarness is newHarness with scheduling on (so Tick closes votes), on the database at path
-// (a new one when empty), with a schedule that never fires during the tests.
-func newVoteHarness(t testing.TB, questions []bot.Question, path string, c *testkit.FakeClock) *harness {
-	t.Helper()
-	bank, err := bot.NewBank(questions)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if path == "" {
-		path = filepath.Join(t.TempDir(), "pyqbot.db")
-	}
-	store, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	store.Now = c.Now
-	e := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1, ParseSpec: schedule.Parse,
-		DefaultSchedules: []bot.Schedule{{Job: bot.JobLeaderboard, Spec: "0 16 1 1 *", Enabled: true}}})
-	rec := &recorder{}
-	e.AddAdapter(rec)
-	h := &harness{t: t, engine: e, store: store, out: rec, clock: c, path: path,
-		conv: bot.Conversation{Platform: "test", Workspace: "T1", Channel: "C1"}}
-	if _, err := e.EnsureChannel(context.Background(), h.conv); err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-func (h *harness) tick(at time.Time) {
-	h.t.Helper()
-	h.clock.Set(at)
-	if err := h.engine.Tick(context.Background(), at); err != nil {
-		h.t.Fatalf("Tick(%v): %v", at, err)
-	}
-}
-
-func (h *harness) threadMessages() []sent {
-	h.out.mu.Lock()
-	defer h.out.mu.Unlock()
-	var out []sent
-	for _, s := range h.out.sent {
-		if s.post.Thread != nil {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (h *harness) points(user string, period string) int {
-	h.t.Helper()
-	board := h.as("someone", false, "leaderboard "+period)
-	if board.Post.Table == nil {
-		return 0
-	}
-	for _, row := range board.Post.Table.Rows {
-		if row[1] == user {
-			var n int
-			fmt.Sscan(row[2], &n)
-			return n
-		}
-	}
-	return 0
-}
 
 // The whole rule set on one question: reasons recorded and confirmed, shown numbered at the reveal
 // with one vote message in the thread, votes cast, changed and refused, and the close 24 h later
@@ -101,28 +32,28 @@ func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
 		t.Errorf("Bob's answer = %+v, want C with the reason's spacing folded", answers[1])
 	}
 
-	topBefore := len(h.out.sent) - len(h.threadMessages())
+	topBefore := h.count() - len(h.threadMessages())
 	h.clock.Set(time.Date(2026, 11, 22, 17, 0, 0, 0, time.UTC))
 	h.as("lead", true, "reveal")
 	reveal := h.titled("Answer to #1")
-	mustContain(t, reveal.post.Text, "Got it: Bob +10, Carol +10", "Why they chose it:",
+	mustContain(t, reveal.Post.Text, "Got it: Bob +10, Carol +10", "Why they chose it:",
 		"1. Alice (B): the default list is created once", "2. Bob (C): print(3) prints 3", "3. Carol (C): C is three")
-	mustNotContain(t, reveal.post.Text, "Dave (C)")
+	mustNotContain(t, reveal.Post.Text, "Dave (C)")
 	thread := h.threadMessages()
-	if topAfter := len(h.out.sent) - len(thread); topAfter != topBefore {
+	if topAfter := h.count() - len(thread); topAfter != topBefore {
 		t.Errorf("the reveal added %d top-level messages, want none", topAfter-topBefore)
 	}
 	if len(thread) != 2 {
 		t.Fatalf("%d thread messages, want the reveal and one vote message", len(thread))
 	}
 	vote := thread[1]
-	if vote.post.Vote == nil || vote.post.Vote.Ref != "#1" || len(vote.post.Vote.Options) != 3 {
-		t.Fatalf("vote message = %+v, want a vote form for #1 with 3 options", vote.post)
+	if vote.Post.Vote == nil || vote.Post.Vote.Ref != "#1" || len(vote.Post.Vote.Options) != 3 {
+		t.Fatalf("vote message = %+v, want a vote form for #1 with 3 options", vote.Post)
 	}
-	if got := vote.post.Vote.Options[1]; got.N != 2 || got.Label != "2 · Bob: print(3) prints 3" || vote.post.Vote.Command(2) != "vote #1 2" {
-		t.Errorf("option 2 = %+v (command %q)", got, vote.post.Vote.Command(2))
+	if got := vote.Post.Vote.Options[1]; got.N != 2 || got.Label != "2 · Bob: print(3) prints 3" || vote.Post.Vote.Command(2) != "vote #1 2" {
+		t.Errorf("option 2 = %+v (command %q)", got, vote.Post.Vote.Command(2))
 	}
-	mustContain(t, vote.post.Text, "until Mon 17:00 UTC", "at least 2", "+5 points")
+	mustContain(t, vote.Post.Text, "until Mon 17:00 UTC", "at least 2", "+5 points")
 
 	steps := []struct{ user, text, want string }{
 		{"Dave", "vote 2", "Recorded your vote on #1 for explanation 2, by Bob. You can change it until Mon 17:00 UTC"},
@@ -150,16 +81,16 @@ func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
 
 	// Nothing closes before the window ends.
 	h.tick(time.Date(2026, 11, 23, 16, 59, 0, 0, time.UTC))
-	if n := len(h.out.edits); n != 0 && h.out.edits[n-1].ref == vote.ref {
+	if edits := h.out.Edits(); len(edits) != 0 && edits[len(edits)-1].Ref == vote.Ref {
 		t.Fatal("the vote closed before its 24 h")
 	}
 	h.tick(time.Date(2026, 11, 23, 17, 0, 0, 0, time.UTC))
-	closed := h.out.edits[len(h.out.edits)-1]
-	if closed.ref != vote.ref || !closed.post.Closed || closed.post.Vote == nil || len(closed.post.Vote.Options) != 0 {
+	closed := h.lastEdit()
+	if closed.Ref != vote.Ref || !closed.Post.Closed || closed.Post.Vote == nil || len(closed.Post.Vote.Options) != 0 {
 		t.Fatalf("last edit = %+v, want the vote message closed without its control", closed)
 	}
-	mustContain(t, closed.post.Text, "The best explanation: no. 2 by Bob, with 3 votes. +5 points.")
-	mustContain(t, closed.post.Footer, "4 votes · 1: 1 · 2: 3 · 3: 0")
+	mustContain(t, closed.Post.Text, "The best explanation: no. 2 by Bob, with 3 votes. +5 points.")
+	mustContain(t, closed.Post.Footer, "4 votes · 1: 1 · 2: 3 · 3: 0")
 	if len(h.threadMessages()) != 2 {
 		t.Errorf("the close sent a message; it must only edit the vote message")
 	}
@@ -208,7 +139,7 @@ func TestReasonAndVoteBadInput(t *testing.T) {
 	if n := len(h.threadMessages()); n != 1 {
 		t.Errorf("%d thread messages after a reveal with one reason, want only the reveal", n)
 	}
-	mustContain(t, h.titled("Answer to #1").post.Text, "• Alice (B): ")
+	mustContain(t, h.titled("Answer to #1").Post.Text, "• Alice (B): ")
 	mustContain(t, h.as("Erin", false, "vote #1 1").Post.Text, "Question #1 has no vote")
 }
 
@@ -221,7 +152,7 @@ func TestNextRevealClosesTheVote(t *testing.T) {
 	if !first.Empty() {
 		t.Fatal(first.Post.Text)
 	}
-	design := strings.Contains(h.out.last().post.Title, "Design")
+	design := strings.Contains(h.last().Post.Title, "Design")
 	say := func(user, why string) string {
 		if design {
 			return "answer I would pick threads " + why
@@ -232,7 +163,7 @@ func TestNextRevealClosesTheVote(t *testing.T) {
 	h.as("Bob", false, say("Bob", "backpressure keeps memory flat"))
 	h.clock.Advance(8 * time.Hour)
 	h.as("lead", true, "reveal")
-	mustContain(t, h.titled("Answer to #1").post.Text, "1. Alice", "2. Bob")
+	mustContain(t, h.titled("Answer to #1").Post.Text, "1. Alice", "2. Bob")
 	h.as("Carol", false, "vote 2")
 	h.as("Dave", false, "vote 2")
 
@@ -242,9 +173,10 @@ func TestNextRevealClosesTheVote(t *testing.T) {
 	h.as("Bob", false, say("Bob", "the GIL is released on I/O"))
 	h.clock.Advance(time.Hour)
 	h.as("lead", true, "reveal")
-	closed := h.out.edits[len(h.out.edits)-2] // the vote's result, then question #2 marked closed
-	mustContain(t, closed.post.Title, "Vote closed: the best explanation of #1")
-	mustContain(t, closed.post.Text, "no. 2 by Bob, with 2 votes")
+	edits := h.out.Edits()
+	closed := edits[len(edits)-2] // the vote's result, then question #2 marked closed
+	mustContain(t, closed.Post.Title, "Vote closed: the best explanation of #1")
+	mustContain(t, closed.Post.Text, "no. 2 by Bob, with 2 votes")
 	mustContain(t, h.as("Carol", false, "vote #1 1").Post.Text, "Voting on #1 closed")
 	// The new vote is open and is the default target.
 	mustContain(t, h.as("Carol", false, "vote 1").Post.Text, "Recorded your vote on #2 for explanation 1, by Alice")
@@ -277,7 +209,7 @@ func TestVoteTiesAndTooFewVotes(t *testing.T) {
 				mustContain(t, h.as(voter, false, "vote "+n).Post.Text, "Recorded")
 			}
 			h.tick(c.Now().Add(bot.VoteWindow))
-			mustContain(t, h.out.edits[len(h.out.edits)-1].post.Text, tt.want)
+			mustContain(t, h.lastEdit().Post.Text, tt.want)
 			for _, u := range []string{"Alice", "Bob", "Carol"} {
 				if got := h.points(u, "all"); got != tt.bonus[u] {
 					t.Errorf("%s has %d points, want %d", u, got, tt.bonus[u])
@@ -365,21 +297,4 @@ func TestWeeklyLeaderboardNamesBestExplanations(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "weekly_leaderboard_votes.golden", bot.PlainText(post))
-}
-
-func checkGolden(t *testing.T, name, got string) {
-	t.Helper()
-	golden := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -run %s -update to create it)", err, t.Name())
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (rerun with -update if the change is intended):\n--- got\n%s\n--- want\n%s", golden, got, want)
-	}
 }

@@ -41,7 +41,7 @@ func TestRevealNamesTheMostPickedWrongChoiceAndItsWhy(t *testing.T) {
 				}
 			}
 			h.as("lead", true, "reveal")
-			reveal := h.out.last().post.Text
+			reveal := h.last().Post.Text
 			if tc.want == "" {
 				mustNotContain(t, reveal, "Most picked wrong choice")
 				return

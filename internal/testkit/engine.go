@@ -28,8 +28,12 @@ type Options struct {
 	// Schedules, when not nil, turns scheduling on (schedule.Parse) with these as every channel's
 	// defaults; drive it with Kit.Tick.
 	Schedules []bot.Schedule
-	// Path is the SQLite file; empty: pyqbot.db in t.TempDir().
+	// Path is the SQLite file (or a PostgreSQL URL, for replicas on one database); empty:
+	// pyqbot.db in t.TempDir().
 	Path string
+	// WrapStore, when set, wraps the store the engine uses, for a test that counts or refuses
+	// store calls; Kit.Store stays the real one underneath.
+	WrapStore func(bot.Store) bot.Store
 	// Zone for new channels; default UTC. Seed for question picks; default 1.
 	Zone string
 	Seed uint64
@@ -76,7 +80,11 @@ func NewEngine(t testing.TB, o Options) *Kit {
 	}
 	t.Cleanup(func() { store.Close() })
 	store.Now = o.Clock.Now
-	cfg := bot.Config{Store: store, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone}
+	var engineStore bot.Store = store
+	if o.WrapStore != nil {
+		engineStore = o.WrapStore(store)
+	}
+	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone}
 	if o.Schedules != nil {
 		cfg.ParseSpec, cfg.DefaultSchedules = schedule.Parse, o.Schedules
 	}

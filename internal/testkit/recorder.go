@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -93,4 +94,30 @@ func (r *Recorder) Find(match func(Sent) bool) (Sent, bool) {
 		}
 	}
 	return Sent{}, false
+}
+
+// SyncBuffer is a bytes.Buffer safe to write from an adapter's goroutine (the terminal's output,
+// a logger) while the test reads it.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String is everything written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// Since returns what was written after mark (a length String had), and the new mark.
+func (b *SyncBuffer) Since(mark int) (string, int) {
+	s := b.String()
+	return s[mark:], len(s)
 }
