@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/adapters/console"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // timers is a fake time.After: each request is handed to the test, which fires it by hand.
@@ -43,24 +42,6 @@ func (ts timers) next(t *testing.T, d time.Duration) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to write from the adapter and read from the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // blockingEngine stands in for the engine: it says when a command reached it, then answers at
 // once (reply set) or waits for its context (a lock held elsewhere).
 type blockingEngine struct {
@@ -83,7 +64,7 @@ func TestSuperviseShutdown(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		// setup builds the parts and drives them until the stop; it returns what it expects printed.
-		setup    func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *syncBuffer) []part
+		setup    func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *testkit.SyncBuffer) []part
 		stuck    bool // the grace runs out
 		notice   bool // the notice window runs out too (a part ignores its context)
 		wantErr  error
@@ -93,7 +74,7 @@ func TestSuperviseShutdown(t *testing.T) {
 	}{
 		{
 			name: "terminal command finishes: exit 0",
-			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *syncBuffer) []part {
+			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *testkit.SyncBuffer) []part {
 				eng := &blockingEngine{started: make(chan string, 1), reply: "Recorded your answer B."}
 				return []part{consolePart(tr, eng, "/pyq answer B\n", out)} // then end of input
 			},
@@ -102,7 +83,7 @@ func TestSuperviseShutdown(t *testing.T) {
 		},
 		{
 			name: "terminal command stuck past the grace: told, logged, exit 1",
-			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *syncBuffer) []part {
+			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *testkit.SyncBuffer) []part {
 				eng := &blockingEngine{started: make(chan string, 1)}
 				in, w := io.Pipe()
 				t.Cleanup(func() { w.Close() })
@@ -126,7 +107,7 @@ func TestSuperviseShutdown(t *testing.T) {
 		},
 		{
 			name: "a part ignores the stop: exit 1 naming it",
-			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *syncBuffer) []part {
+			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *testkit.SyncBuffer) []part {
 				never := make(chan struct{})
 				t.Cleanup(func() { close(never) })
 				stop()
@@ -138,7 +119,7 @@ func TestSuperviseShutdown(t *testing.T) {
 		},
 		{
 			name: "background call outlives the parts: exit 1 counting it",
-			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *syncBuffer) []part {
+			setup: func(t *testing.T, tr *bot.Inflight, stop context.CancelFunc, out *testkit.SyncBuffer) []part {
 				_, done := tr.Begin(context.Background(), bot.Op{Kind: bot.OpBackground, Conv: bot.Conversation{Platform: "slack"}, What: "users.info"})
 				t.Cleanup(done)
 				stop()
@@ -151,8 +132,8 @@ func TestSuperviseShutdown(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var logs syncBuffer
-			out := &syncBuffer{}
+			var logs testkit.SyncBuffer
+			out := &testkit.SyncBuffer{}
 			tr := bot.NewInflight(nil)
 			ctx, stop := context.WithCancel(context.Background())
 			defer stop()

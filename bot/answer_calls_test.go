@@ -160,15 +160,9 @@ func (s *countingStore) AnswerPractice(ctx context.Context, id int64, keys []str
 // RecordAnswer×1 Answers×1.
 func TestStoreCallsPerAnswer(t *testing.T) {
 	store := &countingStore{calls: map[string]int{}}
-	k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1],
+	h := newKitHarness(t, testkit.Options{Questions: testQuestions()[:1],
 		WrapStore: func(db bot.Store) bot.Store { store.Store = db; return store }})
-	e, conv := k.Engine, testConv
-	say := func(user, text string) string {
-		t.Helper()
-		r := e.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Text: text})
-		e.WaitIdle() // the footer refresh the answer started counts too
-		return r.Post.Text
-	}
+	say := h.settled
 	say("lead", "today")
 	store.take()
 

@@ -15,8 +15,6 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/console"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
-	"github.com/pyqbot/pyqbot/schedule"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -46,50 +44,21 @@ func (f *feed) type_(lines ...string) {
 	}
 }
 
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// since returns what was written after mark, and the new mark.
-func (b *lockedBuffer) since(mark int) (string, int) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.String()
-	return s[mark:], len(s)
-}
-
 // TestDebugChallengeInTerminal plays a Wednesday in the terminal adapter: the question of the day at
 // 09:00; the debugging challenge at 10:00 with its thread; hints in the thread at +2h and +4h; answers
 // before and after each hint scoring 10, 7 and 4; and the 17:00 reveal of the fix in the thread.
 func TestDebugChallengeInTerminal(t *testing.T) {
 	ctx := context.Background()
 	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)) // a Wednesday
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.Now = clk.Now
-	bank, err := bot.NewBank(schedQuestions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := bot.New(bot.Config{Store: db, Bank: bank, Now: clk.Now, Seed: 1, Zone: "UTC", ParseSpec: schedule.Parse,
-		DefaultSchedules: []bot.Schedule{
+	in, out := &feed{}, &testkit.SyncBuffer{}
+	term := console.New(in, out, "alice")
+	k := testkit.NewEngine(t, testkit.Options{Questions: schedQuestions(), Clock: clk, Zone: "UTC", Adapters: []bot.Adapter{term},
+		Schedules: []bot.Schedule{
 			{Job: bot.JobQuestion, Spec: "0 9 * * 1-5", Enabled: true},
 			{Job: bot.JobDebug, Spec: "0 10 * * 3", Enabled: true, HintOffsets: []time.Duration{2 * time.Hour, 4 * time.Hour}},
 			{Job: bot.JobReveal, Spec: "0 17 * * 1-5", Enabled: true},
 		}})
-	in, out := &feed{}, &lockedBuffer{}
-	term := console.New(in, out, "alice")
-	e.AddAdapter(term)
+	e, db := k.Engine, k.Store
 	if _, err := e.EnsureChannel(ctx, console.Conversation); err != nil { // as `pyqbot console` does
 		t.Fatal(err)
 	}
@@ -102,7 +71,7 @@ func TestDebugChallengeInTerminal(t *testing.T) {
 			t.Fatalf("tick %02d:%02d: %v", h, m, err)
 		}
 		var s string
-		s, mark = out.since(mark)
+		s, mark = out.Since(mark)
 		return s
 	}
 	typeAt := func(h, m int, lines ...string) string {
@@ -113,7 +82,7 @@ func TestDebugChallengeInTerminal(t *testing.T) {
 			t.Fatal(err)
 		}
 		var s string
-		s, mark = out.since(mark)
+		s, mark = out.Since(mark)
 		return s
 	}
 	expect := func(when, got string, wants ...string) {

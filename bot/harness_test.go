@@ -75,26 +75,35 @@ func (h *harness) as(user string, admin bool, text string) bot.Reply {
 		Conv: h.conv, User: bot.User{ID: strings.ToLower(user), Name: user}, Admin: admin, Text: text})
 }
 
+// settled is the text of the reply to user's text once the engine is idle: the footer refresh an
+// answer starts has run too.
+func (h *harness) settled(user, text string) string {
+	h.t.Helper()
+	r := h.as(user, false, text)
+	h.engine.WaitIdle()
+	return r.Post.Text
+}
+
 func (h *harness) count() int { return len(h.out.Sent()) }
 
 // last is the latest message sent.
 func (h *harness) last() sent {
 	h.t.Helper()
-	all := h.out.Sent()
-	if len(all) == 0 {
-		h.t.Fatal("nothing was sent")
-	}
-	return all[len(all)-1]
+	return h.latest(h.out.Sent(), "sent")
 }
 
 // lastEdit is the latest edit of a sent message.
 func (h *harness) lastEdit() sent {
 	h.t.Helper()
-	edits := h.out.Edits()
-	if len(edits) == 0 {
-		h.t.Fatal("nothing was edited")
+	return h.latest(h.out.Edits(), "edited")
+}
+
+func (h *harness) latest(all []sent, what string) sent {
+	h.t.Helper()
+	if len(all) == 0 {
+		h.t.Fatalf("nothing was %s", what)
 	}
-	return edits[len(edits)-1]
+	return all[len(all)-1]
 }
 
 // postOnly posts today's question, which must be the bank's only question.
@@ -166,6 +175,22 @@ func (h *harness) points(user string, period string) int {
 		}
 	}
 	return 0
+}
+
+// privateStep is a command a user types and what the reply, private, must say.
+type privateStep struct{ user, text, want string }
+
+// expectPrivate runs the steps in order: each reply must be private and say its want and every one
+// of also.
+func (h *harness) expectPrivate(steps []privateStep, also ...string) {
+	h.t.Helper()
+	for _, s := range steps {
+		r := h.as(s.user, false, s.text)
+		if !r.Private {
+			h.t.Errorf("%s %q: reply is public", s.user, s.text)
+		}
+		mustContain(h.t, r.Post.Text, append([]string{s.want}, also...)...)
+	}
 }
 
 // mustContain checks text as a reader sees it: without the marks around user text (usertext.go),

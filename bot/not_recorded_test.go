@@ -37,15 +37,9 @@ func (s *refusingStore) CreatePost(ctx context.Context, p bot.PostedQuestion) (b
 // nothing was changed"; any other failure keeps the internal-error text.
 func TestRefusedWritesAreNotRecorded(t *testing.T) {
 	store := &refusingStore{}
-	k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1],
+	h := newKitHarness(t, testkit.Options{Questions: testQuestions()[:1],
 		WrapStore: func(db bot.Store) bot.Store { store.Store = db; return store }})
-	e, conv := k.Engine, testConv
-	say := func(user, text string) string {
-		t.Helper()
-		r := e.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: user, Name: user}, Text: text})
-		e.WaitIdle()
-		return r.Post.Text
-	}
+	say := h.settled
 	full := fmt.Errorf("record answer: %w", &storage.Fault{Kind: storage.FaultFull, Path: "/data/pyqbot.db", Err: errors.New("database or disk is full (13)")})
 	for _, tt := range []struct {
 		name, user, text string

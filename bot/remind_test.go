@@ -265,13 +265,21 @@ func TestReminderClaimedByACrashedProcessIsNotResent(t *testing.T) {
 	}
 }
 
-// A platform error before delivery is retried on the next tick, and the retry is the only one sent.
-func TestReminderFailedSendIsRetried(t *testing.T) {
+// annDueAFailingReminder is one process where ann opted in to reminders, the 09:00 question is up
+// and every private message fails with err until the test says otherwise.
+func annDueAFailingReminder(t *testing.T, err error) (*testkit.FakeClock, *schedProc, *dmAdapter) {
+	t.Helper()
 	clk := testkit.NewFakeClock(mon(8, 0))
 	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
 	p.as(t, "ann", "remind on")
 	p.tickAt(t, mon(9, 0))
-	dm.FailDMs(func(string) error { return errors.New("platform: 500 internal error") })
+	dm.FailDMs(func(string) error { return err })
+	return clk, p, dm
+}
+
+// A platform error before delivery is retried on the next tick, and the retry is the only one sent.
+func TestReminderFailedSendIsRetried(t *testing.T) {
+	clk, p, dm := annDueAFailingReminder(t, errors.New("platform: 500 internal error"))
 	clk.Set(mon(16, 0))
 	if err := p.engine.Tick(context.Background(), mon(16, 0)); err == nil || !strings.Contains(err.Error(), "500") {
 		t.Fatalf("Tick with a failing platform = %v, want the send error", err)
@@ -291,13 +299,7 @@ func TestReminderFailedSendIsRetried(t *testing.T) {
 // The platform refuses the user (Discord's 50007): nothing retried that day, and /pyq me says so
 // until a later reminder goes through.
 func TestUnreachableUserIsToldByMe(t *testing.T) {
-	clk := testkit.NewFakeClock(mon(8, 0))
-	p, dm := newRemindProc(t, clk, filepath.Join(t.TempDir(), "pyqbot.db"), "a")
-	p.as(t, "ann", "remind on")
-	p.tickAt(t, mon(9, 0))
-	dm.FailDMs(func(string) error {
-		return fmt.Errorf("discord: 403 Cannot send messages to this user (50007): %w", bot.ErrUnreachable)
-	})
+	_, p, dm := annDueAFailingReminder(t, fmt.Errorf("discord: 403 Cannot send messages to this user (50007): %w", bot.ErrUnreachable))
 	p.tickAt(t, mon(16, 0))
 	p.tickAt(t, mon(16, 5))
 	if n := len(dm.DMs()); n != 0 {

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -31,7 +30,7 @@ func (h *harness) postKind(kind bot.Kind, answers map[string]string) string {
 		}
 		if p.Kind == kind {
 			for user, text := range answers {
-				mustContainT(h.t, h.as(user, false, "answer "+text).Post.Text, "Recorded your answer")
+				mustContain(h.t, h.as(user, false, "answer "+text).Post.Text, "Recorded your answer")
 			}
 			return p.ShortRef()
 		}
@@ -40,13 +39,6 @@ func (h *harness) postKind(kind bot.Kind, answers map[string]string) string {
 	}
 	h.t.Fatalf("no %s question came up", kind)
 	return ""
-}
-
-func mustContainT(tb testing.TB, got, want string) {
-	tb.Helper()
-	if !strings.Contains(bot.StripUserText(got), want) {
-		tb.Errorf("missing %q in:\n%s", want, bot.StripUserText(got))
-	}
 }
 
 // After a design reveal the answerer ticks, privately, what their answer covered; the reveal offers
@@ -78,19 +70,13 @@ func TestRubricChecklistAfterADesignReveal(t *testing.T) {
 	mustContain(t, list.Post.Title, "Rubric for "+ref+": Design one")
 	mustContain(t, list.Post.Text, "Your answer: asyncio: it is I/O bound, and a bounded queue gives backpressure", "[ ] 1. GIL\n[ ] 2. I/O bound\n[ ] 3. backpressure\n[ ] 4. cancellation")
 
-	steps := []struct{ user, text, want string }{
+	steps := []privateStep{
 		{"Alice", "rubric 2 3", "Recorded for " + ref + ": your answer covered 2 of 4 (50%): I/O bound; backpressure."},
 		{"Alice", "rubric " + ref, "[ ] 1. GIL\n[x] 2. I/O bound\n[x] 3. backpressure\n[ ] 4. cancellation"},
 		{"Alice", "rubric " + ref + " 1,2,3", "covered 3 of 4 (75%): GIL; I/O bound; backpressure."}, // changed
 		{"Bob", "rubric " + ref + " none", "covered 0 of 4 (0%)."},
 	}
-	for _, s := range steps {
-		r := h.as(s.user, false, s.text)
-		if !r.Private {
-			t.Errorf("%s %q: reply is public", s.user, s.text)
-		}
-		mustContain(t, r.Post.Text, s.want)
-	}
+	h.expectPrivate(steps)
 	if got := h.as("Alice", false, "leaderboard all").Post.Table.Rows; fmt.Sprint(got) != fmt.Sprint(pointsBefore) {
 		t.Errorf("the leaderboard moved after rubric checks: %v, was %v", got, pointsBefore)
 	}
@@ -100,7 +86,7 @@ func TestRubricChecklistAfterADesignReveal(t *testing.T) {
 
 	// Refusals say what to fix and record nothing.
 	outRef := h.postKind(bot.KindOutput, map[string]string{"Alice": "C"})
-	refusals := []struct{ user, text, want string }{
+	refusals := []privateStep{
 		{"Carol", "rubric " + ref, "You did not answer " + ref + ", so there is no answer of yours to check."},
 		{"Carol", "rubric " + ref + " 1", "You did not answer " + ref},
 		{"Alice", "rubric " + ref + " 5", "There is no item 5 on " + ref + "'s rubric: pick numbers from 1 to 4"},
@@ -110,14 +96,7 @@ func TestRubricChecklistAfterADesignReveal(t *testing.T) {
 		{"Alice", "rubric " + outRef + " 1", "only design questions have a rubric"},
 		{"Alice", "rubric #99 1", "There is no question #99 in this channel."},
 	}
-	for _, s := range refusals {
-		r := h.as(s.user, false, s.text)
-		if !r.Private {
-			t.Errorf("%s %q: reply is public", s.user, s.text)
-		}
-		mustContain(t, r.Post.Text, s.want)
-		mustContain(t, r.Post.Text, "Nothing was recorded.")
-	}
+	h.expectPrivate(refusals, "Nothing was recorded.")
 	mustContain(t, h.as("Alice", false, "rubric "+ref).Post.Text, "[x] 1. GIL\n[x] 2. I/O bound\n[x] 3. backpressure\n[ ] 4. cancellation")
 	h.as("lead", true, "reveal")
 	h.clock.Advance(24 * time.Hour)

@@ -55,7 +55,7 @@ func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
 	}
 	mustContain(t, vote.Post.Text, "until Mon 17:00 UTC", "at least 2", "+5 points")
 
-	steps := []struct{ user, text, want string }{
+	steps := []privateStep{
 		{"Dave", "vote 2", "Recorded your vote on #1 for explanation 2, by Bob. You can change it until Mon 17:00 UTC"},
 		{"Dave", "vote #1 2", "Your vote on #1 is unchanged: explanation 2, by Bob."},
 		{"Dave", "vote 3", "Your vote on #1 moved from explanation 2 to 3, by Carol."},
@@ -71,13 +71,7 @@ func TestReasonsAreRevealedAndTheTeamVotes(t *testing.T) {
 		{"Erin", "vote #1 1 2", "Say which explanation"},
 		{"Erin", "vote #9 1", "There is no question #9 in this channel"},
 	}
-	for _, s := range steps {
-		r := h.as(s.user, false, s.text)
-		if !r.Private {
-			t.Errorf("%s %q: reply is public", s.user, s.text)
-		}
-		mustContain(t, r.Post.Text, s.want)
-	}
+	h.expectPrivate(steps)
 
 	// Nothing closes before the window ends.
 	h.tick(time.Date(2026, 11, 23, 16, 59, 0, 0, time.UTC))

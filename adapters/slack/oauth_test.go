@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,25 +25,12 @@ import (
 
 const fakeAuthorize = "https://slack.test/oauth/v2/authorize"
 
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // distEnv is a distributed app (any workspace installs it) against the fake Slack, with a real
 // SQLite store for the installs.
 type distEnv struct {
 	*env
 	store *storage.DB
-	logs  *syncBuffer
+	logs  *testkit.SyncBuffer
 }
 
 func newDistEnv(t *testing.T) *distEnv {
@@ -59,7 +45,7 @@ func newDistEnv(t *testing.T) *distEnv {
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
-	logs := &syncBuffer{}
+	logs := &testkit.SyncBuffer{}
 	e.a = New(Options{
 		Settings: Settings{Mode: ModeHTTP, APIURL: e.fake.APIURL(), SigningSecret: testSecret,
 			ClientID: slackfake.ClientID, ClientSecret: slackfake.ClientSecret,
