@@ -1,14 +1,11 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,38 +16,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// feed is terminal input that can be topped up: each console Run reads what is queued, handles it
-// line by line, and returns at the end of it, so a test interleaves typed commands and clock ticks
-// without sleeping.
-type feed struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (f *feed) Read(p []byte) (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.buf.Len() == 0 {
-		return 0, io.EOF
-	}
-	return f.buf.Read(p)
-}
-
-func (f *feed) type_(lines ...string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, l := range lines {
-		f.buf.WriteString(l + "\n")
-	}
-}
-
 // TestDebugChallengeInTerminal plays a Wednesday in the terminal adapter: the question of the day at
 // 09:00; the debugging challenge at 10:00 with its thread; hints in the thread at +2h and +4h; answers
 // before and after each hint scoring 10, 7 and 4; and the 17:00 reveal of the fix in the thread.
 func TestDebugChallengeInTerminal(t *testing.T) {
 	ctx := context.Background()
 	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)) // a Wednesday
-	in, out := &feed{}, &testkit.SyncBuffer{}
+	// The terminal's input is topped up as the day goes: each console Run reads what is queued,
+	// handles it line by line and returns at the end of it, so the test interleaves typed commands
+	// and clock ticks without sleeping.
+	in, out := &testkit.SyncBuffer{}, &testkit.SyncBuffer{}
 	term := console.New(in, out, "alice")
 	k := testkit.NewEngine(t, testkit.Options{Questions: schedQuestions(), Clock: clk, Zone: "UTC", Adapters: []bot.Adapter{term},
 		Schedules: []bot.Schedule{
@@ -77,7 +52,7 @@ func TestDebugChallengeInTerminal(t *testing.T) {
 	typeAt := func(h, m int, lines ...string) string {
 		t.Helper()
 		clk.Set(time.Date(2026, 3, 4, h, m, 0, 0, time.UTC))
-		in.type_(lines...)
+		fmt.Fprint(in, strings.Join(lines, "\n")+"\n")
 		if err := term.Run(ctx, e); err != nil {
 			t.Fatal(err)
 		}
