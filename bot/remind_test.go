@@ -46,6 +46,16 @@ func (p *schedProc) as(t *testing.T, user, text string) string {
 	return bot.PlainText(r.Post)
 }
 
+// reminderClaims are user's reminder claims in the process's workspace.
+func (p *schedProc) reminderClaims(t *testing.T, user string) []bot.ReminderClaim {
+	t.Helper()
+	claims, err := p.db.ReminderClaims(context.Background(), p.ch.WorkspaceID, user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return claims
+}
+
 // mon is Monday 16 November 2026 at hh:mm UTC.
 func mon(hh, mm int) time.Time { return time.Date(2026, 11, 16, hh, mm, 0, 0, time.UTC) }
 
@@ -112,10 +122,7 @@ func TestRemindersSentOnceToOptedInUsersWhoHaveNotAnswered(t *testing.T) {
 	if n := len(dm.DMs()); n != 2 {
 		t.Errorf("%d DMs after the reveal, want still 2", n)
 	}
-	claims, err := p.db.ReminderClaims(context.Background(), p.ch.WorkspaceID, "ann")
-	if err != nil {
-		t.Fatal(err)
-	}
+	claims := p.reminderClaims(t, "ann")
 	if len(claims) != 1 || claims[0].State != bot.ReminderSent || claims[0].Day != "2026-11-16" {
 		t.Errorf("ann's claims = %+v, want one sent on 2026-11-16", claims)
 	}
@@ -256,10 +263,7 @@ func TestReminderClaimedByACrashedProcessIsNotResent(t *testing.T) {
 	if n := len(dm1.DMs()) + len(dm2.DMs()); n != 0 {
 		t.Errorf("%d reminders after the crash, want none: the claim is final", n)
 	}
-	claims, err := p2.db.ReminderClaims(context.Background(), p2.ch.WorkspaceID, "ann")
-	if err != nil {
-		t.Fatal(err)
-	}
+	claims := p2.reminderClaims(t, "ann")
 	if len(claims) != 1 || claims[0].State != bot.ReminderClaimed || claims[0].Owner != "dies" {
 		t.Errorf("claims = %+v, want one left claimed by the process that died", claims)
 	}
@@ -290,7 +294,7 @@ func TestReminderFailedSendIsRetried(t *testing.T) {
 	if n := len(dm.DMs()); n != 1 {
 		t.Fatalf("%d reminders, want the retry only", n)
 	}
-	claims, _ := p.db.ReminderClaims(context.Background(), p.ch.WorkspaceID, "ann")
+	claims := p.reminderClaims(t, "ann")
 	if len(claims) != 1 || claims[0].State != bot.ReminderSent || claims[0].Attempts != 2 {
 		t.Errorf("claims = %+v, want sent on attempt 2", claims)
 	}

@@ -9,30 +9,33 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/metrics"
-	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
-// fakeAdapter accepts every post.
-type fakeAdapter struct {
-	mu sync.Mutex
-	n  int
-}
+// conv is the channel the tests play in, on a recorder for the platform "fake".
+var conv = bot.Conversation{Platform: "fake", Workspace: "w1", Channel: "c1"}
 
-func (a *fakeAdapter) Name() string                                 { return "fake" }
-func (a *fakeAdapter) Run(ctx context.Context, _ bot.Handler) error { <-ctx.Done(); return nil }
-func (a *fakeAdapter) Send(_ context.Context, to bot.Conversation, _ bot.Post) (bot.MessageRef, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.n++
-	return bot.MessageRef{Channel: to.Channel, ID: fmt.Sprint("m", a.n)}, nil
+// newKit is the real engine and scheduler (the default schedules) on a SQLite file, clock on
+// Monday 2 March 2026 08:00 UTC, with one question in the bank, reporting to reg and posting
+// through a, whose platform is conv's. conv is a team channel already.
+func newKit(t *testing.T, reg bot.Metrics, a bot.Adapter) *testkit.Kit {
+	t.Helper()
+	k := testkit.NewEngine(t, testkit.Options{Metrics: reg, Adapters: []bot.Adapter{a},
+		Clock:     testkit.NewFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)),
+		Schedules: bot.DefaultSchedules(),
+		Questions: []bot.Question{{ID: "q1", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup,
+			Title: "Q", Prompt: "?", Code: "print(1)", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}},
+			Answer: []string{"A"}, Explanation: "1", Source: "test"}}})
+	if _, err := k.Engine.EnsureChannel(context.Background(), conv); err != nil { // the default schedules, from 08:00
+		t.Fatal(err)
+	}
+	return k
 }
 
 func scrape(t *testing.T, h http.Handler) string {
@@ -54,44 +57,20 @@ func scrape(t *testing.T, h http.Handler) string {
 // TestMetricsAfterADay drives the real engine and scheduler on a SQLite file through a day and a
 // half with a fake clock, then scrapes: every named metric is there with its labels and values.
 func TestMetricsAfterADay(t *testing.T) {
-	ctx := context.Background()
-	store, err := storage.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	bank, err := bot.NewBank([]bot.Question{{ID: "q1", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup,
-		Title: "Q", Prompt: "?", Code: "print(1)", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}},
-		Answer: []string{"A"}, Explanation: "1", Source: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := metrics.New(metrics.Options{Version: "test", Platforms: []string{"fake"}, OpenQuestions: store.OpenPostCount})
-	clk := testkit.NewFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // a Monday
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.Now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
-	eng.AddAdapter(&fakeAdapter{})
-	conv := bot.Conversation{Platform: "fake", Workspace: "w1", Channel: "c1"}
-	if _, err := eng.EnsureChannel(ctx, conv); err != nil { // the default schedules, from 08:00
-		t.Fatal(err)
-	}
-
-	tick := func(at time.Time) {
-		t.Helper()
-		clk.Set(at)
-		if err := eng.Tick(ctx, at); err != nil {
-			t.Fatalf("tick at %s: %v", at, err)
-		}
-	}
-	tick(time.Date(2026, 3, 2, 9, 0, 5, 0, time.UTC)) // Monday's question, on time
+	var k *testkit.Kit
+	reg := metrics.New(metrics.Options{Version: "test", Platforms: []string{"fake"},
+		OpenQuestions: func(ctx context.Context) (int, error) { return k.Store.OpenPostCount(ctx) }}) // scraped once k is set
+	k = newKit(t, reg, testkit.NewRecorder(conv.Platform))
+	k.Tick(time.Date(2026, 3, 2, 9, 0, 5, 0, time.UTC)) // Monday's question, on time
 	for _, u := range []string{"ann", "ben"} {
-		r := eng.Handle(ctx, bot.Event{Conv: conv, User: bot.User{ID: u, Name: u}, Text: "answer A"})
+		r := k.As(conv, u, false, "answer A")
 		if !strings.Contains(r.Post.Text, "Recorded") {
 			t.Fatalf("%s's answer: %q", u, r.Post.Text)
 		}
 	}
-	tick(time.Date(2026, 3, 2, 17, 0, 5, 0, time.UTC))  // the reveal
-	tick(time.Date(2026, 3, 3, 10, 30, 0, 0, time.UTC)) // Tuesday's 09:00 question, 90 minutes late
-	tick(time.Date(2026, 3, 4, 23, 0, 0, 0, time.UTC))  // Wednesday night: everything since Tuesday's reveal is past grace
+	k.Tick(time.Date(2026, 3, 2, 17, 0, 5, 0, time.UTC))  // the reveal
+	k.Tick(time.Date(2026, 3, 3, 10, 30, 0, 0, time.UTC)) // Tuesday's 09:00 question, 90 minutes late
+	k.Tick(time.Date(2026, 3, 4, 23, 0, 0, 0, time.UTC))  // Wednesday night: everything since Tuesday's reveal is past grace
 
 	reg.ObserveAck("fake", 40*time.Millisecond)
 	reg.APIError("slack", "chat.postMessage", "channel_not_found")
@@ -143,51 +122,30 @@ func TestOpenQuestionsWhenTheStoreIsClosed(t *testing.T) {
 	}
 }
 
-// dmAdapter also reaches users privately; users in blocked are refused as unreachable.
+// dmAdapter also reaches users privately.
 type dmAdapter struct {
-	fakeAdapter
-	blocked map[string]bool
-}
-
-func (a *dmAdapter) SendDirect(_ context.Context, _ bot.Conversation, user string, _ bot.Post) error {
-	if a.blocked[user] {
-		return &bot.Unreachable{Fix: "blocks DMs", Err: fmt.Errorf("403 50007")}
-	}
-	return nil
+	*testkit.Recorder
+	testkit.DMRecorder
 }
 
 // TestReminderMetrics: reminders the scheduler sends are counted by outcome.
 func TestReminderMetrics(t *testing.T) {
-	ctx := context.Background()
-	store, err := storage.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	bank, err := bot.NewBank([]bot.Question{{ID: "q1", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup,
-		Title: "Q", Prompt: "?", Code: "print(1)", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}},
-		Answer: []string{"A"}, Explanation: "1", Source: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	reg := metrics.New(metrics.Options{Version: "test", Platforms: []string{"fake"}})
-	clk := testkit.NewFakeClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)) // a Monday
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: clk.Now, Seed: 1, ParseSpec: schedule.Parse, Metrics: reg})
-	eng.AddAdapter(&dmAdapter{blocked: map[string]bool{"cy": true}})
-	conv := bot.Conversation{Platform: "fake", Workspace: "w1", Channel: "c1"}
-	if _, err := eng.EnsureChannel(ctx, conv); err != nil {
-		t.Fatal(err)
-	}
+	dm := &dmAdapter{Recorder: testkit.NewRecorder(conv.Platform)}
+	dm.FailDMs(func(user string) error { // cy is refused as unreachable
+		if user == "cy" {
+			return &bot.Unreachable{Fix: "blocks DMs", Err: fmt.Errorf("403 50007")}
+		}
+		return nil
+	})
+	k := newKit(t, reg, dm)
 	for _, u := range []string{"ann", "ben", "cy"} {
-		if r := eng.Handle(ctx, bot.Event{Conv: conv, User: bot.User{ID: u, Name: u}, Text: "remind on"}); !strings.Contains(r.Post.Text, "Reminders are on") {
+		if r := k.As(conv, u, false, "remind on"); !strings.Contains(r.Post.Text, "Reminders are on") {
 			t.Fatalf("%s: %q", u, r.Post.Text)
 		}
 	}
 	for _, at := range []time.Time{time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC)} {
-		clk.Set(at)
-		if err := eng.Tick(ctx, at); err != nil {
-			t.Fatalf("tick at %s: %v", at, err)
-		}
+		k.Tick(at)
 	}
 	out := scrape(t, reg.Handler())
 	for _, want := range []string{

@@ -31,6 +31,8 @@ type Options struct {
 	// Path is the SQLite file (or a PostgreSQL URL, for replicas on one database); empty:
 	// pyqbot.db in t.TempDir().
 	Path string
+	// Metrics receives the engine's counts (bot.Config.Metrics); nil: none.
+	Metrics bot.Metrics
 	// WrapStore, when set, wraps the store the engine uses, for a test that counts or refuses
 	// store calls; Kit.Store stays the real one underneath.
 	WrapStore func(bot.Store) bot.Store
@@ -84,7 +86,7 @@ func NewEngine(t testing.TB, o Options) *Kit {
 	if o.WrapStore != nil {
 		engineStore = o.WrapStore(store)
 	}
-	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone}
+	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone, Metrics: o.Metrics}
 	if o.Schedules != nil {
 		cfg.ParseSpec, cfg.DefaultSchedules = schedule.Parse, o.Schedules
 	}
