@@ -25,7 +25,7 @@ type Config struct {
 	// Seed makes question picks reproducible; zero picks a random seed.
 	Seed uint64
 
-	// Scheduling (see schedule_run.go). ParseSpec turns it on: main.go passes schedule.Parse.
+	// Scheduling (see schedule_plan.go and package scheduler). ParseSpec turns it on: main.go passes schedule.Parse.
 	ParseSpec SpecParser
 	// DefaultSchedules are given to each channel for the jobs it has no row for; nil means
 	// DefaultSchedules(). Specs must already be checked: a bad one is logged at every tick.
@@ -66,7 +66,7 @@ type Engine struct {
 	channels map[int64]*sync.Mutex // serialises posting, revealing and footer edits per channel
 	counts   answerCounts
 
-	sched scheduler
+	sched *scheduling
 }
 
 var _ Handler = (*Engine)(nil)
@@ -105,7 +105,7 @@ func New(cfg Config) *Engine {
 		seed = uint64(time.Now().UnixNano())
 	}
 	e.rnd = rand.New(rand.NewPCG(seed, seed>>1|1))
-	e.sched = newScheduler(cfg, e.rnd.Uint64())
+	e.sched = newScheduling(e, cfg, e.rnd.Uint64())
 	return e
 }
 

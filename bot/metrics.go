@@ -1,6 +1,10 @@
 package bot
 
-import "time"
+import (
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot/scheduler"
+)
 
 // Metrics observes what the engine and its scheduler do, for an operator's dashboard. The core only
 // reports to it and never reads it back, so the core stays free of any metrics library: main.go
@@ -11,13 +15,8 @@ type Metrics interface {
 	QuestionPosted(platform string, kind Kind)
 	// AnswerRecorded counts a team answer committed to the store (not a refused one, not practice).
 	AnswerRecorded(platform string, kind Kind)
-	// SlotClaimed counts a scheduled slot this process claimed, and so runs.
-	SlotClaimed(job Job)
-	// SlotLate counts a slot posted after its time (the bot was down), with a note saying so.
-	SlotLate(job Job)
-	// SlotSkipped counts a slot that is not posted: missed beyond the grace window, on a skip date,
-	// or with nothing to post.
-	SlotSkipped(job Job)
+	// SlotClaimed, SlotLate, SlotSkipped: what the scheduler does with slots.
+	scheduler.Metrics
 	// ReminderDone counts a reminder this process tried to send, by how it ended: sent,
 	// unreachable (the platform refuses the user) or failed (retried on a later tick).
 	ReminderDone(platform string, outcome ReminderState)

@@ -64,7 +64,7 @@ func (e *Engine) sendDueReminders(ctx context.Context, now time.Time) error {
 		errs = append(errs, err)
 	}
 	for _, d := range dues {
-		sem := e.postSlots(d.sub.Platform)
+		sem := e.sched.run.Limit(d.sub.Platform)
 		wg.Go(func() {
 			select {
 			case sem <- struct{}{}:
@@ -210,7 +210,7 @@ func (e *Engine) sendReminder(ctx context.Context, rs ReminderStore, d reminderD
 	conv := Conversation{Platform: d.sub.Platform, Workspace: d.sub.Workspace, Channel: d.ch.Conv.Channel}
 	ctx, done := e.inflight.Begin(ctx, Op{Kind: OpScheduled, Conv: conv, User: d.sub.UserID, What: "reminder"})
 	defer done()
-	won, err := rs.ClaimReminder(ctx, d.sub.WorkspaceID, d.sub.UserID, d.day, d.posts[0].ID, e.sched.owner, now, reminderAttempts)
+	won, err := rs.ClaimReminder(ctx, d.sub.WorkspaceID, d.sub.UserID, d.day, d.posts[0].ID, e.sched.run.Owner(), now, reminderAttempts)
 	if err != nil || !won {
 		return err
 	}

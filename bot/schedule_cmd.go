@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot/scheduler"
 )
 
 const scheduleUsage = "`/pyq schedule` lists this channel's jobs. Admins can change them:\n" +
@@ -77,8 +79,8 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 			next = "invalid: " + err.Error()
 		case s.Enabled:
 			zone = z
-			if sl, ok := nextSlot(tt, jobLoc, z, now); ok {
-				next = formatWhen(sl.At, now, loc)
+			if at, ok := scheduler.NextAt(tt, jobLoc, z, now); ok {
+				next = formatWhen(at, now, loc)
 			} else {
 				next = "never"
 			}
@@ -103,7 +105,7 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 		}
 	}
 	text := fmt.Sprintf("Times are in the channel's zone, %s. A job missed while the bot was down is posted late within %s, and skipped after that.",
-		r.ch.TimeZone, formatDuration(e.sched.grace))
+		r.ch.TimeZone, formatDuration(e.sched.run.Grace()))
 	if len(upcoming) > 0 {
 		text += "\nSkip dates: " + strings.Join(upcoming, ", ") + "."
 	}
@@ -256,8 +258,8 @@ func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (strin
 	loc, _ := time.LoadLocation(z)
 	next := "never"
 	if loc != nil {
-		if sl, ok := nextSlot(tt, loc, z, e.now()); ok {
-			next = formatWhen(sl.At, e.now(), r.ch.Location())
+		if at, ok := scheduler.NextAt(tt, loc, z, e.now()); ok {
+			next = formatWhen(at, e.now(), r.ch.Location())
 		}
 	}
 	e.log.Info("schedule changed", convArgs(r.ch.Conv, "job", job, "spec", spec, "zone", zone, "by", r.User.ID)...)

@@ -7,18 +7,33 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot/scheduler"
 )
 
-// runJob does the work of a claimed slot and says how it ended.
-func (e *Engine) runJob(ctx context.Context, d due, claim SlotClaim, note string, now time.Time) (SlotState, string, error) {
+// slot is a claimed slot as its job sees it.
+type slot struct {
+	scheduler.Due[slotTarget]
+	ch   Channel
+	note string // "Posted late: …" when it runs late, else empty
+}
+
+// Run does the work of a claimed slot and says how it ended.
+func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim SlotClaim) (SlotState, string, error) {
+	e := j.e
+	d := slot{Due: due, ch: due.Target.ch}
+	if d.Late {
+		d.note = lateNote(d.At, d.Loc, d.Now)
+	}
 	unlock, err := e.lockChannel(ctx, d.ch.ID)
 	if err != nil {
 		return "", "", err
 	}
 	defer unlock()
-	switch d.job {
+	now, note := d.Now, d.note
+	switch d.Key.Job {
 	case JobQuestion, JobDebug:
-		return e.runPostJob(ctx, d, claim, note, now)
+		return e.runPostJob(ctx, d, claim)
 	case JobReveal:
 		open, err := e.store.OpenPosts(ctx, d.ch.ID)
 		if err != nil {
@@ -53,14 +68,14 @@ func (e *Engine) runJob(ctx context.Context, d due, claim SlotClaim, note string
 		}
 		return SlotPosted, "leaderboard", nil
 	case JobHint:
-		return e.runHint(ctx, d, now)
+		return e.runHint(ctx, d)
 	}
-	return "", "", fmt.Errorf("unknown job %q", d.job)
+	return "", "", fmt.Errorf("unknown job %q", d.Key.Job)
 }
 
 // runPostJob posts the question of the day or a debugging challenge.
-func (e *Engine) runPostJob(ctx context.Context, d due, claim SlotClaim, note string, now time.Time) (SlotState, string, error) {
-	st := e.sched.store
+func (e *Engine) runPostJob(ctx context.Context, d slot, claim SlotClaim) (SlotState, string, error) {
+	st, now, job := e.sched.store, d.Now, d.Key.Job
 	if claim.PostID != 0 {
 		// An earlier attempt created a post and then died. If the post reached the platform (it has a
 		// reference) the slot is done; if not, its row is discarded and the slot posted afresh.
@@ -90,28 +105,19 @@ func (e *Engine) runPostJob(ctx context.Context, d due, claim SlotClaim, note st
 	for _, p := range open {
 		// Someone ran /pyq today (or this job ran under another key, e.g. after a zone change) today:
 		// a second question on the same day would split the team's answers.
-		if p.Day == today && (challenges[p.ID] == (d.job == JobDebug)) {
+		if p.Day == today && (challenges[p.ID] == (job == JobDebug)) {
 			return SlotPosted, "already open: " + p.ShortRef(), nil
 		}
 	}
-	schedules, err := st.Schedules(ctx, d.ch.ID)
-	if err != nil {
-		return "", "", err
-	}
-	opt := PostOptions{Note: note, Created: func(ctx context.Context, p PostedQuestion) error {
-		return st.SetSlotPost(ctx, d.key(), p.ID)
+	schedules := d.Target.schedules
+	opt := PostOptions{Note: d.note, Created: func(ctx context.Context, p PostedQuestion) error {
+		return st.SetSlotPost(ctx, d.Key, p.ID)
 	}}
 	opt.RevealAt = e.nextReveal(d.ch, schedules, now)
-	var offsets []time.Duration
-	if d.job == JobDebug {
+	if job == JobDebug {
 		f := d.ch.Filter
 		f.Kinds = []Kind{KindDebug}
 		opt.Filter = &f
-		for _, s := range schedules {
-			if s.Job == JobDebug {
-				offsets = s.HintOffsets
-			}
-		}
 		opt.Decorate = func(q *Question, p PostedQuestion, post *Post) {
 			post.Footer += fmt.Sprintf(" · debugging challenge: a right answer is worth %d points now, %d less with each hint in the thread",
 				CorrectPoints, HintPenalty)
@@ -133,13 +139,13 @@ func (e *Engine) runPostJob(ctx context.Context, d due, claim SlotClaim, note st
 	if err != nil {
 		if msg := userMessage(err); msg != "" {
 			// Nothing to post is not worth retrying: the bank or filter must change first.
-			e.log.Warn("scheduled question not posted", convArgs(d.ch.Conv, "job", d.job, "reason", msg)...)
+			e.log.Warn("scheduled question not posted", convArgs(d.ch.Conv, "job", job, "reason", msg)...)
 			return SlotSkipped, msg, nil
 		}
 		return "", "", err
 	}
-	if d.job == JobDebug {
-		e.openChallengeThread(ctx, d.ch, p, offsets)
+	if job == JobDebug {
+		e.openChallengeThread(ctx, d.ch, p, hintOffsets(schedules))
 	}
 	return SlotPosted, "posted " + p.ShortRef(), nil
 }
@@ -178,8 +184,8 @@ func (e *Engine) nextReveal(ch Channel, schedules []Schedule, t time.Time) time.
 		if err != nil {
 			return time.Time{}
 		}
-		if sl, ok := nextSlot(tt, loc, zone, t); ok {
-			return sl.At
+		if at, ok := scheduler.NextAt(tt, loc, zone, t); ok {
+			return at
 		}
 	}
 	return time.Time{}
@@ -217,9 +223,10 @@ func (e *Engine) openChallengeThread(ctx context.Context, ch Channel, p PostedQu
 	}
 }
 
-// runHint posts hint d.hint of a challenge into its thread, unless the challenge closed meanwhile.
-func (e *Engine) runHint(ctx context.Context, d due, now time.Time) (SlotState, string, error) {
-	p, err := e.store.Post(ctx, d.post.ID)
+// runHint posts hint hint of a challenge into its thread, unless the challenge closed meanwhile.
+func (e *Engine) runHint(ctx context.Context, d slot) (SlotState, string, error) {
+	hint, hintCnt := d.Target.hint, d.Target.hintCnt
+	p, err := e.store.Post(ctx, d.Target.post.ID)
 	if err != nil {
 		return "", "", err
 	}
@@ -227,7 +234,7 @@ func (e *Engine) runHint(ctx context.Context, d due, now time.Time) (SlotState, 
 		return SlotSkipped, "the challenge was already revealed", nil
 	}
 	q := e.bank.Get(p.QuestionID)
-	if q == nil || d.hint > len(q.Hints) {
+	if q == nil || hint > len(q.Hints) {
 		return SlotSkipped, "the question has no such hint", nil
 	}
 	a, err := e.adapter(d.ch.Conv.Platform)
@@ -241,22 +248,20 @@ func (e *Engine) runHint(ctx context.Context, d due, now time.Time) (SlotState, 
 	worth := HintedPoints(len(shown) + 1)
 	ref := p.Ref
 	post := Post{
-		Title:  fmt.Sprintf("Hint %d of %d for %s", d.hint, d.hintCnt, p.ShortRef()),
-		Text:   strings.TrimSpace(q.Hints[d.hint-1]),
+		Title:  fmt.Sprintf("Hint %d of %d for %s", hint, hintCnt, p.ShortRef()),
+		Text:   strings.TrimSpace(q.Hints[hint-1]),
 		Footer: fmt.Sprintf("A right answer recorded from now on is worth %d points (plus streak bonus).", worth),
 		Thread: &ref,
 	}
-	if late := now.Sub(d.slot.At); late >= lateAfter {
-		post.Text = withNote(lateNote(d, now), post.Text)
-	}
+	post.Text = withNote(d.note, post.Text)
 	if _, err := e.send(ctx, a, d.ch, post); err != nil {
 		return "", "", err
 	}
 	// Stamped after the send, so an answer that raced the hint is given the benefit of the doubt.
-	if err := e.sched.store.RecordHint(ctx, p.ID, d.hint, e.now()); err != nil {
+	if err := e.sched.store.RecordHint(ctx, p.ID, hint, e.now()); err != nil {
 		return "", "", err
 	}
-	return SlotPosted, fmt.Sprintf("hint %d of %s", d.hint, p.ShortRef()), nil
+	return SlotPosted, fmt.Sprintf("hint %d of %s", hint, p.ShortRef()), nil
 }
 
 // hintsShownBefore returns, for a post, how many of its hints were shown at or before a time.
@@ -278,4 +283,28 @@ func (e *Engine) hintsShownBefore(ctx context.Context, p PostedQuestion) (func(t
 		}
 		return n
 	}, nil
+}
+
+// lateNote is the line a late post starts with: "Posted late: the bot was down at 09:00."
+func lateNote(at time.Time, loc *time.Location, now time.Time) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	at = at.In(loc)
+	when := at.Format("15:04")
+	if LocalDay(at, loc) != LocalDay(now, loc) {
+		when = at.Format("Mon 2 Jan 15:04")
+	}
+	return "Posted late: the bot was down at " + when + "."
+}
+
+func withNote(note, text string) string {
+	switch {
+	case note == "":
+		return text
+	case text == "":
+		return "_" + note + "_"
+	default:
+		return "_" + note + "_\n\n" + text
+	}
 }
