@@ -39,7 +39,8 @@ type Attempt struct {
 // AttemptStore reads a user's history for adaptive practice.
 type AttemptStore interface {
 	// Attempts lists the user's graded team answers and practice questions, oldest first.
-	Attempts(ctx context.Context, workspaceID int64, userID string) ([]Attempt, error)
+	// A practice answer to an unjudged kind is answered but not judged.
+	Attempts(ctx context.Context, workspaceID int64, userID string, unjudged []Kind) ([]Attempt, error)
 }
 
 // adaptivePick is what practice chose for a person and why.
@@ -122,7 +123,7 @@ func weakestFor(bank *Bank, attempts []Attempt) (topic, why string) {
 
 // adaptivePractice picks the person's next practice question, never one of hidden (reported).
 func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, hidden map[string]bool) (adaptivePick, error) {
-	attempts, err := e.store.Attempts(ctx, ws, userID)
+	attempts, err := e.store.Attempts(ctx, ws, userID, UnjudgedKinds())
 	if err != nil {
 		return adaptivePick{}, err
 	}

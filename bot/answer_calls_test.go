@@ -134,9 +134,9 @@ func (s *countingStore) Streak(ctx context.Context, workspaceID int64, userID st
 	return s.Store.Streak(ctx, workspaceID, userID)
 }
 
-func (s *countingStore) UserStats(ctx context.Context, workspaceID int64, userID string) (bot.UserStats, error) {
+func (s *countingStore) UserStats(ctx context.Context, workspaceID int64, userID string, unjudged []bot.Kind) (bot.UserStats, error) {
 	s.count("UserStats")
-	return s.Store.UserStats(ctx, workspaceID, userID)
+	return s.Store.UserStats(ctx, workspaceID, userID, unjudged)
 }
 
 func (s *countingStore) CreatePractice(ctx context.Context, p bot.Practice) (bot.Practice, error) {

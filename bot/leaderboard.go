@@ -29,8 +29,20 @@ func (p Period) Range(now time.Time, loc *time.Location) (from, to time.Time) {
 		from = time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, loc)
 		return from, from.AddDate(0, 1, 0)
 	default:
-		return time.Unix(0, 0), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+		return AllTime()
 	}
+}
+
+// AllTime is the range that covers every answer pyqbot can have stored; stores answer it from
+// running totals instead of counting (see IsAllTime).
+func AllTime() (from, to time.Time) {
+	return time.Unix(0, 0).UTC(), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// IsAllTime reports whether [from, to) covers the whole of AllTime.
+func IsAllTime(from, to time.Time) bool {
+	allFrom, allTo := AllTime()
+	return !from.After(allFrom) && !to.Before(allTo)
 }
 
 func (p Period) label(from time.Time) string {
@@ -110,7 +122,7 @@ func Rank(standings []Standing) {
 }
 
 func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
-	stats, err := e.store.UserStats(ctx, r.ch.WorkspaceID, r.User.ID)
+	stats, err := e.store.UserStats(ctx, r.ch.WorkspaceID, r.User.ID, UnjudgedKinds())
 	if err != nil {
 		return e.internalError(r.Event, "user stats", err)
 	}

@@ -77,7 +77,23 @@ func (q *Question) Choice(key string) (Choice, bool) {
 }
 
 // FreeText reports whether answers are prose rather than choice keys.
-func (q *Question) FreeText() bool { return q.Kind == KindDesign }
+func (q *Question) FreeText() bool { return q.Kind.FreeText() }
+
+// FreeText reports whether answers to questions of kind k are prose: a trade-off talked through has
+// no right answer, so such answers are never judged right or wrong and count in no accuracy figure.
+func (k Kind) FreeText() bool { return k == KindDesign }
+
+// UnjudgedKinds are the kinds whose answers are never judged (see Kind.FreeText): the store is given
+// them, so the rule stays here while SQL does the counting.
+func UnjudgedKinds() []Kind {
+	var out []Kind
+	for _, k := range Kinds {
+		if k.FreeText() {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // MultiSelect reports whether a player may pick more than one choice.
 func (q *Question) MultiSelect() bool { return q.Kind == KindReview }

@@ -173,7 +173,7 @@ func (e *Engine) channelView(ctx context.Context, ch Channel, now time.Time, vie
 	if len(open) > 0 {
 		var schedules []Schedule
 		if e.Scheduling() {
-			if schedules, err = e.sched.store.Schedules(ctx, ch.ID); err != nil {
+			if schedules, err = e.schedules(ctx, ch.ID); err != nil {
 				return nil, err
 			}
 		}

@@ -17,7 +17,7 @@ func (e *Engine) revealTime(ctx context.Context, ch Channel, p PostedQuestion) t
 	if !e.Scheduling() {
 		return p.RevealAt
 	}
-	schedules, err := e.sched.store.Schedules(ctx, ch.ID)
+	schedules, err := e.schedules(ctx, ch.ID)
 	if err != nil {
 		e.log.Warn("loading the reveal schedule failed; showing the time stored with the question", convArgs(ch.Conv, "err", err)...)
 		return p.RevealAt

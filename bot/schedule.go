@@ -1,7 +1,9 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +52,21 @@ func ParseJob(s string) (Job, error) {
 		names[i] = string(k)
 	}
 	return "", fmt.Errorf("there is no job %q: the jobs are %s", s, strings.Join(names, ", "))
+}
+
+// SortSchedules puts schedules in channel order and each channel's jobs in the order of Jobs (hint
+// last): `/pyq schedule` lists them so, and jobs due at the same instant run so (a question before
+// its reveal).
+func SortSchedules(s []Schedule) {
+	rank := func(j Job) int {
+		if i := slices.Index(Jobs, j); i >= 0 {
+			return i
+		}
+		return len(Jobs)
+	}
+	slices.SortStableFunc(s, func(a, b Schedule) int {
+		return cmp.Or(cmp.Compare(a.ChannelID, b.ChannelID), cmp.Compare(rank(a.Job), rank(b.Job)), cmp.Compare(a.Job, b.Job))
+	})
 }
 
 // Schedule is one job of one channel.

@@ -64,7 +64,7 @@ func (e *Engine) cmdSchedule(ctx context.Context, r request) Reply {
 }
 
 func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
-	schedules, err := e.sched.store.Schedules(ctx, r.ch.ID)
+	schedules, err := e.schedules(ctx, r.ch.ID)
 	if err != nil {
 		return e.internalError(r.Event, "list schedules", err)
 	}
@@ -205,7 +205,7 @@ func splitSpec(s string) (spec, zone string, problem string) {
 }
 
 func (e *Engine) findSchedule(ctx context.Context, channelID int64, job Job) (Schedule, error) {
-	schedules, err := e.sched.store.Schedules(ctx, channelID)
+	schedules, err := e.schedules(ctx, channelID)
 	if err != nil {
 		return Schedule{}, err
 	}

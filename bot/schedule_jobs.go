@@ -161,7 +161,7 @@ func debugOn(schedules []Schedule) bool {
 
 // challengeIDs is the set of the channel's open posts made by the debug job.
 func (e *Engine) challengeIDs(ctx context.Context, channelID int64) (map[int64]bool, error) {
-	cs, err := e.sched.store.OpenChallenges(ctx)
+	cs, err := e.sched.store.OpenChallenges(ctx, JobDebug)
 	if err != nil {
 		return nil, err
 	}

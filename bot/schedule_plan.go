@@ -94,7 +94,7 @@ func (j slotJobs) Plan(ctx context.Context, now time.Time) (scheduler.Plan[slotT
 	for _, ch := range channels {
 		byID[ch.ID] = ch
 	}
-	all, err := st.Schedules(ctx, 0)
+	all, err := e.schedules(ctx, 0)
 	if err != nil {
 		return plan, fmt.Errorf("list schedules: %w", err)
 	}
@@ -129,7 +129,7 @@ func (j slotJobs) Plan(ctx context.Context, now time.Time) (scheduler.Plan[slotT
 			Meta: slotMeta(ch, slotTarget{ch: ch, schedules: perChannel[ch.ID]}),
 		})
 	}
-	challenges, err := st.OpenChallenges(ctx)
+	challenges, err := st.OpenChallenges(ctx, JobDebug)
 	if err != nil {
 		return plan, fmt.Errorf("open challenges: %w", err)
 	}
@@ -165,6 +165,13 @@ func hintOffsets(schedules []Schedule) []time.Duration {
 		}
 	}
 	return nil
+}
+
+// schedules lists the channel's jobs (every channel's for 0) in the core's order (SortSchedules).
+func (e *Engine) schedules(ctx context.Context, channelID int64) ([]Schedule, error) {
+	s, err := e.sched.store.Schedules(ctx, channelID)
+	SortSchedules(s)
+	return s, err
 }
 
 func hintSlot(postID int64, n int) string { return fmt.Sprintf("post %d hint %d", postID, n) }

@@ -51,8 +51,9 @@ type ScheduleStore interface {
 	// Slots lists a channel's recorded slots of a job, oldest first (for tests and diagnostics).
 	Slots(ctx context.Context, channelID int64, job Job) ([]SlotClaim, error)
 
-	// OpenChallenges lists open posts made by the debug job.
-	OpenChallenges(ctx context.Context) ([]Challenge, error)
+	// OpenChallenges lists open posts made by the job (the debug job's challenges) that reached the
+	// platform.
+	OpenChallenges(ctx context.Context, job Job) ([]Challenge, error)
 	// RecordHint notes that hint n (1-based) of a post was shown at `at`.
 	RecordHint(ctx context.Context, postID int64, n int, at time.Time) error
 	// Hints returns when each shown hint of a post was posted, by hint number.

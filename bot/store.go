@@ -206,7 +206,8 @@ type StandingStore interface {
 	// Streak is the user's current run of answered question days in the workspace.
 	Streak(ctx context.Context, workspaceID int64, userID string) (int, error)
 	// UserStats sums a user's answers in the workspace.
-	UserStats(ctx context.Context, workspaceID int64, userID string) (UserStats, error)
+	// Answers to the unjudged kinds count as answered but never towards accuracy.
+	UserStats(ctx context.Context, workspaceID int64, userID string, unjudged []Kind) (UserStats, error)
 }
 
 // PracticeStore keeps the private questions asked to one user.

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // This file copies a team's history from one store to another (pyqbot migrate-store): SQLite to
@@ -300,11 +302,12 @@ func compareLeaderboards(ctx context.Context, src, dst *DB) (int, error) {
 		return 0, err
 	}
 	end := fromMillis(newest).Add(time.Millisecond)
+	allFrom, allTo := bot.AllTime()
 	periods := []struct {
 		name     string
 		from, to time.Time
 	}{
-		{"all time", time.Unix(0, 0), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{"all time", allFrom, allTo},
 		{"7 days", end.AddDate(0, 0, -7), end},
 		{"30 days", end.AddDate(0, 0, -30), end},
 	}

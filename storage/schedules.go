@@ -69,11 +69,12 @@ func (d *DB) SeedSchedules(ctx context.Context, channelID int64, defaults []bot.
 	})
 }
 
-// Schedules lists a channel's jobs (every channel's when channelID is 0), in the bot's job order.
+// Schedules lists a channel's jobs (every channel's when channelID is 0), by channel; the core puts
+// each channel's jobs in its own order (bot.SortSchedules).
 func (d *DB) Schedules(ctx context.Context, channelID int64) ([]bot.Schedule, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT channel_id, job, spec, zone, enabled, hint_offsets, updated_at
 		FROM schedules WHERE CAST(? AS BIGINT) = 0 OR channel_id = ?
-		ORDER BY channel_id, CASE job WHEN 'question' THEN 0 WHEN 'debug' THEN 1 WHEN 'reveal' THEN 2 WHEN 'leaderboard' THEN 3 ELSE 4 END, job`,
+		ORDER BY channel_id, job`,
 		channelID, channelID)
 	if err != nil {
 		return nil, err
@@ -251,12 +252,12 @@ func (d *DB) Slots(ctx context.Context, channelID int64, job bot.Job) ([]bot.Slo
 }
 
 // OpenChallenges lists open posts made by the debug job that reached the platform.
-func (d *DB) OpenChallenges(ctx context.Context) ([]bot.Challenge, error) {
+func (d *DB) OpenChallenges(ctx context.Context, job bot.Job) ([]bot.Challenge, error) {
 	rows, err := d.db.QueryContext(ctx, `SELECT p.id, p.channel_id, p.workspace_id, p.question_id, p.kind, p.topic,
 			p.posted_at, p.day, p.reveal_at, p.ref_channel, p.ref_id, p.ref_thread, p.closed_at
 		FROM slot_claims s JOIN posts p ON p.id = s.post_id
-		WHERE s.job = 'debug' AND p.closed_at IS NULL AND p.ref_id != ''
-		ORDER BY p.id`)
+		WHERE s.job = ? AND p.closed_at IS NULL AND p.ref_id != ''
+		ORDER BY p.id`, string(job))
 	if err != nil {
 		return nil, err
 	}

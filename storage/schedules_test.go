@@ -142,9 +142,16 @@ func TestSchedulesSeedAndSet(t *testing.T) {
 		if len(got) != 4 {
 			t.Fatalf("got %d schedules, want 4: %+v", len(got), got)
 		}
+		// The store lists a channel's jobs by name; the order users see is the core's.
+		for i, job := range []bot.Job{bot.JobDebug, bot.JobLeaderboard, bot.JobQuestion, bot.JobReveal} {
+			if got[i].Job != job {
+				t.Errorf("schedule %d is %s, want %s (by name)", i, got[i].Job, job)
+			}
+		}
+		bot.SortSchedules(got)
 		for i, job := range bot.Jobs {
 			if got[i].Job != job {
-				t.Errorf("schedule %d is %s, want %s (job order)", i, got[i].Job, job)
+				t.Errorf("sorted, schedule %d is %s, want %s (job order)", i, got[i].Job, job)
 			}
 		}
 		if d := got[1]; d.Enabled || len(d.HintOffsets) != 1 || d.HintOffsets[0] != 90*time.Minute {

@@ -7,10 +7,8 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// allTime reports whether [from, to) covers every answer pyqbot can have stored.
-func allTime(from, to time.Time) bool {
-	return !from.After(time.Unix(0, 0)) && to.Year() >= 9999
-}
+// allTime reports whether [from, to) is the core's all-time range (bot.AllTime).
+func allTime(from, to time.Time) bool { return bot.IsAllTime(from, to) }
 
 // maxStreakDays bounds how far back a streak is counted; the core's bound, so /pyq me agrees.
 const maxStreakDays = bot.MaxStreakDays
@@ -78,8 +76,10 @@ func (d *DB) Streak(ctx context.Context, workspaceID int64, userID string) (int,
 
 // UserStats sums a user's graded team answers and practice answers in the workspace. Design
 // questions earn points but have no right answer, so they stay out of accuracy.
-func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (bot.UserStats, error) {
+func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string, unjudged []bot.Kind) (bot.UserStats, error) {
 	var st bot.UserStats
+	judged, kinds := kindNotIn("p.kind", unjudged)
+	prJudged, _ := kindNotIn("pr.kind", unjudged)
 	err := d.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(a.points) FILTER (WHERE a.graded = 1), 0),
 		COUNT(*) FILTER (WHERE a.graded = 1), COUNT(a.correct) FILTER (WHERE a.graded = 1),
 		COALESCE(SUM(a.correct) FILTER (WHERE a.graded = 1), 0), COUNT(*) FILTER (WHERE a.graded = 0)
@@ -95,10 +95,11 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (b
 		return st, err
 	}
 	st.Points += bonus // best-explanation bonuses are points like any other
-	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE p.kind != 'design'),
-		COALESCE(SUM(p.correct) FILTER (WHERE p.kind != 'design'), 0)
+	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE `+judged+`),
+		COALESCE(SUM(p.correct) FILTER (WHERE `+judged+`), 0)
 		FROM practice p JOIN users u ON u.id = p.user_id
-		WHERE u.workspace_id = ? AND u.external_id = ? AND p.answered_at IS NOT NULL`, workspaceID, userID).
+		WHERE u.workspace_id = ? AND u.external_id = ? AND p.answered_at IS NOT NULL`,
+		append(append(append([]any{}, kinds...), kinds...), workspaceID, userID)...).
 		Scan(&st.PracticeAnswered, &st.PracticeJudged, &st.PracticeCorrect)
 	if err != nil {
 		return st, err
@@ -106,11 +107,12 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string) (b
 	rows, err := d.db.QueryContext(ctx, `SELECT topic, COUNT(*), SUM(correct) FROM (
 			SELECT p.topic AS topic, a.correct AS correct FROM answers a
 			JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
-			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1 AND p.kind != 'design'
+			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1 AND `+judged+`
 			UNION ALL
 			SELECT pr.topic, pr.correct FROM practice pr JOIN users u ON u.id = pr.user_id
-			WHERE u.workspace_id = ? AND u.external_id = ? AND pr.answered_at IS NOT NULL AND pr.kind != 'design'
-		) topics GROUP BY topic ORDER BY topic`+d.dialect.bytewise(), workspaceID, userID, workspaceID, userID)
+			WHERE u.workspace_id = ? AND u.external_id = ? AND pr.answered_at IS NOT NULL AND `+prJudged+`
+		) topics GROUP BY topic ORDER BY topic`+d.dialect.bytewise(),
+		append(append(append([]any{workspaceID, userID}, kinds...), workspaceID, userID), kinds...)...)
 	if err != nil {
 		return st, err
 	}

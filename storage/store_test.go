@@ -691,7 +691,7 @@ func TestUserStats(t *testing.T) {
 			}
 		}
 
-		got, err := f.db.UserStats(f.ctx, ch.WorkspaceID, "U1")
+		got, err := f.db.UserStats(f.ctx, ch.WorkspaceID, "U1", bot.UnjudgedKinds())
 		if err != nil {
 			t.Fatalf("UserStats: %v", err)
 		}
@@ -707,7 +707,7 @@ func TestUserStats(t *testing.T) {
 			t.Errorf("UserStats =\n%+v\nwant (design answers out of accuracy)\n%+v", got, want)
 		}
 
-		if got, err := f.db.UserStats(f.ctx, ch.WorkspaceID, "nobody"); err != nil || !reflect.DeepEqual(got, bot.UserStats{}) {
+		if got, err := f.db.UserStats(f.ctx, ch.WorkspaceID, "nobody", bot.UnjudgedKinds()); err != nil || !reflect.DeepEqual(got, bot.UserStats{}) {
 			t.Errorf("UserStats(nobody) = %+v, %v; want zero", got, err)
 		}
 	})

@@ -90,7 +90,7 @@ func TestVoteCloseAndBonusAreOneTransaction(t *testing.T) {
 		if err != nil || len(best) != 1 || best[0].User.ID != "ada" || best[0].Votes != 2 || best[0].PostID != p.ID {
 			t.Fatalf("best explanations = %+v (%v), want ada's with 2 votes", best, err)
 		}
-		if st, _ := f.db.UserStats(f.ctx, p.WorkspaceID, "ada"); st.Points != 15 {
+		if st, _ := f.db.UserStats(f.ctx, p.WorkspaceID, "ada", bot.UnjudgedKinds()); st.Points != 15 {
 			t.Errorf("ada's stats show %d points, want 10 + 5", st.Points)
 		}
 	})
