@@ -3,14 +3,11 @@ package bot_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
-	"github.com/pyqbot/pyqbot/schedule"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 // stalledSender is a platform whose post hangs until its context ends, as a Slack that stops
@@ -33,16 +30,8 @@ func TestScheduledPostInFlightAtShutdown(t *testing.T) {
 	slotAt := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
 	clk := testkit.NewFakeClock(slotAt.Add(-time.Hour)) // the channel gets its schedule before the slot
 	sleeper := &fakeSleeper{calls: make(chan sleepCall)}
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Now = clk.Now
-	bank, _ := bot.NewBank(schedQuestions())
 	tr := bot.NewInflight(clk.Now)
-	e := bot.New(bot.Config{Store: db, Bank: bank, Now: clk.Now, Seed: 7, ParseSpec: schedule.Parse,
-		DefaultSchedules: only(bot.JobQuestion, "0 9 * * *", ""), Sleeper: sleeper, Inflight: tr})
+	e, _ := schedEngine(t, clk, "", nil, bot.Config{DefaultSchedules: only(bot.JobQuestion, "0 9 * * *", ""), Sleeper: sleeper, Inflight: tr})
 	a := &stalledSender{schedAdapter: schedAdapter{name: schedConv.Platform}, sending: make(chan context.Context, 1)}
 	e.AddAdapter(a)
 	if _, err := e.EnsureChannel(context.Background(), schedConv); err != nil {

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
-	"github.com/pyqbot/pyqbot/schedule"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 // fakeSleeper hands every wait the run loop asks for to the test, which fires it when it likes.
@@ -49,15 +46,7 @@ func TestScheduleChangeWakesTheRunLoop(t *testing.T) {
 	t.Parallel()
 	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 30, 0, time.UTC)) // Monday
 	sleeper := &fakeSleeper{calls: make(chan sleepCall)}
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Now = clk.Now
-	bank, _ := bot.NewBank(schedQuestions())
-	e := bot.New(bot.Config{Store: db, Bank: bank, Now: clk.Now, Seed: 7, ParseSpec: schedule.Parse,
-		DefaultSchedules: only(bot.JobQuestion, "0 12 * * *", ""), Sleeper: sleeper})
+	e, _ := schedEngine(t, clk, "", nil, bot.Config{DefaultSchedules: only(bot.JobQuestion, "0 12 * * *", ""), Sleeper: sleeper})
 	a := &schedAdapter{name: schedConv.Platform, seq: new(atomic.Int64)}
 	e.AddAdapter(a)
 	if _, err := e.EnsureChannel(context.Background(), schedConv); err != nil {
@@ -131,15 +120,7 @@ func fanOut(tb testing.TB, n int, latency time.Duration, limit int) (time.Durati
 	tb.Helper()
 	ctx := context.Background()
 	clk := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 59, 0, 0, time.UTC))
-	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "bot.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	db.Now = clk.Now
-	bank, _ := bot.NewBank(schedQuestions())
-	e := bot.New(bot.Config{Store: db, Bank: bank, Now: clk.Now, Seed: 7, ParseSpec: schedule.Parse,
-		DefaultSchedules: only(bot.JobQuestion, "0 9 * * *", "")})
+	e, _ := schedEngine(tb, clk, "", nil, bot.Config{DefaultSchedules: only(bot.JobQuestion, "0 9 * * *", "")})
 	api := &slowAPI{latency: latency, limit: limit, posts: map[string]int{}}
 	e.AddAdapter(api)
 	for i := range n {

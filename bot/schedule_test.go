@@ -111,29 +111,39 @@ type schedOpts struct {
 	owner     string
 }
 
+// schedEngine is a scheduling engine on a SQLite file (path, or a new one in tb.TempDir() when empty)
+// and the fake clock, with schedQuestions unless questions says otherwise; cfg gives the rest
+// (its Store, Bank, Now, ParseSpec and Seed are filled in here).
+func schedEngine(tb testing.TB, clk *testkit.FakeClock, path string, questions []bot.Question, cfg bot.Config) (*bot.Engine, *storage.DB) {
+	tb.Helper()
+	if path == "" {
+		path = filepath.Join(tb.TempDir(), "bot.db")
+	}
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	db.Now = clk.Now
+	if questions == nil {
+		questions = schedQuestions()
+	}
+	bank, err := bot.NewBank(questions)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg.Store, cfg.Bank, cfg.Now, cfg.ParseSpec, cfg.Seed = db, bank, clk.Now, schedule.Parse, 7
+	return bot.New(cfg), db
+}
+
 func newSchedProc(t testing.TB, clk *testkit.FakeClock, o schedOpts) *schedProc {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(ctx, o.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.Now = clk.Now
-	if o.questions == nil {
-		o.questions = schedQuestions()
-	}
-	bank, err := bot.NewBank(o.questions)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if o.seq == nil {
 		o.seq = new(atomic.Int64)
 	}
-	e := bot.New(bot.Config{
-		Store: db, Bank: bank, Now: clk.Now, Seed: 7, Zone: "UTC",
-		ParseSpec: schedule.Parse, DefaultSchedules: o.schedules, Grace: o.grace, Owner: o.owner,
-	})
+	e, db := schedEngine(t, clk, o.path, o.questions,
+		bot.Config{Zone: "UTC", DefaultSchedules: o.schedules, Grace: o.grace, Owner: o.owner})
 	a := &schedAdapter{name: schedConv.Platform, seq: o.seq}
 	e.AddAdapter(a)
 	ch, err := e.EnsureChannel(ctx, schedConv)
