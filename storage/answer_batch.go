@@ -13,9 +13,9 @@ import (
 // (group commit), on SQLite. Under a burst — a hundred people pressing B within a second — each
 // answer used to wait for its own transaction and pay its own commit (writing the same answers,
 // users and index pages to the WAL again), which was most of the CPU an answer cost. Now one
-// transaction records every answer waiting, each inside a savepoint so that one answer's failure
-// rolls back only that answer, and each caller returns only after the commit that holds its
-// answer: an acknowledgement still means committed.
+// transaction records every answer waiting (a refused answer leaves nothing behind, see
+// recordAnswerIn; a failing statement fails the whole batch), and each caller returns only after
+// the commit that holds its answer: an acknowledgement still means committed.
 //
 // Whoever finds no batch running leads: it takes the answers queued so far, commits them, and hands
 // the lead to the first answer queued meanwhile, so no caller waits for more than the batch ahead of
@@ -99,22 +99,13 @@ func (b *answerBatch) commit(d *DB, reqs []*answerReq) {
 				r.err = err // given up before its turn: not recorded, as its caller will say
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT answer`); err != nil {
-				return err
-			}
+			// recordAnswerIn writes nothing for an answer it refuses, so a verdict needs no
+			// savepoint to undo it: a refused answer simply leaves the batch as it was.
 			r.out, r.err = recordAnswerIn(ctx, tx, r.in)
 			if r.err != nil && !isAnswerVerdict(r.err) {
 				// A failing statement (a full disk, an I/O error) fails the batch: such a failure is
 				// the database's, not the answer's, and the next answer would meet it too.
 				return r.err
-			}
-			if r.err != nil { // a refused answer leaves nothing behind (a renamed user, say)
-				if _, err := tx.ExecContext(ctx, `ROLLBACK TO answer`); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `RELEASE answer`); err != nil {
-				return err
 			}
 		}
 		return nil

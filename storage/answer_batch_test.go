@@ -83,3 +83,40 @@ func TestConcurrentAnswersShareACommit(t *testing.T) {
 		t.Errorf("the closed question has %d answers", n)
 	}
 }
+
+// A refused answer writes nothing: no new user, no new name. recordAnswerIn relies on it, since
+// the batch keeps no savepoint to undo a refused answer's writes.
+func TestRefusedAnswerLeavesNoTrace(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		f := newFixture(t, be)
+		ch := f.channel("T1", "C1")
+		open := f.post(ch, 0, bot.KindOutput, "closures")
+		closed := f.post(ch, 1, bot.KindOutput, "iterators")
+		f.answer(open, "U1", "Ann", t0, "A")
+		f.close(closed, nil)
+		for _, tt := range []struct {
+			post int64
+			user string
+			want error
+		}{
+			{open.ID, "U1", bot.ErrAlreadyAnswered},
+			{closed.ID, "U1", bot.ErrClosed},
+			{closed.ID, "U2", bot.ErrClosed},
+			{4242, "U3", bot.ErrNotFound},
+		} {
+			_, err := f.db.RecordAnswer(f.ctx, bot.Answer{PostID: tt.post, User: bot.User{ID: tt.user, Name: "Renamed"}, Keys: []string{"B"}, AnsweredAt: t0})
+			if !errors.Is(err, tt.want) {
+				t.Errorf("%s answering post %d: %v, want %v", tt.user, tt.post, err, tt.want)
+			}
+		}
+		if got := f.count(`SELECT COUNT(*) FROM users`); got != 1 {
+			t.Errorf("%d user rows, want 1 (Ann): a refused answer made a user", got)
+		}
+		if got := f.count(`SELECT COUNT(*) FROM users WHERE name = 'Ann'`); got != 1 {
+			t.Errorf("Ann's name changed under a refused answer")
+		}
+		if got := f.count(`SELECT COUNT(*) FROM answers`); got != 1 {
+			t.Errorf("%d answers stored, want Ann's first only", got)
+		}
+	})
+}

@@ -26,37 +26,53 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 }
 
 // recordAnswerIn records a in tx: the first answer, or bot.ErrAlreadyAnswered with it; ErrClosed
-// or ErrNotFound when the question takes no answers. On any error the caller rolls back what it wrote.
+// or ErrNotFound when the question takes no answers. It writes nothing unless the answer is taken,
+// so a refused answer leaves no trace (no new or renamed user) and the answer batch needs no
+// savepoint around each answer. On any other error the caller rolls back what it wrote.
+//
+// The common case is two statements: the user upsert, made only when the post is open and the user
+// has not answered it (the checks ride in its SELECT), and the insert. Only a refused answer pays
+// the reads that say why.
 func recordAnswerIn(ctx context.Context, tx *txn, a bot.Answer) (bot.Answer, error) {
-	var workspaceID int64
-	var closed sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT workspace_id, closed_at FROM posts WHERE id = ?`, a.PostID).Scan(&workspaceID, &closed)
+	var userID, workspaceID int64
+	// The CASTs type the parameters for PostgreSQL, which cannot infer them in a SELECT list.
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (workspace_id, external_id, name, created_at)
+		SELECT p.workspace_id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM posts p
+		WHERE p.id = ? AND p.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM users u JOIN answers x ON x.user_id = u.id
+			WHERE u.workspace_id = p.workspace_id AND u.external_id = ? AND x.post_id = p.id)
+		ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = CASE WHEN ? THEN users.name ELSE excluded.name END
+		RETURNING id, workspace_id`,
+		a.User.ID, a.User.Name, millis(a.AnsweredAt), a.PostID, a.User.ID, a.User.Provisional).Scan(&userID, &workspaceID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, bot.ErrNotFound
+		return refusedAnswer(ctx, tx, a)
 	}
 	if err != nil {
 		return a, err
 	}
-	if closed.Valid {
+	// RETURNING gives the new id on both dialects (PostgreSQL has no last_insert_rowid). The
+	// upsert's checks ran under this transaction's write lock (serializable on PostgreSQL), so a
+	// conflict here is an error, not a verdict.
+	err = tx.QueryRowContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt)).Scan(&a.ID)
+	return a, err
+}
+
+// refusedAnswer says why recordAnswerIn took no answer: no such post, the post is closed, or the
+// user answered already (then with the first answer, as the contract says).
+func refusedAnswer(ctx context.Context, tx *txn, a bot.Answer) (bot.Answer, error) {
+	var closed sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT closed_at FROM posts WHERE id = ?`, a.PostID).Scan(&closed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return a, bot.ErrNotFound
+	case err != nil:
+		return a, err
+	case closed.Valid:
 		return a, bot.ErrClosed
 	}
-	userID, err := upsertUser(ctx, tx, workspaceID, a.User, millis(a.AnsweredAt))
-	if err != nil {
-		return a, err
-	}
-	// RETURNING gives the new id on both dialects (PostgreSQL has no last_insert_rowid) and no
-	// row when the user had answered already.
-	err = tx.QueryRowContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id`,
-		a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt)).Scan(&a.ID)
-	if err == nil {
-		return a, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return a, err
-	}
-	// The contract returns the first answer with ErrAlreadyAnswered.
-	rows, err := tx.QueryContext(ctx, answerSelect+` WHERE a.post_id = ? AND a.user_id = ?`, a.PostID, userID)
+	rows, err := tx.QueryContext(ctx, answerSelect+` JOIN posts p ON p.id = a.post_id
+		WHERE a.post_id = ? AND u.workspace_id = p.workspace_id AND u.external_id = ?`, a.PostID, a.User.ID)
 	if err != nil {
 		return a, err
 	}
