@@ -94,6 +94,11 @@ func (s *countingStore) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Ans
 	return s.Store.RecordAnswer(ctx, a)
 }
 
+func (s *countingStore) AnswerTarget(ctx context.Context, conv bot.Conversation, postID int64) (bot.Channel, bot.PostedQuestion, error) {
+	s.count("AnswerTarget")
+	return s.Store.AnswerTarget(ctx, conv, postID)
+}
+
 func (s *countingStore) RenameUser(ctx context.Context, conv bot.Conversation, u bot.User) (bool, error) {
 	s.count("RenameUser")
 	return s.Store.RenameUser(ctx, conv, u)
@@ -157,7 +162,8 @@ func (s *countingStore) AnswerPractice(ctx context.Context, id int64, keys []str
 // An answer costs a fixed, small number of store calls, and a repeated answer reuses the first
 // answer RecordAnswer returns instead of loading every answer to the question. Before this test
 // the repeat also called Answers (all answers of the post): EnsureChannel×1 OpenPosts×1
-// RecordAnswer×1 Answers×1.
+// RecordAnswer×1 Answers×1. An answer naming its question (every button press) read the channel and
+// then the post (EnsureChannel×1 Post×1) before AnswerTarget read both at once.
 func TestStoreCallsPerAnswer(t *testing.T) {
 	store := &countingStore{calls: map[string]int{}}
 	h := newKitHarness(t, testkit.Options{Questions: testQuestions()[:1],
@@ -174,7 +180,12 @@ func TestStoreCallsPerAnswer(t *testing.T) {
 		{"ann", "answer A", "You already answered #1 with C",
 			"EnsureChannel×1 OpenPosts×1 RecordAnswer×1"},
 		{"bob", "answer #1 B", "Recorded your answer B to #1",
-			"CountAnswers×1 EnsureChannel×1 Post×2 RecordAnswer×1"},
+			"AnswerTarget×1 CountAnswers×1 Post×1 RecordAnswer×1"},
+		{"bob", "answer #1 A", "You already answered #1 with B",
+			"AnswerTarget×1 RecordAnswer×1"},
+		// A question the channel does not have: the one read finds nothing, the general path says so.
+		{"cat", "answer #9 B", "There is no question #9 in this channel",
+			"AnswerTarget×1 EnsureChannel×1 Post×1"},
 	}
 	for _, tt := range tests {
 		if got := say(tt.user, tt.text); !strings.Contains(got, tt.reply) {

@@ -10,6 +10,8 @@ import (
 type command struct {
 	CommandSpec
 	run func(e *Engine, ctx context.Context, r request) Reply
+	// loadsChannel: run loads r.ch itself, so Handle does not (answer reads it with the question).
+	loadsChannel bool
 }
 
 // commands pairs each word of the vocabulary with the engine method that runs it.
@@ -28,7 +30,7 @@ func init() {
 		if !ok {
 			panic("bot: command " + spec.Name + " has no handler") // a programming error, caught by every test
 		}
-		commands = append(commands, command{CommandSpec: spec, run: run})
+		commands = append(commands, command{CommandSpec: spec, run: run, loadsChannel: spec.Name == "answer"})
 	}
 }
 

@@ -188,11 +188,14 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if reply, refused := e.refuseReplay(ctx, ev, cmd.Name, args); refused {
 		return reply
 	}
-	ch, err := e.store.EnsureChannel(ctx, ev.Conv, e.zone)
-	if err != nil {
-		return e.internalError(ev, "load channel", err)
+	req := request{Event: ev, args: args, rest: strings.TrimSpace(rest)}
+	if !cmd.loadsChannel {
+		ch, err := e.store.EnsureChannel(ctx, ev.Conv, e.zone)
+		if err != nil {
+			return e.internalError(ev, "load channel", err)
+		}
+		req.ch = ch
 	}
-	req := request{Event: ev, ch: ch, args: args, rest: strings.TrimSpace(rest)}
 	return cmd.run(e, ctx, req)
 }
 

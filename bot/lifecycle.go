@@ -131,25 +131,30 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 }
 
 func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
+	ref, rest := "", r.rest
+	if len(r.args) > 0 {
+		if first := r.args[0]; strings.HasPrefix(first, "#") || practiceID(first) > 0 {
+			ref = first
+			_, rest = splitWord(r.rest)
+		}
+	}
+	ch, post, err := e.answerChannel(ctx, r, ref)
+	if err != nil {
+		return e.internalError(r.Event, "load channel", err)
+	}
+	r.ch = ch
 	if len(r.args) == 0 {
 		return privateText("Say which choice: `/pyq answer B` (review questions: `/pyq answer A,C`; design questions: `/pyq answer your reasoning`).")
-	}
-	ref, rest := "", r.rest
-	if first := r.args[0]; strings.HasPrefix(first, "#") || practiceID(first) > 0 {
-		ref = first
-		_, rest = splitWord(r.rest)
 	}
 	if id := practiceID(ref); id > 0 {
 		return e.answerPractice(ctx, r, id, rest)
 	}
-	var (
-		post PostedQuestion
-		msg  string
-		err  error
-	)
-	if ref == "" {
+	var msg string
+	switch {
+	case post.ID != 0: // read with the channel
+	case ref == "":
 		post, msg, err = e.bareAnswerTarget(ctx, r, rest)
-	} else {
+	default:
 		post, msg, err = e.targetPost(ctx, r, ref)
 	}
 	if err != nil {

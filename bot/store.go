@@ -186,6 +186,9 @@ type AnswerStore interface {
 	// RecordAnswer commits an answer. ErrAlreadyAnswered with the first answer if the user has one;
 	// ErrClosed if the question is closed.
 	RecordAnswer(ctx context.Context, a Answer) (Answer, error)
+	// AnswerTarget returns the conversation's channel and its post postID, read together (the
+	// answer path's one read). ErrNotFound if the channel is unknown or the post is not in it.
+	AnswerTarget(ctx context.Context, conv Conversation, postID int64) (Channel, PostedQuestion, error)
 	// RenameUser stores the user's display name in the conversation's workspace, reporting whether
 	// it changed. A user the store has not seen is left alone.
 	RenameUser(ctx context.Context, conv Conversation, u User) (bool, error)

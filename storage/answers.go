@@ -25,6 +25,37 @@ func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error)
 	return a, err
 }
 
+// AnswerTarget reads the conversation's channel and its post postID in one query: an answer that
+// names its question (every button press) needs both, and a second read was a fifth of what the
+// engine spent on an answer under load. ErrNotFound when the channel is unknown or the post is
+// not in it; the engine then takes its general path, which says which.
+func (d *DB) AnswerTarget(ctx context.Context, conv bot.Conversation, postID int64) (bot.Channel, bot.PostedQuestion, error) {
+	ch := bot.Channel{Conv: conv}
+	row := d.db.QueryRowContext(ctx, `SELECT `+channelColumns+`, `+postColumnsOfP+` FROM posts p
+		JOIN channels c ON c.id = p.channel_id JOIN workspaces w ON w.id = c.workspace_id
+		WHERE p.id = ? AND w.platform = ? AND w.external_id = ? AND c.external_id = ?`,
+		postID, conv.Platform, conv.Workspace, conv.Channel)
+	p, err := scanPost(scanFunc(func(dest ...any) error { return scanChannel(row, &ch, dest...) }))
+	if errors.Is(err, sql.ErrNoRows) {
+		return bot.Channel{}, bot.PostedQuestion{}, bot.ErrNotFound
+	}
+	return ch, p, err
+}
+
+// postColumnsOfP is postColumns for posts aliased p.
+var postColumnsOfP = func() string {
+	cols := strings.Split(postColumns, ",")
+	for i, c := range cols {
+		cols[i] = "p." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// scanFunc is a Scan method made of a function, for scanPost to read from a wider row.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
 // recordAnswerIn records a in tx: the first answer, or bot.ErrAlreadyAnswered with it; ErrClosed
 // or ErrNotFound when the question takes no answers. It writes nothing unless the answer is taken,
 // so a refused answer leaves no trace (no new or renamed user) and the answer batch needs no

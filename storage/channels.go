@@ -41,15 +41,23 @@ type querier interface {
 
 func (d *DB) channel(ctx context.Context, q querier, conv bot.Conversation) (bot.Channel, error) {
 	ch := bot.Channel{Conv: conv}
-	var topics, kinds, difficulties string
-	err := q.QueryRowContext(ctx, `SELECT c.id, c.workspace_id, c.timezone, c.topics, c.kinds, c.difficulties
+	err := scanChannel(q.QueryRowContext(ctx, `SELECT `+channelColumns+`
 		FROM channels c JOIN workspaces w ON w.id = c.workspace_id
 		WHERE w.platform = ? AND w.external_id = ? AND c.external_id = ?`,
-		conv.Platform, conv.Workspace, conv.Channel).
-		Scan(&ch.ID, &ch.WorkspaceID, &ch.TimeZone, &topics, &kinds, &difficulties)
+		conv.Platform, conv.Workspace, conv.Channel), &ch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ch, bot.ErrNotFound
 	}
+	return ch, err
+}
+
+// channelColumns are what scanChannel reads, from channels aliased c.
+const channelColumns = `c.id, c.workspace_id, c.timezone, c.topics, c.kinds, c.difficulties`
+
+// scanChannel scans channelColumns into ch, and the columns after them into more.
+func scanChannel(row interface{ Scan(...any) error }, ch *bot.Channel, more ...any) error {
+	var topics, kinds, difficulties string
+	err := row.Scan(append([]any{&ch.ID, &ch.WorkspaceID, &ch.TimeZone, &topics, &kinds, &difficulties}, more...)...)
 	ch.Filter.Topics = splitList(topics)
 	for _, k := range splitList(kinds) {
 		ch.Filter.Kinds = append(ch.Filter.Kinds, bot.Kind(k))
@@ -57,7 +65,7 @@ func (d *DB) channel(ctx context.Context, q querier, conv bot.Conversation) (bot
 	for _, df := range splitList(difficulties) {
 		ch.Filter.Difficulties = append(ch.Filter.Difficulties, bot.Difficulty(df))
 	}
-	return ch, err
+	return err
 }
 
 // SetChannelFilter restricts which questions the channel gets; empty lists allow everything.

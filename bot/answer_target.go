@@ -1,0 +1,24 @@
+package bot
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// answerChannel loads the channel for cmdAnswer (Handle leaves it to the command), and, when ref
+// names a question of the channel ("#12"), that question in the same read (Store.AnswerTarget):
+// the common case, since every button press names its question, and one read where there were
+// two. post is zero when it was not read with the channel; cmdAnswer then finds it as before, and
+// an unknown channel or a question from elsewhere takes that path too, which says what is wrong.
+// Nothing is cached: the channel's settings are as fresh as the store's.
+func (e *Engine) answerChannel(ctx context.Context, r request, ref string) (Channel, PostedQuestion, error) {
+	if id, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && id > 0 && strings.HasPrefix(ref, "#") {
+		ch, post, err := e.store.AnswerTarget(ctx, r.Conv, id)
+		if !isNotFound(err) {
+			return ch, post, err
+		}
+	}
+	ch, err := e.store.EnsureChannel(ctx, r.Conv, e.zone)
+	return ch, PostedQuestion{}, err
+}
