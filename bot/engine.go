@@ -155,8 +155,7 @@ type request struct {
 func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	defer func() {
 		if r := recover(); r != nil {
-			e.log.Error("command panicked", "platform", ev.Conv.Platform, "workspace", ev.Conv.Workspace,
-				"channel", ev.Conv.Channel, "text", ev.Text, "panic", r)
+			e.log.Error("command panicked", convArgs(ev.Conv, "user", ev.User.ID, "text", ev.Text, "panic", r)...)
 			reply = privateText(internalErrorText)
 		}
 	}()
@@ -202,8 +201,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 const internalErrorText = "Something went wrong on our side and nothing was changed. The error was logged for the bot's admin."
 
 func (e *Engine) internalError(ev Event, what string, err error) Reply {
-	e.log.Error(what+" failed", "platform", ev.Conv.Platform, "workspace", ev.Conv.Workspace,
-		"channel", ev.Conv.Channel, "user", ev.User.ID, "err", err)
+	e.log.Error(what+" failed", convArgs(ev.Conv, "user", ev.User.ID, "err", err)...)
 	if errors.Is(err, ErrStoreUnavailable) {
 		return privateText(notRecordedText(what))
 	}

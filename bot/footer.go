@@ -68,8 +68,7 @@ func (e *Engine) answerCountChanged(ctx context.Context, ch Channel, post Posted
 func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postID int64) {
 	unlock, err := e.lockChannel(ctx, ch.ID)
 	if err != nil {
-		e.log.Warn("updating the answer count skipped: the channel's lock was not taken", "platform", ch.Conv.Platform,
-			"workspace", ch.Conv.Workspace, "channel", ch.Conv.Channel, "post", postID, "err", err)
+		e.log.Warn("updating the answer count skipped: the channel's lock was not taken", convArgs(ch.Conv, "post", postID, "err", err)...)
 		return
 	}
 	defer unlock()
@@ -83,15 +82,13 @@ func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postI
 	}
 	answered, err := e.store.CountAnswers(ctx, postID)
 	if err != nil {
-		e.log.Warn("counting answers for the footer failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-			"channel", ch.Conv.Channel, "post", postID, "err", err)
+		e.log.Warn("counting answers for the footer failed", convArgs(ch.Conv, "post", postID, "err", err)...)
 		return
 	}
 	post.RevealAt = e.revealTime(ctx, ch, post)
 	p := questionPost(q, post, e.now(), ch.Location(), answered)
 	if err := ed.Edit(ctx, ch.Conv, post.Ref, p); err != nil {
-		e.log.Warn("updating the answer count failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-			"channel", ch.Conv.Channel, "post", postID, "err", err)
+		e.log.Warn("updating the answer count failed", convArgs(ch.Conv, "post", postID, "err", err)...)
 	}
 }
 

@@ -116,8 +116,8 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 		if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
 			e.log.Error("discard unposted question failed", convArgs(ch.Conv, "post", p.ID, "err", derr)...)
 		}
-		e.log.Error("posting question failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-			"channel", ch.Conv.Channel, "question", q.ID, "err", err)
+		// Logged by the caller, which decides what follows: the command tells the user, the
+		// scheduler retries the slot.
 		return PostedQuestion{}, fmt.Errorf("post question %s: %w", q.ID, err)
 	}
 	e.metrics.QuestionPosted(ch.Conv.Platform, q.Kind)
@@ -125,8 +125,7 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 	if err := e.store.SetPostRef(ctx, p.ID, ref); err != nil {
 		return p, err
 	}
-	e.log.Info("question posted", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-		"channel", ch.Conv.Channel, "post", p.ID, "question", q.ID)
+	e.log.Info("question posted", convArgs(ch.Conv, "post", p.ID, "question", q.ID)...)
 	return p, nil
 }
 
@@ -348,21 +347,19 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 		e.sendVoteControl(ctx, a, ch, p, cands) // after the reveal, so it follows the numbered list
 	}
 	if sendErr != nil {
-		e.log.Error("posting reveal failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-			"channel", ch.Conv.Channel, "post", p.ID, "err", sendErr)
+		// Logged here, where it is decided that the question stays closed and graded anyway.
+		e.log.Error("posting reveal failed", convArgs(ch.Conv, "post", p.ID, "err", sendErr)...)
 	}
 	// The question is closed and graded whatever happened to the reveal, so it must stop showing
 	// its buttons either way.
 	if ed, ok := a.(Editor); ok && !p.Ref.IsZero() {
 		if err := ed.Edit(ctx, ch.Conv, p.Ref, closedQuestionPost(q, p)); err != nil {
-			e.log.Warn("marking question closed failed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-				"channel", ch.Conv.Channel, "post", p.ID, "err", err)
+			e.log.Warn("marking question closed failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 		}
 	}
 	if sendErr != nil {
 		return &revealNotPostedError{ref: p.ShortRef(), err: sendErr}
 	}
-	e.log.Info("question revealed", "platform", ch.Conv.Platform, "workspace", ch.Conv.Workspace,
-		"channel", ch.Conv.Channel, "post", p.ID, "answers", len(answers))
+	e.log.Info("question revealed", convArgs(ch.Conv, "post", p.ID, "answers", len(answers))...)
 	return nil
 }

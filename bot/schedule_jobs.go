@@ -47,7 +47,12 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		}
 		var refs []string
 		for _, p := range open {
-			if err := e.revealPostNote(ctx, d.ch, p, note); err != nil {
+			var notPosted *revealNotPostedError
+			if err := e.revealPostNote(ctx, d.ch, p, note); errors.As(err, &notPosted) {
+				// Closed and graded, the failure logged where it happened: the slot records it; a
+				// retry would find nothing open.
+				return SlotFailed, err.Error(), nil
+			} else if err != nil {
 				return "", "", err
 			}
 			refs = append(refs, p.ShortRef())
