@@ -3,7 +3,7 @@ package bot_test
 import (
 	"bytes"
 	"context"
-		"log/slog"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
