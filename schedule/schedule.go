@@ -1,7 +1,8 @@
 // Package schedule parses cron specs for the bot's scheduler with robfig/cron/v3. It only parses and
 // computes times: the bot never uses robfig's runner, whose daylight-saving behaviour (a slot in the
 // spring-forward gap never runs, one in the fall-back hour runs twice) is the opposite of what pyqbot
-// promises. The core (package bot) turns the wall-clock times computed here into slots and instants.
+// promises. The scheduler (package bot/scheduler) turns the wall-clock times computed here into
+// slots and instants; this package depends on nothing else of pyqbot.
 package schedule
 
 import (
@@ -9,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/bot/scheduler"
 	"github.com/robfig/cron/v3"
 )
 
@@ -18,7 +19,7 @@ const MinEvery = time.Minute
 
 var parser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
-var _ bot.SpecParser = Parse
+var _ func(spec, zone string) (scheduler.Timetable, error) = Parse
 
 const specHelp = `use five fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1-5", ` +
 	`or a descriptor such as @daily, @weekly or "@every 1h", optionally after CRON_TZ=Zone`
@@ -27,7 +28,7 @@ const specHelp = `use five fields (minute hour day-of-month month day-of-week), 
 // prefix, and zone, a separate IANA zone name that may be empty. A prefix and a different zone is an
 // error. Specs that make robfig/cron panic ("TZ=", "TZ=0", "CRON_TZ=UTC" with no fields) are errors
 // naming the spec: Parse never panics.
-func Parse(spec, zone string) (tt bot.Timetable, err error) {
+func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 	orig := spec
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
@@ -74,7 +75,7 @@ func Parse(spec, zone string) (tt bot.Timetable, err error) {
 	switch s := parsed.(type) {
 	case *cron.SpecSchedule:
 		// Evaluate in a zone-free frame: times handed to Next are wall-clock times labelled UTC, so
-		// a daylight-saving change never skips or repeats one (see bot.Timetable).
+		// a daylight-saving change never skips or repeats one (see scheduler.Timetable).
 		s.Location = time.UTC
 		t := wallClock{spec: s, zone: zone}
 		if t.Next(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).IsZero() {
