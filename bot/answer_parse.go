@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -48,17 +49,6 @@ func parseAnswer(q *Question, ref, s string) (keys []string, text string, proble
 	}
 	sortStrings(keys)
 	return keys, "", ""
-}
-
-func describeAnswer(a Answer) string {
-	if len(a.Keys) == 0 {
-		return fmt.Sprintf("%q", truncate(a.Text, 60))
-	}
-	return strings.Join(a.Keys, ",")
-}
-
-func closedText(q *Question, p PostedQuestion) string {
-	return fmt.Sprintf("Question %s is closed, so answers no longer count. %s", p.ShortRef(), answerLine(q))
 }
 
 // splitReason separates `B because the default list is created once` into the answer before the
@@ -117,3 +107,5 @@ func (f AnswerForm) ReasonCommand(keys []string, reason string) string {
 	}
 	return cmd + " " + reasonWord + " " + reason
 }
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -70,16 +70,6 @@ func commandByName(name string) (command, bool) {
 	return command{}, false
 }
 
-func helpText() string {
-	var b strings.Builder
-	b.WriteString("pyqbot drills practical Python: predict output, debug, review, explain trade-offs.\n")
-	for _, c := range commands {
-		fmt.Fprintf(&b, "`/pyq %s` — %s\n", c.Usage, c.Summary)
-	}
-	b.WriteString("`/pyq help COMMAND` explains one command; `/pyq help scoring` the points; `/pyq help debug` debugging challenges.")
-	return b.String()
-}
-
 func (e *Engine) cmdHelp(_ context.Context, r request) Reply {
 	if len(r.args) == 0 {
 		return Reply{Private: true, Post: Post{Title: "pyqbot commands", Text: helpText()}}
@@ -103,10 +93,6 @@ func commandNames() []string {
 		names[i] = c.Name
 	}
 	return names
-}
-
-func unknownCommandText(word string) string {
-	return fmt.Sprintf("I don't know `/pyq %s`. %s\n\n%s", word, suggestion(word, commandNames()), helpText())
 }
 
 // suggestion proposes the closest known word, if one is close enough to be a typo.
@@ -152,13 +138,5 @@ func EditDistance(a, b string) int {
 }
 
 func (e *Engine) cmdTopics(_ context.Context, r request) Reply {
-	var rows [][]string
-	for _, tc := range e.bank.Topics() {
-		rows = append(rows, []string{tc.Topic, fmt.Sprint(tc.Count)})
-	}
-	return Reply{Private: true, Post: Post{
-		Title:  "Topics",
-		Table:  &Table{Columns: []string{"Topic", "Questions"}, Rows: rows},
-		Footer: "Practise one with `/pyq practice TOPIC [warmup|intermediate|senior]`.",
-	}}
+	return Reply{Private: true, Post: topicsPost(e.bank.Topics())}
 }

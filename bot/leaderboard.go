@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -45,17 +44,6 @@ func IsAllTime(from, to time.Time) bool {
 	return !from.After(allFrom) && !to.Before(allTo)
 }
 
-func (p Period) label(from time.Time) string {
-	switch p {
-	case Week:
-		return "this week (since " + from.Format("Mon 2 Jan") + ")"
-	case Month:
-		return from.Format("January 2006")
-	default:
-		return "all time"
-	}
-}
-
 // leaderboardSize is how many ranks a leaderboard shows.
 const leaderboardSize = 10
 
@@ -86,28 +74,18 @@ func (e *Engine) LeaderboardPost(ctx context.Context, ch Channel, period Period,
 		return Post{}, err
 	}
 	Rank(standings)
-	title := "Leaderboard — " + period.label(from.In(ch.Location()))
-	if len(standings) == 0 {
-		return Post{Title: title, Text: "No points yet. Answer the open question, or post one with `/pyq today`."}, nil
-	}
 	shown := append([]Standing(nil), standings[:min(len(standings), leaderboardSize)]...)
 	for i, s := range standings {
 		if i >= leaderboardSize && s.User.ID == callerID {
 			shown = append(shown, s)
 		}
 	}
-	table := &Table{Columns: []string{"Rank", "Name", "Points", "Correct", "Streak"}}
 	for i := range shown {
-		s := &shown[i]
-		if s.Streak, err = e.store.Streak(ctx, ch.WorkspaceID, s.User.ID); err != nil {
+		if shown[i].Streak, err = e.store.Streak(ctx, ch.WorkspaceID, shown[i].User.ID); err != nil {
 			return Post{}, err
 		}
-		table.Rows = append(table.Rows, []string{
-			fmt.Sprint(s.Rank), s.User.Name, fmt.Sprint(s.Points),
-			fmt.Sprintf("%d/%d", s.Correct, s.Judged), fmt.Sprint(s.Streak),
-		})
 	}
-	return Post{Title: title, Table: table, Footer: "Points land at each reveal. `/pyq help scoring` explains them."}, nil
+	return leaderboardPost(period.label(from.In(ch.Location())), shown), nil
 }
 
 // Rank numbers standings already sorted by points: equal points share a rank (1, 1, 3).
@@ -134,100 +112,22 @@ func (e *Engine) cmdMe(ctx context.Context, r request) Reply {
 	if err != nil {
 		return e.internalError(r.Event, "team channel", err)
 	}
-	streak, err := e.streakLines(ctx, r, ruleCh, streakOfDays(days))
-	if err != nil {
+	rec := meRecord{name: r.User.Name, stats: stats}
+	if rec.streak, err = e.streakLines(ctx, r, ruleCh, streakOfDays(days)); err != nil {
 		return e.internalError(r.Event, "streak", err)
 	}
-	title := "Your record, " + r.User.Name
-	pending := ""
-	if stats.Pending > 0 {
-		pending = fmt.Sprintf("%d answer%s waiting for %s reveal: points land then.", stats.Pending, plural(stats.Pending), map[bool]string{true: "its", false: "their"}[stats.Pending == 1])
-	}
-	remind, err := e.reminderLine(ctx, r)
-	if err != nil {
+	if rec.remind, err = e.reminderLine(ctx, r); err != nil {
 		return e.internalError(r.Event, "reminder", err)
 	}
 	if stats.Answered == 0 && stats.PracticeAnswered == 0 {
-		text := "Nothing yet: answer the channel's question, or try `/pyq practice`."
-		if pending != "" {
-			text = pending + " Meanwhile, `/pyq practice` gives you a private question."
-		}
-		if remind != "" {
-			text += "\n" + remind
-		}
-		return Reply{Private: true, Post: Post{Title: title, Text: text}}
+		return Reply{Private: true, Post: mePost(rec)} // nothing to sum up yet
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Points: %d\n", stats.Points)
-	if pending != "" {
-		b.WriteString(pending + "\n")
-	}
-	fmt.Fprintf(&b, "Team questions: %d answered, %d of %d right%s\n", stats.Answered, stats.Correct, stats.Judged, percent(stats.Correct, stats.Judged))
-	fmt.Fprintf(&b, "Practice: %d answered, %d of %d right%s\n", stats.PracticeAnswered, stats.PracticeCorrect, stats.PracticeJudged, percent(stats.PracticeCorrect, stats.PracticeJudged))
-	b.WriteString(streak)
-	if line, err := e.rubricLine(ctx, r.ch, r.User.ID); err != nil {
+	if rec.rubric, err = e.rubricLine(ctx, r.ch, r.User.ID); err != nil {
 		return e.internalError(r.Event, "rubric coverage", err)
-	} else if line != "" {
-		b.WriteString("\n" + line)
 	}
-	if line, err := e.reviewLine(ctx, r.ch, r.User.ID); err != nil {
+	if rec.review, err = e.reviewLine(ctx, r.ch, r.User.ID); err != nil {
 		return e.internalError(r.Event, "review counts", err)
-	} else if line != "" {
-		b.WriteString("\n" + line)
 	}
-	if remind != "" {
-		b.WriteString("\n" + remind)
-	}
-	if weak, ok := weakestTopic(stats.Topics); ok {
-		fmt.Fprintf(&b, "\nWeakest topic: %s (%d of %d right). Drill it with `/pyq practice %s`.",
-			weak.Topic, weak.Correct, weak.Answered, weak.Topic)
-	}
-	if grid := ProgressGrid(days, LocalDay(e.now(), ruleCh.Location()), e.marksFor(r.Conv.Platform)); grid != "" {
-		b.WriteString("\n\n" + grid)
-	}
-	post := Post{Title: title, Text: b.String()}
-	if post.Table = topicTable(stats.Topics); post.Table != nil {
-		post.Footer = "Accuracy per topic, weakest first; it leaves out design questions: they have no single right answer."
-	}
-	return Reply{Private: true, Post: post}
-}
-
-// weakestTopic is the topic with the lowest accuracy; more answers break ties, as the evidence is firmer.
-func weakestTopic(topics []TopicStat) (TopicStat, bool) {
-	var answered []TopicStat
-	for _, t := range topics {
-		if t.Answered > 0 {
-			answered = append(answered, t)
-		}
-	}
-	if len(answered) < 2 {
-		return TopicStat{}, false // with one topic there is nothing to be weaker than
-	}
-	sort.SliceStable(answered, func(i, j int) bool {
-		a, b := answered[i], answered[j]
-		// compare a.Correct/a.Answered < b.Correct/b.Answered without floats
-		if l, r := a.Correct*b.Answered, b.Correct*a.Answered; l != r {
-			return l < r
-		}
-		return a.Answered > b.Answered
-	})
-	weak, best := answered[0], answered[len(answered)-1]
-	if weak.Correct*best.Answered == best.Correct*weak.Answered {
-		return TopicStat{}, false // every topic equally good (100% everywhere): none is weakest
-	}
-	return weak, true
-}
-
-func percent(n, d int) string {
-	if d == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (%d%%)", (n*200+d)/(2*d)) // rounded: 2 of 3 is 67%, not 66%
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	rec.grid = ProgressGrid(days, LocalDay(e.now(), ruleCh.Location()), e.marksFor(r.Conv.Platform))
+	return Reply{Private: true, Post: mePost(rec)}
 }

@@ -2,9 +2,7 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -26,29 +24,11 @@ func (e *Engine) ruleChannel(ctx context.Context, r request) (Channel, error) {
 // streakLines states the user's streak and the rule in force, e.g.
 // "Streak 12 · 1 freeze · answer before Wed 17:00 UTC (in 7h 0m) to keep it without spending a freeze".
 func (e *Engine) streakLines(ctx context.Context, r request, ch Channel, s StreakState) (string, error) {
-	parts := []string{fmt.Sprintf("Streak %d", s.Length), fmt.Sprintf("%d freeze%s", s.Freezes, plural(s.Freezes))}
 	todo, err := e.streakTodo(ctx, ch, r.User.ID)
 	if err != nil {
 		return "", err
 	}
-	switch {
-	case todo == "":
-		parts = append(parts, "the open question is answered: the streak is safe")
-	case s.Length == 0:
-		parts = append(parts, todo+" to start one")
-	case s.Freezes == 0:
-		parts = append(parts, todo+" to keep it")
-	default:
-		parts = append(parts, todo+" to keep it without spending a freeze")
-	}
-	rule := fmt.Sprintf("Every %d question days answered in a row earn a freeze (%d at most); a missed question day spends one and the streak goes on.",
-		FreezeEvery, MaxFreezes)
-	if s.ToNextFreeze > 0 {
-		rule += fmt.Sprintf(" Next freeze: %d more question day%s in a row.", s.ToNextFreeze, plural(s.ToNextFreeze))
-	} else {
-		rule += " Your bank is full."
-	}
-	return strings.Join(parts, " · ") + "\n" + rule, nil
+	return streakText(s, todo), nil
 }
 
 // streakTodo is what keeps the streak: "answer before Wed 17:00 UTC (in 7h 0m)" for the open

@@ -74,8 +74,7 @@ func (e *Engine) serveReview(ctx context.Context, r request, hidden map[string]b
 		if q == nil || len(q.Choices) < 2 || hidden[q.ID] {
 			continue
 		}
-		title := "Review: you missed this on " + rv.MissedAt.In(r.ch.Location()).Format("Mon 2 Jan")
-		return e.servePractice(ctx, r, q, e.newOrder(q), title, ""), true
+		return e.servePractice(ctx, r, q, e.newOrder(q), reviewTitle(rv.MissedAt, r.ch.Location()), ""), true
 	}
 	return Reply{}, false
 }
@@ -91,14 +90,7 @@ func (e *Engine) servePractice(ctx context.Context, r request, q *Question, orde
 		return e.internalError(r.Event, "create practice", err)
 	}
 	q = shuffledChoices(q, order)
-	ref := fmt.Sprintf("p%d", p.ID)
-	post := questionBody(q)
-	post.Title = title
-	post.Text = withNote(note, post.Text)
-	post.Answer = answerForm(q, ref)
-	post.Footer = fmt.Sprintf("%s · %s · %s · %s · practice: only you see this, and it is not on the leaderboard",
-		ref, q.Topic, q.Kind, q.Difficulty)
-	return Reply{Private: true, Post: post}
+	return Reply{Private: true, Post: practicePost(q, fmt.Sprintf("p%d", p.ID), title, note)}
 }
 
 func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest string) Reply {
@@ -130,22 +122,7 @@ func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest s
 		return e.internalError(r.Event, "record practice", err)
 	}
 	e.applyReview(ctx, r.ch, r.User, q, g.Correct)
-	post := revealBody(q)
-	verdict := "Not quite."
-	switch {
-	case q.FreeText():
-		verdict = "Thanks: compare your answer with the rubric."
-	case g.Correct:
-		verdict = "Right!"
-	case g.Points > 0:
-		verdict = "Partly right: you found some of the problems and picked nothing wrong."
-	}
-	if why := whyNotLines(q, keys); why != "" {
-		post.Text = why + "\n\n" + post.Text
-	}
-	post.Title = fmt.Sprintf("%s %s", ref, verdict)
-	post.Footer = strings.TrimSpace("Another: `/pyq practice " + q.Topic + "`. " + post.Footer)
-	return Reply{Private: true, Post: post}
+	return Reply{Private: true, Post: practiceFeedbackPost(q, ref, keys, g)}
 }
 
 func isDifficulty(s string) bool {

@@ -241,26 +241,6 @@ func (e *Engine) reminderToday(ctx context.Context, r request, s ReminderSetting
 	return ""
 }
 
-// leadText is a lead as people write it: "30m", "1h", "1h 30m".
-func leadText(d time.Duration) string {
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	switch {
-	case h == 0:
-		return fmt.Sprintf("%dm", m)
-	case m == 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dh %dm", h, m)
-}
-
-// reminderStatus is one sentence on the user's setting, e.g. "Reminders are on, 1h before the reveal."
-func reminderStatus(s ReminderSetting) string {
-	if !s.On {
-		return "Reminders are off."
-	}
-	return fmt.Sprintf("Reminders are on, %s before the reveal.", leadText(s.Lead))
-}
-
 // reminderLine is what `/pyq me` says about reminders: nothing while they are off and nothing went
 // wrong, else their setting, and a plain warning when the platform refused the last one.
 func (e *Engine) reminderLine(ctx context.Context, r request) (string, error) {
@@ -272,26 +252,5 @@ func (e *Engine) reminderLine(ctx context.Context, r request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !s.UnreachableAt.IsZero() {
-		return fmt.Sprintf("Reminders could not be delivered: on %s %s would not deliver a private message to you (%s). "+
-			"Once that is fixed the next one comes through; or stop them with `/pyq remind off`.",
-			s.UnreachableAt.In(time.UTC).Format("Mon 2 Jan 15:04 MST"), platformName(r.Conv.Platform), s.UnreachableNote), nil
-	}
-	if !s.On {
-		return "", nil
-	}
-	return reminderStatus(s) + " `/pyq remind off` stops them.", nil
-}
-
-// platformName is how replies name a platform.
-func platformName(p string) string {
-	switch p {
-	case "slack":
-		return "Slack"
-	case "discord":
-		return "Discord"
-	case "console":
-		return "the terminal"
-	}
-	return p
+	return reminderMeLine(s, r.Conv.Platform), nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 )
@@ -248,33 +247,5 @@ func (e *Engine) streakAtStake(ctx context.Context, d reminderDue) string {
 		e.log.Warn("reading the streak for a reminder failed; it goes out without it", "user", d.sub.UserID, "err", err)
 		return ""
 	}
-	s := streakOfDays(days)
-	switch {
-	case s.Length == 0:
-		return ""
-	case s.Freezes == 0:
-		return fmt.Sprintf(" Missing it ends your streak of %d.", s.Length)
-	default:
-		return fmt.Sprintf(" Missing it spends one of your %d freeze%s to keep your streak of %d.", s.Freezes, plural(s.Freezes), s.Length)
-	}
-}
-
-// reminderPost is the private reminder: which question, when it closes, and how to stop them.
-func (e *Engine) reminderPost(d reminderDue, now time.Time) Post {
-	loc := d.ch.Location()
-	first := d.posts[0]
-	var refs []string
-	for _, p := range d.posts {
-		refs = append(refs, p.ShortRef())
-	}
-	what := "Today's question " + first.ShortRef() + " is"
-	if len(d.posts) > 1 {
-		what = "Today's questions " + strings.Join(refs, " and ") + " are"
-	}
-	return Post{
-		Title: "Reminder: " + first.ShortRef() + " is revealed in " + formatDuration(d.reveal.Sub(now)),
-		Text: fmt.Sprintf("%s still open and you have not answered yet. It is revealed %s; answer in the team channel with `/pyq answer %s CHOICE`.",
-			what, formatWhen(d.reveal, now, loc), first.ShortRef()),
-		Footer: "You get one reminder on a question day because you turned them on. `/pyq remind 30m` changes the time, `/pyq remind off` stops them.",
-	}
+	return streakStakeText(streakOfDays(days))
 }

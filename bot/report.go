@@ -167,26 +167,5 @@ func (e *Engine) listReports(ctx context.Context, r request) Reply {
 	if err != nil {
 		return e.internalError(r.Event, "open reports", err)
 	}
-	if len(reports) == 0 {
-		return Reply{Private: true, Post: Post{Title: "Open reports", Text: "No open reports."}}
-	}
-	per := map[string]int{}
-	for _, rep := range reports {
-		per[rep.QuestionID]++
-	}
-	loc := r.ch.Location()
-	table := &Table{Columns: []string{"ID", "Question", "By", "When", "Report"}}
-	for _, rep := range reports {
-		q := rep.QuestionID
-		if rep.PostID > 0 {
-			q = fmt.Sprintf("#%d %s", rep.PostID, q)
-		}
-		if per[rep.QuestionID] >= HideAtReports {
-			q += " (hidden)"
-		}
-		table.Rows = append(table.Rows, []string{fmt.Sprint(rep.ID), q, rep.User.Name,
-			rep.CreatedAt.In(loc).Format("Mon 2 Jan 15:04"), rep.Text})
-	}
-	return Reply{Private: true, Post: Post{Title: "Open reports", Table: table,
-		Footer: fmt.Sprintf("A question with %d open reports is not picked in this workspace. Clear one with `/pyq reports clear ID` once it is fixed or answered.", HideAtReports)}}
+	return Reply{Private: true, Post: reportsPost(reports, r.ch.Location())}
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -94,11 +93,7 @@ func (e *Engine) reviewLine(ctx context.Context, ch Channel, userID string) (str
 	if err != nil || c == (ReviewCounts{}) {
 		return "", err
 	}
-	line := fmt.Sprintf("Reviews: %d due today, %d waiting, %d mastered.", c.Due, c.Waiting, c.Mastered)
-	if c.Due > 0 {
-		line += " `/pyq practice` serves the oldest due one."
-	}
-	return line, nil
+	return reviewCountsLine(c), nil
 }
 
 // shuffledChoices shows q's choices in the given order of its keys, lettered A, B, … again, with the

@@ -170,22 +170,3 @@ const DebugHelp = "A debugging challenge is posted by the channel's weekly `debu
 	"Find the root cause and answer with `/pyq answer #N X` (it can be answered while the daily question is open too). " +
 	"Hints are posted into its thread during the day; each hint shown before your answer lowers a right answer's points by 3 (10, 7, 4, never below 1). " +
 	"The reveal shows the fix."
-
-// commandHelp is the full help of one command: usage, summary, arguments and examples.
-func commandHelp(c CommandSpec) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "`/pyq %s` — %s", c.Usage, c.Summary)
-	if c.Help != "" {
-		b.WriteString("\n" + c.Help)
-	}
-	if len(c.Examples) > 0 {
-		b.WriteString("\nExamples: ")
-		for i, ex := range c.Examples {
-			if i > 0 {
-				b.WriteString(" · ")
-			}
-			b.WriteString("`" + ex + "`")
-		}
-	}
-	return b.String()
-}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -126,33 +125,4 @@ func AccuracyBar(correct, answered int) string {
 	}
 	full := (correct*2*barWidth + answered) / (2 * answered) // rounded to the nearest cell
 	return fmt.Sprintf("%s%s %d%%", strings.Repeat("▓", full), strings.Repeat("░", barWidth-full), (correct*200+answered)/(2*answered))
-}
-
-// topicTable is `/pyq me`'s accuracy per topic, weakest first: the one to practise is on top. More
-// answers break a tie (firmer evidence), then the name.
-func topicTable(topics []TopicStat) *Table {
-	sorted := make([]TopicStat, 0, len(topics))
-	for _, t := range topics {
-		if t.Answered > 0 {
-			sorted = append(sorted, t)
-		}
-	}
-	if len(sorted) == 0 {
-		return nil
-	}
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		if l, r := a.Correct*b.Answered, b.Correct*a.Answered; l != r {
-			return l < r
-		}
-		if a.Answered != b.Answered {
-			return a.Answered > b.Answered
-		}
-		return a.Topic < b.Topic
-	})
-	t := &Table{Columns: []string{"Topic", "Accuracy", "Right"}}
-	for _, s := range sorted {
-		t.Rows = append(t.Rows, []string{s.Topic, AccuracyBar(s.Correct, s.Answered), fmt.Sprintf("%d of %d", s.Correct, s.Answered)})
-	}
-	return t
 }

@@ -3,47 +3,11 @@ package bot
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
-	"time"
 )
 
-// questionPost is a team question as posted in a channel, with how many have answered so far.
-func questionPost(q *Question, p PostedQuestion, now time.Time, loc *time.Location, answered int) Post {
-	post := questionBody(q)
-	post.Answer = answerForm(q, p.ShortRef())
-	post.Answer.Reasons = !q.FreeText() // a design answer is its own explanation
-	post.Footer = fmt.Sprintf("%s · %s · %s · %s · %d answered · revealed %s · id %s",
-		p.ShortRef(), q.Topic, q.Kind, q.Difficulty, answered, whenRevealed(p.RevealAt, now, loc), q.ID)
-	return post
-}
-
-// closedQuestionPost replaces a question once it is revealed: no way to answer, pointing to the thread.
-func closedQuestionPost(q *Question, p PostedQuestion) Post {
-	post := questionBody(q)
-	post.Closed = true
-	post.Footer = fmt.Sprintf("%s · %s · closed: the answer is in the thread · id %s", p.ShortRef(), q.Topic, q.ID)
-	return post
-}
-
-func questionBody(q *Question) Post {
-	text := q.Prompt
-	if q.Kind == KindDebug && q.Symptom != "" {
-		text += "\n\nWhat the user sees:\n```\n" + strings.TrimRight(q.Symptom, "\n") + "\n```"
-	}
-	return Post{Title: q.Title, Text: text, Code: strings.Trim(q.Code, "\n")}
-}
-
-func answerForm(q *Question, ref string) *AnswerForm {
-	f := &AnswerForm{Ref: ref, Choices: q.Choices}
-	switch {
-	case q.FreeText():
-		f.Mode = FreeText
-	case q.MultiSelect():
-		f.Mode = MultiChoice
-	}
-	return f
-}
+// How an answer is shown: the reveal in the question's thread, a practice answer's feedback, and the
+// answer line a late answer is told.
 
 // answerLine states the right answer.
 func answerLine(q *Question) string {
@@ -203,20 +167,6 @@ func winnersLine(answers []Answer) string {
 	return line
 }
 
-func fence(lang, code string) string {
-	return "```" + lang + "\n" + strings.Trim(code, "\n") + "\n```"
-}
-
-func truncate(s string, n int) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) <= n {
-		return string(r)
-	}
-	return string(r[:n-1]) + "…"
-}
-
-func sortStrings(s []string) { sort.Strings(s) }
-
 // reasonsBlock lists the reasons shared with choice answers, with their authors and choices.
 func reasonsBlock(answers []Answer, numbers map[int64]int) string {
 	var b strings.Builder
@@ -238,4 +188,36 @@ func bullet(numbers map[int64]int, answerID int64) string {
 		return fmt.Sprintf("%d. ", n)
 	}
 	return "• "
+}
+
+func closedText(q *Question, p PostedQuestion) string {
+	return fmt.Sprintf("Question %s is closed, so answers no longer count. %s", p.ShortRef(), answerLine(q))
+}
+
+func describeAnswer(a Answer) string {
+	if len(a.Keys) == 0 {
+		return fmt.Sprintf("%q", truncate(a.Text, 60))
+	}
+	return strings.Join(a.Keys, ",")
+}
+
+// practiceFeedbackPost is the private reply to a practice answer: the verdict, why each wrong pick
+// fails, then what a reveal shows.
+func practiceFeedbackPost(q *Question, ref string, keys []string, g Grade) Post {
+	post := revealBody(q)
+	verdict := "Not quite."
+	switch {
+	case q.FreeText():
+		verdict = "Thanks: compare your answer with the rubric."
+	case g.Correct:
+		verdict = "Right!"
+	case g.Points > 0:
+		verdict = "Partly right: you found some of the problems and picked nothing wrong."
+	}
+	if why := whyNotLines(q, keys); why != "" {
+		post.Text = why + "\n\n" + post.Text
+	}
+	post.Title = fmt.Sprintf("%s %s", ref, verdict)
+	post.Footer = strings.TrimSpace("Another: `/pyq practice " + q.Topic + "`. " + post.Footer)
+	return post
 }
