@@ -159,7 +159,7 @@ enabled = false
 	bank := exportedBank(t)
 	start := func() *binaryRun {
 		b := startBinary(t, config, env...)
-		b.waitLog(t, "discord: receiving interactions over HTTP")
+		b.waitLog(t, "discord receiving interactions over HTTP")
 		return b
 	}
 	kill := func(b *binaryRun) func() {

@@ -280,7 +280,7 @@ func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
 	t.Cleanup(sfake.Close)
 	config := discordHTTPConfig(t, dapi, fmt.Sprintf("[slack]\nenabled = true\nmode = \"http\"\napi_url = %q\nbot_token = %q\n", sfake.APIURL(), slackfake.BotToken))
 	b := startBinary(t, config, append(discordEnv(), "SLACK_SIGNING_SECRET="+e2eSecret)...)
-	b.waitLog(t, "discord: receiving interactions over HTTP")
+	b.waitLog(t, "discord receiving interactions over HTTP")
 	bank := exportedBank(t)
 
 	// Slack: the lead posts, Alice answers right and Bob wrong by button, the lead reveals.
@@ -374,7 +374,7 @@ func TestBinaryRefusesAReplayedDiscordReveal(t *testing.T) {
 	api := newFakeDiscordAPI(t)
 	config, env := discordHTTPConfig(t, api), discordEnv()
 	b := startBinary(t, config, env...)
-	b.waitLog(t, "discord: receiving interactions over HTTP")
+	b.waitLog(t, "discord receiving interactions over HTTP")
 	today := func(b *binaryRun) {
 		t.Helper()
 		if code, out := b.send(t, signDiscord(guildInteraction("g1", "c1", "u-lead", "Lead", "32", 2, pyqData("today")))); code != 200 {
@@ -398,7 +398,7 @@ func TestBinaryRefusesAReplayedDiscordReveal(t *testing.T) {
 	b.cmd.Process.Signal(os.Interrupt)
 	b.cmd.Wait()
 	b = startBinary(t, config, env...)
-	b.waitLog(t, "discord: receiving interactions over HTTP")
+	b.waitLog(t, "discord receiving interactions over HTTP")
 	code, out := b.send(t, reveal)
 	if code != 200 || !strings.Contains(out, "already received") {
 		t.Errorf("after a restart the replayed reveal answered %d %s, want the engine's refusal", code, out)

@@ -43,7 +43,7 @@ enabled = false
 `, pgURL, api.URL()))
 	start := func() *binaryRun {
 		b := startBinary(t, config, discordEnv()...)
-		b.waitLog(t, "discord: receiving interactions over HTTP")
+		b.waitLog(t, "discord receiving interactions over HTTP")
 		return b
 	}
 	replicas := []*binaryRun{start(), start()}
@@ -137,7 +137,7 @@ spec = "0 17 * * 1-5"
 enabled = false
 `, pgURL, api.URL()))
 	holder := startBinary(t, config, discordEnv()...)
-	holder.waitLog(t, "discord: connected to the gateway")
+	holder.waitLog(t, "discord connected to the gateway")
 
 	second := exec.Command(binary, "run", "--config", config)
 	second.Env = append(second.Environ(), discordEnv()...)
@@ -169,5 +169,5 @@ enabled = false
 	holder.cmd.Process.Kill()
 	holder.cmd.Wait()
 	replacement := startBinary(t, config, discordEnv()...)
-	replacement.waitLog(t, "discord: connected to the gateway")
+	replacement.waitLog(t, "discord connected to the gateway")
 }

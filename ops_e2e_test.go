@@ -212,7 +212,7 @@ guilds = ["g1"]
 `, filepath.Join(t.TempDir(), "x.db"), tt.format, tt.slackMode, sfake.APIURL(), secretKeys, dapi.URL(), discordKeys))
 			s := startService(t, config, env...)
 			s.waitFor(regexp.MustCompile(`slack connected`), 1)
-			s.waitFor(regexp.MustCompile(`discord: receiving interactions over HTTP`), 1)
+			s.waitFor(regexp.MustCompile(`discord receiving interactions over HTTP`), 1)
 
 			// Slack: a button press answered through its response_url (a slash command's reply is
 			// its acknowledgement), then one whose response_url drops the connection (the error
@@ -278,7 +278,7 @@ guilds = ["g1"]
 			} else {
 				resp.Body.Close()
 			}
-			s.waitFor(regexp.MustCompile(`discord: rejected an interaction request`), 1)
+			s.waitFor(regexp.MustCompile(`discord rejected an interaction request`), 1)
 			if code, _ := s.get("/healthz"); code != 200 {
 				t.Errorf("/healthz = %d", code)
 			}

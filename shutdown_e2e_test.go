@@ -253,7 +253,7 @@ api_url = %q
 guilds = ["g1"]
 `, db, api.URL()))
 	b := startBinary(t, config, discordEnv()...)
-	b.waitLog(t, "discord: receiving interactions over HTTP")
+	b.waitLog(t, "discord receiving interactions over HTTP")
 	t.Cleanup(holdWriteLock(t, db, nil))
 
 	r := b.discordInteraction(t, guildInteraction("g1", "c-stop", "u-stop", "Stop", "0", 2, pyqData("today")))

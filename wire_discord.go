@@ -69,7 +69,7 @@ func newDiscord(_ context.Context, cfg *Config, getenv func(string) string, log 
 			topics = append(topics, t.Topic)
 		}
 	}
-	a, err := discord.New(dc, discord.Options{Logger: log.With("platform", "discord"), Topics: topics, Metrics: m})
+	a, err := discord.New(dc, discord.Options{Logger: log, Topics: topics, Metrics: m})
 	if err != nil {
 		return nil, err
 	}

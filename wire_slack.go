@@ -26,7 +26,7 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	// The adapter's own default client, with every call it makes outside a command (a late reply
 	// through response_url, a users.info refresh) listed as work in flight for the shutdown.
 	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: http.DefaultTransport, inflight: inflight, apiURL: cmp.Or(s.APIURL, slack.DefaultAPIURL)}}
-	a := slack.New(slack.Options{Settings: s, Logger: log.With("platform", slack.Platform), Metrics: m, Replays: store, Installs: store, HTTPClient: httpc})
+	a := slack.New(slack.Options{Settings: s, Logger: log, Metrics: m, Replays: store, Installs: store, HTTPClient: httpc})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)
 	}

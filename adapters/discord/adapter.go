@@ -82,6 +82,9 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	// Every line the adapter logs is about Discord; lines about a conversation add workspace and
+	// channel, the keys the core uses (bot's convArgs).
+	a.log = a.log.With("platform", platform)
 	if a.metrics == nil {
 		a.metrics = bot.NoMetrics{}
 	}
@@ -146,9 +149,9 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if err := a.registerCommands(ctx); err != nil || ctx.Err() != nil {
 		return err
 	}
-	a.log.Info("discord: invite the bot with this URL (it asks for exactly the permissions pyqbot uses)", "url", InviteURL(a.cfg.AppID))
+	a.log.Info("discord invite URL for the bot (it asks for exactly the permissions pyqbot uses)", "url", InviteURL(a.cfg.AppID))
 	if a.cfg.Mode == ModeHTTP {
-		a.log.Info("discord: receiving interactions over HTTP", "path", InteractionsPath)
+		a.log.Info("discord receiving interactions over HTTP", "path", InteractionsPath)
 		a.health.Set(nil)
 		<-ctx.Done()
 		return nil

@@ -147,9 +147,9 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 			return fmt.Errorf("discord: registering /pyq %s failed: %w (check [discord] token and app_id, and that the bot was invited with the applications.commands scope)", where, err)
 		}
 		if g == "" {
-			a.log.Info("discord: /pyq registered globally (Discord may take a while to show it)")
+			a.log.Info("discord /pyq registered globally (Discord may take a while to show it)")
 		} else {
-			a.log.Info("discord: /pyq registered", "guild", g)
+			a.log.Info("discord /pyq registered", "workspace", g)
 		}
 	}
 	return nil

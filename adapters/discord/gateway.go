@@ -39,7 +39,7 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 			}
 		})
 		if err != nil {
-			a.log.Warn("discord: ignoring an undecodable interaction", "err", err)
+			a.log.Warn("discord undecodable interaction ignored", "err", err)
 		}
 	})
 	defer remove()
@@ -51,12 +51,12 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	removeDisc := a.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		if ctx.Err() == nil {
 			a.health.Set(errDisconnected)
-			a.log.Warn("discord: gateway connection lost; reconnecting")
+			a.log.Warn("discord gateway connection lost; reconnecting")
 		}
 	})
 	defer removeDisc()
 	removeResumed := a.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) {
-		a.log.Info("discord: gateway session resumed")
+		a.log.Info("discord gateway session resumed")
 	})
 	defer removeResumed()
 	a.health.Set(errConnecting)
@@ -64,11 +64,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 		return fmt.Errorf("discord: connecting to the gateway failed: %w (check [discord] token)", redact(err))
 	}
 	a.health.Set(nil)
-	a.log.Info("discord: connected to the gateway")
+	a.log.Info("discord connected to the gateway")
 	<-ctx.Done()
 	// Close sends a close frame and waits about a second for Discord to hang up.
 	if err := a.s.Close(); err != nil {
-		a.log.Warn("discord: closing the gateway connection", "err", err)
+		a.log.Warn("discord closing the gateway connection", "err", err)
 	}
 	return nil
 }

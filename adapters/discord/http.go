@@ -62,26 +62,26 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
-		a.log.Warn("discord: rejected an interaction request", "reason", "body unreadable or over 64 KiB", "remote", r.RemoteAddr)
+		a.log.Warn("discord rejected an interaction request", "reason", "body unreadable or over 64 KiB", "remote", r.RemoteAddr)
 		http.Error(w, "invalid request", http.StatusUnauthorized)
 		return
 	}
 	if err := verify(a.pub, a.now(), r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp"), body); err != nil {
 		// Discord sends bad signatures on purpose to check this endpoint refuses them.
-		a.log.Warn("discord: rejected an interaction request", "reason", err.Error(), "remote", r.RemoteAddr)
+		a.log.Warn("discord rejected an interaction request", "reason", err.Error(), "remote", r.RemoteAddr)
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
 	sig := strings.ToLower(r.Header.Get("X-Signature-Ed25519"))
 	if !a.seen.first(sig, a.now()) {
 		// A valid signature seen before is a captured request sent again, not Discord.
-		a.log.Warn("discord: refused a replayed interaction request (its signature was already seen)", "remote", r.RemoteAddr)
+		a.log.Warn("discord refused a replayed interaction request (its signature was already seen)", "remote", r.RemoteAddr)
 		http.Error(w, "request already received", http.StatusConflict)
 		return
 	}
 	in, err := parseInteraction(body)
 	if err != nil {
-		a.log.Warn("discord: could not decode a signed interaction", "err", err)
+		a.log.Warn("discord could not decode a signed interaction", "err", err)
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
@@ -108,7 +108,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
-		a.log.Error("discord: encoding an interaction response failed", "err", err)
+		a.log.Error("discord encoding an interaction response failed", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

@@ -79,17 +79,17 @@ func (a *Adapter) event(in incoming, text string) (bot.Event, bool) {
 func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, respond responder) {
 	switch in.Type {
 	case discordgo.InteractionPing:
-		a.respond(respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		a.respond(in, respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		a.respond(respond, a.autocomplete(in.ApplicationCommandData()))
+		a.respond(in, respond, a.autocomplete(in.ApplicationCommandData()))
 	case discordgo.InteractionApplicationCommand:
 		a.command(ctx, h, in, commandText(in.ApplicationCommandData()), true, respond)
 	case discordgo.InteractionMessageComponent:
 		d := in.MessageComponentData()
 		if text, handled, ok := rubricEventText(d.CustomID, d.Values); handled {
 			if !ok {
-				a.log.Warn("discord: refused a rubric control pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
-				a.respond(respond, ephemeral(refusedControl))
+				a.log.Warn("discord refused a rubric control pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
+				a.respond(in, respond, ephemeral(refusedControl))
 				return
 			}
 			a.command(ctx, h, in, text, false, respond)
@@ -102,10 +102,10 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		text, modal, ok := eventText(d.CustomID, d.Values, "")
 		switch {
 		case !ok:
-			a.log.Warn("discord: refused a component pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
-			a.respond(respond, ephemeral(refusedControl))
+			a.log.Warn("discord refused a component pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
+			a.respond(in, respond, ephemeral(refusedControl))
 		case modal != "":
-			a.respond(respond, answerModal(modal))
+			a.respond(in, respond, answerModal(modal))
 		default:
 			a.command(ctx, h, in, text, false, respond)
 		}
@@ -117,16 +117,16 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		}
 		text, _, ok := eventText(d.CustomID, nil, modalText(d.Components))
 		if !ok {
-			a.log.Warn("discord: refused a form pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
-			a.respond(respond, ephemeral(refusedForm))
+			a.log.Warn("discord refused a form pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
+			a.respond(in, respond, ephemeral(refusedForm))
 			return
 		}
 		a.command(ctx, h, in, text, false, respond)
 	default:
 		// Answered all the same: an unanswered interaction hangs the request (http mode) and shows the
 		// user "The application did not respond".
-		a.log.Warn("discord: refused an interaction of unknown type", "workspace", in.GuildID, "channel", in.ChannelID, "type", int(in.Type))
-		a.respond(respond, ephemeral(unknownInteraction))
+		a.log.Warn("discord refused an interaction of unknown type", "workspace", in.GuildID, "channel", in.ChannelID, "type", int(in.Type))
+		a.respond(in, respond, ephemeral(unknownInteraction))
 	}
 }
 
@@ -152,9 +152,10 @@ func modalText(rows []discordgo.MessageComponent) string {
 	return ""
 }
 
-func (a *Adapter) respond(respond responder, r any) {
+func (a *Adapter) respond(in incoming, respond responder, r any) {
 	if err := respond(r); err != nil {
-		a.log.Error("discord: answering an interaction failed", "response", responseType(r), "err", err)
+		a.log.Error("discord answering an interaction failed", "workspace", in.GuildID, "channel", in.ChannelID,
+			"response", responseType(r), "err", err)
 	}
 }
 
@@ -180,7 +181,7 @@ func ephemeral(text string) *discordgo.InteractionResponse {
 func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text string, slash bool, respond responder) {
 	ev, ok := a.event(in, text)
 	if !ok {
-		a.respond(respond, ephemeral("pyqbot plays in a server's text channels, not in direct messages."))
+		a.respond(in, respond, ephemeral("pyqbot plays in a server's text channels, not in direct messages."))
 		return
 	}
 	a.log.Debug("discord command received", "workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "user", ev.User.ID, "text", text)
@@ -188,7 +189,7 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 	go func() { done <- h.Handle(ctx, ev) }()
 	select {
 	case r := <-done:
-		a.respond(respond, direct(r, slash))
+		a.respond(in, respond, direct(r, slash))
 		return
 	case <-a.ackTimer():
 	}
@@ -201,14 +202,14 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}
 	}
 	if err := respond(deferred); err != nil {
-		a.log.Error("discord: deferring an interaction failed; the reply is lost (the command itself still runs)",
+		a.log.Error("discord deferring an interaction failed; the reply is lost (the command itself still runs)",
 			"workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "err", err)
 		<-done
 		return
 	}
 	r := <-done
 	if err := a.followUp(ctx, in, r, slash, private); err != nil {
-		a.log.Error("discord: sending a deferred reply failed", "workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "err", err)
+		a.log.Error("discord sending a deferred reply failed", "workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "err", err)
 	}
 }
 

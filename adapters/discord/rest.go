@@ -26,11 +26,11 @@ func (a *Adapter) call(ctx context.Context, what string, f func(opts ...discordg
 			return redact(err)
 		}
 		if attempt >= maxAttempts {
-			a.log.Warn("discord: still rate limited, giving up", "call", what, "attempts", attempt)
+			a.log.Warn("discord still rate limited, giving up", "call", what, "attempts", attempt)
 			return fmt.Errorf("%s: Discord rate limit, retry after %s", what, rl.RetryAfter)
 		}
 		wait := max(rl.RetryAfter, minRetryAfter)
-		a.log.Warn("discord: rate limited, waiting", "call", what, "retry_after", wait)
+		a.log.Warn("discord rate limited, waiting", "call", what, "retry_after", wait)
 		if err := a.sleep(ctx, wait); err != nil {
 			return err
 		}

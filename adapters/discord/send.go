@@ -14,16 +14,15 @@ import (
 const threadArchiveMinutes = 10080
 
 // Send posts p in the channel. A question (a post with an answer form) gets a thread started from
-// it; a post with Thread set goes into that thread. A thread that cannot be created is logged and
-// the post goes to the channel instead, as a reply to the question, so the question still stands;
-// Send then returns the reference with a *bot.Degraded saying what to fix, for admins.
+// it; a post with Thread set goes into that thread. When a thread cannot be created the post goes
+// to the channel instead, as a reply to the question, so the question still stands; Send then returns the reference with a *bot.Degraded saying what to fix, for admins.
 func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
 	channel := to.Channel
 	var reply *discordgo.MessageReference
 	var threadErr error
 	if p.Thread != nil {
 		var t string
-		if t, threadErr = a.threadFor(ctx, to.Workspace, *p.Thread); t != "" {
+		if t, threadErr = a.threadFor(ctx, *p.Thread); t != "" {
 			channel = t
 		} else {
 			if p.Thread.Channel != "" {
@@ -59,7 +58,7 @@ func (a *Adapter) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bo
 	}
 	ref := bot.MessageRef{Channel: channel, ID: msg.ID}
 	if p.Answer != nil && !p.Closed && p.Thread == nil {
-		ref.Thread, threadErr = a.startThread(ctx, to.Workspace, channel, msg.ID, threadName(p))
+		ref.Thread, threadErr = a.startThread(ctx, channel, msg.ID, threadName(p))
 	}
 	if threadErr != nil {
 		return ref, &bot.Degraded{Problem: fmt.Sprintf("could not start a thread in channel %s, so hints and the reveal go to the channel: %v%s",
@@ -79,8 +78,8 @@ func threadName(p bot.Post) string {
 	return truncate(name, 100)
 }
 
-// startThread starts a thread from a message; "" (logged) and the error when Discord refuses.
-func (a *Adapter) startThread(ctx context.Context, guild, channel, messageID, name string) (string, error) {
+// startThread starts a thread from a message; "" and the error when Discord refuses.
+func (a *Adapter) startThread(ctx context.Context, channel, messageID, name string) (string, error) {
 	var th *discordgo.Channel
 	err := a.call(ctx, "start thread", func(opts ...discordgo.RequestOption) (err error) {
 		th, err = a.s.MessageThreadStart(channel, messageID, name, threadArchiveMinutes, opts...)
@@ -92,21 +91,19 @@ func (a *Adapter) startThread(ctx context.Context, guild, channel, messageID, na
 	case restErrCode(err) == discordgo.ErrCodeThreadAlreadyCreatedForThisMessage:
 		return messageID, nil // a thread's id is the id of the message it started from
 	}
-	a.log.Warn("discord: could not start a thread; hints and the reveal will be posted in the channel instead",
-		"workspace", guild, "channel", channel, "message", messageID, "err", err, "fix", permissionHint(err))
-	return "", err
+	return "", err // not logged: Send returns it as a *bot.Degraded, which the core logs
 }
 
 // threadFor is the thread of a question message, started now if that failed when it was posted
 // (a permission granted since, a passing outage). "" when there is still none.
-func (a *Adapter) threadFor(ctx context.Context, guild string, ref bot.MessageRef) (string, error) {
+func (a *Adapter) threadFor(ctx context.Context, ref bot.MessageRef) (string, error) {
 	if ref.Thread != "" {
 		return ref.Thread, nil
 	}
 	if ref.Channel == "" || ref.ID == "" {
 		return "", nil
 	}
-	return a.startThread(ctx, guild, ref.Channel, ref.ID, "Answers and hints")
+	return a.startThread(ctx, ref.Channel, ref.ID, "Answers and hints")
 }
 
 // Edit replaces a message the bot sent. A closed question keeps its buttons, disabled: the core's
@@ -122,7 +119,7 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Conversation, ref bot.Message
 		})
 		if err != nil {
 			// Still close it: without components nobody can answer.
-			a.log.Warn("discord: could not read the question to disable its buttons; removing them",
+			a.log.Warn("discord could not read the question to disable its buttons; removing them",
 				"workspace", to.Workspace, "channel", ref.Channel, "message", ref.ID, "err", err)
 		} else {
 			comps = disabled(cur.Components)

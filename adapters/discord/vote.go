@@ -205,12 +205,12 @@ func reasonText(rows []discordgo.MessageComponent) string {
 func (a *Adapter) voteInteraction(ctx context.Context, h bot.Handler, in incoming, ev voteEvent, ok bool, respond responder) {
 	switch {
 	case !ok:
-		a.log.Warn("discord: refused a control pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID)
-		a.respond(respond, ephemeral(refusedControl))
+		a.log.Warn("discord refused a control pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID)
+		a.respond(in, respond, ephemeral(refusedControl))
 	case ev.modalKeys != nil:
-		a.respond(respond, reasonModal(ev.ref, ev.modalKeys))
+		a.respond(in, respond, reasonModal(ev.ref, ev.modalKeys))
 	case ev.page != nil:
-		a.respond(respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+		a.respond(in, respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
 			Data: &discordgo.InteractionResponseData{Components: ev.page}})
 	default:
 		a.command(ctx, h, in, ev.text, false, respond)

@@ -116,6 +116,9 @@ func New(o Options) *Adapter {
 	if a.log == nil {
 		a.log = slog.New(slog.DiscardHandler)
 	}
+	// Every line the adapter logs is about Slack; lines about a conversation add workspace and
+	// channel, the keys the core uses (bot's convArgs).
+	a.log = a.log.With("platform", Platform)
 	if a.metrics == nil {
 		a.metrics = bot.NoMetrics{}
 	}
@@ -287,9 +290,8 @@ func (a *Adapter) postMessage(ctx context.Context, to bot.Conversation, thread, 
 		})
 	}
 	if err != nil {
-		err = apiError("chat.postMessage", to.Channel, err)
-		a.log.Error("slack post failed", "workspace", to.Workspace, "channel", to.Channel, "err", err)
-		return bot.MessageRef{}, err
+		// Not logged here: the core logs it where it decides what to do (retry, skip, tell the user).
+		return bot.MessageRef{}, apiError("chat.postMessage", to.Channel, err)
 	}
 	return bot.MessageRef{Channel: channel, ID: ts, Thread: thread}, nil
 }
@@ -308,10 +310,9 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Conversation, ref bot.Message
 		})
 	}
 	if err != nil {
-		err = apiError("chat.update", channel, err)
-		a.log.Error("slack edit failed", "workspace", to.Workspace, "channel", channel, "err", err)
+		return apiError("chat.update", channel, err) // logged by the core, as Send's
 	}
-	return err
+	return nil
 }
 
 // messageOptions are a chat.update's or chat.postEphemeral's: text and blocks, no unfurl flags.

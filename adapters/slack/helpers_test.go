@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -80,6 +81,8 @@ type env struct {
 	done   chan error
 	obs    *observed
 	timer  *deadlineTimer
+	log    *slog.Logger        // the adapter's; an engine the test builds logs here too
+	logs   *testkit.SyncBuffer // what log wrote, as text
 }
 
 // deadlineTimer is the acknowledgement deadline's fake clock: it never fires unless the test says
@@ -154,7 +157,10 @@ func newEnv(t *testing.T, mode string, admins ...string) *env {
 	t.Helper()
 	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: testkit.NewFakeClock(time.Unix(1_800_000_000, 0)), obs: &observed{}, timer: newDeadlineTimer()}
 	t.Cleanup(e.fake.Close)
+	e.logs = &testkit.SyncBuffer{}
+	e.log = slog.New(slog.NewTextHandler(e.logs, nil))
 	e.a = New(Options{
+		Logger: e.log,
 		Settings: Settings{Mode: mode, APIURL: e.fake.APIURL(), BotToken: slackfake.BotToken, AppToken: slackfake.AppToken,
 			SigningSecret: testSecret, Admins: admins},
 		Now:     e.clock.Now,

@@ -29,7 +29,7 @@ func designQuestion() bot.Question {
 func newEngineEnv(t *testing.T, questions ...bot.Question) *engineEnv {
 	t.Helper()
 	e := newEnv(t, ModeHTTP)
-	k := testkit.NewEngine(t, testkit.Options{Questions: questions, Clock: e.clock, Adapters: []bot.Adapter{e.a}})
+	k := testkit.NewEngine(t, testkit.Options{Questions: questions, Clock: e.clock, Adapters: []bot.Adapter{e.a}, Logger: e.log})
 	return &engineEnv{env: e, engine: k.Engine, store: k.Store}
 }
 

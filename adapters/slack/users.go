@@ -149,7 +149,7 @@ func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 		// shows it from now on.
 		changed, err := r.RenameUser(ctx, bot.Conversation{Platform: Platform, Workspace: team}, bot.User{ID: userID, Name: got.name})
 		if err != nil {
-			a.log.Warn("slack: storing a display name failed; the next command from the user stores it", "workspace", team, "user", userID, "err", err)
+			a.log.Warn("slack storing a display name failed; the next command from the user stores it", "workspace", team, "user", userID, "err", err)
 		} else if changed {
 			a.log.Info("slack user's display name stored", "workspace", team, "user", userID)
 		}

@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,6 +40,8 @@ type Options struct {
 	// Zone for new channels; default UTC. Seed for question picks; default 1.
 	Zone string
 	Seed uint64
+	// Logger is the engine's; nil discards. A test that checks what is logged shares one with its adapter.
+	Logger *slog.Logger
 }
 
 // Kit is a real engine on a real SQLite file, with the fake clock that drives both.
@@ -86,7 +89,7 @@ func NewEngine(t testing.TB, o Options) *Kit {
 	if o.WrapStore != nil {
 		engineStore = o.WrapStore(store)
 	}
-	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone, Metrics: o.Metrics}
+	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone, Metrics: o.Metrics, Logger: o.Logger}
 	if o.Schedules != nil {
 		cfg.ParseSpec, cfg.DefaultSchedules = schedule.Parse, o.Schedules
 	}
