@@ -18,15 +18,11 @@ import (
 	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
+// The contract over the gateway, and over the HTTP interactions endpoint, where replies are the
+// response bodies.
 func TestContract(t *testing.T) {
 	t.Parallel()
-	contract.Run(t, func(t *testing.T) contract.Harness { return newGuild(t, ModeGateway) })
-}
-
-// The same contract over the HTTP interactions endpoint, where replies are the response bodies.
-func TestContractHTTP(t *testing.T) {
-	t.Parallel()
-	contract.Run(t, func(t *testing.T) contract.Harness { return newGuild(t, ModeHTTP) })
+	contract.RunModes(t, []string{ModeGateway, ModeHTTP}, func(t *testing.T, mode string) contract.Harness { return newGuild(t, mode) })
 }
 
 // guild is the contract's harness for Discord: the adapter against the strict fake, driven by

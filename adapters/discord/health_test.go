@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 )
 
@@ -41,18 +42,7 @@ func (o *observed) snapshot() (int, []string) {
 // waitHealth waits until the adapter's health satisfies ok, following its changes.
 func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 	t.Helper()
-	deadline := time.After(20 * time.Second) // discordgo waits 1 s, then 2 s, between reconnects
-	for {
-		err, changed := a.health.State()
-		if ok(err) {
-			return
-		}
-		select {
-		case <-changed:
-		case <-deadline:
-			t.Fatalf("health never became %s; it is %v", what, err)
-		}
-	}
+	contract.WaitHealth(t, &a.health, 20*time.Second, what, ok) // discordgo waits 1 s, then 2 s, between reconnects
 }
 
 func TestGatewayHealthFollowsTheConnection(t *testing.T) {

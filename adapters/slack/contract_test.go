@@ -16,15 +16,11 @@ import (
 	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
+// The contract over HTTP, and over Socket Mode, where a slash command's reply is its envelope's ack
+// payload.
 func TestContract(t *testing.T) {
 	t.Parallel()
-	contract.Run(t, func(t *testing.T) contract.Harness { return newWorkspace(t, ModeHTTP) })
-}
-
-// The same contract over Socket Mode, where a slash command's reply is its envelope's ack payload.
-func TestContractSocketMode(t *testing.T) {
-	t.Parallel()
-	contract.Run(t, func(t *testing.T) contract.Harness { return newWorkspace(t, ModeSocket) })
+	contract.RunModes(t, []string{ModeHTTP, ModeSocket}, func(t *testing.T, mode string) contract.Harness { return newWorkspace(t, mode) })
 }
 
 // workspace is the contract's harness for Slack: the adapter against the strict fake, driven by

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -18,18 +19,7 @@ import (
 // waitHealth waits until the adapter's health satisfies ok, following its changes.
 func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 	t.Helper()
-	deadline := time.After(waitLimit)
-	for {
-		err, changed := a.health.State()
-		if ok(err) {
-			return
-		}
-		select {
-		case <-changed:
-		case <-deadline:
-			t.Fatalf("health never became %s; it is %v", what, err)
-		}
-	}
+	contract.WaitHealth(t, &a.health, waitLimit, what, ok)
 }
 
 func TestSocketModeHealthFollowsTheConnection(t *testing.T) {
