@@ -61,6 +61,18 @@ func playHTTP(t *testing.T, qs ...bot.Question) (*fakeDiscord, *httptest.Server)
 	return f, srv
 }
 
+// interact sends body to srv as a signed interaction and returns Discord's view of the response;
+// anything but a 200 with a JSON response fails the test.
+func interact(t *testing.T, srv *httptest.Server, body []byte) response {
+	t.Helper()
+	code, b := do(t, srv, signed(body, testNow))
+	var r response
+	if err := json.Unmarshal([]byte(b), &r); err != nil || code != 200 {
+		t.Fatalf("%d %s", code, b)
+	}
+	return r
+}
+
 func do(t *testing.T, srv *httptest.Server, r *http.Request) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(r.Method, srv.URL+r.URL.Path, r.Body)

@@ -111,11 +111,11 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 		}
 	case discordgo.InteractionModalSubmit:
 		d := in.ModalSubmitData()
-		if ev, handled, ok := voteEventText(d.CustomID, nil, reasonText(d.Components)); handled {
+		if ev, handled, ok := voteEventText(d.CustomID, nil, inputText(d.Components, idReason)); handled {
 			a.voteInteraction(ctx, h, in, ev, ok, respond)
 			return
 		}
-		text, _, ok := eventText(d.CustomID, nil, modalText(d.Components))
+		text, _, ok := eventText(d.CustomID, nil, inputText(d.Components, idInput))
 		if !ok {
 			a.log.Warn("discord refused a form pyqbot did not issue", "workspace", in.GuildID, "channel", in.ChannelID, "custom_id", truncate(d.CustomID, 100))
 			a.respond(in, respond, ephemeral(refusedForm))
@@ -137,14 +137,16 @@ const (
 	unknownInteraction = "pyqbot does not handle this kind of interaction, so nothing was done. Use `/pyq help` to see what it can do."
 )
 
-func modalText(rows []discordgo.MessageComponent) string {
+// inputText is what a modal's text input id holds: the answer modal's (idInput), the reason
+// modal's (idReason); "" when the modal has no such input.
+func inputText(rows []discordgo.MessageComponent, id string) string {
 	for _, r := range rows {
 		row, ok := r.(*discordgo.ActionsRow)
 		if !ok {
 			continue
 		}
 		for _, c := range row.Components {
-			if t, ok := c.(*discordgo.TextInput); ok && t.CustomID == idInput {
+			if t, ok := c.(*discordgo.TextInput); ok && t.CustomID == id {
 				return t.Value
 			}
 		}

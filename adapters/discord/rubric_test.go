@@ -39,15 +39,7 @@ func menuOf(t *testing.T, r response) map[string]any {
 func TestDiscordRubricChecklist(t *testing.T) {
 	t.Parallel()
 	f, srv := playHTTP(t, rubricQuestion())
-	send := func(body []byte) response {
-		t.Helper()
-		code, b := do(t, srv, signed(body, testNow))
-		var r response
-		if err := json.Unmarshal([]byte(b), &r); err != nil || code != 200 {
-			t.Fatalf("%d %s", code, b)
-		}
-		return r
-	}
+	send := func(body []byte) response { t.Helper(); return interact(t, srv, body) }
 	send(slash("r0", lead, "today"))
 	f.waitFor("POST", "/api/v9/channels/c1/messages")
 	thread := strings.Split(f.waitFor("POST", "/api/v9/channels/c1/messages/").Path, "/")[6]

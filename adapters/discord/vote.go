@@ -184,22 +184,6 @@ func validKeys(keys []string) bool {
 	return true
 }
 
-// reasonText is what the reason modal's text input holds.
-func reasonText(rows []discordgo.MessageComponent) string {
-	for _, r := range rows {
-		row, ok := r.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
-		for _, c := range row.Components {
-			if t, ok := c.(*discordgo.TextInput); ok && t.CustomID == idReason {
-				return t.Value
-			}
-		}
-	}
-	return ""
-}
-
 // voteInteraction answers a reason or vote control: opens the reason modal, turns a page of vote
 // buttons, or runs the command it stands for.
 func (a *Adapter) voteInteraction(ctx context.Context, h bot.Handler, in incoming, ev voteEvent, ok bool, respond responder) {

@@ -47,15 +47,7 @@ func answerWithReason(t *testing.T, do2 func(body []byte) response, who actor, n
 func TestDiscordAnswerWithReasonAndVote(t *testing.T) {
 	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
-	send := func(body []byte) response {
-		t.Helper()
-		code, b := do(t, srv, signed(body, testNow))
-		var r response
-		if err := json.Unmarshal([]byte(b), &r); err != nil || code != 200 {
-			t.Fatalf("%d %s", code, b)
-		}
-		return r
-	}
+	send := func(body []byte) response { t.Helper(); return interact(t, srv, body) }
 	send(slash("v0", lead, "today"))
 	var q sentMessage
 	decode(t, f.waitFor("POST", "/api/v9/channels/c1/messages"), &q)
@@ -110,13 +102,7 @@ func TestDiscordAnswerWithReasonAndVote(t *testing.T) {
 func TestDiscordVoteButtonsPageBeyond25(t *testing.T) {
 	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
-	send := func(body []byte) response {
-		t.Helper()
-		_, b := do(t, srv, signed(body, testNow))
-		var r response
-		json.Unmarshal([]byte(b), &r)
-		return r
-	}
+	send := func(body []byte) response { t.Helper(); return interact(t, srv, body) }
 	send(slash("p0", lead, "today"))
 	thread := strings.Split(f.waitFor("POST", "/api/v9/channels/c1/messages/").Path, "/")[6]
 	const n = 30
