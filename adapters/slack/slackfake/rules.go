@@ -129,13 +129,7 @@ func checkBlocks(blocks []any, at string) []string {
 	for i, raw := range blocks {
 		b, _ := raw.(map[string]any)
 		p := fmt.Sprintf("%s/%d", at, i)
-		if id, _ := b["block_id"].(string); id != "" {
-			if blockIDs[id] {
-				msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate block_id %q [json-pointer:%s/block_id]", id, p))
-			}
-			blockIDs[id] = true
-			msgs = tooLong(msgs, id, MaxBlockID, p+"/block_id")
-		}
+		msgs = checkID(msgs, blockIDs, b, "block_id", MaxBlockID, p)
 		switch b["type"] {
 		case "header":
 			msgs = tooLong(msgs, textOf(b["text"]), MaxHeaderText, p+"/text/text")
@@ -172,6 +166,20 @@ func checkBlocks(blocks []any, at string) []string {
 	return msgs
 }
 
+// checkID checks the id under key (block_id, action_id) of the item at pointer p, if it has one:
+// unique among the ids seen so far in its list, and at most max long.
+func checkID(msgs []string, seen map[string]bool, item map[string]any, key string, max int, p string) []string {
+	id, _ := item[key].(string)
+	if id == "" {
+		return msgs
+	}
+	if seen[id] {
+		msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate %s %q [json-pointer:%s/%s]", key, id, p, key))
+	}
+	seen[id] = true
+	return tooLong(msgs, id, max, p+"/"+key)
+}
+
 // checkElements checks interactive elements: buttons, checkboxes, selects, text inputs.
 func checkElements(elems []any, at string) []string {
 	var msgs []string
@@ -179,13 +187,7 @@ func checkElements(elems []any, at string) []string {
 	for i, raw := range elems {
 		el, _ := raw.(map[string]any)
 		p := fmt.Sprintf("%s/%d", at, i)
-		if id, _ := el["action_id"].(string); id != "" {
-			if actionIDs[id] {
-				msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate action_id %q [json-pointer:%s/action_id]", id, p))
-			}
-			actionIDs[id] = true
-			msgs = tooLong(msgs, id, MaxActionID, p+"/action_id")
-		}
+		msgs = checkID(msgs, actionIDs, el, "action_id", MaxActionID, p)
 		switch el["type"] {
 		case "button":
 			msgs = tooLong(msgs, textOf(el["text"]), MaxButtonText, p+"/text/text")
