@@ -30,23 +30,11 @@ func (f *fakeDiscord) callback(t *testing.T, id string) response {
 	return r
 }
 
+// sentMessage is a message as the fake received it: what the contract's harness reads, and the
+// message it replies to.
 type sentMessage struct {
-	ID     string `json:"id"`
-	Embeds []struct {
-		Title       string `json:"title"`
-		Description string `json:"description"`
-		Footer      *struct {
-			Text string `json:"text"`
-		} `json:"footer"`
-	} `json:"embeds"`
-	Components []struct {
-		Components []struct {
-			Type     int    `json:"type"`
-			CustomID string `json:"custom_id"`
-			Label    string `json:"label"`
-			Disabled bool   `json:"disabled"`
-		} `json:"components"`
-	} `json:"components"`
+	ID string `json:"id"`
+	discordObject
 	Reference *struct {
 		MessageID string `json:"message_id"`
 	} `json:"message_reference"`
