@@ -72,21 +72,8 @@ func (h *terminal) Vote(*testing.T, contract.User, contract.Message, int) (contr
 }
 
 func (h *terminal) Start(t *testing.T, eng bot.Handler) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- h.a.Run(ctx, eng) }()
-	t.Cleanup(func() {
-		h.feed.Close()
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Run did not return after its input closed")
-		}
-	})
+	stop := contract.Serve(t, func(ctx context.Context) error { return h.a.Run(ctx, eng) })
+	t.Cleanup(func() { h.feed.Close(); stop() }) // runs first: Run ends on its input closing, or on cancel
 }
 
 // Command types `/pyq text` as u. "/as NAME" before and after it frame the command's output: each

@@ -13,6 +13,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -142,25 +143,7 @@ func (l *testLog) String() string {
 // run starts a.Run and returns a stop function that ends it and waits.
 func run(t *testing.T, a *Adapter, h bot.Handler) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, h) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Error("Run did not return within 10s of cancel")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return contract.Serve(t, func(ctx context.Context) error { return a.Run(ctx, h) })
 }
 
 // response is an interaction callback as the fake received it.

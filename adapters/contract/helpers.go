@@ -1,6 +1,8 @@
 package contract
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,4 +36,30 @@ func RunModes(t *testing.T, modes []string, newHarness func(t *testing.T, mode s
 			Run(t, func(t *testing.T) Harness { return newHarness(t, mode) })
 		})
 	}
+}
+
+// Serve runs run (an adapter's Run) in its own goroutine and returns stop, which cancels run's
+// context and waits up to 10 s for it to return, failing the test on an error. stop runs at the
+// test's end too; a second call does nothing.
+func Serve(t *testing.T, run func(ctx context.Context) error) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx) }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("Run: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("Run did not return within 10s of cancel")
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
