@@ -108,9 +108,10 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
-// inTxReadCommitted is inTx for transactions whose only guarantee is a unique constraint (an
-// INSERT … ON CONFLICT DO NOTHING claim): READ COMMITTED on PostgreSQL, where such an insert is
-// atomic and does not fail when another transaction claims the key at the same moment.
+// inTxReadCommitted is inTx for transactions whose guarantees are a unique constraint (an
+// INSERT … ON CONFLICT DO NOTHING claim) or row locks (answers and the close, see RecordAnswer):
+// READ COMMITTED on PostgreSQL, where such an insert is atomic and does not fail when another
+// transaction claims the key at the same moment.
 func (d *DB) inTxReadCommitted(ctx context.Context, fn func(tx *txn) error) error {
 	if d.dialect == postgresDialect {
 		return d.wrote(d.pgTx(ctx, sql.LevelReadCommitted, fn))
