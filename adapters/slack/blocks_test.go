@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 )
 
@@ -66,23 +67,11 @@ func mrkdwnTexts(t *testing.T, p bot.Post) []string {
 	var v any
 	json.Unmarshal(raw, &v)
 	out := []string{FallbackText(p)}
-	var walk func(any)
-	walk = func(x any) {
-		switch x := x.(type) {
-		case map[string]any:
-			if x["type"] == "mrkdwn" {
-				out = append(out, x["text"].(string))
-			}
-			for _, y := range x {
-				walk(y)
-			}
-		case []any:
-			for _, y := range x {
-				walk(y)
-			}
+	slackfake.Walk(v, func(o map[string]any) {
+		if o["type"] == "mrkdwn" {
+			out = append(out, o["text"].(string))
 		}
-	}
-	walk(v)
+	})
 	return out
 }
 

@@ -194,7 +194,7 @@ func (w *workspace) Messages(t *testing.T) []contract.Message {
 		if m.ThreadTS != m.TS {
 			cm.Thread = m.ThreadTS
 		}
-		walk(blocks, func(el map[string]any) {
+		slackfake.Walk(blocks, func(el map[string]any) {
 			id, _ := el["action_id"].(string)
 			switch {
 			case strings.HasPrefix(id, actionAnswer):
@@ -211,21 +211,6 @@ func (w *workspace) Messages(t *testing.T) []contract.Message {
 		out = append(out, cm)
 	}
 	return out
-}
-
-// walk calls fn on every JSON object under v.
-func walk(v any, fn func(map[string]any)) {
-	switch v := v.(type) {
-	case map[string]any:
-		fn(v)
-		for _, x := range v {
-			walk(x, fn)
-		}
-	case []any:
-		for _, x := range v {
-			walk(x, fn)
-		}
-	}
 }
 
 // readerText is every text object's text in the blocks, in order, unescaped: what a member reads.
@@ -265,7 +250,7 @@ var slackMention = regexp.MustCompile(`<!(?:here|channel|everyone)(?:\|[^>]*)?>|
 // receives them (before any unescaping: &lt;!channel&gt; is text, <!channel> a mention).
 func pings(text string, blocks []any) []string {
 	found := slackMention.FindAllString(text, -1)
-	walk(blocks, func(o map[string]any) {
+	slackfake.Walk(blocks, func(o map[string]any) {
 		if o["type"] == "mrkdwn" {
 			s, _ := o["text"].(string)
 			found = append(found, slackMention.FindAllString(s, -1)...)

@@ -40,25 +40,27 @@ const (
 // (Slack does not document it; the smallest reported refusal).
 func BlockTextMeasure(blocks []any) int {
 	n := 0
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				if s, ok := x.(string); ok && k == "text" {
-					n += utf8.RuneCountInString(s)
-					continue
-				}
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
+	Walk(blocks, func(o map[string]any) {
+		if s, ok := o["text"].(string); ok {
+			n += utf8.RuneCountInString(s)
+		}
+	})
+	return n
+}
+
+// Walk calls fn on every JSON object under v (decoded into maps and slices), v's own included.
+func Walk(v any, fn func(map[string]any)) {
+	switch v := v.(type) {
+	case map[string]any:
+		fn(v)
+		for _, x := range v {
+			Walk(x, fn)
+		}
+	case []any:
+		for _, x := range v {
+			Walk(x, fn)
 		}
 	}
-	walk(blocks)
-	return n
 }
 
 // refusal is how Slack says no: the error code, and response_metadata.messages naming the rule.
