@@ -126,12 +126,7 @@ func checkView(view map[string]any) *refusal {
 
 // checkBlocks checks each block and its elements against the per-field limits.
 func checkBlocks(blocks []any, at string) []string {
-	var msgs []string
-	blockIDs := map[string]bool{}
-	for i, raw := range blocks {
-		b, _ := raw.(map[string]any)
-		p := fmt.Sprintf("%s/%d", at, i)
-		msgs = checkID(msgs, blockIDs, b, "block_id", MaxBlockID, p)
+	return checkEach(blocks, at, "block_id", MaxBlockID, func(msgs []string, b map[string]any, p string) []string {
 		switch b["type"] {
 		case "header":
 			msgs = tooLong(msgs, textOf(b["text"]), MaxHeaderText, p+"/text/text")
@@ -149,14 +144,10 @@ func checkBlocks(blocks []any, at string) []string {
 			}
 		case "context":
 			elems, _ := b["elements"].([]any)
-			if len(elems) == 0 || len(elems) > MaxContextElems {
-				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/elements]", MaxContextElems, p))
-			}
+			msgs = between(msgs, len(elems), MaxContextElems, p+"/elements")
 		case "actions":
 			elems, _ := b["elements"].([]any)
-			if len(elems) == 0 || len(elems) > MaxActions {
-				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/elements]", MaxActions, p))
-			}
+			msgs = between(msgs, len(elems), MaxActions, p+"/elements")
 			msgs = append(msgs, checkElements(elems, p+"/elements")...)
 		case "input":
 			msgs = tooLong(msgs, textOf(b["label"]), MaxInputLabel, p+"/label/text")
@@ -164,32 +155,55 @@ func checkBlocks(blocks []any, at string) []string {
 				msgs = append(msgs, checkElements([]any{el}, p+"/element")...)
 			}
 		}
+		return msgs
+	})
+}
+
+// checkEach runs check on each object of a list of blocks or elements at pointer at, with the
+// object's own pointer, after checking its id under idKey (block_id, action_id), if it has one:
+// unique in the list, and at most maxID long.
+func checkEach(items []any, at, idKey string, maxID int, check func(msgs []string, item map[string]any, p string) []string) []string {
+	var msgs []string
+	seen := map[string]bool{}
+	for i, raw := range items {
+		item, _ := raw.(map[string]any)
+		p := fmt.Sprintf("%s/%d", at, i)
+		if id, _ := item[idKey].(string); id != "" {
+			if seen[id] {
+				msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate %s %q [json-pointer:%s/%s]", idKey, id, p, idKey))
+			}
+			seen[id] = true
+			msgs = tooLong(msgs, id, maxID, p+"/"+idKey)
+		}
+		msgs = check(msgs, item, p)
 	}
 	return msgs
 }
 
-// checkID checks the id under key (block_id, action_id) of the item at pointer p, if it has one:
-// unique among the ids seen so far in its list, and at most max long.
-func checkID(msgs []string, seen map[string]bool, item map[string]any, key string, max int, p string) []string {
-	id, _ := item[key].(string)
-	if id == "" {
-		return msgs
+// between checks that a list at pointer p holds between 1 and max items.
+func between(msgs []string, n, max int, p string) []string {
+	if n == 0 || n > max {
+		msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s]", max, p))
 	}
-	if seen[id] {
-		msgs = append(msgs, fmt.Sprintf("[ERROR] duplicate %s %q [json-pointer:%s/%s]", key, id, p, key))
+	return msgs
+}
+
+// checkOptions checks a checkbox group's or a select's options at p: between 1 and max, each
+// option's text and value within their limits.
+func checkOptions(msgs []string, opts []any, max int, p string) []string {
+	msgs = between(msgs, len(opts), max, p+"/options")
+	for j, o := range opts {
+		om, _ := o.(map[string]any)
+		v, _ := om["value"].(string)
+		msgs = tooLong(msgs, textOf(om["text"]), MaxOptionText, fmt.Sprintf("%s/options/%d/text/text", p, j))
+		msgs = tooLong(msgs, v, MaxOptionValue, fmt.Sprintf("%s/options/%d/value", p, j))
 	}
-	seen[id] = true
-	return tooLong(msgs, id, max, p+"/"+key)
+	return msgs
 }
 
 // checkElements checks interactive elements: buttons, checkboxes, selects, text inputs.
 func checkElements(elems []any, at string) []string {
-	var msgs []string
-	actionIDs := map[string]bool{}
-	for i, raw := range elems {
-		el, _ := raw.(map[string]any)
-		p := fmt.Sprintf("%s/%d", at, i)
-		msgs = checkID(msgs, actionIDs, el, "action_id", MaxActionID, p)
+	return checkEach(elems, at, "action_id", MaxActionID, func(msgs []string, el map[string]any, p string) []string {
 		switch el["type"] {
 		case "button":
 			msgs = tooLong(msgs, textOf(el["text"]), MaxButtonText, p+"/text/text")
@@ -197,15 +211,7 @@ func checkElements(elems []any, at string) []string {
 			msgs = tooLong(msgs, v, MaxButtonValue, p+"/value")
 		case "checkboxes":
 			opts, _ := el["options"].([]any)
-			if len(opts) == 0 || len(opts) > MaxCheckboxOpts {
-				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/options]", MaxCheckboxOpts, p))
-			}
-			for j, o := range opts {
-				om, _ := o.(map[string]any)
-				v, _ := om["value"].(string)
-				msgs = tooLong(msgs, textOf(om["text"]), MaxOptionText, fmt.Sprintf("%s/options/%d/text/text", p, j))
-				msgs = tooLong(msgs, v, MaxOptionValue, fmt.Sprintf("%s/options/%d/value", p, j))
-			}
+			msgs = checkOptions(msgs, opts, MaxCheckboxOpts, p)
 			// Slack refuses an initial option that is not one of the options, text and value alike.
 			initial, _ := el["initial_options"].([]any)
 			for j, o := range initial {
@@ -221,23 +227,15 @@ func checkElements(elems []any, at string) []string {
 			}
 		case "static_select":
 			opts, _ := el["options"].([]any)
-			if len(opts) == 0 || len(opts) > MaxSelectOpts {
-				msgs = append(msgs, fmt.Sprintf("[ERROR] between 1 and %d items allowed [json-pointer:%s/options]", MaxSelectOpts, p))
-			}
+			msgs = checkOptions(msgs, opts, MaxSelectOpts, p)
 			msgs = tooLong(msgs, textOf(el["placeholder"]), MaxPlaceholder, p+"/placeholder/text")
-			for j, o := range opts {
-				om, _ := o.(map[string]any)
-				v, _ := om["value"].(string)
-				msgs = tooLong(msgs, textOf(om["text"]), MaxOptionText, fmt.Sprintf("%s/options/%d/text/text", p, j))
-				msgs = tooLong(msgs, v, MaxOptionValue, fmt.Sprintf("%s/options/%d/value", p, j))
-			}
 		case "plain_text_input":
 			if n, ok := el["max_length"].(float64); ok && int(n) > MaxInputLength {
 				msgs = append(msgs, fmt.Sprintf("[ERROR] max_length must be at most %d [json-pointer:%s/max_length]", MaxInputLength, p))
 			}
 		}
-	}
-	return msgs
+		return msgs
+	})
 }
 
 func textOf(v any) string {
