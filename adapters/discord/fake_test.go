@@ -71,6 +71,18 @@ func (f *fakeDiscord) matching(method, pathPrefix string) []call {
 
 func (f *fakeDiscord) setOverride(o func(w http.ResponseWriter, c call) bool) { f.SetOverride(o) }
 
+// refuse makes the fake answer the calls of method (any method when "") whose path ends in suffix
+// with respond, instead of serving them.
+func (f *fakeDiscord) refuse(method, suffix string, respond func(w http.ResponseWriter)) {
+	f.setOverride(func(w http.ResponseWriter, c call) bool {
+		if (method != "" && c.Method != method) || !strings.HasSuffix(c.Path, suffix) {
+			return false
+		}
+		respond(w)
+		return true
+	})
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) { discordfake.WriteJSON(w, status, v) }
 
 // checkResponseBody fails when an http-mode response body breaks a rule Discord enforces.

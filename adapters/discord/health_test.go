@@ -93,12 +93,8 @@ func TestHTTPModeAcksAndRESTErrorsAreObserved(t *testing.T) {
 		t.Errorf("%d acks observed, want 1 (the refused request is no ack)", acks)
 	}
 
-	f.setOverride(func(w http.ResponseWriter, c call) bool {
-		if c.Method == "POST" && c.Path == "/api/v9/channels/c1/messages" {
-			writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
-			return true
-		}
-		return false
+	f.refuse("POST", "/api/v9/channels/c1/messages", func(w http.ResponseWriter) {
+		writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
 	})
 	if _, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"}); err == nil {
 		t.Fatal("Send succeeded against a 403")

@@ -63,13 +63,7 @@ func TestRateLimitGivesUpAfterMaxAttempts(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
 	a, clock, _ := rateLimitedAdapter(t, f)
-	f.setOverride(func(w http.ResponseWriter, c call) bool {
-		if c.Method == "POST" {
-			tooMany(w, 0, false) // "retry after 0" must not become a tight loop
-			return true
-		}
-		return false
-	})
+	f.refuse("POST", "", func(w http.ResponseWriter) { tooMany(w, 0, false) }) // "retry after 0" must not become a tight loop
 	_, err := a.Send(context.Background(), conv, bot.Post{Text: "hello"})
 	if err == nil || !strings.Contains(err.Error(), "rate limit") {
 		t.Fatalf("Send error = %v, want a rate-limit error", err)
@@ -142,13 +136,7 @@ func TestFailedPostIsNotResent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFakeDiscord(t)
 			a, _, _ := rateLimitedAdapter(t, f)
-			f.setOverride(func(w http.ResponseWriter, c call) bool {
-				if c.Method == "POST" {
-					tc.fail(w)
-					return true
-				}
-				return false
-			})
+			f.refuse("POST", "", tc.fail)
 			if _, err := a.Send(context.Background(), conv, bot.Post{Text: "question"}); err == nil {
 				t.Fatal("Send succeeded; want the failure reported to the scheduler")
 			}
@@ -175,12 +163,8 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
 	a, _, log := rateLimitedAdapter(t, f)
-	f.setOverride(func(w http.ResponseWriter, c call) bool {
-		if strings.HasSuffix(c.Path, "/threads") {
-			writeJSON(w, 403, map[string]any{"message": "Missing Permissions", "code": 50013})
-			return true
-		}
-		return false
+	f.refuse("", "/threads", func(w http.ResponseWriter) {
+		writeJSON(w, 403, map[string]any{"message": "Missing Permissions", "code": 50013})
 	})
 	q := bot.Post{Title: "Lambdas in a loop", Text: "What does this print?", Code: "print(1)",
 		Answer: &bot.AnswerForm{Ref: "#12", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}}}, Footer: "#12"}
@@ -227,12 +211,8 @@ func TestARefusedPostIsLoggedOnceWithItsConversation(t *testing.T) {
 	logger := newLogger(log)
 	a := newTestAdapter(t, f, ModeGateway, Options{Logger: logger})
 	kit := testkit.NewEngine(t, testkit.Options{Questions: []bot.Question{testQuestion()}, Adapters: []bot.Adapter{a}, Logger: logger})
-	f.setOverride(func(w http.ResponseWriter, c call) bool {
-		if c.Method == "POST" && strings.HasSuffix(c.Path, "/channels/c1/messages") {
-			writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
-			return true
-		}
-		return false
+	f.refuse("POST", "/channels/c1/messages", func(w http.ResponseWriter) {
+		writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
 	})
 	if r := kit.As(conv, "lead", true, "today"); r.Empty() {
 		t.Fatal("today answered nothing after Discord refused the post; want a private error")

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
 )
@@ -88,11 +89,5 @@ func TestReminderDMAndBlockedMemberToldByMe(t *testing.T) {
 	if len(refused) != 1 || refused[0].Status != 403 {
 		t.Fatalf("messages to bob's DM: %+v, want one refused 403", refused)
 	}
-	me := bot.PlainText(kit.As(conv, "u-bob", false, "me").Post)
-	if !strings.Contains(me, "Reminders could not be delivered") || !strings.Contains(me, "Discord would not deliver") || !strings.Contains(me, "Privacy Settings") {
-		t.Errorf("bob's /pyq me:\n%s", me)
-	}
-	if me := bot.PlainText(kit.As(conv, "u-alice", false, "me").Post); strings.Contains(me, "could not be delivered") {
-		t.Errorf("alice's /pyq me says her reminder failed:\n%s", me)
-	}
+	contract.CheckUndelivered(t, kit, conv, "u-bob", "u-alice", "Discord would not deliver", "Privacy Settings")
 }

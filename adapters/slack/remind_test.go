@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
@@ -78,13 +79,7 @@ func TestReminderIsADirectMessageAndADisabledUserIsToldByMe(t *testing.T) {
 	if n := len(e.fake.Messages(slackfake.DMChannel("bob"))); n != 0 {
 		t.Errorf("bob (deactivated) has %d DMs", n)
 	}
-	me := bot.PlainText(kit.As(conv, "bob", false, "me").Post)
-	if !strings.Contains(me, "Reminders could not be delivered") || !strings.Contains(me, "Slack would not deliver") || !strings.Contains(me, "deactivated") {
-		t.Errorf("bob's /pyq me:\n%s", me)
-	}
-	if me := bot.PlainText(kit.As(conv, "ann", false, "me").Post); strings.Contains(me, "could not be delivered") {
-		t.Errorf("ann's /pyq me says her reminder failed:\n%s", me)
-	}
+	contract.CheckUndelivered(t, kit, conv, "bob", "ann", "Slack would not deliver", "deactivated")
 }
 
 // An app installed before im:write was added: conversations.open answers missing_scope, the tick
