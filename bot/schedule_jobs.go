@@ -208,22 +208,8 @@ func (e *Engine) openChallengeThread(ctx context.Context, ch Channel, p PostedQu
 	if q != nil {
 		n = min(len(q.Hints), len(offsets))
 	}
-	loc := ch.Location()
-	var b strings.Builder
-	fmt.Fprintf(&b, "Debugging challenge %s: answer with `/pyq answer %s CHOICE`.", p.ShortRef(), p.ShortRef())
-	if n == 0 {
-		b.WriteString(" No hints for this one: it is worth 10 points until the reveal.")
-	} else {
-		var times []string
-		for i := range n {
-			times = append(times, p.PostedAt.Add(offsets[i]).In(loc).Format("15:04"))
-		}
-		fmt.Fprintf(&b, " %d hint%s will appear in this thread (%s); each one takes %d points off a right answer given after it.",
-			n, plural(n), strings.Join(times, ", "), HintPenalty)
-	}
-	b.WriteString(" The fix and the reasoning come here at the reveal.")
 	ref := p.Ref
-	if _, err := e.send(ctx, a, ch, Post{Text: b.String(), Thread: &ref}); err != nil {
+	if _, err := e.send(ctx, a, ch, Post{Text: challengeThreadText(p, n, offsets, ch.Location()), Thread: &ref}); err != nil {
 		e.log.Warn("opening challenge thread failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 	}
 }
@@ -250,15 +236,7 @@ func (e *Engine) runHint(ctx context.Context, d slot) (SlotState, string, error)
 	if err != nil {
 		return "", "", err
 	}
-	worth := HintedPoints(len(shown) + 1)
-	ref := p.Ref
-	post := Post{
-		Title:  fmt.Sprintf("Hint %d of %d for %s", hint, hintCnt, p.ShortRef()),
-		Text:   strings.TrimSpace(q.Hints[hint-1]),
-		Footer: fmt.Sprintf("A right answer recorded from now on is worth %d points (plus streak bonus).", worth),
-		Thread: &ref,
-	}
-	post.Text = withNote(d.note, post.Text)
+	post := hintPost(q, p, hint, hintCnt, HintedPoints(len(shown)+1), d.note)
 	if _, err := e.send(ctx, a, d.ch, post); err != nil {
 		return "", "", err
 	}
@@ -288,28 +266,4 @@ func (e *Engine) hintsShownBefore(ctx context.Context, p PostedQuestion) (func(t
 		}
 		return n
 	}, nil
-}
-
-// lateNote is the line a late post starts with: "Posted late: the bot was down at 09:00."
-func lateNote(at time.Time, loc *time.Location, now time.Time) string {
-	if loc == nil {
-		loc = time.UTC
-	}
-	at = at.In(loc)
-	when := at.Format("15:04")
-	if LocalDay(at, loc) != LocalDay(now, loc) {
-		when = at.Format("Mon 2 Jan 15:04")
-	}
-	return "Posted late: the bot was down at " + when + "."
-}
-
-func withNote(note, text string) string {
-	switch {
-	case note == "":
-		return text
-	case text == "":
-		return "_" + note + "_"
-	default:
-		return "_" + note + "_\n\n" + text
-	}
 }
