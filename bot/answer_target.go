@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strconv"
 	"strings"
 )
 
@@ -13,7 +12,7 @@ import (
 // an unknown channel or a question from elsewhere takes that path too, which says what is wrong.
 // Nothing is cached: the channel's settings are as fresh as the store's.
 func (e *Engine) answerChannel(ctx context.Context, r request, ref string) (Channel, PostedQuestion, error) {
-	if id, err := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64); err == nil && id > 0 && strings.HasPrefix(ref, "#") {
+	if id, ok := numberRef(ref); ok && strings.HasPrefix(ref, "#") {
 		ch, post, err := e.store.AnswerTarget(ctx, r.Conv, id)
 		if !isNotFound(err) {
 			return ch, post, err

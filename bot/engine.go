@@ -169,11 +169,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if ev.User.Name == "" {
 		ev.User.Name = ev.User.ID
 	}
-	word, rest := splitWord(ev.Text)
-	word = strings.ToLower(word)
-	if word == "" {
-		word = "help"
-	}
+	word, args, rest := commandLine(ev.Text)
 	cmd, ok := commandByName(word)
 	if !ok {
 		return privateText(unknownCommandText(word))
@@ -181,13 +177,12 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	if cmd.Admin && !ev.Admin {
 		return privateText(fmt.Sprintf("Only workspace admins can run `/pyq %s`.", cmd.Name))
 	}
-	args := strings.Fields(rest)
 	// Claimed before the command runs, in its own transaction: if the command then fails, a replay
 	// of it is still refused, which costs nothing (the user types the command again).
 	if reply, refused := e.refuseReplay(ctx, ev, cmd.Name, args); refused {
 		return reply
 	}
-	req := request{Event: ev, args: args, rest: strings.TrimSpace(rest)}
+	req := request{Event: ev, args: args, rest: rest}
 	if !cmd.loadsChannel {
 		ch, err := e.store.EnsureChannel(ctx, ev.Conv, e.zone)
 		if err != nil {
@@ -215,14 +210,5 @@ func convArgs(c Conversation, more ...any) []any {
 }
 
 func privateText(text string) Reply { return Reply{Private: true, Post: Post{Text: text}} }
-
-func splitWord(s string) (word, rest string) {
-	s = strings.TrimSpace(s)
-	i := strings.IndexAny(s, " \t\n")
-	if i < 0 {
-		return s, ""
-	}
-	return s[:i], s[i+1:]
-}
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

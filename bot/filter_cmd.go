@@ -19,10 +19,16 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	dimension := strings.ToLower(r.args[0])
 	words := splitWords(r.args[1:])
 	clearing := len(words) == 1 && words[0] == "all"
-	switch dimension {
+	setting, ok := filterDimension(dimension)
+	if !ok {
+		return privateText(fmt.Sprintf("`/pyq filter %s` is not a setting. %s Usage: `/pyq filter topics closures security`, "+
+			"`/pyq filter kinds output debug`, `/pyq filter difficulty senior`, `… all` to lift one, `/pyq filter clear` to lift all.",
+			dimension, suggestion(dimension, argValues("filter", "what"))))
+	}
+	switch setting {
 	case "clear":
 		f = Filter{}
-	case "topics", "topic":
+	case "topics":
 		f.Topics = nil
 		if !clearing {
 			known := topicNames(e.bank)
@@ -33,7 +39,7 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 				f.Topics = append(f.Topics, w)
 			}
 		}
-	case "kinds", "kind":
+	case "kinds":
 		f.Kinds = nil
 		if !clearing {
 			for _, w := range words {
@@ -43,7 +49,7 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 				f.Kinds = append(f.Kinds, Kind(w))
 			}
 		}
-	case "difficulty", "difficulties":
+	case "difficulty":
 		f.Difficulties = nil
 		if !clearing {
 			for _, w := range words {
@@ -53,12 +59,8 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 				f.Difficulties = append(f.Difficulties, Difficulty(w))
 			}
 		}
-	default:
-		return privateText(fmt.Sprintf("`/pyq filter %s` is not a setting. %s Usage: `/pyq filter topics closures security`, "+
-			"`/pyq filter kinds output debug`, `/pyq filter difficulty senior`, `… all` to lift one, `/pyq filter clear` to lift all.",
-			dimension, suggestion(dimension, []string{"topics", "kinds", "difficulty", "clear"})))
 	}
-	if dimension != "clear" && len(words) == 0 {
+	if setting != "clear" && len(words) == 0 {
 		return privateText(fmt.Sprintf("Say which %s, e.g. `/pyq filter %s …`, or `all`.", dimension, dimension))
 	}
 	n := 0
@@ -99,25 +101,4 @@ func (e *Engine) describeFilter(f Filter) string {
 	}
 	return fmt.Sprintf("This channel's questions come from %d of %d in the bank.\nTopics: %s\nKinds: %s\nDifficulty: %s",
 		n, e.bank.Len(), list(f.Topics), list(kinds), list(diffs))
-}
-
-// splitWords accepts "a,b c" and "a, b" alike.
-func splitWords(args []string) []string {
-	var out []string
-	for _, a := range args {
-		for _, w := range strings.Split(strings.ToLower(a), ",") {
-			if w = strings.TrimSpace(w); w != "" {
-				out = append(out, w)
-			}
-		}
-	}
-	return out
-}
-
-func topicNames(b *Bank) []string {
-	var out []string
-	for _, t := range b.Topics() {
-		out = append(out, t.Topic)
-	}
-	return out
 }

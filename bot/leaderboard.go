@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -50,13 +49,12 @@ const leaderboardSize = 10
 func (e *Engine) cmdLeaderboard(ctx context.Context, r request) Reply {
 	period := Week
 	if len(r.args) > 0 {
-		switch p := Period(strings.ToLower(r.args[0])); p {
-		case Week, Month, All:
-			period = p
-		default:
+		p, ok := parsePeriod(r.args[0])
+		if !ok {
 			return privateText(fmt.Sprintf("There is no leaderboard period %q. %s",
-				r.args[0], suggestion(string(p), []string{"week", "month", "all"})))
+				r.args[0], suggestion(string(p), periodNames())))
 		}
+		period = p
 	}
 	post, err := e.LeaderboardPost(ctx, r.ch, period, r.User.ID)
 	if err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -130,13 +128,7 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 }
 
 func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
-	ref, rest := "", r.rest
-	if len(r.args) > 0 {
-		if first := r.args[0]; strings.HasPrefix(first, "#") || practiceID(first) > 0 {
-			ref = first
-			_, rest = splitWord(r.rest)
-		}
-	}
+	ref, rest := leadingTarget(r.args, r.rest)
 	ch, post, err := e.answerChannel(ctx, r, ref)
 	if err != nil {
 		return e.internalError(r.Event, "load channel", err)
@@ -197,8 +189,8 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 // open one in the channel. msg explains to the user why there is none.
 func (e *Engine) targetPost(ctx context.Context, r request, ref string) (post PostedQuestion, msg string, err error) {
 	if ref != "" {
-		id, convErr := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
-		if convErr != nil || id <= 0 {
+		id, ok := numberRef(ref)
+		if !ok {
 			return post, fmt.Sprintf("%q is not a question number: use the number from the question, like `#12`.", ref), nil
 		}
 		post, err = e.store.Post(ctx, id)
@@ -220,18 +212,6 @@ func (e *Engine) targetPost(ctx context.Context, r request, ref string) (post Po
 		return post, "No question is open in this channel. Post one with `/pyq today`, or try `/pyq practice` for a private one.", nil
 	}
 	return latest, "", err
-}
-
-// practiceID parses a practice reference "p7"; 0 when s is not one.
-func practiceID(s string) int64 {
-	if len(s) < 2 || (s[0] != 'p' && s[0] != 'P') {
-		return 0
-	}
-	id, err := strconv.ParseInt(s[1:], 10, 64)
-	if err != nil || id <= 0 {
-		return 0
-	}
-	return id
 }
 
 func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {

@@ -18,27 +18,10 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 			return reply
 		}
 	}
-	var f Filter
-	for _, arg := range r.args {
-		a := strings.ToLower(arg)
-		switch {
-		case a == "new": // skip reviews: a fresh question
-		case e.bank.HasTopic(a):
-			f.Topics = append(f.Topics, a)
-		case isDifficulty(a):
-			f.Difficulties = append(f.Difficulties, Difficulty(a))
-		case isKind(a):
-			f.Kinds = append(f.Kinds, Kind(a))
-		default:
-			words := []string{}
-			for _, t := range e.bank.Topics() {
-				words = append(words, t.Topic)
-			}
-			for _, d := range Difficulties {
-				words = append(words, string(d))
-			}
-			return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", arg, suggestion(a, words)))
-		}
+	f, bad := practiceFilter(e.bank, r.args)
+	if bad != "" {
+		words := append(topicNames(e.bank), difficultyNames()...)
+		return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
 	}
 	if len(f.Topics) == 0 && len(f.Difficulties) == 0 && len(f.Kinds) == 0 {
 		pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID, hidden)
@@ -123,22 +106,4 @@ func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest s
 	}
 	e.applyReview(ctx, r.ch, r.User, q, g.Correct)
 	return Reply{Private: true, Post: practiceFeedbackPost(q, ref, keys, g)}
-}
-
-func isDifficulty(s string) bool {
-	for _, d := range Difficulties {
-		if string(d) == s {
-			return true
-		}
-	}
-	return false
-}
-
-func isKind(s string) bool {
-	for _, k := range Kinds {
-		if string(k) == s {
-			return true
-		}
-	}
-	return false
 }

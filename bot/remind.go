@@ -128,36 +128,6 @@ type ReminderStore interface {
 const remindUsage = "Use `/pyq remind on`, `/pyq remind off`, or how long before the reveal, e.g. `/pyq remind 30m` or `/pyq remind 2h` " +
 	"(from 10m to 12h; the default is 1h)."
 
-// ParseReminderLead reads a lead as typed: minutes and hours ("30m", "2h", "1h30m"), whole minutes,
-// within [MinReminderLead, MaxReminderLead]. The error is the reply to show.
-func ParseReminderLead(s string) (time.Duration, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	bad := func(why string) (time.Duration, error) {
-		return 0, &UserError{fmt.Sprintf("`%s` %s. %s Nothing was changed.", s, why, remindUsage)}
-	}
-	if s == "" || strings.ContainsAny(s, "+-") {
-		return bad("is not a time before the reveal")
-	}
-	for _, r := range s {
-		if !strings.ContainsRune("0123456789.hm", r) {
-			return bad("is not a duration in minutes or hours")
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || strings.HasSuffix(s, ".") {
-		return bad("is not a duration in minutes or hours")
-	}
-	switch {
-	case d%time.Minute != 0:
-		return bad("is not a whole number of minutes")
-	case d < MinReminderLead:
-		return bad("is too short: a reminder must leave time to answer")
-	case d > MaxReminderLead:
-		return bad("is too long: a reminder that early comes before the question is posted")
-	}
-	return d, nil
-}
-
 func (e *Engine) cmdRemind(ctx context.Context, r request) Reply {
 	rs := e.store
 	cur, err := rs.Reminder(ctx, r.ch.WorkspaceID, r.User.ID)

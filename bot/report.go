@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -60,11 +59,7 @@ func (e *Engine) hiddenQuestions(ctx context.Context, workspaceID int64) (map[st
 
 func (e *Engine) cmdReport(ctx context.Context, r request) Reply {
 	const usage = "Say what is wrong, e.g. `/pyq report #12 the answer should be B`, and nothing was recorded."
-	ref, text := "", r.rest
-	if len(r.args) > 0 && (strings.HasPrefix(r.args[0], "#") || practiceID(r.args[0]) > 0) {
-		ref = r.args[0]
-		_, text = splitWord(r.rest)
-	}
+	ref, text := leadingTarget(r.args, r.rest)
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return privateText("Your report is empty. " + usage)
@@ -109,8 +104,8 @@ func (e *Engine) reportTarget(ctx context.Context, r request, ref string, rep *R
 	}
 	var post PostedQuestion
 	if ref != "" {
-		id, convErr := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
-		if convErr != nil || id <= 0 {
+		id, ok := numberRef(ref)
+		if !ok {
 			return "", fmt.Sprintf("%q is not a question number: use the number from the question, like `#12`. Nothing was recorded.", ref), nil
 		}
 		post, err = e.store.Post(ctx, id)
@@ -138,17 +133,17 @@ func (e *Engine) reportTarget(ctx context.Context, r request, ref string, rep *R
 }
 
 func (e *Engine) cmdReports(ctx context.Context, r request) Reply {
-	if len(r.args) == 0 || strings.EqualFold(r.args[0], "list") {
+	switch action, ok := reportsAction(r.args); {
+	case !ok:
+		return privateText(fmt.Sprintf("`/pyq reports %s` is not something I can do. %s", r.args[0], suggestion(r.args[0], argValues("reports", "action"))))
+	case action == "list":
 		return e.listReports(ctx, r)
-	}
-	if !strings.EqualFold(r.args[0], "clear") {
-		return privateText(fmt.Sprintf("`/pyq reports %s` is not something I can do. %s", r.args[0], suggestion(r.args[0], []string{"list", "clear"})))
 	}
 	if len(r.args) != 2 {
 		return privateText("Say which report to clear, by the number `/pyq reports` shows: `/pyq reports clear 3`.")
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.args[1], "#"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := numberRef(r.args[1])
+	if !ok {
 		return privateText(fmt.Sprintf("%q is not a report number: `/pyq reports` lists them.", r.args[1]))
 	}
 	rep, err := e.store.ClearReport(ctx, r.ch.WorkspaceID, id, r.User.ID, e.now())

@@ -80,11 +80,7 @@ const rubricUsage = "`/pyq rubric` shows the rubric of the last design question 
 
 func (e *Engine) cmdRubric(ctx context.Context, r request) Reply {
 	rs := e.store
-	args := r.args
-	ref := ""
-	if len(args) > 0 && strings.HasPrefix(args[0], "#") {
-		ref, args = args[0], args[1:]
-	}
+	ref, args := leadingRef(r.args)
 	ticks, record, problem := parseRubricTicks(args)
 	if problem != "" {
 		return privateText(problem + " " + rubricUsage + " Nothing was recorded.")
@@ -137,30 +133,6 @@ func (e *Engine) cmdRubric(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "record rubric check", err)
 	}
 	return privateText(rubricRecordedText(q, qref, ticks))
-}
-
-// parseRubricTicks reads the item numbers after the question: none means show the checklist
-// (record false); "none" records that nothing was covered. "1,3" and "1 3" both work.
-func parseRubricTicks(args []string) (ticks []int, record bool, problem string) {
-	if len(args) == 0 {
-		return nil, false, ""
-	}
-	if len(args) == 1 && strings.EqualFold(args[0], "none") {
-		return []int{}, true, ""
-	}
-	for _, arg := range args {
-		for _, w := range strings.FieldsFunc(arg, func(r rune) bool { return r == ',' }) {
-			n, err := strconv.Atoi(strings.TrimSuffix(w, "."))
-			if err != nil {
-				return nil, false, fmt.Sprintf("%q is not an item number.", w)
-			}
-			if !slices.Contains(ticks, n) {
-				ticks = append(ticks, n)
-			}
-		}
-	}
-	slices.Sort(ticks)
-	return ticks, true, ""
 }
 
 // rubricTarget is the question a rubric command is about: ref's, or the user's last revealed

@@ -25,17 +25,15 @@ func (e *Engine) cmdSchedule(ctx context.Context, r request) Reply {
 	if err := st.SeedSchedules(ctx, r.ch.ID, e.sched.defaults, e.now()); err != nil {
 		return e.internalError(r.Event, "seed schedules", err)
 	}
-	sub, rest := splitWord(r.rest)
-	sub = strings.ToLower(sub)
-	switch sub {
-	case "", "list":
-		return e.scheduleList(ctx, r)
-	case "help":
-		return privateText(scheduleUsage)
-	case "set", "off", "on", "zone", "skip", "unskip":
-	default:
+	sub, rest, ok := scheduleAction(r.rest)
+	switch {
+	case !ok:
 		return privateText(fmt.Sprintf("There is no `/pyq schedule %s`. %s\n\n%s", sub,
-			suggestion(sub, []string{"list", "set", "off", "on", "zone", "skip", "unskip"}), scheduleUsage))
+			suggestion(sub, scheduleSuggestions()), scheduleUsage))
+	case sub == "list":
+		return e.scheduleList(ctx, r)
+	case sub == "help":
+		return privateText(scheduleUsage)
 	}
 	if !r.Admin {
 		return privateText(fmt.Sprintf("Only workspace admins can change the schedule, so `/pyq schedule %s` was refused. "+
@@ -165,45 +163,6 @@ func formatOffsets(ds []time.Duration) string {
 	return strings.Join(parts, ", ")
 }
 
-// splitSpec reads `"CRON" [ZONE]` as typed in chat: the spec in straight or curly quotes (chat apps
-// curl them), or unquoted as a descriptor or five fields (after an optional CRON_TZ= prefix).
-func splitSpec(s string) (spec, zone string, problem string) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", "", "Give the schedule in quotes, e.g. `/pyq schedule set question \"0 9 * * 1-5\"`."
-	}
-	for _, q := range [][2]string{{`"`, `"`}, {"“", "”"}, {"'", "'"}, {"‘", "’"}} {
-		if strings.HasPrefix(s, q[0]) {
-			body := s[len(q[0]):]
-			end := strings.Index(body, q[1])
-			if end < 0 {
-				return "", "", "The schedule's closing quote is missing: write it like `\"0 9 * * 1-5\"`."
-			}
-			return strings.TrimSpace(body[:end]), strings.TrimSpace(body[end+len(q[1]):]), ""
-		}
-	}
-	fields := strings.Fields(s)
-	n := 5
-	if strings.HasPrefix(fields[0], "TZ=") || strings.HasPrefix(fields[0], "CRON_TZ=") {
-		n++
-		if len(fields) > 1 && strings.HasPrefix(fields[1], "@") {
-			n = 2
-			if strings.EqualFold(fields[1], "@every") {
-				n = 3
-			}
-		}
-	} else if strings.HasPrefix(fields[0], "@") {
-		n = 1
-		if strings.EqualFold(fields[0], "@every") {
-			n = 2
-		}
-	}
-	if len(fields) < n {
-		return strings.Join(fields, " "), "", ""
-	}
-	return strings.Join(fields[:n], " "), strings.Join(fields[n:], " "), ""
-}
-
 func (e *Engine) findSchedule(ctx context.Context, channelID int64, job Job) (Schedule, error) {
 	schedules, err := e.schedules(ctx, channelID)
 	if err != nil {
@@ -303,12 +262,11 @@ func (e *Engine) scheduleZone(ctx context.Context, r request, zone string) (stri
 	return fmt.Sprintf("This channel's time zone is now %s. Jobs without a zone of their own run on its wall clock; leaderboard weeks and streak days use it too.", zone), nil
 }
 
-func (e *Engine) scheduleSkip(ctx context.Context, r request, day string, skip bool) (string, error) {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return "", &UserError{fmt.Sprintf("%q is not a date: write it as YYYY-MM-DD, e.g. `/pyq schedule skip 2026-12-24`.", day)}
+func (e *Engine) scheduleSkip(ctx context.Context, r request, typed string, skip bool) (string, error) {
+	day, ok := skipDay(typed)
+	if !ok {
+		return "", &UserError{fmt.Sprintf("%q is not a date: write it as YYYY-MM-DD, e.g. `/pyq schedule skip 2026-12-24`.", typed)}
 	}
-	day = t.Format(time.DateOnly)
 	if err := e.sched.store.SetSkipDate(ctx, r.ch.ID, day, skip); err != nil {
 		return "", err
 	}

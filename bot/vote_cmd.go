@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 )
 
 // reasonNote ends an answer's confirmation: what happens to the explanation at the reveal.
@@ -24,16 +22,12 @@ const voteUsage = "Say which explanation: `/pyq vote 2`, or `/pyq vote #12 2` fo
 
 func (e *Engine) cmdVote(ctx context.Context, r request) Reply {
 	vs := e.store
-	args := r.args
-	ref := ""
-	if len(args) > 0 && strings.HasPrefix(args[0], "#") {
-		ref, args = args[0], args[1:]
-	}
+	ref, args := leadingRef(r.args)
 	if len(args) != 1 {
 		return privateText(voteUsage + " Nothing was recorded.")
 	}
-	n, convErr := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(args[0], "no."), "."))
-	if convErr != nil {
+	n, ok := voteNumber(args[0])
+	if !ok {
 		return privateText(fmt.Sprintf("%q is not an explanation number. %s Nothing was recorded.", args[0], voteUsage))
 	}
 	round, msg, err := e.voteTarget(ctx, r, vs, ref)

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 )
 
+// Reading answers: the choice letters (or a design answer's text) and the reason after `because`.
+
 // parseAnswer reads the keys (or text) of an answer to q. problem says what is wrong with it.
 func parseAnswer(q *Question, ref, s string) (keys []string, text string, problem string) {
 	s = strings.TrimSpace(s)
