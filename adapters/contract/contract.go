@@ -300,3 +300,18 @@ func nextFriday16(now time.Time) time.Time {
 	}
 	return at
 }
+
+// CheckUndelivered fails unless blocked's `/pyq me` in conv says their reminders could not be
+// delivered, with each of wants (the platform's reason and what to do), and fine's does not.
+func CheckUndelivered(t *testing.T, kit *testkit.Kit, conv bot.Conversation, blocked, fine string, wants ...string) {
+	t.Helper()
+	me := bot.PlainText(kit.As(conv, blocked, false, "me").Post)
+	for _, w := range append([]string{"Reminders could not be delivered"}, wants...) {
+		if !strings.Contains(me, w) {
+			t.Errorf("%s's /pyq me lacks %q:\n%s", blocked, w, me)
+		}
+	}
+	if me := bot.PlainText(kit.As(conv, fine, false, "me").Post); strings.Contains(me, "could not be delivered") {
+		t.Errorf("%s's /pyq me says their reminder failed:\n%s", fine, me)
+	}
+}
