@@ -49,13 +49,7 @@ func (c *core) Handle(_ context.Context, e bot.Event) bot.Reply {
 
 func (c *core) next(t *testing.T) bot.Event {
 	t.Helper()
-	select {
-	case e := <-c.got:
-		return e
-	case <-time.After(waitLimit):
-		t.Fatal("no event reached the core")
-		return bot.Event{}
-	}
+	return receive(t, c.got, "no event reached the core")
 }
 
 func (c *core) none(t *testing.T) {
@@ -109,13 +103,7 @@ func (d *deadlineTimer) expire() { d.once.Do(func() { close(d.fired) }) }
 // started waits until the adapter waits on the deadline, and returns how long it set it for.
 func (d *deadlineTimer) started(t *testing.T) time.Duration {
 	t.Helper()
-	select {
-	case w := <-d.waiting:
-		return w
-	case <-time.After(waitLimit):
-		t.Fatal("the adapter never waited on the acknowledgement deadline")
-		return 0
-	}
+	return receive(t, d.waiting, "the adapter never waited on the acknowledgement deadline")
 }
 
 // observed records what the adapter reports to its metrics.
@@ -302,6 +290,29 @@ const formType = "application/x-www-form-urlencoded"
 func slash(fake *slackfake.Server, user, text string) url.Values {
 	return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {"C1"}, "user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/pyq"}, "text": {text}, "response_url": {fake.ResponseURL("cmd-" + user)}, "trigger_id": {"trig-" + user}}
+}
+
+// socketSlash is slash as a Socket Mode slash_commands envelope's payload holds it.
+func socketSlash(fake *slackfake.Server, user, text string) map[string]string {
+	cmd := map[string]string{}
+	for k, v := range slash(fake, user, text) {
+		cmd[k] = v[0]
+	}
+	return cmd
+}
+
+// receive waits for a value on ch, failing the test with failure after waitLimit (a failure
+// guard, not a way to synchronise).
+func receive[T any](t *testing.T, ch <-chan T, failure string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(waitLimit):
+		t.Fatal(failure)
+		var zero T
+		return zero
+	}
 }
 
 // interactionPayload is a block_actions or view_submission payload as Slack sends it.

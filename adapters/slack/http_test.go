@@ -16,10 +16,7 @@ import (
 
 func TestSlashCommandRepliesInTheAcknowledgement(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, ModeHTTP)
-	rc := newRenamingCore(e.core)
-	e.startWith(rc)
-	e.fake.SetUser("U1", slackfake.User{Name: "alice", DisplayName: "Alice"})
+	e, rc := renamingEnv(t)
 	resp := e.signed(PathCommands, formType, slash(e.fake, "U1", "me").Encode())
 	ack := ackMessage(t, resp)
 	if ack["response_type"] != "ephemeral" || ack["text"] != "you said me" {

@@ -230,10 +230,7 @@ func TestEventRetriesAreRecognisedAfterARestart(t *testing.T) {
 func TestSocketModeSlashCommandsCarryTheirEnvelopeID(t *testing.T) {
 	t.Parallel()
 	e := socketEnv(t)
-	cmd := map[string]string{}
-	for k, v := range slash(e.fake, "U1", "reveal") {
-		cmd[k] = v[0]
-	}
+	cmd := socketSlash(e.fake, "U1", "reveal")
 	e.send("slash_commands", cmd)
 	e.send("slash_commands", cmd)
 	first, second := e.core.next(t), e.core.next(t)

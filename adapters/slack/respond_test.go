@@ -141,10 +141,7 @@ func TestRateLimitedUsersInfoStillRecordsEveryAnswer(t *testing.T) {
 func TestSocketModeSlashReplyTravelsInTheAck(t *testing.T) {
 	t.Parallel()
 	e := socketEnv(t)
-	cmd := map[string]string{}
-	for k, v := range slash(e.fake, "U1", "me") {
-		cmd[k] = v[0]
-	}
+	cmd := socketSlash(e.fake, "U1", "me")
 	var msg map[string]any
 	if ack := e.send("slash_commands", cmd); json.Unmarshal(ack.Payload, &msg) != nil || msg["text"] != "you said me" || msg["response_type"] != "ephemeral" {
 		t.Errorf("ack payload = %s, want the core's reply", ack.Payload)
@@ -220,6 +217,16 @@ type renamingCore struct {
 	renamed chan bot.User
 }
 
+// renamingEnv is an HTTP-mode env running with a renamingCore, where users.info knows U1 as Alice.
+func renamingEnv(t *testing.T) (*env, renamingCore) {
+	t.Helper()
+	e := newEnv(t, ModeHTTP)
+	rc := newRenamingCore(e.core)
+	e.startWith(rc)
+	e.fake.SetUser("U1", slackfake.User{Name: "alice", DisplayName: "Alice"})
+	return e, rc
+}
+
 func newRenamingCore(c *core) renamingCore {
 	return renamingCore{core: c, renamed: make(chan bot.User, 100)}
 }
@@ -227,13 +234,7 @@ func newRenamingCore(c *core) renamingCore {
 // next waits for a rename (a failure guard, not a way to synchronise).
 func (c renamingCore) next(t *testing.T) bot.User {
 	t.Helper()
-	select {
-	case u := <-c.renamed:
-		return u
-	case <-time.After(waitLimit):
-		t.Fatal("no display name was stored")
-		return bot.User{}
-	}
+	return receive(t, c.renamed, "no display name was stored")
 }
 
 func (c renamingCore) RenameUser(_ context.Context, conv bot.Conversation, u bot.User) (bool, error) {
@@ -245,10 +246,7 @@ func (c renamingCore) RenameUser(_ context.Context, conv bot.Conversation, u bot
 // payload's handle.
 func TestDisplayNameIsStoredAfterTheReply(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, ModeHTTP)
-	rc := newRenamingCore(e.core)
-	e.startWith(rc)
-	e.fake.SetUser("U1", slackfake.User{Name: "alice", DisplayName: "Alice"})
+	e, rc := renamingEnv(t)
 	e.signed(PathCommands, formType, slash(e.fake, "U1", "answer B").Encode())
 	if u := rc.next(t); u != (bot.User{ID: "U1", Name: "Alice"}) {
 		t.Errorf("renamed %+v, want U1 as Alice", u)

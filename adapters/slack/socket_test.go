@@ -39,10 +39,7 @@ func TestSocketModeAcksEveryEnvelope(t *testing.T) {
 	}
 
 	// A slash command: the reply is the ack's payload.
-	cmd := map[string]string{}
-	for k, v := range slash(e.fake, "U1", "me") {
-		cmd[k] = v[0]
-	}
+	cmd := socketSlash(e.fake, "U1", "me")
 	var reply map[string]any
 	if ack := e.send("slash_commands", cmd); json.Unmarshal(ack.Payload, &reply) != nil || reply["text"] != "you said me" {
 		t.Errorf("slash command ack payload = %s, want the reply", ack.Payload)
