@@ -39,15 +39,24 @@ func TestSlowSlashCommandIsAcknowledgedAsPendingThenConfirmed(t *testing.T) {
 	}
 }
 
-// A button press is acknowledged only once the core has answered (the answer is committed), and the
-// confirmation follows at once through response_url.
-func TestButtonPressIsAcknowledgedAfterTheCoreAnswers(t *testing.T) {
-	t.Parallel()
+// heldButtonPress presses U2's B button on a running HTTP-mode adapter whose core holds until
+// e.core.gate is closed; it returns once the adapter waits on the core, with nothing acknowledged
+// yet, and the press's response to come.
+func heldButtonPress(t *testing.T) (*env, <-chan *http.Response) {
+	t.Helper()
 	e := newEnv(t, ModeHTTP).start()
 	e.core.gate = make(chan struct{})
 	resp := e.signedAsync(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "answer #12 B", nil)))
 	e.core.next(t)
-	e.timer.started(t) // the adapter is waiting on the core, with nothing acknowledged yet
+	e.timer.started(t)
+	return e, resp
+}
+
+// A button press is acknowledged only once the core has answered (the answer is committed), and the
+// confirmation follows at once through response_url.
+func TestButtonPressIsAcknowledgedAfterTheCoreAnswers(t *testing.T) {
+	t.Parallel()
+	e, resp := heldButtonPress(t)
 	select {
 	case <-resp:
 		t.Fatal("acknowledged while the core was still running")
@@ -69,11 +78,7 @@ func TestButtonPressIsAcknowledgedAfterTheCoreAnswers(t *testing.T) {
 
 func TestSlowButtonPressSaysPendingThenConfirms(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, ModeHTTP).start()
-	e.core.gate = make(chan struct{})
-	resp := e.signedAsync(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "answer #12 B", nil)))
-	e.core.next(t)
-	e.timer.started(t)
+	e, resp := heldButtonPress(t)
 	e.timer.expire()
 	if r := response(t, resp); r.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", r.StatusCode)
