@@ -24,14 +24,16 @@ var (
 // Users are everyone the suite acts as, for harnesses that must register them with their fake.
 var Users = []User{Lead, Alice, Bob, Carol, Dave, Erin}
 
-func outputQuestion() bot.Question {
+// OutputQuestion is the suite's output question (three choices, B right); adapter tests use it too.
+func OutputQuestion() bot.Question {
 	return bot.Question{ID: "late-binding", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup,
 		Title: "Lambdas in a loop", Prompt: "What does this print?", Code: "fs = [lambda: i for i in range(3)]\nprint([f() for f in fs])",
 		Choices: []bot.Choice{{Key: "A", Text: "[0, 1, 2]"}, {Key: "B", Text: "[2, 2, 2]"}, {Key: "C", Text: "[0, 0, 0]"}},
 		Answer:  []string{"B"}, Explanation: "The lambdas close over the variable i, not its value."}
 }
 
-func designQuestion() bot.Question {
+// DesignQuestion is the suite's design question (free text, a three-item rubric).
+func DesignQuestion() bot.Question {
 	return bot.Question{ID: "design-queue", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior,
 		Title: "A queue between two services", Prompt: "Bounded or unbounded?", Explanation: "It depends on who should wait.",
 		Rubric: []string{"backpressure", "memory", "latency"}}
@@ -67,7 +69,7 @@ func play(t *testing.T, h Harness, q bot.Question) *testkit.Kit {
 }
 
 func questionDay(t *testing.T, h Harness) {
-	k := play(t, h, outputQuestion())
+	k := play(t, h, OutputQuestion())
 	h.Command(t, Lead, "today")
 	top := topLevel(h.Messages(t))
 	if len(top) != 1 {
@@ -126,7 +128,7 @@ const (
 )
 
 func votesAndMentions(t *testing.T, h Harness) {
-	play(t, h, designQuestion())
+	play(t, h, DesignQuestion())
 	h.Command(t, Lead, "today")
 	top := topLevel(h.Messages(t))
 	if len(top) != 1 {
@@ -193,7 +195,7 @@ func votesAndMentions(t *testing.T, h Harness) {
 // rubricChecklist: after a design reveal the answerer checks their answer against the rubric with
 // the typed command, which every platform has; every reply is theirs alone, and points do not move.
 func rubricChecklist(t *testing.T, h Harness) {
-	play(t, h, designQuestion())
+	play(t, h, DesignQuestion())
 	h.Command(t, Lead, "today")
 	mustBePrivateTo(t, "Alice's design answer", h.Command(t, Alice, "answer #1 a bounded queue, so producers slow down"), Alice, "Recorded your answer")
 	mustBePrivateTo(t, "Bob's design answer", h.Command(t, Bob, "answer #1 unbounded, memory is cheap"), Bob, "Recorded your answer")

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
@@ -34,7 +35,7 @@ func startProcess(t *testing.T, fake *slackfake.Server, c *testkit.FakeClock, pa
 		t.Fatal(err)
 	}
 	store.Now = c.Now
-	bank, err := bot.NewBank([]bot.Question{designQuestion(), debugQuestion()})
+	bank, err := bot.NewBank([]bot.Question{contract.DesignQuestion(), debugQuestion()})
 	if err != nil {
 		t.Fatal(err)
 	}

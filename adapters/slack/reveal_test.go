@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
@@ -18,12 +19,6 @@ type engineEnv struct {
 	*env
 	engine *bot.Engine
 	store  *storage.DB
-}
-
-func designQuestion() bot.Question {
-	return bot.Question{ID: "design-queue", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior,
-		Title: "A queue between two services", Prompt: "Bounded or unbounded?", Explanation: "It depends on who waits.",
-		Rubric: []string{"backpressure", "memory", "latency"}}
 }
 
 func newEngineEnv(t *testing.T, questions ...bot.Question) *engineEnv {
@@ -63,7 +58,7 @@ func TestLongDesignRevealGoesOutWholeInTheThread(t *testing.T) {
 	t.Parallel()
 	for _, size := range []int{500, maxAnswerText} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
-			e := newEngineEnv(t, designQuestion())
+			e := newEngineEnv(t, contract.DesignQuestion())
 			if r := e.as("lead", true, "today"); !r.Empty() {
 				t.Fatalf("today: %s", r.Post.Text)
 			}
@@ -108,7 +103,7 @@ func TestLongDesignRevealGoesOutWholeInTheThread(t *testing.T) {
 // A reveal Slack refuses still closes the question on Slack: its buttons go.
 func TestRefusedRevealStillMarksTheQuestionClosed(t *testing.T) {
 	t.Parallel()
-	e := newEngineEnv(t, designQuestion())
+	e := newEngineEnv(t, contract.DesignQuestion())
 	e.as("lead", true, "today")
 	qts := e.fake.Messages("C1")[0].TS
 	e.as("Alice", false, "answer #1 bounded, so producers feel the pressure")
@@ -171,7 +166,7 @@ func TestCodeBlocksHaveNoLanguageTag(t *testing.T) {
 // conversation's platform, workspace and channel; the adapter only returns the error.
 func TestARefusedPostIsLoggedOnceWithItsConversation(t *testing.T) {
 	t.Parallel()
-	e := newEngineEnv(t, designQuestion())
+	e := newEngineEnv(t, contract.DesignQuestion())
 	e.fake.Fail("chat.postMessage", slackfake.Failure{Error: "channel_not_found"})
 	if r := e.as("lead", true, "today"); r.Empty() {
 		t.Fatal("today answered nothing after Slack refused the post; want a private error")

@@ -6,16 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 )
-
-func outputQuestion() bot.Question {
-	return bot.Question{ID: "late-binding", Kind: bot.KindOutput, Topic: "closures", Difficulty: bot.Warmup,
-		Title: "Lambdas in a loop", Prompt: "What does this print?", Code: "fs = [lambda: i for i in range(3)]\nprint([f() for f in fs])",
-		Choices: []bot.Choice{{Key: "A", Text: "[0, 1, 2]"}, {Key: "B", Text: "[2, 2, 2]"}, {Key: "C", Text: "[0, 0, 0]"}},
-		Answer:  []string{"B"}, Explanation: "The lambdas close over the variable."}
-}
 
 // actionOf finds the element with action_id in a message's blocks.
 func actionOf(t *testing.T, blocks, actionID string) map[string]any {
@@ -61,7 +55,7 @@ func votePress(fake *slackfake.Server, user, value string) map[string]any {
 // nothing.
 func TestSlackAnswerWithReasonAndVote(t *testing.T) {
 	t.Parallel()
-	e := newEngineEnv(t, outputQuestion())
+	e := newEngineEnv(t, contract.OutputQuestion())
 	e.startWith(e.engine)
 	if r := e.as("lead", true, "today"); !r.Empty() {
 		t.Fatalf("today: %s", r.Post.Text)
