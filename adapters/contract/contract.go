@@ -317,3 +317,24 @@ func CheckUndelivered(t *testing.T, kit *testkit.Kit, conv bot.Conversation, blo
 		t.Errorf("%s's /pyq me says their reminder failed:\n%s", fine, me)
 	}
 }
+
+// CheckLoggedOnce fails unless exactly one line of log (slog's text output) mentions failure,
+// and that line carries each of attrs (key=value): a failure is logged once, where it is decided,
+// with the conversation it concerns.
+func CheckLoggedOnce(t *testing.T, log, failure string, attrs ...string) {
+	t.Helper()
+	var lines []string
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, failure) {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 1 {
+		t.Fatalf("%q is logged %d times, want once:\n%s", failure, len(lines), log)
+	}
+	for _, attr := range attrs {
+		if !strings.Contains(lines[0], attr) {
+			t.Errorf("the line lacks %s: %s", attr, lines[0])
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
 )
@@ -217,18 +218,5 @@ func TestARefusedPostIsLoggedOnceWithItsConversation(t *testing.T) {
 	if r := kit.As(conv, "lead", true, "today"); r.Empty() {
 		t.Fatal("today answered nothing after Discord refused the post; want a private error")
 	}
-	var refused []string
-	for _, line := range strings.Split(log.String(), "\n") {
-		if strings.Contains(line, "Missing Access") {
-			refused = append(refused, line)
-		}
-	}
-	if len(refused) != 1 {
-		t.Fatalf("the refused post is logged %d times, want once:\n%s", len(refused), log.String())
-	}
-	for _, attr := range []string{"platform=discord", "workspace=g1", "channel=c1"} {
-		if !strings.Contains(refused[0], attr) {
-			t.Errorf("the refusal's line lacks %s: %s", attr, refused[0])
-		}
-	}
+	contract.CheckLoggedOnce(t, log.String(), "Missing Access", "platform=discord", "workspace=g1", "channel=c1")
 }

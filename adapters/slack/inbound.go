@@ -182,7 +182,10 @@ func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 		return
 	}
 	if !reply.Private {
-		_, _ = a.Send(ctx, bot.Conversation{Platform: Platform, Workspace: to.team, Channel: to.channel}, reply.Post) // Send logs
+		// The reply is dropped here, so here is where its failure is logged (Send only returns it).
+		if _, err := a.Send(ctx, bot.Conversation{Platform: Platform, Workspace: to.team, Channel: to.channel}, reply.Post); err != nil {
+			a.log.Error("slack public reply failed", "workspace", to.team, "channel", to.channel, "user", to.user, "err", err)
+		}
 		return
 	}
 	api, err := a.apiFor(ctx, to.team)
