@@ -72,17 +72,11 @@ func commandByName(name string) (command, bool) {
 
 func (e *Engine) cmdHelp(_ context.Context, r request) Reply {
 	if len(r.args) == 0 {
-		return Reply{Private: true, Post: Post{Title: "pyqbot commands", Text: helpText()}}
+		return Reply{Private: true, Post: commandsPost()}
 	}
 	topic := strings.ToLower(strings.TrimPrefix(r.args[0], "/"))
-	switch topic {
-	case "scoring":
-		return Reply{Private: true, Post: Post{Title: "Scoring", Text: ScoringHelp}}
-	case "debug":
-		return Reply{Private: true, Post: Post{Title: "Debugging challenges", Text: DebugHelp}}
-	}
-	if c, ok := commandByName(topic); ok {
-		return Reply{Private: true, Post: Post{Title: "/pyq " + c.Name, Text: commandHelp(c.CommandSpec)}}
+	if post, ok := helpPost(topic); ok {
+		return Reply{Private: true, Post: post}
 	}
 	return privateText(fmt.Sprintf("There is no help on %q. %s", topic, suggestion(topic, append(commandNames(), "scoring", "debug"))))
 }

@@ -52,3 +52,21 @@ func topicsPost(topics []TopicCount) Post {
 		Footer: "Practise one with `/pyq practice TOPIC [warmup|intermediate|senior]`.",
 	}
 }
+
+// commandsPost is `/pyq help`: every command in one line.
+func commandsPost() Post { return Post{Title: "pyqbot commands", Text: helpText()} }
+
+// helpPost is `/pyq help TOPIC`: the scoring rules, debugging challenges or one command; ok is
+// false when there is no help on topic.
+func helpPost(topic string) (Post, bool) {
+	switch topic {
+	case "scoring":
+		return Post{Title: "Scoring", Text: ScoringHelp}, true
+	case "debug":
+		return Post{Title: "Debugging challenges", Text: DebugHelp}, true
+	}
+	if c, ok := commandByName(topic); ok {
+		return Post{Title: "/pyq " + c.Name, Text: commandHelp(c.CommandSpec)}, true
+	}
+	return Post{}, false
+}

@@ -10,7 +10,7 @@ import (
 // cmdFilter shows or changes which topics, kinds and difficulties the channel's questions come from.
 func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	if len(r.args) == 0 {
-		return privateText(e.describeFilter(r.ch.Filter))
+		return privateText(filterText(e.bank, r.ch.Filter))
 	}
 	if !r.Admin {
 		return privateText("Only workspace admins can change `/pyq filter`. `/pyq filter` shows it.")
@@ -75,30 +75,5 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	if err := e.store.SetChannelFilter(ctx, r.ch.ID, f); err != nil {
 		return e.internalError(r.Event, "set channel filter", err)
 	}
-	return privateText(e.describeFilter(f))
-}
-
-func (e *Engine) describeFilter(f Filter) string {
-	n := 0
-	for _, q := range e.bank.All() {
-		if f.Allows(q) {
-			n++
-		}
-	}
-	list := func(items []string) string {
-		if len(items) == 0 {
-			return "all"
-		}
-		return strings.Join(items, ", ")
-	}
-	kinds := make([]string, len(f.Kinds))
-	for i, k := range f.Kinds {
-		kinds[i] = string(k)
-	}
-	diffs := make([]string, len(f.Difficulties))
-	for i, d := range f.Difficulties {
-		diffs[i] = string(d)
-	}
-	return fmt.Sprintf("This channel's questions come from %d of %d in the bank.\nTopics: %s\nKinds: %s\nDifficulty: %s",
-		n, e.bank.Len(), list(f.Topics), list(kinds), list(diffs))
+	return privateText(filterText(e.bank, f))
 }

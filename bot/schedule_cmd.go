@@ -67,55 +67,30 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "list schedules", err)
 	}
 	now := e.now()
-	loc := r.ch.Location()
-	table := &Table{Columns: []string{"Job", "Schedule", "Zone", "Next run"}}
+	l := scheduleListing{ch: r.ch, now: now, grace: e.sched.run.Grace()}
 	for _, s := range schedules {
-		zone, next := s.Zone, "off"
+		job := scheduleJobRun{s: s}
 		tt, jobLoc, z, err := e.timetable(s, r.ch)
 		switch {
 		case err != nil:
-			next = "invalid: " + err.Error()
+			job.invalid = err
 		case s.Enabled:
-			zone = z
+			job.zone = z
 			if at, ok := scheduler.NextAt(tt, jobLoc, z, now); ok {
-				next = formatWhen(at, now, loc)
-			} else {
-				next = "never"
+				job.next = at
 			}
 		}
-		if zone == "" {
-			zone = r.ch.TimeZone
-		}
-		spec := s.Spec
-		if s.Job == JobDebug && len(s.HintOffsets) > 0 {
-			spec += " (hints " + formatOffsets(s.HintOffsets) + ")"
-		}
-		table.Rows = append(table.Rows, []string{string(s.Job), spec, zone, next})
+		l.jobs = append(l.jobs, job)
 	}
-	days, err := e.sched.store.SkipDates(ctx, r.ch.ID)
-	if err != nil {
+	if l.skipDates, err = e.sched.store.SkipDates(ctx, r.ch.ID); err != nil {
 		return e.internalError(r.Event, "skip dates", err)
 	}
-	var upcoming []string
-	for _, d := range days {
-		if d >= LocalDay(now, loc) {
-			upcoming = append(upcoming, d)
-		}
-	}
-	text := fmt.Sprintf("Times are in the channel's zone, %s. A job missed while the bot was down is posted late within %s, and skipped after that.",
-		r.ch.TimeZone, formatDuration(e.sched.run.Grace()))
-	if len(upcoming) > 0 {
-		text += "\nSkip dates: " + strings.Join(upcoming, ", ") + "."
-	}
 	if r.Admin {
-		problems, err := e.recentProblems(ctx, r.ch, schedules, now)
-		if err != nil {
+		if l.problems, err = e.recentProblems(ctx, r.ch, schedules, now); err != nil {
 			return e.internalError(r.Event, "list failed slots", err)
 		}
-		text += problems
 	}
-	return Reply{Private: true, Post: Post{Title: "Schedule for this channel", Text: text, Table: table,
-		Footer: "Admins: `/pyq schedule help` shows how to change it."}}
+	return Reply{Private: true, Post: scheduleListPost(l)}
 }
 
 // problemWindow is how far back `/pyq schedule` looks for posts that failed.
@@ -153,14 +128,6 @@ func (e *Engine) recentProblems(ctx context.Context, ch Channel, schedules []Sch
 		return "", nil
 	}
 	return "\nProblems in the last 7 days (only admins see this):\n" + strings.Join(lines, "\n"), nil
-}
-
-func formatOffsets(ds []time.Duration) string {
-	parts := make([]string, len(ds))
-	for i, d := range ds {
-		parts[i] = "+" + strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (e *Engine) findSchedule(ctx context.Context, channelID int64, job Job) (Schedule, error) {
