@@ -108,7 +108,7 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
-		a.log.Error("discord encoding an interaction response failed", "err", err)
+		a.log.Error("discord encoding an interaction response failed", "workspace", in.GuildID, "channel", in.ChannelID, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
