@@ -1,7 +1,9 @@
 // Package contract is the adapter contract: one suite of what members see, run against every
 // adapter through its fake platform with the real engine on a SQLite file (internal/testkit). Each
 // adapter's contract_test.go implements Harness against its fake and calls Run; the assertions are
-// the same for all of them, so an adapter that breaks one fails where the others pass.
+// the same for all of them, so an adapter that breaks one fails where the others pass. It also
+// holds what the adapters' own tests share: running an adapter (Serve), waiting on its health,
+// the suite's questions, and checks of /pyq me and of the log.
 //
 // Only tests import this package.
 package contract
