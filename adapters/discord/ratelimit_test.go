@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
 )
@@ -201,22 +200,4 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	if got := len(f.matching("POST", "/api/v9/channels/c1/messages/"+ref.ID+"/threads")); got != 2 {
 		t.Errorf("thread start tried %d times, want 2 (at the post, again at the reveal)", got)
 	}
-}
-
-// A post Discord refuses is logged once, by the core where it decides what to tell the user, with
-// the conversation's platform, workspace and channel; the adapter only returns the error.
-func TestARefusedPostIsLoggedOnceWithItsConversation(t *testing.T) {
-	t.Parallel()
-	f := newFakeDiscord(t)
-	log := &testLog{t: t}
-	logger := newLogger(log)
-	a := newTestAdapter(t, f, ModeGateway, Options{Logger: logger})
-	kit := testkit.NewEngine(t, testkit.Options{Questions: []bot.Question{testQuestion()}, Adapters: []bot.Adapter{a}, Logger: logger})
-	f.refuse("POST", "/channels/c1/messages", func(w http.ResponseWriter) {
-		writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
-	})
-	if r := kit.As(conv, "lead", true, "today"); r.Empty() {
-		t.Fatal("today answered nothing after Discord refused the post; want a private error")
-	}
-	contract.CheckLoggedOnce(t, log.String(), "Missing Access", "platform=discord", "workspace=g1", "channel=c1")
 }

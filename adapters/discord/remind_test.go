@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -90,4 +91,22 @@ func TestReminderDMAndBlockedMemberToldByMe(t *testing.T) {
 		t.Fatalf("messages to bob's DM: %+v, want one refused 403", refused)
 	}
 	contract.CheckUndelivered(t, kit, conv, "u-bob", "u-alice", "Discord would not deliver", "Privacy Settings")
+}
+
+// A post Discord refuses is logged once, by the core where it decides what to tell the user, with
+// the conversation's platform, workspace and channel; the adapter only returns the error.
+func TestARefusedPostIsLoggedOnceWithItsConversation(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	log := &testLog{t: t}
+	logger := newLogger(log)
+	a := newTestAdapter(t, f, ModeGateway, Options{Logger: logger})
+	kit := testkit.NewEngine(t, testkit.Options{Questions: []bot.Question{testQuestion()}, Adapters: []bot.Adapter{a}, Logger: logger})
+	f.refuse("POST", "/channels/c1/messages", func(w http.ResponseWriter) {
+		writeJSON(w, 403, map[string]any{"message": "Missing Access", "code": 50001})
+	})
+	if r := kit.As(conv, "lead", true, "today"); r.Empty() {
+		t.Fatal("today answered nothing after Discord refused the post; want a private error")
+	}
+	contract.CheckLoggedOnce(t, log.String(), "Missing Access", "platform=discord", "workspace=g1", "channel=c1")
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -269,18 +268,4 @@ func TestRequestsBeforeRunAreRefused(t *testing.T) {
 	if err := e.a.Healthy(context.Background()); err == nil {
 		t.Error("healthy after Run returned")
 	}
-}
-
-// A public reply Slack refuses, with no response_url to fall back on (a modal's submission), is
-// dropped by the adapter, so the adapter is where it is logged: once, with its conversation.
-func TestARefusedPublicReplyIsLoggedOnce(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, ModeHTTP)
-	e.core.reply = func(ev bot.Event) bot.Reply { return bot.Reply{Post: bot.Post{Text: "everyone sees " + ev.Text}} }
-	e.start()
-	e.fake.Fail("chat.postMessage", slackfake.Failure{Error: "channel_not_found"})
-	e.signed(PathInteractions, formType, interactionPayload(t, viewSubmission("U4", "#7", "C1", "a queue")))
-	e.core.next(t)
-	e.stop() // Run returns once the reply's goroutine has
-	contract.CheckLoggedOnce(t, e.logs.String(), "channel_not_found", "slack public reply failed", "platform=slack", "workspace="+slackfake.TeamID, "channel=C1")
 }
