@@ -46,6 +46,7 @@ func openPTY(t *testing.T) (master, slave *os.File) {
 // At a terminal, `pyqbot` (run, no platform) prints a one-line banner and a "> " prompt, so a
 // newcomer knows it waits for /pyq commands (item 11). Standard input is a real pseudo-terminal.
 func TestTerminalShowsBannerAndPrompt(t *testing.T) {
+	t.Parallel()
 	master, slave := openPTY(t)
 	cmd := exec.Command(binary, "--db", filepath.Join(t.TempDir(), "x.db"), "--user", "ann")
 	cmd.Stdin = slave

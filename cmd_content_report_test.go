@@ -116,6 +116,7 @@ func seedReportDB(t *testing.T) (path string, easy, hard, few, design bot.Questi
 }
 
 func TestContentReportText(t *testing.T) {
+	t.Parallel()
 	path, easy, hard, few, design := seedReportDB(t)
 	code, out, errOut := runEnv(t, nil, "content", "report", "--db", path)
 	if code != 0 {
@@ -146,6 +147,7 @@ func TestContentReportText(t *testing.T) {
 }
 
 func TestContentReportJSON(t *testing.T) {
+	t.Parallel()
 	path, easy, hard, _, design := seedReportDB(t)
 	code, out, errOut := runEnv(t, nil, "content", "report", "--db", path, "--format", "JSON")
 	if code != 0 {
@@ -195,6 +197,7 @@ func TestContentReportJSON(t *testing.T) {
 
 // The report reads a database and never creates one; a bad --format is a usage error.
 func TestContentReportRefusals(t *testing.T) {
+	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "nope.db")
 	code, out, errOut := runEnv(t, nil, "content", "report", "--db", missing)
 	if code == 0 || !strings.Contains(errOut, "database "+missing+" does not exist") {

@@ -54,6 +54,7 @@ func mkfile(t *testing.T, path, body string) {
 // TestContentLintReadsTheBotsConfig: lint checks the directories the bot would load, with relative
 // [content] dirs resolved against the config file's directory (not the working directory).
 func TestContentLintReadsTheBotsConfig(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	conf := filepath.Join(root, "etc", "pyqbot.toml")
 	mkfile(t, conf, "[content]\ndirs = [\"ours\"]\n")
@@ -84,6 +85,7 @@ func TestContentLintReadsTheBotsConfig(t *testing.T) {
 }
 
 func TestContentLintExcludeTypo(t *testing.T) {
+	t.Parallel()
 	conf := filepath.Join(t.TempDir(), "pyqbot.toml")
 	mkfile(t, conf, "[content]\nexclude = [\"clousres\", \"security\"]\n")
 	code, stdout, _ := runEnv(t, nil, "content", "lint", "--no-run", "--config", conf)
@@ -99,6 +101,7 @@ func TestContentLintExcludeTypo(t *testing.T) {
 }
 
 func TestContentLintEmptyDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, stdout, _ := runEnv(t, nil, "content", "lint", "--no-run", dir)
 	if code != 1 || !strings.Contains(stdout, dir+": no question files (*.toml) in this directory") {

@@ -13,6 +13,7 @@ import (
 // TestConfigSchedules: [[schedule]] entries become the channels' default jobs; a bad spec, zone, job
 // or offset stops start-up with an error naming the file and the entry.
 func TestConfigSchedules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, toml string
 		wantErr    []string
@@ -94,6 +95,7 @@ enabled = false
 
 // TestConfigExampleSchedulesLoad: the documented example config is valid as written.
 func TestConfigExampleSchedulesLoad(t *testing.T) {
+	t.Parallel()
 	c, err := loadConfig("config.example.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +108,7 @@ func TestConfigExampleSchedulesLoad(t *testing.T) {
 // reveal_time no longer changes anything, so setting it warns (naming the key and what to use) but an
 // existing config still starts.
 func TestRevealTimeIsDeprecatedNotFatal(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "pyqbot.toml")
 	if err := os.WriteFile(path, []byte("[bot]\nreveal_time = \"18:00\"\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 // PYQBOT_ key is set in turn to a token-shaped value, alone and with each platform enabled, and
 // the core's and both adapters' checks are run over it.
 func TestConfigErrorsNeverShowTheValue(t *testing.T) {
+	t.Parallel()
 	const secret = "xoxb-0000-do-not-print-me"
 	bases := []map[string]string{
 		{},

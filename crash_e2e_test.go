@@ -126,6 +126,7 @@ func checkBurst(t *testing.T, name string, results []burstResult, have map[strin
 // Slack button presses and Discord signed interactions, each burst ended by a kill -9 and checked
 // on the database the restarted process uses.
 func TestKillMidBurstLosesNoAcknowledgedAnswer(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a burst of 1,500 requests against the binary")
 	}

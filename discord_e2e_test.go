@@ -206,6 +206,7 @@ func discordEnv() []string {
 var discordBoardRow = regexp.MustCompile(`\\n(\d+)\s+(\S+)\s+(\d+)\s+(\d+/\d+)\s+(\d+)`)
 
 func TestBinaryServesDiscordOverHTTP(t *testing.T) {
+	t.Parallel()
 	api := newFakeDiscordAPI(t)
 	b := startBinary(t, discordHTTPConfig(t, api), discordEnv()...)
 	api.wait(t, regexp.MustCompile(`^PUT /api/v9/applications/app1/guilds/g1/commands `))
@@ -275,6 +276,7 @@ func playDiscord(t *testing.T, b *binaryRun, api *fakeDiscordAPI, bank map[strin
 // against their fakes, plays a question on each, and checks each team's leaderboard holds only its
 // own players.
 func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
+	t.Parallel()
 	dapi := newFakeDiscordAPI(t)
 	sfake := slackfake.New()
 	t.Cleanup(sfake.Close)
@@ -371,6 +373,7 @@ func questionPosts(api *fakeDiscordAPI, channel string) []discordfake.Call {
 // next question is open (the database remembers it: the reveal does not run, the question stays
 // open).
 func TestBinaryRefusesAReplayedDiscordReveal(t *testing.T) {
+	t.Parallel()
 	api := newFakeDiscordAPI(t)
 	config, env := discordHTTPConfig(t, api), discordEnv()
 	b := startBinary(t, config, env...)

@@ -24,6 +24,7 @@ import (
 // interactions alternating between them. A captured /pyq today sent again to the other replica is
 // refused by the database's replay memory; 300 answers are each stored once.
 func TestDiscordHTTPTwoReplicasOnPostgres(t *testing.T) {
+	t.Parallel()
 	pgtest.Require(t)
 	pgURL := pgtest.URL(t)
 	api := newFakeDiscordAPI(t)
@@ -119,6 +120,7 @@ enabled = false
 // SIGKILLed, its replacement starts at once (the role ends with the dead process's connection) and
 // opens the gateway.
 func TestDiscordGatewayRefusesASecondReplica(t *testing.T) {
+	t.Parallel()
 	pgtest.Require(t)
 	pgURL := pgtest.URL(t)
 	api := newFakeDiscordAPI(t)

@@ -80,6 +80,7 @@ func (b *slackBot) installThroughTheBrowser(team string) {
 // Two workspaces install the distributed app through OAuth; each plays with its own token and
 // sees only its own leaderboard; one uninstalls and the other keeps playing.
 func TestTwoWorkspacesInstallPlayAndOneUninstalls(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "dist.db")
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)

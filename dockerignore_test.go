@@ -84,6 +84,7 @@ func (d dockerIgnore) excluded(p string) bool {
 // data (issue 12 item 21: COPY . . sent a team's database, a 24 MB binary and .git into the
 // build), and still sends every file the build compiles or embeds.
 func TestDockerIgnore(t *testing.T) {
+	t.Parallel()
 	d := readDockerIgnore(t)
 	for _, p := range []string{
 		"pyqbot.db", "pyqbot.db-wal", "pyqbot.db-shm", "pyqbot.db.last.json", "data/team.db", "data/team.db-wal",

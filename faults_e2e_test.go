@@ -85,6 +85,7 @@ func withOneAnswer(t *testing.T, db string) *terminal {
 }
 
 func TestReadOnlyDatabaseIsRefusedAtStartUp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "pyqbot.db")
 	store, err := storage.Open(context.Background(), db)
@@ -127,6 +128,7 @@ func TestReadOnlyDatabaseIsRefusedAtStartUp(t *testing.T) {
 }
 
 func TestDatabaseDirectoryRemovedWhileRunning(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -160,6 +162,7 @@ func TestDatabaseDirectoryRemovedWhileRunning(t *testing.T) {
 }
 
 func TestTruncatedDatabaseWarnsAtStartUp(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "pyqbot.db")
 	first := withOneAnswer(t, db)
 	first.stop() // writes pyqbot.db.last.json: 1 answer, 1 post
@@ -182,6 +185,7 @@ func TestTruncatedDatabaseWarnsAtStartUp(t *testing.T) {
 }
 
 func TestForeignWriteLockIsReportedAndRefused(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "pyqbot.db")
 	p := withOneAnswer(t, db)
 
@@ -257,6 +261,7 @@ func fill(t *testing.T, dir string) string {
 }
 
 func TestFullDiskWhileRunningAndAtStartUp(t *testing.T) {
+	t.Parallel()
 	disk := smallDisk(t, 4<<20)
 	db := filepath.Join(disk, "pyqbot.db")
 	p := withOneAnswer(t, db)
@@ -294,6 +299,7 @@ func TestFullDiskWhileRunningAndAtStartUp(t *testing.T) {
 }
 
 func TestCorruptDataPagesAreRefusedAtStartUp(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "pyqbot.db")
 	withOneAnswer(t, db).stop()
 	// Damage the page that holds the answers (the table's root, a leaf at this size): the

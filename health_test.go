@@ -53,6 +53,7 @@ func getHealth(t *testing.T, h http.Handler) (int, healthBody) {
 }
 
 func TestHealthzAnswers(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "h.db")
 	store, err := storage.Open(context.Background(), path)
 	if err != nil {
@@ -114,6 +115,7 @@ func TestHealthzAnswers(t *testing.T) {
 }
 
 func TestOpsEndpointsAreServedWhenSomethingNeedsThem(t *testing.T) {
+	t.Parallel()
 	on, off := true, false
 	term := []bot.Adapter{console.New(strings.NewReader(""), &bytes.Buffer{}, "me")}
 	chat := []bot.Adapter{&reporting{name: "slack"}}
@@ -137,6 +139,7 @@ func TestOpsEndpointsAreServedWhenSomethingNeedsThem(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
+	t.Parallel()
 	status := http.StatusOK
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/healthz" {
@@ -174,6 +177,7 @@ func TestHealthcheckCommand(t *testing.T) {
 }
 
 func TestHealthURLReachesAWildcardListenOnLoopback(t *testing.T) {
+	t.Parallel()
 	for listen, want := range map[string]string{
 		"127.0.0.1:8080": "http://127.0.0.1:8080/healthz",
 		"0.0.0.0:9000":   "http://127.0.0.1:9000/healthz",
@@ -187,6 +191,7 @@ func TestHealthURLReachesAWildcardListenOnLoopback(t *testing.T) {
 }
 
 func TestConfigFromTheEnvironment(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"PYQBOT_HTTP_LISTEN": "0.0.0.0:9090", "PYQBOT_HTTP_ENABLED": "true", "PYQBOT_LOG_FORMAT": "json",
 		"PYQBOT_SLACK_ENABLED": "true", "PYQBOT_SLACK_ADMINS": "U1, U2", "PYQBOT_STORAGE_PATH": "/data/x.db"}
 	path := writeFile(t, "env.toml", "[http]\nlisten = \"127.0.0.1:1\"\n[log]\nlevel = \"debug\"\n")

@@ -199,6 +199,7 @@ type postedBlock struct {
 }
 
 func TestSlackPlaysADayOverSignedHTTP(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "slack.db")
 	bank := exportedBank(t)
 	b := startSlackBot(t, db)

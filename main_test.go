@@ -152,6 +152,7 @@ func rightAndWrong(q content.Exported) (right, wrong string) {
 var leaderboardRows = regexp.MustCompile(`(?m)^(\d+)\s+(\S+)\s+(\d+)\s+(\d+/\d+)\s+(\d+)$`)
 
 func TestConsolePlaysADayAndKeepsItAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "team.db")
 	bank := exportedBank(t)
 
@@ -246,6 +247,7 @@ func writeFile(t *testing.T, name, body string) string {
 }
 
 func TestCommandLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ok.db")
 	notDB := writeFile(t, "garbage.db", strings.Repeat("this is not sqlite ", 300))
@@ -306,6 +308,7 @@ func TestCommandLine(t *testing.T) {
 }
 
 func TestConsoleInputMistakes(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	_, out, _ := run(t, "/as\nhello there\n/pyq frobnicate\n/as Zoe\n/pyq me\n", "console", "--db", db)
 	for _, want := range []string{"usage: /as NAME", "Commands start with /pyq", "I don't know `/pyq frobnicate`", "(you are now Zoe)", "Your record, Zoe"} {
@@ -316,6 +319,7 @@ func TestConsoleInputMistakes(t *testing.T) {
 }
 
 func TestContentExportSchema(t *testing.T) {
+	t.Parallel()
 	code, out, stderr := run(t, "", "content", "export")
 	if code != 0 {
 		t.Fatalf("export failed: %s", stderr)

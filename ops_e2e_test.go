@@ -108,6 +108,7 @@ func (s *service) stop() {
 // TestSocketModeHealthThroughTheBinary runs pyqbot in Slack Socket Mode against the fake, which
 // then drops the connection and refuses to reconnect for a while: /healthz says so, and recovers.
 func TestSocketModeHealthThroughTheBinary(t *testing.T) {
+	t.Parallel()
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
 	config := writeFile(t, "socket.toml", fmt.Sprintf(`
@@ -158,6 +159,7 @@ api_url = %q
 // Discord over HTTP. It drives start-up, signed and badly signed requests and a failing
 // response_url, then searches everything pyqbot printed for the secrets.
 func TestSecretsNeverReachTheLog(t *testing.T) {
+	t.Parallel()
 	const (
 		signingSecret = "ssec-4d1c9e7a"
 		discordToken  = "dtok-93b7f0c2"

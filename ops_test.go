@@ -42,6 +42,7 @@ func storedUsers(t *testing.T, path string) map[string]bool {
 }
 
 func TestBackupWhileRunning(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db, backup := filepath.Join(dir, "live.db"), filepath.Join(dir, "backup.db")
 	s := startConsole(t, "--db", db, "--user", "lead")
@@ -87,6 +88,7 @@ func TestBackupWhileRunning(t *testing.T) {
 }
 
 func TestSIGTERMDuringBurstKeepsAcknowledgedAnswers(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "burst.db")
 	s := startConsole(t, "--db", db, "--user", "lead")
 	// An output question: "A" answers it (a design question wants three words, and hangs the test).
@@ -148,6 +150,7 @@ func TestSIGTERMDuringBurstKeepsAcknowledgedAnswers(t *testing.T) {
 }
 
 func TestExportAnswers(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	// Output questions only: a design question (picked at random) would refuse a one-letter answer.
 	run(t, "/pyq filter kinds output\n/pyq today\n/as Ann\n/pyq answer A\n/pyq reveal\n", "console", "--db", db)

@@ -12,6 +12,7 @@ import (
 // `/pyq remind 12h` wakes the scheduler, and the reminder is printed marked private, once; `/pyq me`
 // states the setting and a bad duration is refused.
 func TestConsolePrintsAReminderOnce(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cfg := writeFile(t, "remind.toml", `[[schedule]]
 job = "question"

@@ -169,6 +169,7 @@ func weekStandings(t *testing.T, target string) []string {
 // user's answer is stored exactly once, and the weekly leaderboard is the one a single SQLite node
 // shows for the same answers.
 func TestTwoReplicasOnPostgres(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("1,000 answers through two built binaries on PostgreSQL")
 	}
@@ -386,6 +387,7 @@ func waitClaims(t *testing.T, db *sql.DB, deadline time.Time, what string, ok fu
 // when the fake lets the posts through, every channel has its question exactly once, posted by B
 // and the restarted A, none by the dead process, no claim taken over.
 func TestSlotSharedBy100ChannelsAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("waits for the next whole minute: cron slots are minutes")
 	}
@@ -516,6 +518,7 @@ func ackText(t *testing.T, a slackfake.Ack) string {
 // between the connections are each stored once; an Events API event retried on the other
 // connection publishes the App Home once.
 func TestSocketModeTwoReplicasEachHoldAConnection(t *testing.T) {
+	t.Parallel()
 	pgtest.Require(t)
 	pgURL := pgtest.URL(t)
 	fake := slackfake.New()

@@ -12,6 +12,7 @@ import (
 // PYQBOT_TEST_CLOCK_SHIFT) `/pyq me` counts it due and `/pyq practice` serves it first, titled with
 // the day it was missed.
 func TestConsoleWrongPracticeComesBackAsAReviewNextDay(t *testing.T) {
+	t.Parallel()
 	db := t.TempDir() + "/team.db"
 	s := startConsole(t, "--db", db, "--user", "ann")
 	stop := time.AfterFunc(time.Minute, func() { s.cmd.Process.Kill() })

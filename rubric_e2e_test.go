@@ -10,6 +10,7 @@ import (
 // offers it, the answerer sees the checklist and ticks it, /pyq me shows the coverage, and someone
 // who did not answer, or an item the rubric lacks, is refused.
 func TestConsoleChecksADesignAnswerAgainstTheRubric(t *testing.T) {
+	t.Parallel()
 	s := startConsole(t, "--db", t.TempDir()+"/team.db", "--user", "lead")
 	s.send("/pyq filter kinds design", "/pyq today")
 	s.until(regexp.MustCompile(`^-- #1 · `))

@@ -29,6 +29,7 @@ import (
 // abandoned and of which kind, logs the user, and tells them through response_url; a stop with
 // nothing stuck exits 0.
 func TestShutdownWithWorkInFlight(t *testing.T) {
+	t.Parallel()
 	summary := func(answers, commands, background int) string {
 		return fmt.Sprintf(`level=ERROR msg="shutdown: %d operations abandoned (%d answers, %d other commands, 0 scheduled jobs, %d background platform calls)"`,
 			answers+commands+background, answers, commands, background)
@@ -235,6 +236,7 @@ func sigterm(t *testing.T, s *service) int {
 // TestShutdownTellsADiscordUser: a Discord command deferred while another process holds the write
 // lock is abandoned at the stop, and its user gets the notice as the interaction's follow-up.
 func TestShutdownTellsADiscordUser(t *testing.T) {
+	t.Parallel()
 	api := newFakeDiscordAPI(t)
 	db := filepath.Join(t.TempDir(), "pyqbot.db")
 	config := writeFile(t, "discord.toml", fmt.Sprintf(`

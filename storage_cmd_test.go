@@ -15,6 +15,7 @@ import (
 // [storage] url selects PostgreSQL, path SQLite; both at once, or url with --db, is an error
 // naming both, and a URL's password never shows in an error.
 func TestStorageURLOrPath(t *testing.T) {
+	t.Parallel()
 	const secret = "hunter2-pw"
 	pgURL := "postgres://pyqbot:" + secret + "@127.0.0.1:1/pyqbot"
 	both := writeFile(t, "both.toml", "[storage]\npath = \"x.db\"\nurl = \""+pgURL+"\"\n")
@@ -59,6 +60,7 @@ var exportedAnswer = regexp.MustCompile(`(?m)^console,.*$`)
 // PostgreSQL (PYQBOT_STORAGE_URL) with the history intact; backup refuses naming pg_dump; a second
 // migrate-store into the filled database is refused.
 func TestMigrateStoreThenRunOnPostgres(t *testing.T) {
+	t.Parallel()
 	pgtest.Require(t)
 	url := pgtest.URL(t)
 	db := filepath.Join(t.TempDir(), "team.db")

@@ -61,6 +61,7 @@ func (e *blockingEngine) Handle(ctx context.Context, ev bot.Event) bot.Reply {
 const testGrace = 8 * time.Second
 
 func TestSuperviseShutdown(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		// setup builds the parts and drives them until the stop; it returns what it expects printed.
@@ -183,6 +184,7 @@ func consolePart(tr *bot.Inflight, h bot.Handler, input string, out io.Writer) p
 }
 
 func TestShutdownGraceConfig(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		toml, env string
 		want      time.Duration

@@ -10,6 +10,7 @@ import (
 // explanations, votes (one refused: your own), the channel's next reveal closing the vote, and the
 // best-explanation bonus on the leaderboard.
 func TestConsolePlaysAVoteForTheBestExplanation(t *testing.T) {
+	t.Parallel()
 	s := startConsole(t, "--db", t.TempDir()+"/team.db", "--user", "lead")
 	s.send("/pyq filter kinds design", "/pyq today")
 	s.until(regexp.MustCompile(`^-- #1 · `))
