@@ -13,7 +13,16 @@ import (
 func (d *DB) Attempts(ctx context.Context, workspaceID int64, userID string, unjudged []bot.Kind) ([]bot.Attempt, error) {
 	judged, kinds := kindNotIn("pr.kind", unjudged)
 	args := append(append([]any{workspaceID, userID}, kinds...), workspaceID, userID)
-	rows, err := d.db.QueryContext(ctx, `SELECT question_id, topic, judged, correct, answered, at FROM (
+	return queryAll(ctx, d.db, func(row scanner) (bot.Attempt, error) {
+		var a bot.Attempt
+		var at int64
+		var judged, correct, answered sql.NullBool
+		if err := row.Scan(&a.QuestionID, &a.Topic, &judged, &correct, &answered, &at); err != nil {
+			return a, err
+		}
+		a.Judged, a.Correct, a.Answered, a.At = judged.Bool, correct.Bool, answered.Bool, fromMillis(at)
+		return a, nil
+	}, `SELECT question_id, topic, judged, correct, answered, at FROM (
 			SELECT p.question_id AS question_id, p.topic AS topic, a.correct IS NOT NULL AS judged,
 				COALESCE(a.correct, 0) AS correct, TRUE AS answered, a.answered_at AS at
 			FROM answers a JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
@@ -24,22 +33,6 @@ func (d *DB) Attempts(ctx context.Context, workspaceID int64, userID string, unj
 			FROM practice pr JOIN users u ON u.id = pr.user_id
 			WHERE u.workspace_id = ? AND u.external_id = ?
 		) attempts ORDER BY at`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Attempt
-	for rows.Next() {
-		var a bot.Attempt
-		var at int64
-		var judged, correct, answered sql.NullBool
-		if err := rows.Scan(&a.QuestionID, &a.Topic, &judged, &correct, &answered, &at); err != nil {
-			return nil, err
-		}
-		a.Judged, a.Correct, a.Answered, a.At = judged.Bool, correct.Bool, answered.Bool, fromMillis(at)
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // kindNotIn is the SQL condition "col is none of kinds" (TRUE for none) and its arguments: the core

@@ -28,7 +28,20 @@ type ExportedAnswer struct {
 // ExportAnswers calls fn for every team answer, oldest first, streaming so a large history is never
 // held in memory.
 func (d *DB) ExportAnswers(ctx context.Context, fn func(ExportedAnswer) error) error {
-	rows, err := d.db.QueryContext(ctx, `SELECT w.platform, w.external_id, c.external_id, p.id, p.question_id,
+	return eachRow(ctx, d.db, func(row scanner) error {
+		var e ExportedAnswer
+		var posted, answered int64
+		var correct sql.NullBool
+		if err := row.Scan(&e.Platform, &e.Workspace, &e.Channel, &e.PostID, &e.QuestionID, &e.Kind, &e.Topic,
+			&posted, &e.UserID, &e.UserName, &e.Answer, &answered, &e.Graded, &correct, &e.Points); err != nil {
+			return err
+		}
+		e.PostedAt, e.AnsweredAt = fromMillis(posted), fromMillis(answered)
+		if correct.Valid {
+			e.Correct = &correct.Bool
+		}
+		return fn(e)
+	}, `SELECT w.platform, w.external_id, c.external_id, p.id, p.question_id,
 		p.kind, p.topic, p.posted_at, u.external_id, u.name,
 		CASE WHEN a.keys != '' THEN a.keys ELSE a.text END, a.answered_at, a.graded, a.correct, a.points
 		FROM answers a
@@ -37,25 +50,4 @@ func (d *DB) ExportAnswers(ctx context.Context, fn func(ExportedAnswer) error) e
 		JOIN workspaces w ON w.id = p.workspace_id
 		JOIN users u ON u.id = a.user_id
 		ORDER BY a.answered_at, a.id`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e ExportedAnswer
-		var posted, answered int64
-		var correct sql.NullBool
-		if err := rows.Scan(&e.Platform, &e.Workspace, &e.Channel, &e.PostID, &e.QuestionID, &e.Kind, &e.Topic,
-			&posted, &e.UserID, &e.UserName, &e.Answer, &answered, &e.Graded, &correct, &e.Points); err != nil {
-			return err
-		}
-		e.PostedAt, e.AnsweredAt = fromMillis(posted), fromMillis(answered)
-		if correct.Valid {
-			e.Correct = &correct.Bool
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

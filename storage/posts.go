@@ -25,24 +25,15 @@ func scanPost(row interface{ Scan(...any) error }) (bot.PostedQuestion, error) {
 
 // History lists every question posted in the channel, newest first.
 func (d *DB) History(ctx context.Context, channelID int64) ([]bot.Seen, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT question_id, kind, posted_at FROM posts
-		WHERE channel_id = ? ORDER BY posted_at DESC, id DESC`, channelID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Seen
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (bot.Seen, error) {
 		var s bot.Seen
 		var kind string
 		var at int64
-		if err := rows.Scan(&s.QuestionID, &kind, &at); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&s.QuestionID, &kind, &at)
 		s.Kind, s.PostedAt = bot.Kind(kind), fromMillis(at)
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, err
+	}, `SELECT question_id, kind, posted_at FROM posts
+		WHERE channel_id = ? ORDER BY posted_at DESC, id DESC`, channelID)
 }
 
 // CreatePost stores a new open question.
@@ -91,21 +82,8 @@ func (d *DB) Post(ctx context.Context, postID int64) (bot.PostedQuestion, error)
 
 // OpenPosts lists the channel's open questions, newest first.
 func (d *DB) OpenPosts(ctx context.Context, channelID int64) ([]bot.PostedQuestion, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+postColumns+` FROM posts
+	return queryAll(ctx, d.db, scanPost, `SELECT `+postColumns+` FROM posts
 		WHERE channel_id = ? AND closed_at IS NULL ORDER BY posted_at DESC, id DESC`, channelID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.PostedQuestion
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // LatestPost returns the channel's most recent question, open or closed.

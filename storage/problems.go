@@ -18,21 +18,14 @@ func (d *DB) RecordProblem(ctx context.Context, channelID int64, at time.Time, t
 
 // Problems lists the channel's problems since `since`, oldest first.
 func (d *DB) Problems(ctx context.Context, channelID int64, since time.Time) ([]bot.ChannelProblem, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT at, text FROM channel_problems
-		WHERE channel_id = ? AND at >= ? ORDER BY at, id`, channelID, millis(since))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.ChannelProblem
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (bot.ChannelProblem, error) {
 		var p bot.ChannelProblem
 		var at int64
-		if err := rows.Scan(&at, &p.Text); err != nil {
-			return nil, err
+		if err := row.Scan(&at, &p.Text); err != nil {
+			return p, err
 		}
 		p.At = fromMillis(at)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+		return p, nil
+	}, `SELECT at, text FROM channel_problems
+		WHERE channel_id = ? AND at >= ? ORDER BY at, id`, channelID, millis(since))
 }

@@ -13,7 +13,13 @@ import (
 // still open (a debugging challenge open on the day of a revealed daily question), as the streak
 // rule in answeredDays has it.
 func (d *DB) QuestionDays(ctx context.Context, workspaceID int64, userID string, limit int) ([]bot.DayResult, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT p.day, COUNT(a.id),
+	return queryAll(ctx, d.db, func(row scanner) (bot.DayResult, error) {
+		var r bot.DayResult
+		if err := row.Scan(&r.Day, &r.Answered, &r.Graded, &r.Right, &r.Scored); err != nil {
+			return r, err
+		}
+		return r, nil
+	}, `SELECT p.day, COUNT(a.id),
 			COUNT(a.id) FILTER (WHERE a.graded = 1),
 			COUNT(a.id) FILTER (WHERE a.graded = 1 AND (a.correct = 1 OR a.correct IS NULL)),
 			COUNT(a.id) FILTER (WHERE a.graded = 1 AND a.points > 0)
@@ -22,19 +28,6 @@ func (d *DB) QuestionDays(ctx context.Context, workspaceID int64, userID string,
 		WHERE p.workspace_id = ?
 		GROUP BY p.day HAVING COUNT(p.closed_at) > 0
 		ORDER BY p.day DESC LIMIT ?`, workspaceID, userID, workspaceID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.DayResult
-	for rows.Next() {
-		var r bot.DayResult
-		if err := rows.Scan(&r.Day, &r.Answered, &r.Graded, &r.Right, &r.Scored); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // LastTeamChannel is the channel of the team question the user answered last in the workspace.

@@ -38,38 +38,28 @@ func (d *DB) QuestionStats(ctx context.Context) ([]QuestionStat, error) {
 		}
 		return s
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT p.question_id, COUNT(*) FROM posts p GROUP BY p.question_id`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err := eachRow(ctx, d.db, func(row scanner) error {
 		var id string
 		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&id, &n); err != nil {
+			return err
 		}
 		get(id).Asked = n
-	}
-	if err := closeRows(rows); err != nil {
+		return nil
+	}, `SELECT p.question_id, COUNT(*) FROM posts p GROUP BY p.question_id`)
+	if err != nil {
 		return nil, err
 	}
 
 	waits := map[string][]time.Duration{}
 	people := map[string]map[int64]bool{}
-	rows, err = d.db.QueryContext(ctx, `SELECT p.question_id, p.posted_at, a.user_id, a.keys, a.answered_at, a.graded, a.correct
-		FROM answers a JOIN posts p ON p.id = a.post_id`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
+	err = eachRow(ctx, d.db, func(row scanner) error {
 		var id, keys string
 		var posted, answered, user int64
 		var graded bool
 		var correct sql.NullBool
-		if err := rows.Scan(&id, &posted, &user, &keys, &answered, &graded, &correct); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&id, &posted, &user, &keys, &answered, &graded, &correct); err != nil {
+			return err
 		}
 		s := get(id)
 		s.Answers++
@@ -87,26 +77,24 @@ func (d *DB) QuestionStats(ctx context.Context) ([]QuestionStat, error) {
 			}
 		}
 		waits[id] = append(waits[id], time.Duration(max(answered-posted, 0))*time.Millisecond)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, err
-	}
-
-	rows, err = d.db.QueryContext(ctx, `SELECT question_id, COUNT(*), COUNT(*) - COUNT(cleared_at) FROM reports GROUP BY question_id`)
+		return nil
+	}, `SELECT p.question_id, p.posted_at, a.user_id, a.keys, a.answered_at, a.graded, a.correct
+		FROM answers a JOIN posts p ON p.id = a.post_id`)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
+
+	err = eachRow(ctx, d.db, func(row scanner) error {
 		var id string
 		var all, open int
-		if err := rows.Scan(&id, &all, &open); err != nil {
-			rows.Close()
-			return nil, err
+		if err := row.Scan(&id, &all, &open); err != nil {
+			return err
 		}
 		s := get(id)
 		s.Reports, s.OpenReports = all, open
-	}
-	if err := closeRows(rows); err != nil {
+		return nil
+	}, `SELECT question_id, COUNT(*), COUNT(*) - COUNT(cleared_at) FROM reports GROUP BY question_id`)
+	if err != nil {
 		return nil, err
 	}
 
@@ -118,14 +106,6 @@ func (d *DB) QuestionStats(ctx context.Context) ([]QuestionStat, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].QuestionID < out[j].QuestionID })
 	return out, nil
-}
-
-func closeRows(rows *sql.Rows) error {
-	err := rows.Err()
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // median is the middle duration (the mean of the two middle ones for an even count); zero for none.

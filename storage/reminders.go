@@ -71,18 +71,7 @@ func (d *DB) Reminder(ctx context.Context, workspaceID int64, userID string) (bo
 // Subscribers lists the users with reminders on in workspaces that are not paused, with the
 // channel each setting names.
 func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT u.workspace_id, w.platform, w.external_id, u.external_id,
-			r.enabled, r.lead_ms, r.channel_id, r.updated_at, r.unreachable_at, r.unreachable_note,
-			COALESCE(c.external_id, ''), COALESCE(c.timezone, ''), COALESCE(c.topics, ''), COALESCE(c.kinds, ''), COALESCE(c.difficulties, '')
-		FROM reminder_settings r JOIN users u ON u.id = r.user_id JOIN workspaces w ON w.id = u.workspace_id
-		LEFT JOIN channels c ON c.id = r.channel_id
-		WHERE r.enabled = 1 AND w.paused_at = 0 ORDER BY u.workspace_id, u.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Subscriber
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (bot.Subscriber, error) {
 		var (
 			s                           bot.Subscriber
 			enabled                     int
@@ -91,9 +80,9 @@ func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
 			note, chExt, zone           string
 			topics, kinds, difficulties string
 		)
-		if err := rows.Scan(&s.WorkspaceID, &s.Platform, &s.Workspace, &s.UserID, &enabled, &lead, &channel, &upd, &unreached, &note,
+		if err := row.Scan(&s.WorkspaceID, &s.Platform, &s.Workspace, &s.UserID, &enabled, &lead, &channel, &upd, &unreached, &note,
 			&chExt, &zone, &topics, &kinds, &difficulties); err != nil {
-			return nil, err
+			return s, err
 		}
 		s.Setting = settingOf(enabled, lead, channel, upd, unreached, note)
 		if channel.Valid && chExt != "" {
@@ -101,9 +90,13 @@ func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
 				Conv:   bot.Conversation{Platform: s.Platform, Workspace: s.Workspace, Channel: chExt},
 				Filter: filterOf(topics, kinds, difficulties)}
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	}, `SELECT u.workspace_id, w.platform, w.external_id, u.external_id,
+			r.enabled, r.lead_ms, r.channel_id, r.updated_at, r.unreachable_at, r.unreachable_note,
+			COALESCE(c.external_id, ''), COALESCE(c.timezone, ''), COALESCE(c.topics, ''), COALESCE(c.kinds, ''), COALESCE(c.difficulties, '')
+		FROM reminder_settings r JOIN users u ON u.id = r.user_id JOIN workspaces w ON w.id = u.workspace_id
+		LEFT JOIN channels c ON c.id = r.channel_id
+		WHERE r.enabled = 1 AND w.paused_at = 0 ORDER BY u.workspace_id, u.id`)
 }
 
 // ClaimReminder claims the user's reminder for day. The primary key (user_id, day) lets one INSERT
@@ -172,23 +165,16 @@ func (d *DB) FinishReminder(ctx context.Context, workspaceID int64, userID, day 
 
 // ReminderClaims lists the user's reminder claims, oldest day first.
 func (d *DB) ReminderClaims(ctx context.Context, workspaceID int64, userID string) ([]bot.ReminderClaim, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT s.day, s.post_id, s.state, s.owner, s.claimed_at, s.attempts, s.note
-		FROM reminder_sends s JOIN users u ON u.id = s.user_id
-		WHERE u.workspace_id = ? AND u.external_id = ? ORDER BY s.day`, workspaceID, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.ReminderClaim
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (bot.ReminderClaim, error) {
 		var c bot.ReminderClaim
 		var state string
 		var at int64
-		if err := rows.Scan(&c.Day, &c.PostID, &state, &c.Owner, &at, &c.Attempts, &c.Note); err != nil {
-			return nil, err
+		if err := row.Scan(&c.Day, &c.PostID, &state, &c.Owner, &at, &c.Attempts, &c.Note); err != nil {
+			return c, err
 		}
 		c.State, c.ClaimedAt = bot.ReminderState(state), fromMillis(at)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, nil
+	}, `SELECT s.day, s.post_id, s.state, s.owner, s.claimed_at, s.attempts, s.note
+		FROM reminder_sends s JOIN users u ON u.id = s.user_id
+		WHERE u.workspace_id = ? AND u.external_id = ? ORDER BY s.day`, workspaceID, userID)
 }

@@ -48,21 +48,8 @@ func scanReport(s interface{ Scan(...any) error }) (bot.Report, error) {
 
 // OpenReports lists the workspace's open reports, oldest first.
 func (d *DB) OpenReports(ctx context.Context, workspaceID int64) ([]bot.Report, error) {
-	rows, err := d.db.QueryContext(ctx, reportSelect+` WHERE r.workspace_id = ? AND r.cleared_at IS NULL
+	return queryAll(ctx, d.db, scanReport, reportSelect+` WHERE r.workspace_id = ? AND r.cleared_at IS NULL
 		ORDER BY r.created_at, r.id`, workspaceID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Report
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // ClearReport closes one open report of the workspace. ErrNotFound when it has no open report id.
@@ -87,19 +74,10 @@ func (d *DB) ClearReport(ctx context.Context, workspaceID, id int64, by string, 
 
 // ReportedQuestions lists the questions with at least min open reports in the workspace.
 func (d *DB) ReportedQuestions(ctx context.Context, workspaceID int64, min int) (map[string]bool, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT question_id FROM reports WHERE workspace_id = ? AND cleared_at IS NULL
+	ids, err := queryAll(ctx, d.db, scanString, `SELECT question_id FROM reports WHERE workspace_id = ? AND cleared_at IS NULL
 		GROUP BY question_id HAVING COUNT(*) >= ?`, workspaceID, min)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return setOf(ids), nil
 }

@@ -45,25 +45,18 @@ func (d *DB) UpdateReview(ctx context.Context, workspaceID int64, user bot.User,
 
 // DueReviews lists the user's reviews due at or before at, oldest due first.
 func (d *DB) DueReviews(ctx context.Context, workspaceID int64, userID string, at time.Time) ([]bot.Review, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT r.question_id, r.box, r.due_at, r.missed_at FROM reviews r
+	return queryAll(ctx, d.db, func(row scanner) (bot.Review, error) {
+		var r bot.Review
+		var due, missed int64
+		if err := row.Scan(&r.QuestionID, &r.Box, &due, &missed); err != nil {
+			return r, err
+		}
+		r.DueAt, r.MissedAt = fromMillis(due), fromMillis(missed)
+		return r, nil
+	}, `SELECT r.question_id, r.box, r.due_at, r.missed_at FROM reviews r
 		JOIN users u ON u.id = r.user_id
 		WHERE u.workspace_id = ? AND u.external_id = ? AND r.mastered = 0 AND r.due_at <= ?
 		ORDER BY r.due_at, r.question_id`+d.dialect.bytewise(), workspaceID, userID, millis(at))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Review
-	for rows.Next() {
-		var r bot.Review
-		var due, missed int64
-		if err := rows.Scan(&r.QuestionID, &r.Box, &due, &missed); err != nil {
-			return nil, err
-		}
-		r.DueAt, r.MissedAt = fromMillis(due), fromMillis(missed)
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // ReviewCounts counts the user's queue: due at or before dueBy, waiting after it, and mastered.

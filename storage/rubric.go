@@ -56,22 +56,9 @@ func (d *DB) RubricCheck(ctx context.Context, answerID int64) (bot.RubricCheck, 
 
 // RubricChecks lists the user's checks in the workspace, oldest question first.
 func (d *DB) RubricChecks(ctx context.Context, workspaceID int64, userID string) ([]bot.RubricCheck, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+checkColumns+` FROM rubric_checks c
+	return queryAll(ctx, d.db, scanCheck, `SELECT `+checkColumns+` FROM rubric_checks c
 		JOIN answers a ON a.id = c.answer_id JOIN users u ON u.id = a.user_id
 		WHERE u.workspace_id = ? AND u.external_id = ? ORDER BY c.post_id`, workspaceID, userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.RubricCheck
-	for rows.Next() {
-		c, err := scanCheck(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // LastAnsweredReveal is the newest closed post of kind in the channel that the user answered;

@@ -15,25 +15,18 @@ var _ bot.ScheduleStore = (*DB)(nil)
 // Channels lists every channel the bot has seen, with its platform identifiers, leaving out the
 // channels of paused workspaces (uninstalled): their schedules wait for a reinstall.
 func (d *DB) Channels(ctx context.Context) ([]bot.Channel, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT c.id, c.workspace_id, w.platform, w.external_id, c.external_id,
-		c.timezone, c.topics, c.kinds, c.difficulties
-		FROM channels c JOIN workspaces w ON w.id = c.workspace_id WHERE w.paused_at = 0 ORDER BY c.id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Channel
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (bot.Channel, error) {
 		var ch bot.Channel
 		var topics, kinds, difficulties string
-		if err := rows.Scan(&ch.ID, &ch.WorkspaceID, &ch.Conv.Platform, &ch.Conv.Workspace, &ch.Conv.Channel,
+		if err := row.Scan(&ch.ID, &ch.WorkspaceID, &ch.Conv.Platform, &ch.Conv.Workspace, &ch.Conv.Channel,
 			&ch.TimeZone, &topics, &kinds, &difficulties); err != nil {
-			return nil, err
+			return ch, err
 		}
 		ch.Filter = filterOf(topics, kinds, difficulties)
-		out = append(out, ch)
-	}
-	return out, rows.Err()
+		return ch, nil
+	}, `SELECT c.id, c.workspace_id, w.platform, w.external_id, c.external_id,
+		c.timezone, c.topics, c.kinds, c.difficulties
+		FROM channels c JOIN workspaces w ON w.id = c.workspace_id WHERE w.paused_at = 0 ORDER BY c.id`)
 }
 
 func filterOf(topics, kinds, difficulties string) bot.Filter {
@@ -72,29 +65,23 @@ func (d *DB) SeedSchedules(ctx context.Context, channelID int64, defaults []bot.
 // Schedules lists a channel's jobs (every channel's when channelID is 0), by channel; the core puts
 // each channel's jobs in its own order (bot.SortSchedules).
 func (d *DB) Schedules(ctx context.Context, channelID int64) ([]bot.Schedule, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT channel_id, job, spec, zone, enabled, hint_offsets, updated_at
-		FROM schedules WHERE CAST(? AS BIGINT) = 0 OR channel_id = ?
-		ORDER BY channel_id, job`,
-		channelID, channelID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Schedule
-	for rows.Next() {
+	return queryAll(ctx, d.db, func(row scanner) (bot.Schedule, error) {
 		var s bot.Schedule
 		var job, offsets string
 		var updated int64
-		if err := rows.Scan(&s.ChannelID, &job, &s.Spec, &s.Zone, &s.Enabled, &offsets, &updated); err != nil {
-			return nil, err
+		err := row.Scan(&s.ChannelID, &job, &s.Spec, &s.Zone, &s.Enabled, &offsets, &updated)
+		if err != nil {
+			return s, err
 		}
 		s.Job, s.UpdatedAt = bot.Job(job), fromMillis(updated)
 		if s.HintOffsets, err = splitDurations(offsets); err != nil {
-			return nil, fmt.Errorf("schedule %s of channel %d: %w", job, s.ChannelID, err)
+			return s, fmt.Errorf("schedule %s of channel %d: %w", job, s.ChannelID, err)
 		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+		return s, nil
+	}, `SELECT channel_id, job, spec, zone, enabled, hint_offsets, updated_at
+		FROM schedules WHERE CAST(? AS BIGINT) = 0 OR channel_id = ?
+		ORDER BY channel_id, job`,
+		channelID, channelID)
 }
 
 // SetSchedule creates or replaces one job of a channel.
@@ -234,44 +221,18 @@ func (d *DB) LastSlot(ctx context.Context, channelID int64, job bot.Job) (time.T
 
 // Slots lists the channel's recorded slots of a job, oldest first.
 func (d *DB) Slots(ctx context.Context, channelID int64, job bot.Job) ([]bot.SlotClaim, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+slotColumns+` FROM slot_claims
+	return queryAll(ctx, d.db, scanSlot, `SELECT `+slotColumns+` FROM slot_claims
 		WHERE channel_id = ? AND job = ? ORDER BY due_at, id`, channelID, string(job))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.SlotClaim
-	for rows.Next() {
-		c, err := scanSlot(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // OpenChallenges lists open posts made by the debug job that reached the platform.
 func (d *DB) OpenChallenges(ctx context.Context, job bot.Job) ([]bot.Challenge, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT p.id, p.channel_id, p.workspace_id, p.question_id, p.kind, p.topic,
+	posts, err := queryAll(ctx, d.db, scanPost, `SELECT p.id, p.channel_id, p.workspace_id, p.question_id, p.kind, p.topic,
 			p.posted_at, p.day, p.reveal_at, p.ref_channel, p.ref_id, p.ref_thread, p.closed_at
 		FROM slot_claims s JOIN posts p ON p.id = s.post_id
 		WHERE s.job = ? AND p.closed_at IS NULL AND p.ref_id != ''
 		ORDER BY p.id`, string(job))
 	if err != nil {
-		return nil, err
-	}
-	var posts []bot.PostedQuestion
-	for rows.Next() {
-		p, err := scanPost(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		posts = append(posts, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if len(posts) == 0 {
@@ -305,21 +266,20 @@ func (d *DB) RecordHint(ctx context.Context, postID int64, n int, at time.Time) 
 
 // Hints returns when each shown hint of a post was posted.
 func (d *DB) Hints(ctx context.Context, postID int64) (map[int]time.Time, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT n, posted_at FROM post_hints WHERE post_id = ?`, postID)
+	out := map[int]time.Time{}
+	err := eachRow(ctx, d.db, func(row scanner) error {
+		var n int
+		var at int64
+		if err := row.Scan(&n, &at); err != nil {
+			return err
+		}
+		out[n] = fromMillis(at)
+		return nil
+	}, `SELECT n, posted_at FROM post_hints WHERE post_id = ?`, postID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[int]time.Time{}
-	for rows.Next() {
-		var n int
-		var at int64
-		if err := rows.Scan(&n, &at); err != nil {
-			return nil, err
-		}
-		out[n] = fromMillis(at)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SetSkipDate adds or removes a day on which no job runs in the channel.
@@ -340,18 +300,5 @@ func (d *DB) SetSkipDate(ctx context.Context, channelID int64, day string, skip 
 
 // SkipDates lists the channel's skip dates in order.
 func (d *DB) SkipDates(ctx context.Context, channelID int64) ([]string, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT day FROM skip_dates WHERE channel_id = ? ORDER BY day`, channelID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var day string
-		if err := rows.Scan(&day); err != nil {
-			return nil, err
-		}
-		out = append(out, day)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.db, scanString, `SELECT day FROM skip_dates WHERE channel_id = ? ORDER BY day`, channelID)
 }

@@ -19,22 +19,9 @@ func questionDays(ctx context.Context, q querier, workspaceID int64, through str
 	if through == "" {
 		through = "9999-12-31"
 	}
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT day FROM posts
+	return queryAll(ctx, q, scanString, `SELECT DISTINCT day FROM posts
 		WHERE workspace_id = ? AND closed_at IS NOT NULL AND day <= ? ORDER BY day DESC LIMIT ?`,
 		workspaceID, through, maxStreakDays)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var days []string
-	for rows.Next() {
-		var day string
-		if err := rows.Scan(&day); err != nil {
-			return nil, err
-		}
-		days = append(days, day)
-	}
-	return days, rows.Err()
 }
 
 // answeredDays is the set of question days on which the user answered a team question.
@@ -42,23 +29,14 @@ func answeredDays(ctx context.Context, q querier, workspaceID int64, userID, thr
 	if through == "" {
 		through = "9999-12-31"
 	}
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT p.day FROM answers a
+	days, err := queryAll(ctx, q, scanString, `SELECT DISTINCT p.day FROM answers a
 		JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
 		WHERE u.workspace_id = ? AND u.external_id = ? AND p.day <= ? ORDER BY p.day DESC LIMIT ?`,
 		workspaceID, userID, through, maxStreakDays)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	days := map[string]bool{}
-	for rows.Next() {
-		var day string
-		if err := rows.Scan(&day); err != nil {
-			return nil, err
-		}
-		days[day] = true
-	}
-	return days, rows.Err()
+	return setOf(days), nil
 }
 
 // Streak is the user's current run of answered question days, counting revealed questions only.
@@ -104,7 +82,11 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string, un
 	if err != nil {
 		return st, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT topic, COUNT(*), SUM(correct) FROM (
+	st.Topics, err = queryAll(ctx, d.db, func(row scanner) (bot.TopicStat, error) {
+		var t bot.TopicStat
+		err := row.Scan(&t.Topic, &t.Answered, &t.Correct)
+		return t, err
+	}, `SELECT topic, COUNT(*), SUM(correct) FROM (
 			SELECT p.topic AS topic, a.correct AS correct FROM answers a
 			JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
 			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1 AND `+judged+`
@@ -113,16 +95,5 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string, un
 			WHERE u.workspace_id = ? AND u.external_id = ? AND pr.answered_at IS NOT NULL AND `+prJudged+`
 		) topics GROUP BY topic ORDER BY topic`+d.dialect.bytewise(),
 		append(append(append([]any{workspaceID, userID}, kinds...), workspaceID, userID), kinds...)...)
-	if err != nil {
-		return st, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t bot.TopicStat
-		if err := rows.Scan(&t.Topic, &t.Answered, &t.Correct); err != nil {
-			return st, err
-		}
-		st.Topics = append(st.Topics, t)
-	}
-	return st, rows.Err()
+	return st, err
 }

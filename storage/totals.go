@@ -69,18 +69,12 @@ func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.T
 		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name` + d.dialect.bytewise()
 		args = append(args, millis(from), millis(to), workspaceID, millis(from), millis(to))
 	}
-	rows, err := d.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Standing
-	for rows.Next() {
-		var s bot.Standing
-		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Judged); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.db, scanStanding, query, args...)
+}
+
+// scanStanding reads a row of external id, name, points, correct, judged.
+func scanStanding(row scanner) (bot.Standing, error) {
+	var s bot.Standing
+	err := row.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Judged)
+	return s, err
 }

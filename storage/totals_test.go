@@ -25,24 +25,11 @@ func leaderboardFromAnswers(ctx context.Context, d *DB, workspaceID int64, from,
 			UNION ALL SELECT user_id, points, 0, 0 FROM bonuses WHERE workspace_id = ?`
 		args = []any{workspaceID, workspaceID}
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT u.external_id, u.name, SUM(s.points), SUM(s.correct), SUM(s.judged)
+	return queryAll(ctx, d.db, scanStanding, `SELECT u.external_id, u.name, SUM(s.points), SUM(s.correct), SUM(s.judged)
 		FROM (`+inner+`) s
 		JOIN users u ON u.id = s.user_id
 		GROUP BY u.id
 		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name`+d.dialect.bytewise(), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.Standing
-	for rows.Next() {
-		var s bot.Standing
-		if err := rows.Scan(&s.User.ID, &s.User.Name, &s.Points, &s.Correct, &s.Judged); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // dumpTotals reads both totals tables in key order.

@@ -70,39 +70,19 @@ func roundIn(ctx context.Context, q querier, postID int64) (bot.VoteRound, error
 	if err != nil {
 		return v, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT c.n, c.answer_id, u.external_id, u.name,
+	v.Candidates, err = queryAll(ctx, q, func(row scanner) (bot.Candidate, error) {
+		var c bot.Candidate
+		err := row.Scan(&c.N, &c.AnswerID, &c.User.ID, &c.User.Name, &c.Text)
+		return c, err
+	}, `SELECT c.n, c.answer_id, u.external_id, u.name,
 			CASE WHEN a.reason != '' THEN a.reason ELSE a.text END
 		FROM vote_candidates c JOIN answers a ON a.id = c.answer_id JOIN users u ON u.id = a.user_id
 		WHERE c.post_id = ? ORDER BY c.n`, postID)
-	if err != nil {
-		return v, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c bot.Candidate
-		if err := rows.Scan(&c.N, &c.AnswerID, &c.User.ID, &c.User.Name, &c.Text); err != nil {
-			return v, err
-		}
-		v.Candidates = append(v.Candidates, c)
-	}
-	return v, rows.Err()
+	return v, err
 }
 
 func (d *DB) rounds(ctx context.Context, where string, args ...any) ([]bot.VoteRound, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT `+roundColumns+` FROM vote_rounds WHERE `+where, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.VoteRound
-	for rows.Next() {
-		v, err := scanRound(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, d.db, scanRound, `SELECT `+roundColumns+` FROM vote_rounds WHERE `+where, args...)
 }
 
 // OpenVotes lists the channel's open rounds, newest first.
@@ -179,21 +159,15 @@ func (d *DB) CloseVote(ctx context.Context, postID int64, at time.Time, award bo
 		if out.Round, err = roundIn(ctx, tx, postID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT n, COUNT(*) FROM votes WHERE post_id = ? GROUP BY n`, postID)
-		if err != nil {
-			return err
-		}
 		out.Tally = bot.Tally{}
-		for rows.Next() {
+		if err := eachRow(ctx, tx, func(row scanner) error {
 			var n, c int
-			if err := rows.Scan(&n, &c); err != nil {
-				rows.Close()
+			if err := row.Scan(&n, &c); err != nil {
 				return err
 			}
 			out.Tally[n] = c
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+			return nil
+		}, `SELECT n, COUNT(*) FROM votes WHERE post_id = ? GROUP BY n`, postID); err != nil {
 			return err
 		}
 		out.Awarded = award(out.Tally)
@@ -227,23 +201,14 @@ func addBonus(ctx context.Context, tx *txn, answerID int64, points int) error {
 
 // BestExplanations lists the bonuses awarded in [from, to), oldest first.
 func (d *DB) BestExplanations(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.BestExplanation, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT b.post_id, u.external_id, u.name, b.votes, b.awarded_at
+	return queryAll(ctx, d.db, func(row scanner) (bot.BestExplanation, error) {
+		var b bot.BestExplanation
+		var at int64
+		err := row.Scan(&b.PostID, &b.User.ID, &b.User.Name, &b.Votes, &at)
+		b.AwardedAt = fromMillis(at)
+		return b, err
+	}, `SELECT b.post_id, u.external_id, u.name, b.votes, b.awarded_at
 		FROM bonuses b JOIN users u ON u.id = b.user_id
 		WHERE b.workspace_id = ? AND b.awarded_at >= ? AND b.awarded_at < ? ORDER BY b.awarded_at, b.post_id, b.answer_id`,
 		workspaceID, millis(from), millis(to))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []bot.BestExplanation
-	for rows.Next() {
-		var b bot.BestExplanation
-		var at int64
-		if err := rows.Scan(&b.PostID, &b.User.ID, &b.User.Name, &b.Votes, &at); err != nil {
-			return nil, err
-		}
-		b.AwardedAt = fromMillis(at)
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
