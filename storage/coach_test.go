@@ -11,8 +11,7 @@ import (
 
 // QuestionDays and LastTeamChannel: what `/pyq me` draws its grid and streak from.
 func TestQuestionDaysAndLastTeamChannel(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		ch2 := f.channel("T1", "C2")
 		right := func(a bot.Answer, _ int) bot.Grade {
@@ -69,8 +68,7 @@ func TestQuestionDaysAndLastTeamChannel(t *testing.T) {
 }
 
 func TestReports(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		other := f.channel("T2", "C1")
 		p := f.post(ch, 0, bot.KindOutput, "closures")

@@ -11,6 +11,20 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
+// forEachHandleCount runs fn per backend with one and with two handles on one database (as one
+// process and as two), f on the first.
+func forEachHandleCount(t *testing.T, fn func(t *testing.T, f *fixture, dbs []*DB)) {
+	t.Helper()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		for _, handles := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%d handles", handles), func(t *testing.T) {
+				dbs := openHandles(t, be, handles)
+				fn(t, &fixture{tb: t, ctx: context.Background(), db: dbs[0]}, dbs)
+			})
+		}
+	})
+}
+
 // openHandles opens n *DB handles on one database, as n processes would.
 func openHandles(t *testing.T, be backend, n int) []*DB {
 	path := be.Target(t)
@@ -22,51 +36,45 @@ func openHandles(t *testing.T, be backend, n int) []*DB {
 }
 
 func TestConcurrentAnswers(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		const users = 64
-		for _, handles := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%d handles", handles), func(t *testing.T) {
-				ctx := context.Background()
-				dbs := openHandles(t, be, handles)
-				f := &fixture{tb: t, ctx: ctx, db: dbs[0]}
-				p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
+	const users = 64
+	forEachHandleCount(t, func(t *testing.T, f *fixture, dbs []*DB) {
+		ctx := f.ctx
+		p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
 
-				start := make(chan struct{})
-				errs := make([]error, users)
-				var wg sync.WaitGroup
-				for i := range users {
-					wg.Go(func() {
-						db := dbs[i%len(dbs)]
-						<-start
-						// Each goroutine also creates its user and reads the channel, as a command does.
-						if _, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}, "UTC"); err != nil {
-							errs[i] = err
-							return
-						}
-						_, errs[i] = db.RecordAnswer(ctx, bot.Answer{PostID: p.ID, User: bot.User{ID: fmt.Sprintf("U%d", i), Name: "user"},
-							Keys: []string{"A"}, AnsweredAt: t0.Add(time.Duration(i) * time.Millisecond)})
-					})
+		start := make(chan struct{})
+		errs := make([]error, users)
+		var wg sync.WaitGroup
+		for i := range users {
+			wg.Go(func() {
+				db := dbs[i%len(dbs)]
+				<-start
+				// Each goroutine also creates its user and reads the channel, as a command does.
+				if _, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}, "UTC"); err != nil {
+					errs[i] = err
+					return
 				}
-				close(start)
-				wg.Wait()
-				for i, err := range errs {
-					if err != nil {
-						t.Errorf("user U%d: RecordAnswer: %v", i, err)
-					}
-				}
-				got := map[string]bool{}
-				for _, a := range f.answers(p.ID) {
-					got[a.User.ID] = true
-				}
-				for i := range users {
-					if !got[fmt.Sprintf("U%d", i)] {
-						t.Errorf("answer of U%d missing", i)
-					}
-				}
-				if len(got) != users {
-					t.Errorf("%d distinct answerers stored, want %d", len(got), users)
-				}
+				_, errs[i] = db.RecordAnswer(ctx, bot.Answer{PostID: p.ID, User: bot.User{ID: fmt.Sprintf("U%d", i), Name: "user"},
+					Keys: []string{"A"}, AnsweredAt: t0.Add(time.Duration(i) * time.Millisecond)})
 			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("user U%d: RecordAnswer: %v", i, err)
+			}
+		}
+		got := map[string]bool{}
+		for _, a := range f.answers(p.ID) {
+			got[a.User.ID] = true
+		}
+		for i := range users {
+			if !got[fmt.Sprintf("U%d", i)] {
+				t.Errorf("answer of U%d missing", i)
+			}
+		}
+		if len(got) != users {
+			t.Errorf("%d distinct answerers stored, want %d", len(got), users)
 		}
 	})
 }
@@ -74,78 +82,72 @@ func TestConcurrentAnswers(t *testing.T) {
 // TestCloseRacesAnswers closes a question while answers arrive: each answer is either graded by the
 // close or refused with ErrClosed, never stored ungraded.
 func TestCloseRacesAnswers(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		const users = 40
-		for _, handles := range []int{1, 2} {
-			t.Run(fmt.Sprintf("%d handles", handles), func(t *testing.T) {
-				ctx := context.Background()
-				dbs := openHandles(t, be, handles)
-				f := &fixture{tb: t, ctx: ctx, db: dbs[0]}
-				ch := f.channel("T1", "C1")
-				for round := range 3 {
-					p := f.post(ch, round, bot.KindOutput, "closures")
-					start := make(chan struct{})
-					errs := make([]error, users)
-					var graded []bot.Answer
-					var closeErr error
-					var wg sync.WaitGroup
-					for i := range users {
-						wg.Go(func() {
-							<-start
-							_, errs[i] = dbs[i%len(dbs)].RecordAnswer(ctx, bot.Answer{PostID: p.ID,
-								User: bot.User{ID: fmt.Sprintf("U%d", i), Name: "user"}, Keys: []string{"A"}, AnsweredAt: p.PostedAt})
+	const users = 40
+	forEachHandleCount(t, func(t *testing.T, f *fixture, dbs []*DB) {
+		ctx := f.ctx
+		ch := f.channel("T1", "C1")
+		for round := range 3 {
+			p := f.post(ch, round, bot.KindOutput, "closures")
+			start := make(chan struct{})
+			errs := make([]error, users)
+			var graded []bot.Answer
+			var closeErr error
+			var wg sync.WaitGroup
+			for i := range users {
+				wg.Go(func() {
+					<-start
+					_, errs[i] = dbs[i%len(dbs)].RecordAnswer(ctx, bot.Answer{PostID: p.ID,
+						User: bot.User{ID: fmt.Sprintf("U%d", i), Name: "user"}, Keys: []string{"A"}, AnsweredAt: p.PostedAt})
+				})
+				if i == users/2 {
+					wg.Go(func() {
+						<-start
+						graded, closeErr = dbs[len(dbs)-1].CloseAndGrade(ctx, p.ID, p.RevealAt, func(bot.Answer, int) bot.Grade {
+							return bot.Grade{Correct: true, Points: 10}
 						})
-						if i == users/2 {
-							wg.Go(func() {
-								<-start
-								graded, closeErr = dbs[len(dbs)-1].CloseAndGrade(ctx, p.ID, p.RevealAt, func(bot.Answer, int) bot.Grade {
-									return bot.Grade{Correct: true, Points: 10}
-								})
-							})
-						}
-					}
-					close(start)
-					wg.Wait()
-					if closeErr != nil {
-						t.Fatalf("round %d: CloseAndGrade: %v", round, closeErr)
-					}
-
-					gradedBy := map[string]bool{}
-					for _, a := range graded {
-						gradedBy[a.User.ID] = true
-					}
-					accepted := 0
-					for i, err := range errs {
-						id := fmt.Sprintf("U%d", i)
-						switch {
-						case err == nil:
-							accepted++
-							if !gradedBy[id] {
-								t.Errorf("round %d: %s's answer was accepted but not graded by the close", round, id)
-							}
-						case errors.Is(err, bot.ErrClosed):
-							if gradedBy[id] {
-								t.Errorf("round %d: %s's answer was refused as closed but graded", round, id)
-							}
-						default:
-							t.Errorf("round %d: %s: RecordAnswer: %v", round, id, err)
-						}
-					}
-					t.Logf("round %d: %d answers graded, %d refused as late", round, accepted, users-accepted)
-					if len(graded) != accepted {
-						t.Errorf("round %d: close graded %d answers, %d were accepted", round, len(graded), accepted)
-					}
-					stored := f.answers(p.ID)
-					for _, a := range stored {
-						if !a.Graded || a.Points != 10 {
-							t.Errorf("round %d: stored answer %+v left ungraded", round, a)
-						}
-					}
-					if len(stored) != accepted {
-						t.Errorf("round %d: %d answers stored, %d accepted", round, len(stored), accepted)
-					}
+					})
 				}
-			})
+			}
+			close(start)
+			wg.Wait()
+			if closeErr != nil {
+				t.Fatalf("round %d: CloseAndGrade: %v", round, closeErr)
+			}
+
+			gradedBy := map[string]bool{}
+			for _, a := range graded {
+				gradedBy[a.User.ID] = true
+			}
+			accepted := 0
+			for i, err := range errs {
+				id := fmt.Sprintf("U%d", i)
+				switch {
+				case err == nil:
+					accepted++
+					if !gradedBy[id] {
+						t.Errorf("round %d: %s's answer was accepted but not graded by the close", round, id)
+					}
+				case errors.Is(err, bot.ErrClosed):
+					if gradedBy[id] {
+						t.Errorf("round %d: %s's answer was refused as closed but graded", round, id)
+					}
+				default:
+					t.Errorf("round %d: %s: RecordAnswer: %v", round, id, err)
+				}
+			}
+			t.Logf("round %d: %d answers graded, %d refused as late", round, accepted, users-accepted)
+			if len(graded) != accepted {
+				t.Errorf("round %d: close graded %d answers, %d were accepted", round, len(graded), accepted)
+			}
+			stored := f.answers(p.ID)
+			for _, a := range stored {
+				if !a.Graded || a.Points != 10 {
+					t.Errorf("round %d: stored answer %+v left ungraded", round, a)
+				}
+			}
+			if len(stored) != accepted {
+				t.Errorf("round %d: %d answers stored, %d accepted", round, len(stored), accepted)
+			}
 		}
 	})
 }

@@ -7,3 +7,6 @@ type Backend = backend
 
 // ForEachBackend runs fn as a subtest per backend.
 var ForEachBackend = forEachBackend
+
+// ConcurrentWins runs n claims at once and counts the ones won.
+var ConcurrentWins = concurrentWins

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -134,4 +135,36 @@ func (f *fixture) vote(p bot.PostedQuestion, cands []bot.Answer, opened, closed 
 		f.tb.Fatalf("CloseVote(post %d): %v", p.ID, err)
 	}
 	return out
+}
+
+// forEachFixture runs fn as a subtest per backend, each on a fixture over a fresh database.
+func forEachFixture(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Helper()
+	forEachBackend(t, func(t *testing.T, be backend) { fn(t, newFixture(t, be)) })
+}
+
+// concurrentWins runs n claims at once (claim(i) for i in [0, n)) and counts the ones won; a
+// claim's error fails the test.
+func concurrentWins(t *testing.T, n int, claim func(i int) (bool, error)) int {
+	t.Helper()
+	var (
+		mu   sync.Mutex
+		wins int
+		wg   sync.WaitGroup
+	)
+	for i := range n {
+		wg.Go(func() {
+			ok, err := claim(i)
+			if err != nil {
+				t.Errorf("claim %d of %d: %v", i+1, n, err)
+			}
+			if ok {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return wins
 }

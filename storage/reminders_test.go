@@ -2,7 +2,6 @@ package storage
 
 import (
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,8 +11,7 @@ import (
 // Reminder settings per user within a workspace, the subscribers the scheduler reads, and the
 // daily claim that lets one reminder out per user and day.
 func TestReminderSettingsAndClaims(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		other := f.channel("T2", "C9")
 		if _, err := f.db.Reminder(f.ctx, ch.WorkspaceID, "U1"); !errors.Is(err, bot.ErrNotFound) {
@@ -137,26 +135,9 @@ func TestReminderClaimOneWinnerAcrossHandles(t *testing.T) {
 		}
 		p := f.post(ch, 0, bot.KindOutput, "closures")
 		handles := []*DB{first, mustOpenPath(t, target), mustOpenPath(t, target)}
-		var (
-			mu   sync.Mutex
-			wins int
-			wg   sync.WaitGroup
-		)
-		for i := range 12 {
-			db := handles[i%len(handles)]
-			wg.Go(func() {
-				ok, err := db.ClaimReminder(t.Context(), ch.WorkspaceID, "U1", day(0), p.ID, "owner", t0, 3)
-				if err != nil {
-					t.Errorf("ClaimReminder: %v", err)
-				}
-				if ok {
-					mu.Lock()
-					wins++
-					mu.Unlock()
-				}
-			})
-		}
-		wg.Wait()
+		wins := concurrentWins(t, 12, func(i int) (bool, error) {
+			return handles[i%len(handles)].ClaimReminder(t.Context(), ch.WorkspaceID, "U1", day(0), p.ID, "owner", t0, 3)
+		})
 		if wins != 1 {
 			t.Errorf("%d of 12 concurrent claims won, want 1", wins)
 		}

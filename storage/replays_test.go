@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,25 +58,9 @@ func TestClaimReplayConcurrentlyHasOneWinner(t *testing.T) {
 		path := be.Target(t)
 		dbs := []*DB{mustOpenPath(t, path), mustOpenPath(t, path)}
 		for key := range 20 {
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			wins := 0
-			for i := range 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					ok, err := dbs[i%2].ClaimReplay(context.Background(), bot.ReplayRequest, fmt.Sprint("k", key), t0, bot.ReplayMemory)
-					if err != nil {
-						t.Error(err)
-					}
-					if ok {
-						mu.Lock()
-						wins++
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
+			wins := concurrentWins(t, 8, func(i int) (bool, error) {
+				return dbs[i%2].ClaimReplay(context.Background(), bot.ReplayRequest, fmt.Sprint("k", key), t0, bot.ReplayMemory)
+			})
 			if wins != 1 {
 				t.Fatalf("key %d claimed %d times, want once", key, wins)
 			}

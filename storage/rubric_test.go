@@ -12,8 +12,7 @@ import (
 // Rubric checks: one per answer, replaced by the next; listed per user and workspace in question
 // order; the last revealed design question a user answered, per channel; on both backends.
 func TestRubricChecks(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		other := f.channel("T2", "C1") // another workspace: its checks are not Ann's here
 		d1 := f.post(ch, 0, bot.KindDesign, "design")

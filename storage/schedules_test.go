@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,39 +19,32 @@ func openSched(tb testing.TB, path string) *storage.DB {
 	return db
 }
 
+// openSchedChannel opens the store at path with one channel in it.
+func openSchedChannel(tb testing.TB, path string) (*storage.DB, bot.Channel) {
+	tb.Helper()
+	db := openSched(tb, path)
+	ch, err := db.EnsureChannel(context.Background(), bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
+	if err != nil {
+		tb.Fatalf("EnsureChannel: %v", err)
+	}
+	return db, ch
+}
+
 // TestClaimSlotOneWinner: many goroutines on two handles of one file claim the same slot at once;
 // exactly one owns it, and nobody gets SQLITE_BUSY.
 func TestClaimSlotOneWinner(t *testing.T) {
 	storage.ForEachBackend(t, func(t *testing.T, be storage.Backend) {
 		ctx := context.Background()
 		path := be.Target(t)
-		dbs := []*storage.DB{openSched(t, path), openSched(t, path)}
-		ch, err := dbs[0].EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
+		first, ch := openSchedChannel(t, path)
+		dbs := []*storage.DB{first, openSched(t, path)}
 		due := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
 		for round := range 5 {
 			key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: due.AddDate(0, 0, round).Format("2006-01-02T15:04") + " UTC"}
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			wins := 0
-			for i := range 16 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					ok, _, err := dbs[i%2].ClaimSlot(ctx, key, due, "owner", due, 10*time.Minute, 3)
-					if err != nil {
-						t.Errorf("ClaimSlot: %v", err)
-					}
-					if ok {
-						mu.Lock()
-						wins++
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
+			wins := storage.ConcurrentWins(t, 16, func(i int) (bool, error) {
+				ok, _, err := dbs[i%2].ClaimSlot(ctx, key, due, "owner", due, 10*time.Minute, 3)
+				return ok, err
+			})
 			if wins != 1 {
 				t.Fatalf("round %d: %d claimers won, want 1", round, wins)
 			}
@@ -65,11 +57,7 @@ func TestClaimSlotOneWinner(t *testing.T) {
 func TestClaimSlotLease(t *testing.T) {
 	storage.ForEachBackend(t, func(t *testing.T, be storage.Backend) {
 		ctx := context.Background()
-		db := openSched(t, be.Target(t))
-		ch, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, ch := openSchedChannel(t, be.Target(t))
 		at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
 		lease := 10 * time.Minute
 		key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-04T09:00 UTC"}
@@ -119,11 +107,7 @@ func TestClaimSlotLease(t *testing.T) {
 func TestSchedulesSeedAndSet(t *testing.T) {
 	storage.ForEachBackend(t, func(t *testing.T, be storage.Backend) {
 		ctx := context.Background()
-		db := openSched(t, be.Target(t))
-		ch, err := db.EnsureChannel(ctx, bot.Conversation{Platform: "p", Workspace: "w", Channel: "c"}, "UTC")
-		if err != nil {
-			t.Fatal(err)
-		}
+		db, ch := openSchedChannel(t, be.Target(t))
 		at := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
 		if err := db.SeedSchedules(ctx, 0, bot.DefaultSchedules(), at); err != nil {
 			t.Fatal(err)

@@ -11,8 +11,7 @@ import (
 )
 
 func TestEnsureChannel(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		conv := bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
 		first, err := f.db.EnsureChannel(f.ctx, conv, "Europe/Berlin")
 		if err != nil {
@@ -74,8 +73,7 @@ func TestEnsureChannel(t *testing.T) {
 }
 
 func TestPosts(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		other := f.channel("T1", "C2")
 
@@ -284,8 +282,7 @@ func TestRecordAnswer(t *testing.T) {
 }
 
 func TestRecordAnswerKeepsFieldsAndOrder(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		p := f.post(ch, 0, bot.KindDesign, "architecture")
 		late := bot.Answer{PostID: p.ID, User: bot.User{ID: "U2", Name: "Bob"}, Text: "a queue, with idempotent consumers", AnsweredAt: t0.Add(2*time.Hour + 7*time.Millisecond)}
@@ -309,8 +306,7 @@ func TestRecordAnswerKeepsFieldsAndOrder(t *testing.T) {
 }
 
 func TestRecordAnswerRefreshesDisplayName(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		p1 := f.post(ch, 0, bot.KindOutput, "closures")
 		p2 := f.post(ch, 1, bot.KindOutput, "closures")
@@ -328,8 +324,7 @@ func TestRecordAnswerRefreshesDisplayName(t *testing.T) {
 }
 
 func TestCloseAndGrade(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		p := f.post(ch, 0, bot.KindOutput, "closures")
 		other := f.post(ch, 0, bot.KindOutput, "generators")
@@ -520,8 +515,7 @@ func TestCloseAndGradeStreak(t *testing.T) {
 }
 
 func TestStreakUnknownUser(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		p := f.post(ch, 0, bot.KindOutput, "closures")
 		f.answer(p, "U1", "Ann", t0, "A")
@@ -536,8 +530,7 @@ func TestStreakUnknownUser(t *testing.T) {
 }
 
 func TestLeaderboard(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) // Monday
 		to := from.AddDate(0, 0, 7)
@@ -636,8 +629,7 @@ func TestLeaderboard(t *testing.T) {
 }
 
 func TestUserStats(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		right := func(bot.Answer, int) bot.Grade { return bot.Grade{Correct: true, Points: 10} }
 		wrong := func(bot.Answer, int) bot.Grade { return bot.Grade{Points: 0} }
@@ -714,8 +706,7 @@ func TestUserStats(t *testing.T) {
 }
 
 func TestPractice(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		ch := f.channel("T1", "C1")
 		in := bot.Practice{WorkspaceID: ch.WorkspaceID, User: bot.User{ID: "U1", Name: "Ann"}, QuestionID: "gen-send",
 			Topic: "generators", Kind: bot.KindOutput, AskedAt: t0}
@@ -780,8 +771,7 @@ func TestPractice(t *testing.T) {
 }
 
 func TestCountAnswers(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
 		for i, name := range []string{"Ann", "Bob", "Cat"} {
 			if n, err := f.db.CountAnswers(f.ctx, p.ID); err != nil || n != i {

@@ -61,8 +61,7 @@ func dumpTotals(t *testing.T, d *DB) []string {
 // rebuild from scratch, and every leaderboard equals the sum over the answers, for periods in zones
 // with whole-, half- and quarter-hour offsets.
 func TestTotalsNeverDriftFromAnswers(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		channels := []bot.Channel{f.channel("T1", "C1"), f.channel("T1", "C2"), f.channel("T2", "C1")}
 		kinds := []bot.Kind{bot.KindOutput, bot.KindReview, bot.KindDesign, bot.KindDebug}
 		// Points depend on the answer and the streak, as real grading does.

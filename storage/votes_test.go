@@ -33,8 +33,7 @@ func votedPost(f *fixture) (bot.PostedQuestion, []bot.Answer) {
 // the context ends inside it), the round stays open, no bonus exists and the totals are unchanged;
 // the next close then awards it exactly once.
 func TestVoteCloseAndBonusAreOneTransaction(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		p, graded := votedPost(f)
 		for _, voter := range []string{"bo", "cy", "dee"} {
 			n := 1
@@ -99,8 +98,7 @@ func TestVoteCloseAndBonusAreOneTransaction(t *testing.T) {
 // Votes after the close, for a candidate that does not exist, or on a post without a round are
 // refused and change nothing; a changed vote replaces the first.
 func TestCastVoteRules(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
+	forEachFixture(t, func(t *testing.T, f *fixture) {
 		p, _ := votedPost(f)
 		dee := bot.User{ID: "dee", Name: "Dee"}
 		if res, err := f.db.CastVote(f.ctx, p.ID, dee, 1, t0); err != nil || res.Previous != 0 {
