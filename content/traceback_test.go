@@ -56,61 +56,38 @@ why = '''It only passes the dict on.'''
 // The symptom starts at line 17 of the file tracebackQuestion builds.
 const symptomStart = 17
 
+// symptomFrame is one frame of a symptom's traceback with its source line.
+func symptomFrame(file string, line int, fn, src string) string {
+	return fmt.Sprintf("  File %q, line %d, in %s\n    %s\n", file, line, fn, src)
+}
+
+// symptomOf is a symptom for tracebackCode: the frames, outermost first, then the exception line.
+func symptomOf(exception string, frames ...string) string {
+	return "Traceback (most recent call last):\n" + strings.Join(frames, "") + exception + "\n"
+}
+
 func TestTracebackProof(t *testing.T) {
 	pys := pythons(t)
+	// The frames of the real traceback, with realistic paths and source lines.
+	module := symptomFrame("app/main.py", 7, "<module>", "load_config({})")
+	load := symptomFrame("app/config.py", 2, "load_config", "return parse(raw)")
+	parseAt := func(line int) string { return symptomFrame("app/config.py", line, "parse", `return raw["region"]`) }
 	tests := []struct {
 		name    string
 		symptom string
 		line    int    // file line of the problem, 0 for none
 		want    string // what the message says differs
 	}{
-		{name: "the real traceback, with realistic paths and source lines", symptom: `Traceback (most recent call last):
-  File "app/main.py", line 7, in <module>
-    load_config({})
-  File "app/config.py", line 2, in load_config
-    return parse(raw)
-  File "app/config.py", line 5, in parse
-    return raw["region"]
-KeyError: 'region'
-`},
+		{name: "the real traceback, with realistic paths and source lines",
+			symptom: symptomOf("KeyError: 'region'", module, load, parseAt(5))},
 		{name: "frames in the wrong order", line: symptomStart + 3, want: "the symptom shows frame `parse` where the real traceback has `load_config` (line 2 of the code)",
-			symptom: `Traceback (most recent call last):
-  File "app/main.py", line 7, in <module>
-    load_config({})
-  File "app/config.py", line 5, in parse
-    return raw["region"]
-  File "app/config.py", line 2, in load_config
-    return parse(raw)
-KeyError: 'region'
-`},
+			symptom: symptomOf("KeyError: 'region'", module, parseAt(5), load)},
 		{name: "a wrong line number", line: symptomStart + 5, want: "frame `parse` shows line 4, but the code raises there from line 5",
-			symptom: `Traceback (most recent call last):
-  File "app/main.py", line 7, in <module>
-    load_config({})
-  File "app/config.py", line 2, in load_config
-    return parse(raw)
-  File "app/config.py", line 4, in parse
-    return raw["region"]
-KeyError: 'region'
-`},
+			symptom: symptomOf("KeyError: 'region'", module, load, parseAt(4))},
 		{name: "a wrong exception line", line: symptomStart + 7, want: `the symptom ends "KeyError: 'regions'", but the code ends "KeyError: 'region'"`,
-			symptom: `Traceback (most recent call last):
-  File "app/main.py", line 7, in <module>
-    load_config({})
-  File "app/config.py", line 2, in load_config
-    return parse(raw)
-  File "app/config.py", line 5, in parse
-    return raw["region"]
-KeyError: 'regions'
-`},
+			symptom: symptomOf("KeyError: 'regions'", module, load, parseAt(5))},
 		{name: "a frame of the code left out", line: symptomStart + 3, want: "the symptom leaves out frame `parse` (line 5 of the code)",
-			symptom: `Traceback (most recent call last):
-  File "app/main.py", line 7, in <module>
-    load_config({})
-  File "app/config.py", line 2, in load_config
-    return parse(raw)
-KeyError: 'region'
-`},
+			symptom: symptomOf("KeyError: 'region'", module, load)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -70,27 +70,22 @@ func scanChannel(row interface{ Scan(...any) error }, ch *bot.Channel, more ...a
 
 // SetChannelFilter restricts which questions the channel gets; empty lists allow everything.
 func (d *DB) SetChannelFilter(ctx context.Context, channelID int64, f bot.Filter) error {
-	kinds := make([]string, len(f.Kinds))
-	for i, k := range f.Kinds {
-		kinds[i] = string(k)
+	return d.exec(ctx, `UPDATE channels SET topics = ?, kinds = ?, difficulties = ? WHERE id = ?`,
+		joinList(f.Topics), joinList(f.Kinds), joinList(f.Difficulties), channelID)
+}
+
+// joinList is a list column's text: the values joined with commas (splitList reads it back).
+func joinList[T ~string](values []T) string {
+	words := make([]string, len(values))
+	for i, v := range values {
+		words[i] = string(v)
 	}
-	diffs := make([]string, len(f.Difficulties))
-	for i, df := range f.Difficulties {
-		diffs[i] = string(df)
-	}
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `UPDATE channels SET topics = ?, kinds = ?, difficulties = ? WHERE id = ?`,
-			strings.Join(f.Topics, ","), strings.Join(kinds, ","), strings.Join(diffs, ","), channelID)
-		return err
-	})
+	return strings.Join(words, ",")
 }
 
 // SetChannelZone changes the zone periods and reveal times are computed in.
 func (d *DB) SetChannelZone(ctx context.Context, channelID int64, zone string) error {
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `UPDATE channels SET timezone = ? WHERE id = ?`, zone, channelID)
-		return err
-	})
+	return d.exec(ctx, `UPDATE channels SET timezone = ? WHERE id = ?`, zone, channelID)
 }
 
 // upsertUser returns the user's row id, creating it or refreshing the display name.

@@ -49,11 +49,8 @@ func (d *DB) CreatePost(ctx context.Context, p bot.PostedQuestion) (bot.PostedQu
 
 // SetPostRef records where the platform put the post.
 func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) error {
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `UPDATE posts SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE id = ?`,
-			ref.Channel, ref.ID, ref.Thread, postID)
-		return err
-	})
+	return d.exec(ctx, `UPDATE posts SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE id = ?`,
+		ref.Channel, ref.ID, ref.Thread, postID)
 }
 
 // DiscardPost removes a post that never reached the platform, unless someone already answered it.

@@ -9,11 +9,8 @@ import (
 
 // RecordProblem keeps a problem around a channel's posts for admins to see.
 func (d *DB) RecordProblem(ctx context.Context, channelID int64, at time.Time, text string) error {
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO channel_problems (channel_id, at, text) VALUES (?, ?, ?)`,
-			channelID, millis(at), text)
-		return err
-	})
+	return d.exec(ctx, `INSERT INTO channel_problems (channel_id, at, text) VALUES (?, ?, ?)`,
+		channelID, millis(at), text)
 }
 
 // Problems lists the channel's problems since `since`, oldest first.

@@ -105,30 +105,19 @@ func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
 func (d *DB) ClaimReminder(ctx context.Context, workspaceID int64, userID, day string, postID int64, owner string, at time.Time, maxAttempts int) (bool, error) {
 	var won bool
 	err := d.inTx(ctx, func(tx *txn) error {
-		var uid int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE workspace_id = ? AND external_id = ?`, workspaceID, userID).Scan(&uid)
-		if errors.Is(err, sql.ErrNoRows) {
-			return bot.ErrNotFound
-		}
+		uid, err := userIn(ctx, tx, workspaceID, userID)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO reminder_sends (user_id, day, post_id, state, owner, claimed_at, attempts)
+		n, err := tx.changed(ctx, `INSERT INTO reminder_sends (user_id, day, post_id, state, owner, claimed_at, attempts)
 			VALUES (?, ?, ?, 'claimed', ?, ?, 1) ON CONFLICT (user_id, day) DO NOTHING`, uid, day, postID, owner, millis(at))
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
 		if n == 0 {
-			res, err = tx.ExecContext(ctx, `UPDATE reminder_sends SET state = 'claimed', owner = ?, claimed_at = ?, post_id = ?, attempts = attempts + 1
+			n, err = tx.changed(ctx, `UPDATE reminder_sends SET state = 'claimed', owner = ?, claimed_at = ?, post_id = ?, attempts = attempts + 1
 				WHERE user_id = ? AND day = ? AND state = 'failed' AND attempts < ?`, owner, millis(at), postID, uid, day, maxAttempts)
 			if err != nil {
-				return err
-			}
-			if n, err = res.RowsAffected(); err != nil {
 				return err
 			}
 		}
@@ -141,11 +130,7 @@ func (d *DB) ClaimReminder(ctx context.Context, workspaceID int64, userID, day s
 // FinishReminder records how a claimed reminder ended, and whether the user could be reached.
 func (d *DB) FinishReminder(ctx context.Context, workspaceID int64, userID, day string, state bot.ReminderState, note string, at time.Time) error {
 	return d.inTx(ctx, func(tx *txn) error {
-		var uid int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE workspace_id = ? AND external_id = ?`, workspaceID, userID).Scan(&uid)
-		if errors.Is(err, sql.ErrNoRows) {
-			return bot.ErrNotFound
-		}
+		uid, err := userIn(ctx, tx, workspaceID, userID)
 		if err != nil {
 			return err
 		}

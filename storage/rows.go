@@ -1,6 +1,12 @@
 package storage
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
 
 // scanner is one row to read: *sql.Row or *sql.Rows. An alias, so the scan functions written
 // against the literal interface (scanPost, scanReport, …) fit queryAll as they are.
@@ -54,4 +60,33 @@ func setOf(keys []string) map[string]bool {
 		set[k] = true
 	}
 	return set
+}
+
+// changed runs a statement in the transaction and says how many rows it inserted, updated or
+// deleted: claims read it to know whether they won.
+func (t *txn) changed(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := t.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// userIn is the row id of the workspace's user with external id userID; bot.ErrNotFound for a user
+// the store has not seen.
+func userIn(ctx context.Context, q querier, workspaceID int64, userID string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM users WHERE workspace_id = ? AND external_id = ?`, workspaceID, userID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, bot.ErrNotFound
+	}
+	return id, err
+}
+
+// exec runs one statement in a write transaction of its own.
+func (d *DB) exec(ctx context.Context, query string, args ...any) error {
+	return d.inTx(ctx, func(tx *txn) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
 }

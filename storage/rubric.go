@@ -16,13 +16,10 @@ var _ bot.RubricStore = (*DB)(nil)
 
 // SetRubricCheck records an answer's check, replacing an earlier one in the same statement.
 func (d *DB) SetRubricCheck(ctx context.Context, c bot.RubricCheck) error {
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO rubric_checks (answer_id, post_id, items, total, checked_at)
-			VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (answer_id) DO UPDATE SET items = excluded.items, total = excluded.total, checked_at = excluded.checked_at`,
-			c.AnswerID, c.PostID, joinItems(c.Items), c.Total, millis(c.CheckedAt))
-		return err
-	})
+	return d.exec(ctx, `INSERT INTO rubric_checks (answer_id, post_id, items, total, checked_at)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (answer_id) DO UPDATE SET items = excluded.items, total = excluded.total, checked_at = excluded.checked_at`,
+		c.AnswerID, c.PostID, joinItems(c.Items), c.Total, millis(c.CheckedAt))
 }
 
 const checkColumns = `c.post_id, c.answer_id, c.items, c.total, c.checked_at`

@@ -90,14 +90,11 @@ func (d *DB) SetSchedule(ctx context.Context, s bot.Schedule) error {
 	if at.IsZero() {
 		at = d.Now()
 	}
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO schedules (channel_id, job, spec, zone, enabled, hint_offsets, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (channel_id, job) DO UPDATE SET spec = excluded.spec, zone = excluded.zone,
-				enabled = excluded.enabled, hint_offsets = excluded.hint_offsets, updated_at = excluded.updated_at`,
-			s.ChannelID, string(s.Job), s.Spec, s.Zone, b2i(s.Enabled), joinDurations(s.HintOffsets), millis(at))
-		return err
-	})
+	return d.exec(ctx, `INSERT INTO schedules (channel_id, job, spec, zone, enabled, hint_offsets, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel_id, job) DO UPDATE SET spec = excluded.spec, zone = excluded.zone,
+			enabled = excluded.enabled, hint_offsets = excluded.hint_offsets, updated_at = excluded.updated_at`,
+		s.ChannelID, string(s.Job), s.Spec, s.Zone, b2i(s.Enabled), joinDurations(s.HintOffsets), millis(at))
 }
 
 func joinDurations(ds []time.Duration) string {
@@ -137,13 +134,9 @@ func (d *DB) ClaimSlot(ctx context.Context, key bot.SlotKey, due time.Time, owne
 	var won bool
 	var claim bot.SlotClaim
 	err := d.inTx(ctx, func(tx *txn) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO slot_claims (channel_id, job, slot, due_at, state, owner, claimed_at, attempts)
+		n, err := tx.changed(ctx, `INSERT INTO slot_claims (channel_id, job, slot, due_at, state, owner, claimed_at, attempts)
 			VALUES (?, ?, ?, ?, 'claimed', ?, ?, 1) ON CONFLICT (channel_id, job, slot) DO NOTHING`,
 			key.ChannelID, string(key.Job), key.Slot, millis(due), owner, millis(at))
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
 		if err != nil {
 			return err
 		}
@@ -151,14 +144,11 @@ func (d *DB) ClaimSlot(ctx context.Context, key bot.SlotKey, due time.Time, owne
 			// Taken before. A claim left unfinished longer than the lease means its owner died
 			// between claiming and posting (or the platform refused): take it over, unless it has
 			// been tried too often already.
-			res, err = tx.ExecContext(ctx, `UPDATE slot_claims SET state = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1
+			n, err = tx.changed(ctx, `UPDATE slot_claims SET state = 'claimed', owner = ?, claimed_at = ?, attempts = attempts + 1
 				WHERE channel_id = ? AND job = ? AND slot = ? AND state IN ('claimed', 'failed')
 				AND claimed_at <= ? AND attempts < ?`,
 				owner, millis(at), key.ChannelID, string(key.Job), key.Slot, millis(at.Add(-lease)), maxAttempts)
 			if err != nil {
-				return err
-			}
-			if n, err = res.RowsAffected(); err != nil {
 				return err
 			}
 		}
@@ -257,11 +247,8 @@ func (d *DB) OpenChallenges(ctx context.Context, job bot.Job) ([]bot.Challenge, 
 
 // RecordHint notes when hint n of a post was shown. Recording it twice keeps the first time.
 func (d *DB) RecordHint(ctx context.Context, postID int64, n int, at time.Time) error {
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO post_hints (post_id, n, posted_at) VALUES (?, ?, ?)
-			ON CONFLICT (post_id, n) DO NOTHING`, postID, n, millis(at))
-		return err
-	})
+	return d.exec(ctx, `INSERT INTO post_hints (post_id, n, posted_at) VALUES (?, ?, ?)
+		ON CONFLICT (post_id, n) DO NOTHING`, postID, n, millis(at))
 }
 
 // Hints returns when each shown hint of a post was posted.

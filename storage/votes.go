@@ -39,11 +39,8 @@ func (d *DB) OpenVote(ctx context.Context, postID int64, answerIDs []int64, open
 
 // SetVoteRef records where the vote control was posted.
 func (d *DB) SetVoteRef(ctx context.Context, postID int64, ref bot.MessageRef) error {
-	return d.inTx(ctx, func(tx *txn) error {
-		_, err := tx.ExecContext(ctx, `UPDATE vote_rounds SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE post_id = ?`,
-			ref.Channel, ref.ID, ref.Thread, postID)
-		return err
-	})
+	return d.exec(ctx, `UPDATE vote_rounds SET ref_channel = ?, ref_id = ?, ref_thread = ? WHERE post_id = ?`,
+		ref.Channel, ref.ID, ref.Thread, postID)
 }
 
 const roundColumns = `post_id, channel_id, workspace_id, opened_at, closes_at, closed_at, ref_channel, ref_id, ref_thread`
