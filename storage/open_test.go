@@ -16,10 +16,7 @@ func TestReopenDoesNotMigrateTwice(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be backend) {
 		ctx := context.Background()
 		path := be.Target(t)
-		db, err := Open(ctx, path)
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
+		db := mustOpenPath(t, path) // closed below, to be opened again
 		conv := bot.Conversation{Platform: "slack", Workspace: "T1", Channel: "C1"}
 		first, err := db.EnsureChannel(ctx, conv, "UTC")
 		if err != nil {
@@ -59,10 +56,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be backend) {
 		ctx := context.Background()
 		path := be.Target(t)
-		db, err := Open(ctx, path)
-		if err != nil {
-			t.Fatalf("Open: %v", err)
-		}
+		db := mustOpenPath(t, path) // closed below, to be opened again
 		if _, err := db.db.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, SchemaVersion()+1); err != nil {
 			t.Fatalf("insert schema version: %v", err)
 		}
@@ -70,7 +64,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 			t.Fatalf("Close: %v", err)
 		}
 
-		db, err = Open(ctx, path)
+		db, err := Open(ctx, path)
 		if err == nil {
 			db.Close()
 			t.Fatal("Open succeeded on a database from a newer pyqbot")

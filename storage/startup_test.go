@@ -28,6 +28,16 @@ func checked(t *testing.T, path string) (*DB, *fakeclock.Clock, *bytes.Buffer, e
 	return d, clk, &logs, d.Check(context.Background())
 }
 
+// checkedFixture is a fixture on the database at path after a Check that passed, with its clock.
+func checkedFixture(t *testing.T, path string) (*fixture, *fakeclock.Clock) {
+	t.Helper()
+	d, clk, _, err := checked(t, path)
+	if err != nil {
+		t.Fatalf("Check(%s): %v", path, err)
+	}
+	return &fixture{tb: t, ctx: context.Background(), db: d}, clk
+}
+
 func readSidecar(t *testing.T, path string) sizeRecord {
 	t.Helper()
 	raw, err := os.ReadFile(sidecarPath(path))
@@ -100,15 +110,11 @@ func TestCheckRefusesADatabaseItCannotWrite(t *testing.T) {
 
 func TestCheckWarnsWhenADatabaseThatHadAnswersIsEmpty(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	d, _, _, err := checked(t, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{tb: t, ctx: context.Background(), db: d}
+	f, _ := checkedFixture(t, path)
 	p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
 	f.answer(p, "U1", "Ann", t0, "A")
 	f.answer(p, "U2", "Bob", t0, "B")
-	d.Close()
+	f.db.Close()
 	if r := readSidecar(t, path); r.Answers != 2 || r.Posts != 1 {
 		t.Fatalf("the size record after Close = %+v, want 2 answers and 1 post", r)
 	}
@@ -161,11 +167,8 @@ func TestCheckWarnsAboutAZeroByteFile(t *testing.T) {
 
 func TestSizeRecordIsWrittenAtMostOnceAMinute(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	d, clk, _, err := checked(t, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{tb: t, ctx: context.Background(), db: d}
+	f, clk := checkedFixture(t, path)
+	d := f.db
 	ch := f.channel("T1", "C1")
 	d.w.bg.Wait()
 	if r := readSidecar(t, path); r.Posts != 0 || r.Answers != 0 || !r.At.Equal(t0) {
