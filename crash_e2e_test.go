@@ -204,7 +204,7 @@ enabled = false
 		return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {"C_DAILY"}, "user_id": {u}, "user_name": {strings.ToLower(u)},
 			"command": {"/pyq"}, "text": {"answer #1 " + right}, "response_url": {sfake.ResponseURL(u)}}.Encode()
 	}), kill(b))
-	b.cmd.Wait()
+	b.wait()
 	checkBurst(t, "slack slash commands", results, stored(t, db, 1), recordedSlash)
 
 	// Restarted on the same database: the question is still open; 500 answers by button.
@@ -218,7 +218,7 @@ enabled = false
 		raw, _ := json.Marshal(p)
 		return url.Values{"payload": {string(raw)}}.Encode()
 	}), kill(b))
-	b.cmd.Wait()
+	b.wait()
 	// A press is acknowledged with an empty 200 either way; one that fell past the deadline was
 	// told through its response_url that it was not yet recorded.
 	pendingNote := map[string]bool{}
@@ -258,7 +258,7 @@ enabled = false
 		res.user = u
 		return res
 	}, kill(b))
-	b.cmd.Wait()
+	b.wait()
 	// Type 4 carries the reply; a deferred response (type 5 or 6) says nothing was confirmed.
 	checkBurst(t, "discord interactions", results, stored(t, db, dpost), func(r burstResult) bool {
 		return strings.Contains(r.body, `"type":4`) && strings.Contains(r.body, "Recorded your answer")

@@ -60,6 +60,15 @@ type binaryRun struct {
 	log     *bytes.Buffer
 	mu      *sync.Mutex
 	changed chan struct{} // closed and replaced on every log line
+	eof     chan struct{} // closed when the log has been read to its end
+}
+
+// wait waits for the process to exit with its whole log read: exec's Wait closes the stderr pipe
+// once the process exits, so calling it before the reader reached the end could cut the last lines
+// (the shutdown summary) off the log.
+func (b *binaryRun) wait() error {
+	<-b.eof
+	return b.cmd.Wait()
 }
 
 func startBinary(t *testing.T, config string, env ...string) *binaryRun {
@@ -73,11 +82,12 @@ func startBinary(t *testing.T, config string, env ...string) *binaryRun {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	b := &binaryRun{cmd: cmd, log: &bytes.Buffer{}, mu: &sync.Mutex{}, changed: make(chan struct{})}
+	b := &binaryRun{cmd: cmd, log: &bytes.Buffer{}, mu: &sync.Mutex{}, changed: make(chan struct{}), eof: make(chan struct{})}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	listening := regexp.MustCompile(`http server listening.*addr=(\S+)`)
 	found := make(chan string, 1)
 	go func() {
+		defer close(b.eof)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			b.mu.Lock()
@@ -399,7 +409,7 @@ func TestBinaryRefusesAReplayedDiscordReveal(t *testing.T) {
 		t.Fatalf("%d questions posted, want 2:\n%s", n, api.Dump())
 	}
 	b.cmd.Process.Signal(os.Interrupt)
-	b.cmd.Wait()
+	b.wait()
 	b = startBinary(t, config, env...)
 	b.waitLog(t, "discord receiving interactions over HTTP")
 	code, out := b.send(t, reveal)

@@ -169,7 +169,7 @@ enabled = false
 	}
 
 	holder.cmd.Process.Kill()
-	holder.cmd.Wait()
+	holder.wait()
 	replacement := startBinary(t, config, discordEnv()...)
 	replacement.waitLog(t, "discord connected to the gateway")
 }

@@ -195,7 +195,7 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 		r.user = u
 		return r
 	}, func() { replicas[0].cmd.Process.Kill() })
-	replicas[0].cmd.Wait()
+	replicas[0].wait()
 	burstTook := time.Since(started)
 
 	pg, err := sql.Open("pgx", pgURL)
@@ -433,7 +433,7 @@ func TestSlotSharedBy100ChannelsAcrossReplicas(t *testing.T) {
 		t.Fatalf("setting %d schedules ran past the slot at %s", slotChannels, slotAt)
 	}
 	a.cmd.Process.Kill()
-	a.cmd.Wait()
+	a.wait()
 	bPID := b.cmd.Process.Pid
 	t.Logf("slot %q (UTC) at %s; replica A killed, waiting %s for the slot", spec, slotAt.Format(time.TimeOnly), time.Until(slotAt).Round(time.Second))
 

@@ -266,7 +266,7 @@ guilds = ["g1"]
 		t.Fatal(err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- b.cmd.Wait() }()
+	go func() { exited <- b.wait() }()
 	select {
 	case <-exited:
 	case <-time.After(30 * time.Second): // a failure guard only
