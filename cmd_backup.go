@@ -17,8 +17,7 @@ func (m *Main) backupCmd(ctx context.Context, args []string) error {
 	fs := m.newFlags("backup [--config FILE] [--db PATH] FILE",
 		"Writes a consistent copy of the database to FILE while the bot runs (never overwrites).\n"+
 			"Restore: stop pyqbot, put FILE in place of the database (and delete its -wal/-shm files), start pyqbot.")
-	configPath := fs.String("config", "", "TOML config file")
-	dbPath := fs.String("db", "", "database to back up (default [storage] path)")
+	configPath, dbPath := fs.storeFlags("TOML config file", "database to back up (default [storage] path)")
 	if err := m.finishParse(fs, args); err != nil {
 		return ignoreHelp(err)
 	}

@@ -26,26 +26,13 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 	case "lint":
 		return ignoreHelp(m.contentLint(ctx, args))
 	case "export":
-		if err := m.parse("content export", "Prints the whole bank as a JSON array (schema in README.md).", args); err != nil {
-			return ignoreHelp(err)
-		}
-		files, problems := content.LoadAll(content.Options{})
-		if problems = content.Errors(problems); len(problems) > 0 {
-			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
-		}
-		return content.Export(m.Stdout, files)
+		return m.withCleanBank("content export", "Prints the whole bank as a JSON array (schema in README.md).", args,
+			func(files []content.File) error { return content.Export(m.Stdout, files) })
 	case "report":
 		return ignoreHelp(m.contentReport(ctx, args))
 	case "stats":
-		if err := m.parse("content stats", "Counts questions per kind, topic and difficulty.", args); err != nil {
-			return ignoreHelp(err)
-		}
-		files, problems := content.LoadAll(content.Options{})
-		if problems = content.Errors(problems); len(problems) > 0 {
-			return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
-		}
-		content.Stats(m.Stdout, files)
-		return nil
+		return m.withCleanBank("content stats", "Counts questions per kind, topic and difficulty.", args,
+			func(files []content.File) error { content.Stats(m.Stdout, files); return nil })
 	default:
 		fmt.Fprintf(m.Stderr, "pyqbot content: unknown subcommand %q\n\n%s", sub, contentUsage)
 		return errUsage
@@ -149,4 +136,17 @@ func (m *Main) lintPythons(ctx context.Context, flagPath string) ([]content.Pyth
 		return nil, fmt.Errorf("--python: %w", err)
 	}
 	return []content.Python{py}, nil
+}
+
+// withCleanBank runs a content subcommand that takes no arguments on the whole built-in bank,
+// refusing a bank with problems (the linter says which).
+func (m *Main) withCleanBank(name, summary string, args []string, run func([]content.File) error) error {
+	if err := m.parse(name, summary, args); err != nil {
+		return ignoreHelp(err)
+	}
+	files, problems := content.LoadAll(content.Options{})
+	if problems = content.Errors(problems); len(problems) > 0 {
+		return fmt.Errorf("the bank has problems; run `pyqbot content lint`:\n%w", content.Problems(problems))
+	}
+	return run(files)
 }

@@ -49,17 +49,14 @@ func (m *Main) contentReport(ctx context.Context, args []string) error {
 			"workspace: times asked, answers, % right, how the choices were picked, reports and the median\n"+
 			"time to answer; then the questions to re-level: answered by at least 10 people with under 20%\n"+
 			"or over 95% right. Practice answers are left out (practice picks questions for the person).")
-	configPath := fs.String("config", "", "TOML config file (its [storage] path, and its [content] dirs for titles and levels)")
-	dbPath := fs.String("db", "", "database to read (default [storage] path); it is never created")
+	configPath, dbPath := fs.storeFlags("TOML config file (its [storage] path, and its [content] dirs for titles and levels)",
+		"database to read (default [storage] path); it is never created")
 	format := fs.String("format", "text", "text or json (one JSON object), in any case")
 	if err := m.finishParse(fs, args); err != nil {
 		return ignoreHelp(err)
 	}
-	*format = strings.ToLower(*format)
-	if fs.NArg() > 0 || (*format != "text" && *format != "json") {
-		fmt.Fprintf(m.Stderr, "pyqbot content report: --format is text or json, and there are no arguments\n")
-		fs.printUsage(m.Stderr)
-		return errUsage
+	if err := m.checkFormat(fs, "content report", format, "text", "json"); err != nil {
+		return err
 	}
 	cfg, err := m.config(*configPath)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -21,17 +20,13 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 			"one JSON array of objects (as `pyqbot content export` prints the bank). In CSV, a cell that a\n"+
 			"spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) gets a\n"+
 			"leading ' so it shows as text.")
-	configPath := fs.String("config", "", "TOML config file")
-	dbPath := fs.String("db", "", "database to read (default [storage] path)")
+	configPath, dbPath := fs.storeFlags("TOML config file", "database to read (default [storage] path)")
 	format := fs.String("format", "csv", "csv or json (one JSON array), in any case")
 	if err := m.finishParse(fs, args); err != nil {
 		return ignoreHelp(err)
 	}
-	*format = strings.ToLower(*format)
-	if fs.NArg() > 0 || (*format != "csv" && *format != "json") {
-		fmt.Fprintf(m.Stderr, "pyqbot export: --format is csv or json, and there are no arguments\n")
-		fs.printUsage(m.Stderr)
-		return errUsage
+	if err := m.checkFormat(fs, "export", format, "csv", "json"); err != nil {
+		return err
 	}
 	store, err := m.openStoreFor(ctx, *configPath, *dbPath)
 	if err != nil {

@@ -80,6 +80,23 @@ func (m *Main) finishParse(fs *flagSet, args []string) error {
 	return nil
 }
 
+// storeFlags adds the --config and --db flags of a command that works on the database.
+func (fs *flagSet) storeFlags(configHelp, dbHelp string) (configPath, dbPath *string) {
+	return fs.String("config", "", configHelp), fs.String("db", "", dbHelp)
+}
+
+// checkFormat lower-cases *format and refuses a value not in allowed, or any positional argument,
+// saying both and printing the usage: the rule of every command with a --format and no arguments.
+func (m *Main) checkFormat(fs *flagSet, command string, format *string, allowed ...string) error {
+	*format = strings.ToLower(*format)
+	if fs.NArg() > 0 || !slices.Contains(allowed, *format) {
+		fmt.Fprintf(m.Stderr, "pyqbot %s: --format is %s, and there are no arguments\n", command, strings.Join(allowed, " or "))
+		fs.printUsage(m.Stderr)
+		return errUsage
+	}
+	return nil
+}
+
 // errHelpShown ends a command successfully after printing its help.
 var errHelpShown = errors.New("help shown")
 
