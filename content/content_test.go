@@ -41,23 +41,15 @@ func TestBuiltinBankLintsClean(t *testing.T) {
 // TestBuiltinBankMeetsSpread keeps the bank's promised size and spread from eroding.
 func TestBuiltinBankMeetsSpread(t *testing.T) {
 	files, _ := LoadBuiltin()
-	byKind := map[bot.Kind]int{}
-	byTopic := map[string]int{}
-	levels := map[string]map[bot.Difficulty]bool{}
 	for _, f := range files {
-		q := f.Question
-		byKind[q.Kind]++
-		byTopic[q.Topic]++
-		if levels[q.Topic] == nil {
-			levels[q.Topic] = map[bot.Difficulty]bool{}
-		}
-		levels[q.Topic][q.Difficulty] = true
-		if q.Kind == bot.KindDebug && len(q.Hints) < 2 {
+		if q := f.Question; q.Kind == bot.KindDebug && len(q.Hints) < 2 {
 			t.Errorf("%s: debug question has %d hints, want 2 or 3 for challenges", f.Path, len(q.Hints))
 		}
 	}
 	// Issue 15's year: the daily question skips debug questions while the weekly debug job is on, so
 	// 260 non-debug questions cover a year of weekdays and 52 debug ones a year of Wednesdays.
+	s := spreadOf(files)
+	byKind := s.byKind
 	minimum := map[bot.Kind]int{bot.KindOutput: 95, bot.KindDebug: 60, bot.KindReview: 60, bot.KindConcept: 60, bot.KindDesign: 45}
 	for kind, n := range minimum {
 		if byKind[kind] < n {
@@ -68,11 +60,15 @@ func TestBuiltinBankMeetsSpread(t *testing.T) {
 		t.Errorf("%d non-debug questions, want at least 260 for a year of weekdays", nonDebug)
 	}
 	for _, topic := range Topics {
-		if byTopic[topic] < 15 {
-			t.Errorf("topic %s has %d questions, want at least 15", topic, byTopic[topic])
+		n := 0
+		for _, k := range s.byTopic[topic] {
+			n += k
+		}
+		if n < 15 {
+			t.Errorf("topic %s has %d questions, want at least 15", topic, n)
 		}
 		for _, d := range bot.Difficulties {
-			if !levels[topic][d] {
+			if s.byTopicLevel[topic][d] == 0 {
 				t.Errorf("topic %s has no %s question", topic, d)
 			}
 		}

@@ -65,20 +65,36 @@ func Export(w io.Writer, files []File) error {
 	return enc.Encode(out)
 }
 
-// Stats prints how many questions there are per kind, per topic (by kind) and per difficulty.
-func Stats(w io.Writer, files []File) {
-	byKind := map[bot.Kind]int{}
-	byDiff := map[bot.Difficulty]int{}
-	byTopic := map[string]map[bot.Kind]int{}
+// spread is how many questions a bank has per kind, per difficulty, and per topic by kind and by
+// difficulty: what Stats prints and the bank's test holds to a minimum.
+type spread struct {
+	byKind       map[bot.Kind]int
+	byDiff       map[bot.Difficulty]int
+	byTopic      map[string]map[bot.Kind]int
+	byTopicLevel map[string]map[bot.Difficulty]int
+}
+
+func spreadOf(files []File) spread {
+	s := spread{byKind: map[bot.Kind]int{}, byDiff: map[bot.Difficulty]int{},
+		byTopic: map[string]map[bot.Kind]int{}, byTopicLevel: map[string]map[bot.Difficulty]int{}}
 	for _, f := range files {
 		q := f.Question
-		byKind[q.Kind]++
-		byDiff[q.Difficulty]++
-		if byTopic[q.Topic] == nil {
-			byTopic[q.Topic] = map[bot.Kind]int{}
+		s.byKind[q.Kind]++
+		s.byDiff[q.Difficulty]++
+		if s.byTopic[q.Topic] == nil {
+			s.byTopic[q.Topic] = map[bot.Kind]int{}
+			s.byTopicLevel[q.Topic] = map[bot.Difficulty]int{}
 		}
-		byTopic[q.Topic][q.Kind]++
+		s.byTopic[q.Topic][q.Kind]++
+		s.byTopicLevel[q.Topic][q.Difficulty]++
 	}
+	return s
+}
+
+// Stats prints how many questions there are per kind, per topic (by kind) and per difficulty.
+func Stats(w io.Writer, files []File) {
+	s := spreadOf(files)
+	byKind, byDiff, byTopic := s.byKind, s.byDiff, s.byTopic
 	fmt.Fprintf(w, "%d questions\n\n", len(files))
 	header := fmt.Sprintf("%-14s", "topic")
 	for _, k := range bot.Kinds {
