@@ -9,8 +9,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-var _ bot.InstallStore = (*DB)(nil)
-
 // SaveInstall stores the workspace's install and resumes its schedules, in one transaction, so a
 // reinstall never leaves a workspace with a token but paused, or playing without one.
 func (d *DB) SaveInstall(ctx context.Context, in bot.Install) error {

@@ -7,11 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
-
-	"github.com/pyqbot/pyqbot/bot"
 )
-
-var _ bot.ChannelLocker = (*DB)(nil)
 
 // lockConns bounds the sessions a replica keeps for held channel locks: one per channel it is
 // posting, revealing or editing at that moment. They are a pool of their own, so holders never

@@ -9,8 +9,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-var _ bot.ReminderStore = (*DB)(nil)
-
 // SetReminder stores the user's reminder setting, creating the user when new.
 func (d *DB) SetReminder(ctx context.Context, workspaceID int64, u bot.User, s bot.ReminderSetting) error {
 	return d.inTx(ctx, func(tx *txn) error {

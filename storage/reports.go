@@ -9,8 +9,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-var _ bot.ReportStore = (*DB)(nil)
-
 // CreateReport records a report; the reports_one_open index refuses a second open one by the same
 // user on the same question, which comes back as ErrAlreadyReported.
 func (d *DB) CreateReport(ctx context.Context, workspaceID int64, r bot.Report) (bot.Report, error) {

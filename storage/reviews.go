@@ -9,8 +9,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-var _ bot.ReviewStore = (*DB)(nil)
-
 // UpdateReview runs next on the user's review of a question inside one write transaction, so two
 // answers graded at once cannot both read the old box.
 func (d *DB) UpdateReview(ctx context.Context, workspaceID int64, user bot.User, questionID string, at time.Time,

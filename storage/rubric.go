@@ -12,8 +12,6 @@ import (
 
 // This file keeps rubric self-checks (migration 0013). The rules are the core's (bot/rubric.go).
 
-var _ bot.RubricStore = (*DB)(nil)
-
 // SetRubricCheck records an answer's check, replacing an earlier one in the same statement.
 func (d *DB) SetRubricCheck(ctx context.Context, c bot.RubricCheck) error {
 	return d.exec(ctx, `INSERT INTO rubric_checks (answer_id, post_id, items, total, checked_at)

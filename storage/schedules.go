@@ -10,8 +10,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-var _ bot.ScheduleStore = (*DB)(nil)
-
 // Channels lists every channel the bot has seen, with its platform identifiers, leaving out the
 // channels of paused workspaces (uninstalled): their schedules wait for a reinstall.
 func (d *DB) Channels(ctx context.Context) ([]bot.Channel, error) {

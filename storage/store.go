@@ -40,7 +40,13 @@ type DB struct {
 	Now func() time.Time
 }
 
-var _ bot.Store = (*DB)(nil)
+// The store is every aggregate's (bot.Store), and the optional parts the core finds by type
+// assertion: installs (installs.go) and channel locks (locks.go).
+var (
+	_ bot.Store         = (*DB)(nil)
+	_ bot.InstallStore  = (*DB)(nil)
+	_ bot.ChannelLocker = (*DB)(nil)
+)
 
 // Open opens the store at target: a postgres:// (or postgresql://) URL is PostgreSQL, anything else
 // an SQLite file path (created if needed). Pending migrations are applied. Errors name the target

@@ -13,8 +13,6 @@ import (
 // This file keeps the best-explanation votes (migration 0008). The rules are the core's
 // (bot/votes.go); the store makes each step atomic.
 
-var _ bot.VoteStore = (*DB)(nil)
-
 // OpenVote starts a post's round; a second call for the same post changes nothing.
 func (d *DB) OpenVote(ctx context.Context, postID int64, answerIDs []int64, opened, closes time.Time) error {
 	return d.inTx(ctx, func(tx *txn) error {
