@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ed25519"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,28 +132,8 @@ func TestKillMidBurstLosesNoAcknowledgedAnswer(t *testing.T) {
 	sfake := slackfake.New()
 	t.Cleanup(sfake.Close)
 	dapi := newFakeDiscordAPI(t)
-	config := writeFile(t, "pyqbot.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "http"
-api_url = %q
-bot_token = %q
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-[[schedule]]
-job = "question"
-spec = "@daily"
-enabled = false
-`, db, sfake.APIURL(), slackfake.BotToken, dapi.URL()))
-	env := []string{"SLACK_SIGNING_SECRET=" + e2eSecret, "DISCORD_BOT_TOKEN=e2e-token", "DISCORD_APP_ID=app1",
-		"DISCORD_PUBLIC_KEY=" + hex.EncodeToString(e2eKey.Public().(ed25519.PublicKey))}
+	config := writeFile(t, "pyqbot.toml", storageTOML(db)+listenTOML+slackHTTPTOML(sfake)+discordTOML("http", dapi)+noQuestionTOML)
+	env := append([]string{"SLACK_SIGNING_SECRET=" + e2eSecret}, discordEnv()...)
 	bank := exportedBank(t)
 	start := func() *binaryRun {
 		b := startBinary(t, config, env...)
@@ -237,24 +214,12 @@ enabled = false
 		t.Fatalf("today answered %v", r)
 	}
 	post := dapi.wait(t, regexp.MustCompile(`^POST /api/v9/channels/c1/messages (.*· id ([a-z0-9-]+)".*)$`))
-	dq := bank[post[2]]
-	dref := regexp.MustCompile(`"footer":\{"text":"(#\d+) `).FindStringSubmatch(post[1])[1]
-	dright, _ := rightAndWrong(dq)
-	if dq.Kind == "design" {
-		dright = "a queue and idempotent consumers"
-	}
-	dpost, _ := strconv.ParseInt(strings.TrimPrefix(dref, "#"), 10, 64)
-	daddr := "http://" + b.addr + "/discord/interactions"
+	dq, dref, dright, dpost := discordQuestion(bank, post)
+	daddr := "http://" + b.addr
 	results = burst(t, crashBurst, crashConcurrency, crashKillAfter, func(client *http.Client, i int) burstResult {
 		u := crashUser("D", i)
 		typ, data := discordAnswer(dq, dref, dright)
-		body, _ := json.Marshal(guildInteraction("g1", "c1", u, u, "0", typ, data))
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest(http.MethodPost, daddr, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...))))
-		req.Header.Set("X-Signature-Timestamp", ts)
-		res := do(client, req)
+		res := do(client, signDiscord(guildInteraction("g1", "c1", u, u, "0", typ, data)).request(daddr))
 		res.user = u
 		return res
 	}, kill(b))

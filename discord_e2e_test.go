@@ -190,21 +190,8 @@ func responseText(v map[string]any) string {
 // discordHTTPConfig is a config serving Discord in http mode against api, on a fresh database,
 // with no scheduled reveal.
 func discordHTTPConfig(t *testing.T, api *fakeDiscordAPI, more ...string) string {
-	return writeFile(t, "discord.toml", strings.Join(more, "\n")+fmt.Sprintf(`
-[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-[[schedule]]
-job = "reveal"
-spec = "0 17 * * 1-5"
-enabled = false
-`, filepath.Join(t.TempDir(), "pyqbot.db"), api.URL()))
+	return writeFile(t, "discord.toml", strings.Join(more, "\n")+"\n"+
+		storageTOML(filepath.Join(t.TempDir(), "pyqbot.db"))+listenTOML+discordTOML("http", api)+noRevealTOML)
 }
 
 // discordEnv holds the Discord secrets the binary reads from the environment.
@@ -246,7 +233,7 @@ func playDiscord(t *testing.T, b *binaryRun, api *fakeDiscordAPI, bank map[strin
 		t.Errorf("question post lacks allowed_mentions: %s", post[1])
 	}
 	thread := api.wait(t, regexp.MustCompile(`^POST /api/v9/channels/`+channel+`/messages/(\d+)/threads `))[1]
-	ref := regexp.MustCompile(`"footer":\{"text":"(#\d+) `).FindStringSubmatch(post[1])[1]
+	ref := discordFooterRef.FindStringSubmatch(post[1])[1]
 
 	t.Logf("%s: question %s %s (%s)", guild, ref, q.ID, q.Kind)
 	right, wrong := rightAndWrong(q)
@@ -290,7 +277,7 @@ func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
 	dapi := newFakeDiscordAPI(t)
 	sfake := slackfake.New()
 	t.Cleanup(sfake.Close)
-	config := discordHTTPConfig(t, dapi, fmt.Sprintf("[slack]\nenabled = true\nmode = \"http\"\napi_url = %q\nbot_token = %q\n", sfake.APIURL(), slackfake.BotToken))
+	config := discordHTTPConfig(t, dapi, slackHTTPTOML(sfake))
 	b := startBinary(t, config, append(discordEnv(), "SLACK_SIGNING_SECRET="+e2eSecret)...)
 	b.waitLog(t, "discord receiving interactions over HTTP")
 	bank := exportedBank(t)
@@ -355,10 +342,7 @@ func signDiscord(payload map[string]any) signedDiscord {
 
 func (b *binaryRun) send(t *testing.T, r signedDiscord) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", "http://"+b.addr+"/discord/interactions", bytes.NewReader(r.body))
-	req.Header.Set("X-Signature-Ed25519", r.sig)
-	req.Header.Set("X-Signature-Timestamp", r.ts)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(r.request("http://" + b.addr))
 	if err != nil {
 		t.Fatal(err)
 	}

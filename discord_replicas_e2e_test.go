@@ -2,16 +2,12 @@ package main
 
 import (
 	"bytes"
-	"crypto/ed25519"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,20 +24,7 @@ func TestDiscordHTTPTwoReplicasOnPostgres(t *testing.T) {
 	pgtest.Require(t)
 	pgURL := pgtest.URL(t)
 	api := newFakeDiscordAPI(t)
-	config := writeFile(t, "discord.toml", fmt.Sprintf(`[storage]
-url = %q
-[http]
-listen = "127.0.0.1:0"
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-[[schedule]]
-job = "reveal"
-spec = "0 17 * * 1-5"
-enabled = false
-`, pgURL, api.URL()))
+	config := writeFile(t, "discord.toml", storageTOML(pgURL)+listenTOML+discordTOML("http", api)+noRevealTOML)
 	start := func() *binaryRun {
 		b := startBinary(t, config, discordEnv()...)
 		b.waitLog(t, "discord receiving interactions over HTTP")
@@ -58,26 +41,14 @@ enabled = false
 		t.Errorf("the captured /pyq today on the other replica answered %d %s, want the replay refused", code, out)
 	}
 	bank := exportedBank(t)
-	q := bank[post[2]]
-	ref := regexp.MustCompile(`"footer":\{"text":"(#\d+) `).FindStringSubmatch(post[1])[1]
-	right, _ := rightAndWrong(q)
-	if q.Kind == "design" {
-		right = "a queue and idempotent consumers"
-	}
-	postID, _ := strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
+	q, ref, right, postID := discordQuestion(bank, post)
 
 	const answers = 300
 	addrs := []string{"http://" + replicas[0].addr, "http://" + replicas[1].addr}
 	results := burst(t, answers, 16, answers+1, func(client *http.Client, i int) burstResult {
 		u := fmt.Sprintf("ud%04d", i)
 		typ, data := discordAnswer(q, ref, right)
-		body, _ := json.Marshal(guildInteraction("g1", "c1", u, u, "0", typ, data))
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest(http.MethodPost, addrs[i%2]+"/discord/interactions", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(e2eKey, append([]byte(ts), body...))))
-		req.Header.Set("X-Signature-Timestamp", ts)
-		r := do(client, req)
+		r := do(client, signDiscord(guildInteraction("g1", "c1", u, u, "0", typ, data)).request(addrs[i%2]))
 		r.user = u
 		return r
 	}, func() {})
@@ -124,20 +95,7 @@ func TestDiscordGatewayRefusesASecondReplica(t *testing.T) {
 	pgtest.Require(t)
 	pgURL := pgtest.URL(t)
 	api := newFakeDiscordAPI(t)
-	config := writeFile(t, "gateway.toml", fmt.Sprintf(`[storage]
-url = %q
-[http]
-listen = "127.0.0.1:0"
-[discord]
-enabled = true
-mode = "gateway"
-api_url = %q
-guilds = ["g1"]
-[[schedule]]
-job = "reveal"
-spec = "0 17 * * 1-5"
-enabled = false
-`, pgURL, api.URL()))
+	config := writeFile(t, "gateway.toml", storageTOML(pgURL)+listenTOML+discordTOML("gateway", api)+noRevealTOML)
 	holder := startBinary(t, config, discordEnv()...)
 	holder.waitLog(t, "discord connected to the gateway")
 

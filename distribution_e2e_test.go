@@ -85,21 +85,8 @@ func TestTwoWorkspacesInstallPlayAndOneUninstalls(t *testing.T) {
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
 	key := hex.EncodeToString([]byte(strings.Repeat("k", 32)))
-	cfg := writeFile(t, "dist.toml", fmt.Sprintf(`[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "http"
-api_url = %q
-client_id = %q
-public_url = "https://pyq.example.com"
-[[schedule]]
-job = "question"
-spec = "@daily"
-enabled = false
-`, db, fake.APIURL(), slackfake.ClientID))
+	cfg := writeFile(t, "dist.toml", storageTOML(db)+listenTOML+
+		slackTOML("http", fake, fmt.Sprintf("client_id = %q", slackfake.ClientID), `public_url = "https://pyq.example.com"`)+noQuestionTOML)
 	b := launchSlackBot(t, fake, cfg, "slack serving installs",
 		"SLACK_SIGNING_SECRET="+e2eSecret, "SLACK_CLIENT_SECRET="+slackfake.ClientSecret, "PYQBOT_SLACK_TOKEN_KEY="+key)
 	fake.SetUser("ULEAD", slackfake.User{Name: "lead", Admin: true})

@@ -42,20 +42,7 @@ func startSlackBot(t *testing.T, db string) *slackBot {
 	t.Helper()
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
-	cfg := writeFile(t, "slack.toml", fmt.Sprintf(`[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "http"
-api_url = %q
-bot_token = %q
-[[schedule]]
-job = "question"
-spec = "@daily"
-enabled = false
-`, db, fake.APIURL(), slackfake.BotToken))
+	cfg := writeFile(t, "slack.toml", storageTOML(db)+listenTOML+slackHTTPTOML(fake)+noQuestionTOML)
 	return launchSlackBot(t, fake, cfg, "slack connected", "SLACK_SIGNING_SECRET="+e2eSecret) // the secret from the environment
 }
 

@@ -111,16 +111,7 @@ func TestSocketModeHealthThroughTheBinary(t *testing.T) {
 	t.Parallel()
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
-	config := writeFile(t, "socket.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "socket"
-api_url = %q
-`, filepath.Join(t.TempDir(), "s.db"), fake.APIURL()))
+	config := writeFile(t, "socket.toml", storageTOML(filepath.Join(t.TempDir(), "s.db"))+listenTOML+slackTOML("socket", fake))
 	s := startService(t, config, "SLACK_BOT_TOKEN="+slackfake.BotToken, "SLACK_APP_TOKEN="+slackfake.AppToken)
 	connected := regexp.MustCompile(`slack socket mode connected`)
 	s.waitFor(connected, 1)
@@ -192,26 +183,9 @@ func TestSecretsNeverReachTheLog(t *testing.T) {
 			} else {
 				env = append(env, "DISCORD_BOT_TOKEN="+discordToken, "DISCORD_PUBLIC_KEY="+discordKey)
 			}
-			config := writeFile(t, "secrets.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[log]
-level = "debug"
-format = %q
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = %q
-api_url = %q
-%s
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-%s
-`, filepath.Join(t.TempDir(), "x.db"), tt.format, tt.slackMode, sfake.APIURL(), secretKeys, dapi.URL(), discordKeys))
+			config := writeFile(t, "secrets.toml", storageTOML(filepath.Join(t.TempDir(), "x.db"))+
+				fmt.Sprintf("[log]\nlevel = \"debug\"\nformat = %q\n", tt.format)+listenTOML+
+				slackTOML(tt.slackMode, sfake, secretKeys)+discordTOML("http", dapi, discordKeys))
 			s := startService(t, config, env...)
 			s.waitFor(regexp.MustCompile(`slack connected`), 1)
 			s.waitFor(regexp.MustCompile(`discord receiving interactions over HTTP`), 1)

@@ -33,23 +33,10 @@ const (
 // path) with no scheduled job unless more adds [[schedule]] entries.
 func slackReplicaConfig(t *testing.T, target string, fake *slackfake.Server, more string) string {
 	t.Helper()
-	storageLine := fmt.Sprintf("path = %q", target)
-	if storage.IsPostgresURL(target) {
-		storageLine = fmt.Sprintf("url = %q", target)
-	}
 	if more == "" {
-		more = "[[schedule]]\njob = \"question\"\nspec = \"@daily\"\nenabled = false\n"
+		more = noQuestionTOML
 	}
-	return writeFile(t, "replica.toml", fmt.Sprintf(`[storage]
-%s
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "http"
-api_url = %q
-bot_token = %q
-%s`, storageLine, fake.APIURL(), slackfake.BotToken, more))
+	return writeFile(t, "replica.toml", storageTOML(target)+listenTOML+slackHTTPTOML(fake)+more)
 }
 
 // startReplica runs the binary on config and waits until it serves Slack. Its log is buffered in
@@ -523,21 +510,7 @@ func TestSocketModeTwoReplicasEachHoldAConnection(t *testing.T) {
 	pgURL := pgtest.URL(t)
 	fake := slackfake.New()
 	t.Cleanup(fake.Close)
-	config := writeFile(t, "socket.toml", fmt.Sprintf(`[storage]
-url = %q
-[http]
-listen = "127.0.0.1:0"
-[log]
-level = "debug"
-[slack]
-enabled = true
-mode = "socket"
-api_url = %q
-[[schedule]]
-job = "question"
-spec = "@daily"
-enabled = false
-`, pgURL, fake.APIURL()))
+	config := writeFile(t, "socket.toml", storageTOML(pgURL)+listenTOML+"[log]\nlevel = \"debug\"\n"+slackTOML("socket", fake)+noQuestionTOML)
 	replicas := []socketReplica{startSocketReplica(t, fake, config), startSocketReplica(t, fake, config)}
 	if calls := fake.Calls("apps.connections.open"); len(calls) != 2 {
 		t.Fatalf("%d apps.connections.open calls, want one per replica", len(calls))

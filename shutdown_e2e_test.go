@@ -85,22 +85,7 @@ func TestShutdownWithWorkInFlight(t *testing.T) {
 			fake := slackfake.New()
 			t.Cleanup(fake.Close)
 			db := filepath.Join(t.TempDir(), "stop.db")
-			// A short grace keeps the test quick; the behaviour is the same at the default 8 s.
-			config := writeFile(t, "stop.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[bot]
-shutdown_grace = "1s"
-[log]
-level = "info"
-[http]
-listen = "127.0.0.1:0"
-[slack]
-enabled = true
-mode = "http"
-api_url = %q
-bot_token = %q
-`, db, fake.APIURL(), slackfake.BotToken))
+			config := writeFile(t, "stop.toml", storageTOML(db)+quickStopTOML+listenTOML+slackHTTPTOML(fake))
 			s := startService(t, config, "SLACK_SIGNING_SECRET="+e2eSecret)
 			s.waitFor(regexp.MustCompile(`slack connected`), 1)
 			if tc.question {
@@ -239,21 +224,7 @@ func TestShutdownTellsADiscordUser(t *testing.T) {
 	t.Parallel()
 	api := newFakeDiscordAPI(t)
 	db := filepath.Join(t.TempDir(), "pyqbot.db")
-	config := writeFile(t, "discord.toml", fmt.Sprintf(`
-[storage]
-path = %q
-[bot]
-shutdown_grace = "1s"
-[log]
-level = "info"
-[http]
-listen = "127.0.0.1:0"
-[discord]
-enabled = true
-mode = "http"
-api_url = %q
-guilds = ["g1"]
-`, db, api.URL()))
+	config := writeFile(t, "discord.toml", storageTOML(db)+quickStopTOML+listenTOML+discordTOML("http", api))
 	b := startBinary(t, config, discordEnv()...)
 	b.waitLog(t, "discord receiving interactions over HTTP")
 	t.Cleanup(holdWriteLock(t, db, nil))

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/storage"
+)
+
+// Config blocks for the end-to-end tests. A test's config is the blocks it needs, concatenated
+// (TOML tables may come in any order), so each test shows only what is particular to it.
+
+// listenTOML serves HTTP on a free port; the binary logs the address it got.
+const listenTOML = "[http]\nlisten = \"127.0.0.1:0\"\n"
+
+// quickStopTOML stops within a second and logs at info, for the tests that stop the binary: the
+// behaviour is the same at the default 8 s grace.
+const quickStopTOML = "[bot]\nshutdown_grace = \"1s\"\n[log]\nlevel = \"info\"\n"
+
+// noQuestionTOML and noRevealTOML turn a scheduled job off, so that only the test's commands post.
+const (
+	noQuestionTOML = "[[schedule]]\njob = \"question\"\nspec = \"@daily\"\nenabled = false\n"
+	noRevealTOML   = "[[schedule]]\njob = \"reveal\"\nspec = \"0 17 * * 1-5\"\nenabled = false\n"
+)
+
+// storageTOML is the [storage] table for target: a PostgreSQL URL or a SQLite path.
+func storageTOML(target string) string {
+	if storage.IsPostgresURL(target) {
+		return fmt.Sprintf("[storage]\nurl = %q\n", target)
+	}
+	return fmt.Sprintf("[storage]\npath = %q\n", target)
+}
+
+// slackTOML is the [slack] table in mode against fake, followed by keys (more lines of the table).
+func slackTOML(mode string, fake *slackfake.Server, keys ...string) string {
+	return fmt.Sprintf("[slack]\nenabled = true\nmode = %q\napi_url = %q\n", mode, fake.APIURL()) + lines(keys)
+}
+
+// slackHTTPTOML is Slack in http mode with the fake's bot token; the signing secret comes from the
+// environment (SLACK_SIGNING_SECRET).
+func slackHTTPTOML(fake *slackfake.Server) string {
+	return slackTOML("http", fake, fmt.Sprintf("bot_token = %q", slackfake.BotToken))
+}
+
+// discordTOML is the [discord] table in mode against api, in guild g1, followed by keys.
+func discordTOML(mode string, api *fakeDiscordAPI, keys ...string) string {
+	return fmt.Sprintf("[discord]\nenabled = true\nmode = %q\napi_url = %q\nguilds = [\"g1\"]\n", mode, api.URL()) + lines(keys)
+}
+
+func lines(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return strings.Join(keys, "\n") + "\n"
+}
+
+// discordFooterRef finds the question's reference (#N) in a Discord question post's embed footer.
+var discordFooterRef = regexp.MustCompile(`"footer":\{"text":"(#\d+) `)
+
+// discordQuestion is the question of a Discord question post (post is the match of the posts'
+// pattern: [1] the body, [2] the question id) with its reference, its post id and a right answer.
+func discordQuestion(bank map[string]content.Exported, post []string) (q content.Exported, ref, right string, postID int64) {
+	q = bank[post[2]]
+	ref = discordFooterRef.FindStringSubmatch(post[1])[1]
+	right, _ = rightAndWrong(q)
+	if q.Kind == "design" {
+		right = "a queue and idempotent consumers"
+	}
+	postID, _ = strconv.ParseInt(strings.TrimPrefix(ref, "#"), 10, 64)
+	return q, ref, right, postID
+}
+
+// request is the signed interaction as a request to the binary at base ("http://host:port").
+func (s signedDiscord) request(base string) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, base+"/discord/interactions", bytes.NewReader(s.body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature-Ed25519", s.sig)
+	req.Header.Set("X-Signature-Timestamp", s.ts)
+	return req
+}
