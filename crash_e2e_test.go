@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 // Burst size and concurrency of the crash test, and after how many acknowledgements it kills.
@@ -67,26 +65,6 @@ func burst(t *testing.T, n, c, killAfter int, send func(client *http.Client, i i
 }
 
 func crashUser(kind string, i int) string { return fmt.Sprintf("U%s%04d", kind, i) }
-
-// stored is the set of users with an answer to post in the database at path, opened afresh as a
-// restarted process would.
-func stored(t *testing.T, path string, postID int64) map[string]bool {
-	t.Helper()
-	db, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	answers, err := db.Answers(context.Background(), postID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]bool{}
-	for _, a := range answers {
-		out[a.User.ID] = true
-	}
-	return out
-}
 
 // checkBurst fails the test for every request acknowledged as recorded whose answer is not in the
 // database, and reports the figures.

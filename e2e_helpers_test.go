@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"testing"
 
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
 	"github.com/pyqbot/pyqbot/storage"
 )
@@ -83,4 +87,48 @@ func (s signedDiscord) request(base string) *http.Request {
 	req.Header.Set("X-Signature-Ed25519", s.sig)
 	req.Header.Set("X-Signature-Timestamp", s.ts)
 	return req
+}
+
+// answersIn are the answers to post in the database at path, opened afresh as a restarted
+// process would.
+func answersIn(t *testing.T, path string, postID int64) []bot.Answer {
+	t.Helper()
+	store, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	answers, err := store.Answers(context.Background(), postID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answers
+}
+
+// stored is the set of users with an answer to post in the database at path.
+func stored(t *testing.T, path string, postID int64) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	for _, a := range answersIn(t, path, postID) {
+		out[a.User.ID] = true
+	}
+	return out
+}
+
+// lockForWrites takes the write lock on the SQLite database at path from another connection, as
+// the sqlite3 shell's BEGIN IMMEDIATE or a second pyqbot would, until release is called (at the
+// latest when the test ends).
+func lockForWrites(t *testing.T, path string) (release func()) {
+	t.Helper()
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	lock, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { lock.Rollback() })
+	return func() { lock.Rollback() }
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -189,18 +188,8 @@ func TestForeignWriteLockIsReportedAndRefused(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pyqbot.db")
 	p := withOneAnswer(t, db)
 
-	// Another process (here: the test) takes the write lock, as the sqlite3 shell's BEGIN
-	// IMMEDIATE or a second pyqbot would.
-	other, err := sql.Open("sqlite", "file:"+db+"?_txlock=immediate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	lock, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Rollback()
+	// Another process (here: the test) takes the write lock.
+	release := lockForWrites(t, db)
 	// No /healthz before this one, so no earlier verdict of the probe stands.
 	start := time.Now()
 	code, body, raw := p.health()
@@ -213,7 +202,7 @@ func TestForeignWriteLockIsReportedAndRefused(t *testing.T) {
 	logged := regexp.MustCompile(`level=ERROR msg="record answer failed".*another process holds the write lock on .*`)
 	line := p.waitFor(logged, 1)[0]
 
-	lock.Rollback()
+	release()
 	p.send("/as Cy", "/pyq answer A")
 	p.waitFor(answerRecorded, 2)
 	if code, _, raw := p.health(); code != 200 {

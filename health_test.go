@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -79,15 +78,7 @@ func TestHealthzAnswers(t *testing.T) {
 
 	// Another process holds the write lock: reads still work (the old probe said ok), writes wait
 	// and fail. Health says so within its timeout, not after the users' 10 s busy_timeout.
-	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	lock, err := other.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
+	release := lockForWrites(t, path)
 	now = now.Add(5 * time.Second)
 	start := time.Now()
 	code, body := getHealth(t, h)
@@ -97,7 +88,7 @@ func TestHealthzAnswers(t *testing.T) {
 	if took := time.Since(start); took > healthTimeout {
 		t.Errorf("/healthz took %v with the lock held elsewhere, want under %v", took, healthTimeout)
 	}
-	lock.Rollback()
+	release()
 	now = now.Add(5 * time.Second)
 	if code, body := getHealth(t, h); code != 200 {
 		t.Errorf("lock released: %d %+v", code, body)

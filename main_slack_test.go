@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 const e2eSecret = "e2e-signing-secret"
@@ -275,15 +273,7 @@ func TestSlackPlaysADayOverSignedHTTP(t *testing.T) {
 	if err := b.cmd.Wait(); err != nil {
 		t.Fatalf("pyqbot exit: %v", err)
 	}
-	store, err := storage.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	stored, err := store.Answers(context.Background(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stored := answersIn(t, db, 1)
 	if len(stored) != 3 {
 		t.Fatalf("database holds %d answers, want 3", len(stored))
 	}

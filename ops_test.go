@@ -23,23 +23,8 @@ var recorded = regexp.MustCompile(`^Recorded your answer`)
 // every kind: design questions take it as text).
 func answerAs(n int) string { return fmt.Sprintf("/as u%03d\n/pyq answer #1 A", n) }
 
-func storedUsers(t *testing.T, path string) map[string]bool {
-	t.Helper()
-	store, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	answers, err := store.Answers(context.Background(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	users := map[string]bool{}
-	for _, a := range answers {
-		users[a.User.ID] = true
-	}
-	return users
-}
+// storedUsers are the users with an answer to the first question in the database at path.
+func storedUsers(t *testing.T, path string) map[string]bool { t.Helper(); return stored(t, path, 1) }
 
 func TestBackupWhileRunning(t *testing.T) {
 	t.Parallel()
