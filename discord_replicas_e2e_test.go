@@ -21,10 +21,7 @@ import (
 // refused by the database's replay memory; 300 answers are each stored once.
 func TestDiscordHTTPTwoReplicasOnPostgres(t *testing.T) {
 	t.Parallel()
-	pgtest.Require(t)
-	pgURL := pgtest.URL(t)
-	api := newFakeDiscordAPI(t)
-	config := writeFile(t, "discord.toml", storageTOML(pgURL)+listenTOML+discordTOML("http", api)+noRevealTOML)
+	pgURL, api, config := discordOnPostgres(t, "http")
 	start := func() *binaryRun {
 		b := startBinary(t, config, discordEnv()...)
 		b.waitLog(t, "discord receiving interactions over HTTP")
@@ -92,10 +89,7 @@ func TestDiscordHTTPTwoReplicasOnPostgres(t *testing.T) {
 // opens the gateway.
 func TestDiscordGatewayRefusesASecondReplica(t *testing.T) {
 	t.Parallel()
-	pgtest.Require(t)
-	pgURL := pgtest.URL(t)
-	api := newFakeDiscordAPI(t)
-	config := writeFile(t, "gateway.toml", storageTOML(pgURL)+listenTOML+discordTOML("gateway", api)+noRevealTOML)
+	_, _, config := discordOnPostgres(t, "gateway")
 	holder := startBinary(t, config, discordEnv()...)
 	holder.waitLog(t, "discord connected to the gateway")
 
@@ -130,4 +124,14 @@ func TestDiscordGatewayRefusesASecondReplica(t *testing.T) {
 	holder.wait()
 	replacement := startBinary(t, config, discordEnv()...)
 	replacement.waitLog(t, "discord connected to the gateway")
+}
+
+// discordOnPostgres is a fresh PostgreSQL database (the test skips without a server), a fake Discord
+// API and a config serving Discord in mode on that database with no scheduled reveal.
+func discordOnPostgres(t *testing.T, mode string) (pgURL string, api *fakeDiscordAPI, config string) {
+	t.Helper()
+	pgtest.Require(t)
+	pgURL = pgtest.URL(t)
+	api = newFakeDiscordAPI(t)
+	return pgURL, api, writeFile(t, "discord-"+mode+".toml", storageTOML(pgURL)+listenTOML+discordTOML(mode, api)+noRevealTOML)
 }

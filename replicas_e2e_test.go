@@ -39,6 +39,17 @@ func slackReplicaConfig(t *testing.T, target string, fake *slackfake.Server, mor
 	return writeFile(t, "replica.toml", storageTOML(target)+listenTOML+slackHTTPTOML(fake)+more)
 }
 
+// slackOnPostgres is a fresh PostgreSQL database (the test skips without a server), a Slack fake and
+// a Slack HTTP-mode config on that database with no scheduled job.
+func slackOnPostgres(t *testing.T) (pgURL string, fake *slackfake.Server, config string) {
+	t.Helper()
+	pgtest.Require(t)
+	pgURL = pgtest.URL(t)
+	fake = slackfake.New()
+	t.Cleanup(fake.Close)
+	return pgURL, fake, slackReplicaConfig(t, pgURL, fake, "")
+}
+
 // startReplica runs the binary on config and waits until it serves Slack. Its log is buffered in
 // memory (binaryRun), so a thousand log lines never block the process.
 func startReplica(t *testing.T, config string) *binaryRun {
@@ -160,11 +171,7 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1,000 answers through two built binaries on PostgreSQL")
 	}
-	pgtest.Require(t)
-	pgURL := pgtest.URL(t)
-	fake := slackfake.New()
-	t.Cleanup(fake.Close)
-	config := slackReplicaConfig(t, pgURL, fake, "")
+	pgURL, fake, config := slackOnPostgres(t)
 	replicas := []*binaryRun{startReplica(t, config), startReplica(t, config)}
 	ref, right, wrong := openQuestion(t, fake, replicas[0])
 	answer := func(i int) string {
@@ -378,11 +385,7 @@ func TestSlotSharedBy100ChannelsAcrossReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for the next whole minute: cron slots are minutes")
 	}
-	pgtest.Require(t)
-	pgURL := pgtest.URL(t)
-	fake := slackfake.New()
-	t.Cleanup(fake.Close)
-	config := slackReplicaConfig(t, pgURL, fake, "")
+	pgURL, fake, config := slackOnPostgres(t)
 	a, b := startReplica(t, config), startReplica(t, config)
 	pg, err := sql.Open("pgx", pgURL)
 	if err != nil {

@@ -87,19 +87,29 @@ type kind struct {
 
 var kinds = []kind{{"slack slash command", 1.5, "S"}, {"slack button press", 2.5, "B"}, {"discord interaction", 1.5, "D"}}
 
-func run(rounds, n, c int, keep bool) error {
+// workDir checks the run's sizes and makes the directory for its files; cleanup removes it
+// unless keep (then its path is printed, to look at the databases afterwards).
+func workDir(rounds, n, c int, keep bool) (dir string, cleanup func(), err error) {
 	if rounds < 1 || n < 1 || c < 1 {
-		return errors.New("-rounds, -n and -c must be positive")
+		return "", nil, errors.New("-rounds, -n and -c must be positive")
 	}
-	dir, err := os.MkdirTemp("", "pyqbot-load-")
+	dir, err = os.MkdirTemp("", "pyqbot-load-")
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	if keep {
 		fmt.Println("files in", dir)
-	} else {
-		defer os.RemoveAll(dir)
+		return dir, func() {}, nil
 	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
+func run(rounds, n, c int, keep bool) error {
+	dir, cleanup, err := workDir(rounds, n, c, keep)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
 	ctx := context.Background()
 	p, err := startPyqbot(ctx, dir)
 	if err != nil {

@@ -139,19 +139,12 @@ func (t *topology) round(client *http.Client, fake *fakeSlack, prefix string, r,
 // PostgreSQL replicas (requests alternating between them) in one run, rounds interleaved so
 // that each target sees the same machine, and checks every answer was stored once.
 func runStores(pgURL string, rounds, n, c int, keep bool) error {
-	if rounds < 1 || n < 1 || c < 1 {
-		return errors.New("-rounds, -n and -c must be positive")
-	}
-	ctx := context.Background()
-	dir, err := os.MkdirTemp("", "pyqbot-load-")
+	dir, cleanup, err := workDir(rounds, n, c, keep)
 	if err != nil {
 		return err
 	}
-	if keep {
-		fmt.Println("files in", dir)
-	} else {
-		defer os.RemoveAll(dir)
-	}
+	defer cleanup()
+	ctx := context.Background()
 	urls, settings, drop, err := loadSchemas(ctx, pgURL, keep, 3)
 	if err != nil {
 		return err
