@@ -38,14 +38,7 @@ func TestFlagsAnywhere(t *testing.T) {
 	db := emptyDB(t)
 	dir := t.TempDir()
 	fresh := filepath.Join(dir, "fresh.db")
-	tests := []struct {
-		name   string
-		args   []string
-		stdin  string
-		code   int
-		stdout string
-		check  func(t *testing.T)
-	}{
+	tests := []commandCase{
 		{name: "backup FILE --db", args: []string{"backup", filepath.Join(dir, "a.db"), "--db", db}, stdout: "backed up " + db,
 			check: func(t *testing.T) { mustStat(t, filepath.Join(dir, "a.db")) }},
 		{name: "--db before backup", args: []string{"--db", db, "backup", filepath.Join(dir, "b.db")}, stdout: "backed up " + db},
@@ -67,18 +60,7 @@ func TestFlagsAnywhere(t *testing.T) {
 		{name: "version --help", args: []string{"version", "--help"}, stdout: "Prints the version."},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, tt.stdin, tt.args...)
-			if code != tt.code {
-				t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.stdout) {
-				t.Errorf("stdout lacks %q:\n%s\nstderr: %s", tt.stdout, stdout, stderr)
-			}
-			if tt.check != nil {
-				tt.check(t)
-			}
-		})
+		t.Run(tt.name, tt.run)
 	}
 }
 

@@ -132,3 +132,22 @@ func lockForWrites(t *testing.T, path string) (release func()) {
 	t.Cleanup(func() { lock.Rollback() })
 	return func() { lock.Rollback() }
 }
+
+// designConsole is the terminal as lead on a fresh database, with its first question (#1) a
+// design question, posted.
+func designConsole(t *testing.T) *session {
+	t.Helper()
+	s := startConsole(t, "--db", t.TempDir()+"/team.db", "--user", "lead")
+	s.send("/pyq filter kinds design", "/pyq today")
+	s.until(regexp.MustCompile(`^-- #1 · `))
+	return s
+}
+
+// leaderboardPoints are the points of each name on the terminal's leaderboards in out.
+func leaderboardPoints(out string) map[string]string {
+	points := map[string]string{}
+	for _, r := range leaderboardRows.FindAllStringSubmatch(out, -1) {
+		points[r[2]] = r[3]
+	}
+	return points
+}

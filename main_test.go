@@ -246,6 +246,39 @@ func writeFile(t *testing.T, name, body string) string {
 	return p
 }
 
+// commandCase is one run of pyqbot's command line in process and what it must print.
+type commandCase struct {
+	name     string
+	args     []string
+	stdin    string
+	code     int    // the exit code
+	stdout   string // a part of stdout
+	stderr   string // a part of stderr
+	noStderr bool   // stderr must be empty
+	check    func(t *testing.T)
+}
+
+// run runs the case and checks its exit code, then what it printed, then check. A wrong exit code
+// stops the case: what it printed is in the message.
+func (tt commandCase) run(t *testing.T) {
+	code, stdout, stderr := run(t, tt.stdin, tt.args...)
+	if code != tt.code {
+		t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, tt.stdout) {
+		t.Errorf("stdout lacks %q:\n%s\nstderr: %s", tt.stdout, stdout, stderr)
+	}
+	if !strings.Contains(stderr, tt.stderr) {
+		t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
+	}
+	if tt.noStderr && stderr != "" {
+		t.Errorf("unexpected stderr: %s", stderr)
+	}
+	if tt.check != nil {
+		tt.check(t)
+	}
+}
+
 func TestCommandLine(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -255,15 +288,7 @@ func TestCommandLine(t *testing.T) {
 	badZone := writeFile(t, "zone.toml", "[bot]\ntimezone = \"Mars/Olympus\"\n")
 	badSyntax := writeFile(t, "syntax.toml", "[bot\n")
 	slackOn := writeFile(t, "slack.toml", "[slack]\nenabled = true\n")
-	tests := []struct {
-		name     string
-		args     []string
-		stdin    string
-		code     int
-		stdout   string
-		stderr   string
-		noStderr bool
-	}{
+	tests := []commandCase{
 		{name: "version", args: []string{"version"}, stdout: "pyqbot dev"},
 		{name: "help", args: []string{"help"}, stdout: "pyqbot content lint"},
 		{name: "unknown command", args: []string{"serve"}, code: 2, stderr: `unknown command "serve"`},
@@ -289,21 +314,7 @@ func TestCommandLine(t *testing.T) {
 			stdout: `content/testdata/broken/closures/answer-not-a-choice.toml:12: answer "E" is not among the choices`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := run(t, tt.stdin, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.stdout) {
-				t.Errorf("stdout lacks %q:\n%s", tt.stdout, stdout)
-			}
-			if !strings.Contains(stderr, tt.stderr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
-			}
-			if tt.noStderr && stderr != "" {
-				t.Errorf("unexpected stderr: %s", stderr)
-			}
-		})
+		t.Run(tt.name, tt.run)
 	}
 }
 

@@ -1,19 +1,13 @@
 package main
 
-import (
-	"regexp"
-	"strings"
-	"testing"
-)
+import "testing"
 
 // The terminal plays the rubric checklist end to end through the built binary: a design reveal
 // offers it, the answerer sees the checklist and ticks it, /pyq me shows the coverage, and someone
 // who did not answer, or an item the rubric lacks, is refused.
 func TestConsoleChecksADesignAnswerAgainstTheRubric(t *testing.T) {
 	t.Parallel()
-	s := startConsole(t, "--db", t.TempDir()+"/team.db", "--user", "lead")
-	s.send("/pyq filter kinds design", "/pyq today")
-	s.until(regexp.MustCompile(`^-- #1 · `))
+	s := designConsole(t)
 	s.send(
 		"/as Alice", "/pyq rubric #1",
 		"/pyq answer I would use asyncio because the work waits on the network",
@@ -23,7 +17,7 @@ func TestConsoleChecksADesignAnswerAgainstTheRubric(t *testing.T) {
 		"/as Carol", "/pyq rubric #1 1",
 		"/pyq leaderboard")
 	out := s.finish()
-	for _, want := range []string{
+	mustContain(t, out,
 		"#1 is not revealed yet: its rubric is shown at the reveal",
 		"Check my answer against the rubric: /pyq rubric #1",
 		"== Rubric for #1: ", "Your answer: I would use asyncio because the work waits on the network",
@@ -32,15 +26,8 @@ func TestConsoleChecksADesignAnswerAgainstTheRubric(t *testing.T) {
 		"There is no item 99 on #1's rubric",
 		"Design rubric: ",
 		"You did not answer #1, so there is no answer of yours to check.",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
-	points := map[string]string{}
-	for _, r := range leaderboardRows.FindAllStringSubmatch(out, -1) {
-		points[r[2]] = r[3]
-	}
+	)
+	points := leaderboardPoints(out)
 	if points["Alice"] != "5" || points["Bob"] != "5" {
 		t.Errorf("leaderboard points = %v, want 5 each: a rubric check earns nothing\n%s", points, out)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -11,9 +10,7 @@ import (
 // best-explanation bonus on the leaderboard.
 func TestConsolePlaysAVoteForTheBestExplanation(t *testing.T) {
 	t.Parallel()
-	s := startConsole(t, "--db", t.TempDir()+"/team.db", "--user", "lead")
-	s.send("/pyq filter kinds design", "/pyq today")
-	s.until(regexp.MustCompile(`^-- #1 · `))
+	s := designConsole(t)
 	s.send(
 		"/as Alice", "/pyq answer I would use asyncio because the work waits on the network",
 		"/as Bob", "/pyq answer A bounded queue between them, so a slow consumer pushes back on the producer",
@@ -28,22 +25,15 @@ func TestConsolePlaysAVoteForTheBestExplanation(t *testing.T) {
 	s.send("/pyq reveal", "/as Dave", "/pyq vote #1 3", "/pyq leaderboard")
 	out := s.finish()
 
-	for _, want := range []string{
+	mustContain(t, out,
 		"1. Alice: I would use asyncio", "2. Bob: A bounded queue", "3. Carol: Threads with a pool",
 		"== Vote for the best explanation of #1 ==", "Vote with: /pyq vote #1 <1-3>",
 		"Recorded your vote on #1 for explanation 2, by Bob",
 		"Explanation 2 is your own",
 		"closed: Vote closed: the best explanation of #1",
 		"Voting on #1 closed",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
-	points := map[string]string{}
-	for _, r := range leaderboardRows.FindAllStringSubmatch(out, -1) {
-		points[r[2]] = r[3]
-	}
+	)
+	points := leaderboardPoints(out)
 	if points["Bob"] != "10" || points["Alice"] != "5" || points["Carol"] != "5" {
 		t.Errorf("leaderboard points = %v, want Bob 5 + the 5-point bonus, Alice and Carol 5\n%s", points, out)
 	}
