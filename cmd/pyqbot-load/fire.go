@@ -48,6 +48,15 @@ func fire(client *http.Client, n, c int, req func(i int) *http.Request) []shot {
 type stats struct {
 	acks, confirms []time.Duration
 	errors         int
+	cpu            time.Duration // process CPU over the rounds, until each settled
+}
+
+// cpuPer is the process CPU per request: the target's work and the load generator's.
+func (s *stats) cpuPer() time.Duration {
+	if len(s.acks)+s.errors == 0 {
+		return 0
+	}
+	return s.cpu / time.Duration(len(s.acks)+s.errors)
 }
 
 func (s *stats) p(which []time.Duration, q float64) time.Duration {
@@ -61,7 +70,7 @@ func (s *stats) p(which []time.Duration, q float64) time.Duration {
 
 func (s *stats) line(name string) string {
 	r := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
-	return fmt.Sprintf("%-26s n=%-5d errors=%-3d ack p50=%-8s p99=%-8s max=%-8s confirmation p50=%-8s p99=%-8s max=%s",
+	return fmt.Sprintf("%-26s n=%-5d errors=%-3d ack p50=%-8s p99=%-8s max=%-8s confirmation p50=%-8s p99=%-8s max=%-8s cpu/request=%s",
 		name, len(s.acks), s.errors, r(s.p(s.acks, .5)), r(s.p(s.acks, .99)), r(s.p(s.acks, 1)),
-		r(s.p(s.confirms, .5)), r(s.p(s.confirms, .99)), r(s.p(s.confirms, 1)))
+		r(s.p(s.confirms, .5)), r(s.p(s.confirms, .99)), r(s.p(s.confirms, 1)), s.cpuPer().Round(time.Microsecond))
 }
