@@ -99,8 +99,17 @@ func upsertUser(ctx context.Context, tx *txn, workspaceID int64, u bot.User, now
 	return id, err
 }
 
-// RenameUser stores a display name learnt after the fact. It writes only when the name differs.
+// RenameUser stores a display name learnt after the fact. It writes only when the name differs,
+// and finds that out with a read first: after a restart the adapter knows only the handle it was
+// sent, so the first refresh of every returning user asks to store the name the store already has,
+// and that must not queue for the write lock behind a burst of answers.
 func (d *DB) RenameUser(ctx context.Context, conv bot.Conversation, u bot.User) (bool, error) {
+	var stale bool
+	if err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE external_id = ? AND name != ?
+		AND workspace_id = (SELECT id FROM workspaces WHERE platform = ? AND external_id = ?))`,
+		u.ID, u.Name, conv.Platform, conv.Workspace).Scan(&stale); err != nil || !stale {
+		return false, err
+	}
 	var n int64
 	err := d.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET name = ? WHERE external_id = ? AND name != ?

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -53,6 +54,25 @@ func TestProvisionalNamesAndRenameUser(t *testing.T) {
 		}
 		if changed, err := f.db.RenameUser(f.ctx, conv, bot.User{ID: "U9", Name: "Nobody"}); changed || err != nil {
 			t.Errorf("renaming an unknown user = %v, %v; want nothing done", changed, err)
+		}
+		if be.name == sqliteBackend.name {
+			// A rename with nothing to change only reads: it does not wait for the write lock
+			// (held here as a batch of answers would hold it).
+			f.db.writeMu.Lock()
+			done := make(chan error, 1)
+			go func() {
+				_, err := f.db.RenameUser(f.ctx, conv, bot.User{ID: "U1", Name: "Ann Lee"})
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("unchanged RenameUser: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Errorf("an unchanged RenameUser waited for the write lock")
+			}
+			f.db.writeMu.Unlock()
 		}
 	})
 }
