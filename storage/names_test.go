@@ -55,7 +55,7 @@ func TestProvisionalNamesAndRenameUser(t *testing.T) {
 		if changed, err := f.db.RenameUser(f.ctx, conv, bot.User{ID: "U9", Name: "Nobody"}); changed || err != nil {
 			t.Errorf("renaming an unknown user = %v, %v; want nothing done", changed, err)
 		}
-		if be.name == sqliteBackend.name {
+		if f.db.dialect == sqliteDialect {
 			// A rename with nothing to change only reads: it does not wait for the write lock
 			// (held here as a batch of answers would hold it).
 			f.db.writeMu.Lock()
