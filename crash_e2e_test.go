@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -144,20 +143,13 @@ func TestKillMidBurstLosesNoAcknowledgedAnswer(t *testing.T) {
 	slackSend := func(path string, body func(i int) string) func(*http.Client, int) burstResult {
 		base := "http://" + b.addr
 		return func(client *http.Client, i int) burstResult {
-			raw := body(i)
-			req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(raw))
-			ts := strconv.FormatInt(time.Now().Unix(), 10)
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("X-Slack-Request-Timestamp", ts)
-			req.Header.Set("X-Slack-Signature", slack.Sign(e2eSecret, ts, []byte(raw)))
-			return do(client, req)
+			return do(client, signedSlack(e2eSecret, base+path, body(i)))
 		}
 	}
 	recordedSlash := func(r burstResult) bool { return strings.Contains(r.body, "Recorded your answer") }
 	results := burst(t, crashBurst, crashConcurrency, crashKillAfter, slackSend(slack.PathCommands, func(i int) string {
 		u := crashUser("S", i)
-		return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {"C_DAILY"}, "user_id": {u}, "user_name": {strings.ToLower(u)},
-			"command": {"/pyq"}, "text": {"answer #1 " + right}, "response_url": {sfake.ResponseURL(u)}}.Encode()
+		return slashForm("C_DAILY", u, "answer #1 "+right, sfake.ResponseURL(u)).Encode()
 	}), kill(b))
 	b.wait()
 	checkBurst(t, "slack slash commands", results, stored(t, db, 1), recordedSlash)

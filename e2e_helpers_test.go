@@ -6,11 +6,14 @@ import (
 	"database/sql"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
@@ -150,4 +153,25 @@ func leaderboardPoints(out string) map[string]string {
 		points[r[2]] = r[3]
 	}
 	return points
+}
+
+// signedSlack is a form POST of body to target signed with secret now, as Slack signs its requests.
+func signedSlack(secret, target, body string) *http.Request {
+	return signedSlackAs(secret, target, "application/x-www-form-urlencoded", body)
+}
+
+// signedSlackAs is signedSlack with another content type (the Events API posts JSON).
+func signedSlackAs(secret, target, contentType, body string) *http.Request {
+	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slack.Sign(secret, ts, []byte(body)))
+	return req
+}
+
+// slashForm is the form of a /pyq slash command from user in the fake's team, as Slack sends it.
+func slashForm(channel, user, text, responseURL string) url.Values {
+	return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
+		"command": {"/pyq"}, "text": {text}, "response_url": {responseURL}}
 }

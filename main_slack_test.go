@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -104,12 +103,7 @@ func launchSlackBot(t *testing.T, fake *slackfake.Server, cfg, ready string, env
 // its body.
 func (b *slackBot) post(path, contentType, body string) []byte {
 	b.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(body))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slack.Sign(e2eSecret, ts, []byte(body)))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(signedSlackAs(e2eSecret, b.base+path, contentType, body))
 	if err != nil {
 		b.t.Fatal(err)
 	}

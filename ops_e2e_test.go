@@ -292,12 +292,7 @@ func postSlack(t *testing.T, addr, secret, body string) int {
 
 func postSlackTo(t *testing.T, addr, path, secret, body string) int {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+path, strings.NewReader(body))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slack.Sign(secret, ts, []byte(body)))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(signedSlack(secret, "http://"+addr+path, body))
 	if err != nil {
 		t.Fatal(err)
 	}

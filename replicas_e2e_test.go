@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -61,14 +60,7 @@ func startReplica(t *testing.T, config string) *binaryRun {
 
 // signedCommand is a /pyq slash command from user in channel, signed as Slack signs it, for base.
 func signedCommand(fake *slackfake.Server, base, channel, user, text string) *http.Request {
-	raw := url.Values{"team_id": {slackfake.TeamID}, "channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
-		"command": {"/pyq"}, "text": {text}, "response_url": {fake.ResponseURL(user)}}.Encode()
-	req, _ := http.NewRequest(http.MethodPost, base+slack.PathCommands, strings.NewReader(raw))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slack.Sign(e2eSecret, ts, []byte(raw)))
-	return req
+	return signedSlack(e2eSecret, base+slack.PathCommands, slashForm(channel, user, text, fake.ResponseURL(user)).Encode())
 }
 
 // slash sends one command to b and returns the acknowledgement's body, failing on anything but 200.

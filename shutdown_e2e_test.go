@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -177,14 +175,9 @@ func holdWriteLock(t *testing.T, db string, _ *slackfake.Server) func() {
 // slashCommand sends a signed /pyq slash command and returns its acknowledgement's body.
 func slashCommand(t *testing.T, addr, user, channel, text, responseURL string) string {
 	t.Helper()
-	body := url.Values{"team_id": {slackfake.TeamID}, "channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
-		"command": {"/pyq"}, "text": {text}, "response_url": {responseURL}, "trigger_id": {"t-" + user}}.Encode()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+slack.PathCommands, strings.NewReader(body))
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slack.Sign(e2eSecret, ts, []byte(body)))
-	resp, err := http.DefaultClient.Do(req)
+	form := slashForm(channel, user, text, responseURL)
+	form.Set("trigger_id", "t-"+user)
+	resp, err := http.DefaultClient.Do(signedSlack(e2eSecret, "http://"+addr+slack.PathCommands, form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
