@@ -116,6 +116,17 @@ func (g *game) Run(_ context.Context, d Due[string], _ Claim) (State, string, er
 func (g *game) AfterSlots(context.Context, time.Time) error            { return nil }
 func (g *game) NextWake(context.Context, time.Time) (time.Time, error) { return time.Time{}, nil }
 
+// ats are the instants the game was asked to run, in order.
+func (g *game) ats() []time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var out []time.Time
+	for _, d := range g.ran {
+		out = append(out, d.At)
+	}
+	return out
+}
+
 func (g *game) keys() []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -148,18 +159,19 @@ func TestTickRunsEachSlotOnceAtItsInstant(t *testing.T) {
 		hh, mm   int
 		tick     time.Time // local wall time of the tick, in ny
 		want     []string
+		wantAt   time.Time // the instant it is due
 		wantNone bool
 	}{
 		// 02:30 does not happen on 2026-03-08 in New York: the slot is due at 03:30 EDT, once.
 		{name: "spring-forward gap", hh: 2, mm: 30, tick: time.Date(2026, 3, 8, 3, 30, 0, 0, ny),
-			want: []string{"question 2026-03-08T02:30 America/New_York late=false"}},
+			want: []string{"question 2026-03-08T02:30 America/New_York late=false"}, wantAt: time.Date(2026, 3, 8, 7, 30, 0, 0, time.UTC)},
 		{name: "before the gap's slot is due", hh: 2, mm: 30, tick: time.Date(2026, 3, 8, 3, 29, 0, 0, ny), wantNone: true},
 		// 01:30 happens twice on 2026-11-01: one key, posted at its first occurrence.
 		// The tick is at 01:30:30 EDT (05:30:30 UTC), in the first 01:30: time.Date could pick either.
 		{name: "fall-back hour", hh: 1, mm: 30, tick: time.Date(2026, 11, 1, 5, 30, 30, 0, time.UTC),
-			want: []string{"question 2026-11-01T01:30 America/New_York late=false"}},
+			want: []string{"question 2026-11-01T01:30 America/New_York late=false"}, wantAt: time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC)},
 		{name: "late within grace", hh: 9, mm: 0, tick: time.Date(2026, 3, 9, 10, 0, 0, 0, ny),
-			want: []string{"question 2026-03-09T09:00 America/New_York late=true"}},
+			want: []string{"question 2026-03-09T09:00 America/New_York late=true"}, wantAt: time.Date(2026, 3, 9, 13, 0, 0, 0, time.UTC)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -185,6 +197,9 @@ func TestTickRunsEachSlotOnceAtItsInstant(t *testing.T) {
 			}
 			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 				t.Fatalf("ran:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+			if at := g.ats()[0]; !at.Equal(c.wantAt) {
+				t.Fatalf("the slot was due at %s, want %s", at.UTC(), c.wantAt)
 			}
 		})
 	}
@@ -361,7 +376,7 @@ func (f fakeSleeper) After(d time.Duration) <-chan time.Time {
 
 func TestWakeMakesTheLoopTickAgain(t *testing.T) {
 	store := newMemStore()
-	now := time.Date(2026, 5, 4, 8, 59, 0, 0, time.UTC)
+	now := time.Date(2026, 5, 4, 8, 59, 30, 0, time.UTC)
 	g := &game{plan: Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, now.Add(-time.Hour))}}}
 	sl := fakeSleeper{waits: make(chan time.Duration)}
 	clock := now
@@ -371,11 +386,11 @@ func TestWakeMakesTheLoopTickAgain(t *testing.T) {
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()
 	<-sl.waits // the first wait (0) before the first tick
-	if d := <-sl.waits; d != time.Minute {
-		t.Fatalf("the loop waits %s for a slot a minute away, want 1m", d)
+	if d := <-sl.waits; d != 30*time.Second {
+		t.Fatalf("the loop waits %s for a slot 30 s away, want 30s", d)
 	}
 	mu.Lock()
-	clock = now.Add(time.Minute)
+	clock = now.Add(30 * time.Second)
 	mu.Unlock()
 	s.Wake()
 	<-sl.waits // after the woken tick
@@ -397,4 +412,44 @@ func TestImportsOnlyTheStandardLibrary(t *testing.T) {
 	if deps := strings.TrimSpace(string(out)); deps != "github.com/pyqbot/pyqbot/bot/scheduler" {
 		t.Fatalf("package scheduler depends on:\n%s", deps)
 	}
+}
+
+// The run loop does not log a tick's slot failures again: the slot logged each where it failed.
+func TestRunLogsAFailedSlotOnce(t *testing.T) {
+	var logs syncBuffer
+	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	g := &game{plan: Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, now.Add(-time.Hour))}}, fail: errors.New("platform refused the post")}
+	sl := fakeSleeper{waits: make(chan time.Duration)}
+	s := New(Config{Store: newMemStore(), Sleeper: sl, Now: func() time.Time { return now },
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}, g)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	<-sl.waits // the first wait (0): the tick follows
+	<-sl.waits // the wait after the tick: its logging is done
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logs.String(), "platform refused"); n != 1 || len(g.keys()) != 1 {
+		t.Fatalf("the failed slot ran %d times and was logged %d times, want once each:\n%s", len(g.keys()), n, logs.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer the run loop's goroutine can write while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -203,7 +203,9 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (er
 	defer done()
 	ok, claim, err := s.store.ClaimSlot(ctx, d.Key, d.At, s.owner, now, s.lease, maxAttempts)
 	if err != nil {
-		s.log.Error("claiming a scheduled slot failed; the next tick tries again", d.attrs("err", err)...)
+		if ctx.Err() == nil { // cut off by the shutdown: its summary reports the slot, not as an error here
+			s.log.Error("claiming a scheduled slot failed; the next tick tries again", d.attrs("err", err)...)
+		}
 		return err
 	}
 	if !ok {
@@ -225,7 +227,9 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (er
 	}()
 	state, result, err := s.game.Run(ctx, d, claim)
 	if err != nil {
-		s.log.Error("scheduled job failed; it is retried after the lease while within the grace window", d.attrs("err", err)...)
+		if ctx.Err() == nil { // as above: a slot the shutdown abandoned is reported by the shutdown
+			s.log.Error("scheduled job failed; it is retried after the lease while within the grace window", d.attrs("err", err)...)
+		}
 		state, result = Failed, err.Error()
 	}
 	if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), d.Key, state, result); ferr != nil {
