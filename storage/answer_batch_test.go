@@ -87,9 +87,7 @@ func TestConcurrentAnswersShareACommit(t *testing.T) {
 // A refused answer writes nothing: no new user, no new name. recordAnswerIn relies on it, since
 // the batch keeps no savepoint to undo a refused answer's writes.
 func TestRefusedAnswerLeavesNoTrace(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		open := f.post(ch, 0, bot.KindOutput, "closures")
 		closed := f.post(ch, 1, bot.KindOutput, "iterators")
 		f.answer(open, "U1", "Ann", t0, "A")

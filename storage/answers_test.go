@@ -11,9 +11,7 @@ import (
 // AnswerTarget reads what EnsureChannel and Post read, in one query, and finds nothing for a post
 // of another channel, an unknown post or an unknown channel.
 func TestAnswerTarget(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, be backend) {
-		f := newFixture(t, be)
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		other := f.channel("T1", "C2")
 		if err := f.db.SetChannelFilter(f.ctx, ch.ID, bot.Filter{Topics: []string{"closures"}, Kinds: []bot.Kind{bot.KindOutput}}); err != nil {
 			t.Fatal(err)

@@ -11,8 +11,7 @@ import (
 
 // QuestionDays and LastTeamChannel: what `/pyq me` draws its grid and streak from.
 func TestQuestionDaysAndLastTeamChannel(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		ch2 := f.channel("T1", "C2")
 		right := func(a bot.Answer, _ int) bot.Grade {
 			switch a.Keys[0] {
@@ -68,8 +67,7 @@ func TestQuestionDaysAndLastTeamChannel(t *testing.T) {
 }
 
 func TestReports(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		other := f.channel("T2", "C1")
 		p := f.post(ch, 0, bot.KindOutput, "closures")
 		report := func(ws int64, user, question string, post int64) (bot.Report, error) {

@@ -143,6 +143,13 @@ func forEachFixture(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	forEachBackend(t, func(t *testing.T, be backend) { fn(t, newFixture(t, be)) })
 }
 
+// forEachChannel runs fn like forEachFixture, handing it also the channel most tests play in
+// (C1 of workspace T1), created before fn runs.
+func forEachChannel(t *testing.T, fn func(t *testing.T, f *fixture, ch bot.Channel)) {
+	t.Helper()
+	forEachFixture(t, func(t *testing.T, f *fixture) { fn(t, f, f.channel("T1", "C1")) })
+}
+
 // concurrentWins runs n claims at once (claim(i) for i in [0, n)) and counts the ones won; a
 // claim's error fails the test.
 func concurrentWins(t *testing.T, n int, claim func(i int) (bool, error)) int {

@@ -10,8 +10,7 @@ import (
 // A provisional name (Slack's handle, sent before users.info was asked) names a new user but never
 // replaces a display name; RenameUser stores the display name learnt afterwards.
 func TestProvisionalNamesAndRenameUser(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		p1 := f.post(ch, 0, bot.KindOutput, "closures")
 		p2 := f.post(ch, 1, bot.KindOutput, "closures")
 		name := func() string {

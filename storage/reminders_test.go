@@ -11,8 +11,7 @@ import (
 // Reminder settings per user within a workspace, the subscribers the scheduler reads, and the
 // daily claim that lets one reminder out per user and day.
 func TestReminderSettingsAndClaims(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		other := f.channel("T2", "C9")
 		if _, err := f.db.Reminder(f.ctx, ch.WorkspaceID, "U1"); !errors.Is(err, bot.ErrNotFound) {
 			t.Fatalf("Reminder before any setting: %v, want ErrNotFound", err)

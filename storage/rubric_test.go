@@ -12,8 +12,7 @@ import (
 // Rubric checks: one per answer, replaced by the next; listed per user and workspace in question
 // order; the last revealed design question a user answered, per channel; on both backends.
 func TestRubricChecks(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		other := f.channel("T2", "C1") // another workspace: its checks are not Ann's here
 		d1 := f.post(ch, 0, bot.KindDesign, "design")
 		ann1 := f.answer(d1, "U1", "Ann", t0.Add(time.Hour))

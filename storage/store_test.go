@@ -73,8 +73,7 @@ func TestEnsureChannel(t *testing.T) {
 }
 
 func TestPosts(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		other := f.channel("T1", "C2")
 
 		in := bot.PostedQuestion{
@@ -282,8 +281,7 @@ func TestRecordAnswer(t *testing.T) {
 }
 
 func TestRecordAnswerKeepsFieldsAndOrder(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		p := f.post(ch, 0, bot.KindDesign, "architecture")
 		late := bot.Answer{PostID: p.ID, User: bot.User{ID: "U2", Name: "Bob"}, Text: "a queue, with idempotent consumers", AnsweredAt: t0.Add(2*time.Hour + 7*time.Millisecond)}
 		early := bot.Answer{PostID: p.ID, User: bot.User{ID: "U1", Name: "Ann"}, Text: "shard by tenant", AnsweredAt: t0.Add(time.Hour)}
@@ -306,8 +304,7 @@ func TestRecordAnswerKeepsFieldsAndOrder(t *testing.T) {
 }
 
 func TestRecordAnswerRefreshesDisplayName(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		p1 := f.post(ch, 0, bot.KindOutput, "closures")
 		p2 := f.post(ch, 1, bot.KindOutput, "closures")
 		f.answer(p1, "U1", "Ann", t0, "A")
@@ -324,8 +321,7 @@ func TestRecordAnswerRefreshesDisplayName(t *testing.T) {
 }
 
 func TestCloseAndGrade(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		p := f.post(ch, 0, bot.KindOutput, "closures")
 		other := f.post(ch, 0, bot.KindOutput, "generators")
 		f.answer(p, "U1", "Ann", t0.Add(1*time.Minute), "B")
@@ -515,8 +511,7 @@ func TestCloseAndGradeStreak(t *testing.T) {
 }
 
 func TestStreakUnknownUser(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		p := f.post(ch, 0, bot.KindOutput, "closures")
 		f.answer(p, "U1", "Ann", t0, "A")
 		f.close(p, nil)
@@ -530,8 +525,7 @@ func TestStreakUnknownUser(t *testing.T) {
 }
 
 func TestLeaderboard(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		from := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) // Monday
 		to := from.AddDate(0, 0, 7)
 
@@ -629,8 +623,7 @@ func TestLeaderboard(t *testing.T) {
 }
 
 func TestUserStats(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		right := func(bot.Answer, int) bot.Grade { return bot.Grade{Correct: true, Points: 10} }
 		wrong := func(bot.Answer, int) bot.Grade { return bot.Grade{Points: 0} }
 		design := func(bot.Answer, int) bot.Grade { return bot.Grade{Unjudged: true, Points: 5} }
@@ -706,8 +699,7 @@ func TestUserStats(t *testing.T) {
 }
 
 func TestPractice(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		ch := f.channel("T1", "C1")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
 		in := bot.Practice{WorkspaceID: ch.WorkspaceID, User: bot.User{ID: "U1", Name: "Ann"}, QuestionID: "gen-send",
 			Topic: "generators", Kind: bot.KindOutput, AskedAt: t0}
 		p, err := f.db.CreatePractice(f.ctx, in)
@@ -771,8 +763,8 @@ func TestPractice(t *testing.T) {
 }
 
 func TestCountAnswers(t *testing.T) {
-	forEachFixture(t, func(t *testing.T, f *fixture) {
-		p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
+	forEachChannel(t, func(t *testing.T, f *fixture, ch bot.Channel) {
+		p := f.post(ch, 0, bot.KindOutput, "closures")
 		for i, name := range []string{"Ann", "Bob", "Cat"} {
 			if n, err := f.db.CountAnswers(f.ctx, p.ID); err != nil || n != i {
 				t.Fatalf("CountAnswers before %s = %d, %v; want %d", name, n, err, i)
