@@ -34,6 +34,12 @@ func (h *HealthState) Set(err error) {
 	h.changed = make(chan struct{})
 }
 
+// Healthy answers HealthReporter from the current state, so an adapter's own Healthy is this call.
+func (h *HealthState) Healthy(context.Context) error {
+	err, _ := h.State()
+	return err
+}
+
 // State returns the current state and a channel closed at the next change.
 func (h *HealthState) State() (error, <-chan struct{}) {
 	h.mu.Lock()

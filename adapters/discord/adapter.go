@@ -46,9 +46,10 @@ type Adapter struct {
 const platform = "discord"
 
 var (
-	_ bot.Adapter  = (*Adapter)(nil)
-	_ bot.Editor   = (*Adapter)(nil)
-	_ http.Handler = (*Adapter)(nil)
+	_ bot.Adapter        = (*Adapter)(nil)
+	_ bot.Editor         = (*Adapter)(nil)
+	_ bot.HealthReporter = (*Adapter)(nil)
+	_ http.Handler       = (*Adapter)(nil)
 )
 
 // Options are what New needs besides the configuration.

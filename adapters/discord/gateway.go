@@ -2,10 +2,18 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+)
+
+// The gateway's health while Run runs (see errStarting), following discordgo's Connect and
+// Disconnect events.
+var (
+	errConnecting   = errors.New("gateway connecting")
+	errDisconnected = errors.New("gateway disconnected: reconnecting")
 )
 
 // runGateway receives interactions over Discord's gateway until ctx ends. discordgo heartbeats and

@@ -6,27 +6,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/pyqbot/pyqbot/bot"
 )
 
-// Why the adapter does not serve, as a.health holds it for /healthz (nil while it serves). The gateway follows
-// discordgo's Connect and Disconnect events; http mode is healthy from the moment /pyq is
-// registered until Run returns.
+// Why the adapter does not serve, as a.health holds it for /healthz (nil while it serves), before
+// Run has registered /pyq and after it returns. In between, http mode is healthy and the gateway's
+// states follow its connection (gateway.go).
 var (
-	errStarting     = errors.New("starting: registering /pyq")
-	errConnecting   = errors.New("gateway connecting")
-	errDisconnected = errors.New("gateway disconnected: reconnecting")
-	errStopped      = errors.New("stopped")
+	errStarting = errors.New("starting: registering /pyq")
+	errStopped  = errors.New("stopped")
 )
 
-var _ bot.HealthReporter = (*Adapter)(nil)
-
-// Healthy reports whether the adapter serves Discord now (see health).
-func (a *Adapter) Healthy(context.Context) error {
-	err, _ := a.health.State()
-	return err
-}
+// Healthy reports whether the adapter serves Discord now (see a.health).
+func (a *Adapter) Healthy(ctx context.Context) error { return a.health.Healthy(ctx) }
 
 // routeWords are the fixed parts of the REST paths pyqbot calls; every other segment is an id or
 // a token.

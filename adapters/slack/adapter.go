@@ -88,8 +88,9 @@ type Adapter struct {
 }
 
 var (
-	_ bot.Adapter = (*Adapter)(nil)
-	_ bot.Editor  = (*Adapter)(nil)
+	_ bot.Adapter        = (*Adapter)(nil)
+	_ bot.Editor         = (*Adapter)(nil)
+	_ bot.HealthReporter = (*Adapter)(nil)
 )
 
 // New builds the adapter. It starts nothing and calls nothing: Run connects.

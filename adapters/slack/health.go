@@ -8,27 +8,18 @@ import (
 	"strconv"
 
 	"github.com/slack-go/slack"
-
-	"github.com/pyqbot/pyqbot/bot"
 )
 
-// Why the adapter does not serve, as a.health holds it for /healthz (nil while it serves). Socket Mode follows
-// slack-go's connection events; HTTP mode is healthy from the moment Run serves until it returns.
+// Why the adapter does not serve, as a.health holds it for /healthz (nil while it serves), before
+// Run serves and after it returns. In between, HTTP mode is healthy and Socket Mode's states follow
+// slack-go's connection events (socket.go).
 var (
-	errStarting     = errors.New("starting: auth.test has not succeeded yet")
-	errStopped      = errors.New("stopped")
-	errConnecting   = errors.New("socket mode connecting")
-	errDisconnected = errors.New("socket mode disconnected: reconnecting")
-	errBadAppToken  = errors.New("socket mode disconnected: the app-level token was refused")
+	errStarting = errors.New("starting: auth.test has not succeeded yet")
+	errStopped  = errors.New("stopped")
 )
 
-var _ bot.HealthReporter = (*Adapter)(nil)
-
-// Healthy reports whether the adapter serves Slack now (see health).
-func (a *Adapter) Healthy(context.Context) error {
-	err, _ := a.health.State()
-	return err
-}
+// Healthy reports whether the adapter serves Slack now (see a.health).
+func (a *Adapter) Healthy(ctx context.Context) error { return a.health.Healthy(ctx) }
 
 // apiFailed reports a failed Web API call to the metrics, with Slack's own error string as the code
 // ("channel_not_found", "ratelimited"), or the HTTP status or "network" when Slack gave none.

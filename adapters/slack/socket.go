@@ -33,6 +33,14 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	}
 }
 
+// Socket Mode's health while Run serves (see errStarting), as socketEvent sets it from slack-go's
+// connection events.
+var (
+	errConnecting   = errors.New("socket mode connecting")
+	errDisconnected = errors.New("socket mode disconnected: reconnecting")
+	errBadAppToken  = errors.New("socket mode disconnected: the app-level token was refused")
+)
+
 // socketEvent handles one Socket Mode event. Requests (slash commands, interactions) are answered
 // each in its own goroutine, so one slow command never holds up the next envelope; their
 // acknowledgement carries the reply or follows the commit, as in HTTP mode.
