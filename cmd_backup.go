@@ -19,7 +19,7 @@ func (m *Main) backupCmd(ctx context.Context, args []string) error {
 			"Restore: stop pyqbot, put FILE in place of the database (and delete its -wal/-shm files), start pyqbot.")
 	configPath, dbPath := fs.storeFlags("TOML config file", "database to back up (default [storage] path)")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(m.Stderr, "pyqbot backup: say where to write the copy: pyqbot backup FILE")

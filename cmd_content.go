@@ -24,12 +24,12 @@ func (m *Main) contentCmd(ctx context.Context, args []string) error {
 	}
 	switch sub {
 	case "lint":
-		return ignoreHelp(m.contentLint(ctx, args))
+		return m.contentLint(ctx, args)
 	case "export":
 		return m.withCleanBank("content export", "Prints the whole bank as a JSON array (schema in README.md).", args,
 			func(files []content.File) error { return content.Export(m.Stdout, files) })
 	case "report":
-		return ignoreHelp(m.contentReport(ctx, args))
+		return m.contentReport(ctx, args)
 	case "stats":
 		return m.withCleanBank("content stats", "Counts questions per kind, topic and difficulty.", args,
 			func(files []content.File) error { content.Stats(m.Stdout, files); return nil })
@@ -142,7 +142,7 @@ func (m *Main) lintPythons(ctx context.Context, flagPath string) ([]content.Pyth
 // refusing a bank with problems (the linter says which).
 func (m *Main) withCleanBank(name, summary string, args []string, run func([]content.File) error) error {
 	if err := m.parse(name, summary, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	files, problems := content.LoadAll(content.Options{})
 	if problems = content.Errors(problems); len(problems) > 0 {

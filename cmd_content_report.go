@@ -53,7 +53,7 @@ func (m *Main) contentReport(ctx context.Context, args []string) error {
 		"database to read (default [storage] path); it is never created")
 	format := fs.String("format", "text", "text or json (one JSON object), in any case")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	if err := m.checkFormat(fs, "content report", format, "text", "json"); err != nil {
 		return err

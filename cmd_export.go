@@ -23,7 +23,7 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	configPath, dbPath := fs.storeFlags("TOML config file", "database to read (default [storage] path)")
 	format := fs.String("format", "csv", "csv or json (one JSON array), in any case")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	if err := m.checkFormat(fs, "export", format, "csv", "json"); err != nil {
 		return err

@@ -20,7 +20,7 @@ func (m *Main) migrateStoreCmd(ctx context.Context, args []string) error {
 	from := fs.String("from", "", "the SQLite database: sqlite:PATH (or just PATH)")
 	to := fs.String("to", "", "the PostgreSQL database: postgres://user:password@host:5432/db (or $PYQBOT_STORAGE_URL)")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	if *to == "" {
 		*to = m.Getenv("PYQBOT_STORAGE_URL")

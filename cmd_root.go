@@ -37,7 +37,7 @@ func (m *Main) dispatch(ctx context.Context, args []string) error {
 		return m.healthcheckCmd(ctx, args)
 	case "version":
 		if err := m.parse("version", "Prints the version.", args); err != nil {
-			return ignoreHelp(err)
+			return err
 		}
 		fmt.Fprintln(m.Stdout, "pyqbot", version)
 		return nil
@@ -56,7 +56,7 @@ func (m *Main) helpCmd(ctx context.Context, args []string) error {
 		"Prints the overview of every command, or the usage and flags of the one named, e.g.\n"+
 			"`pyqbot help backup` or `pyqbot help content lint` (the same as `pyqbot backup --help`).")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	switch {
 	case fs.NArg() == 0:

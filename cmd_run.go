@@ -29,7 +29,7 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	dbPath := fs.String("db", "", "SQLite database file (default [storage] path, else ./pyqbot.db; [storage] url for PostgreSQL)")
 	user := fs.String("user", "", "who you are in the terminal (default [console] user, else $USER)")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "pyqbot %s: unexpected argument %q\n", name, fs.Arg(0))

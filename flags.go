@@ -97,7 +97,7 @@ func (m *Main) checkFormat(fs *flagSet, command string, format *string, allowed 
 	return nil
 }
 
-// errHelpShown ends a command successfully after printing its help.
+// errHelpShown ends a command after printing its help: Run exits 0 for it, as for no error.
 var errHelpShown = errors.New("help shown")
 
 func (m *Main) parse(name, summary string, args []string) error {
@@ -110,13 +110,6 @@ func (m *Main) parse(name, summary string, args []string) error {
 		return errUsage
 	}
 	return nil
-}
-
-func ignoreHelp(err error) error {
-	if errors.Is(err, errHelpShown) {
-		return nil
-	}
-	return err
 }
 
 // commandWord finds the (sub)command among args, which may start with flags meant for it

@@ -90,7 +90,7 @@ func (m *Main) healthcheckCmd(ctx context.Context, args []string) error {
 	rawURL := fs.String("url", "", "the health endpoint (default http://[http] listen/healthz, loopback for a wildcard address)")
 	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
 	if err := m.finishParse(fs, args); err != nil {
-		return ignoreHelp(err)
+		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: unexpected argument %q\n", fs.Arg(0))

@@ -52,7 +52,7 @@ var errUsage = errors.New("usage")
 func (m *Main) Run(ctx context.Context, args []string) int {
 	err := m.dispatch(ctx, args)
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelpShown):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
