@@ -13,10 +13,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -53,26 +53,7 @@ type session struct {
 	stdin  io.WriteCloser
 	out    *bufio.Reader
 	seen   strings.Builder
-	stderr lockedBuffer
-}
-
-// lockedBuffer is a bytes.Buffer safe to read while exec's copying goroutine writes to it: a test
-// that fails shows the console's stderr while the process still runs.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	stderr testkit.SyncBuffer // read by a failing test while exec's goroutine writes
 }
 
 func startConsole(t *testing.T, args ...string) *session {

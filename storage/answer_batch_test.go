@@ -13,7 +13,11 @@ import (
 // its own verdict: new answers stored, a second answer by one user refused with the first, answers
 // to a closed or missing question refused, and none of the refused ones leaves a row behind.
 func TestConcurrentAnswersShareACommit(t *testing.T) {
-	f := newFixture(t, sqliteBackend)
+	forEachBackend(t, testConcurrentAnswersShareACommit)
+}
+
+func testConcurrentAnswersShareACommit(t *testing.T, be backend) {
+	f := newFixture(t, be)
 	ch := f.channel("T1", "C1")
 	open := f.post(ch, 0, bot.KindOutput, "closures")
 	closed := f.post(ch, 1, bot.KindOutput, "iterators")
@@ -34,8 +38,9 @@ func TestConcurrentAnswersShareACommit(t *testing.T) {
 	var n sync.WaitGroup
 	n.Add(len(calls))
 	f.db.answers.queued = func() { n.Done() }
-	// Hold the write lock so that every answer queues behind the first one's transaction.
-	f.db.writeMu.Lock()
+	// Hold the write lock (SQLite) or the posts' locks (PostgreSQL) so that every answer queues
+	// behind the first one's transaction.
+	release := holdAnswers(t, f, open.ID, closed.ID, 999)
 	results := make([]error, len(calls))
 	got := make([]bot.Answer, len(calls))
 	var done sync.WaitGroup
@@ -49,7 +54,7 @@ func TestConcurrentAnswersShareACommit(t *testing.T) {
 	}
 	close(all)
 	n.Wait() // every answer is queued
-	f.db.writeMu.Unlock()
+	release()
 	done.Wait()
 
 	if b := f.db.answers.batches.Load(); b < 1 || b > 2 {
@@ -117,4 +122,28 @@ func TestRefusedAnswerLeavesNoTrace(t *testing.T) {
 			t.Errorf("%d answers stored, want Ann's first only", got)
 		}
 	})
+}
+
+// holdAnswers keeps answers to posts from committing until release is called: on SQLite by
+// holding the write lock, on PostgreSQL by holding each post's lock exclusively, as a close does.
+func holdAnswers(t *testing.T, f *fixture, posts ...int64) (release func()) {
+	t.Helper()
+	if f.db.dialect == sqliteDialect {
+		f.db.writeMu.Lock()
+		return f.db.writeMu.Unlock
+	}
+	tx, err := f.db.db.BeginTx(f.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range posts {
+		if _, err := tx.ExecContext(f.ctx, `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.post'), CAST($1 AS INTEGER))`, int32(id^id>>32)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		if err := tx.Commit(); err != nil {
+			t.Error(err)
+		}
+	}
 }

@@ -12,29 +12,7 @@ import (
 
 // RecordAnswer commits the first answer of a user to an open question.
 func (d *DB) RecordAnswer(ctx context.Context, a bot.Answer) (bot.Answer, error) {
-	if d.dialect == sqliteDialect {
-		return d.answers.record(ctx, d, a) // grouped with the answers arriving meanwhile (answer_batch.go)
-	}
-	// READ COMMITTED, not SERIALIZABLE: answers to one question from many users touch the same
-	// index pages, and under SERIALIZABLE most of them failed with 40001 and were retried (4,341
-	// rollbacks for 6,427 commits in one pyqbot-load -postgres run, one answer refused after 12
-	// attempts). What serializability guaranteed is kept by a lock on the post instead (postLock):
-	// an answer holds it shared, CloseAndGrade takes it exclusively before it closes, so the close
-	// waits for the answers in flight and grades them, and an answer that comes after it sees the
-	// post closed. An advisory lock, not the post row FOR SHARE: its queue is fair, so a stream of
-	// answers cannot keep a waiting close out (with FOR SHARE, new share lockers overtook it: a
-	// close waited 11.7 s behind two loops of answers in a reviewer's run on PostgreSQL 15).
-	in := a
-	err := d.inTxReadCommitted(ctx, func(tx *txn) error {
-		a = in // a retried transaction starts from the answer given
-		if err := postLock(ctx, tx, a.PostID, false); err != nil {
-			return err
-		}
-		var err error
-		a, err = recordAnswerIn(ctx, tx, a)
-		return err
-	})
-	return a, err
+	return d.answers.record(ctx, d, a) // grouped with the answers arriving meanwhile (answer_batch.go)
 }
 
 // AnswerTarget reads the conversation's channel and its post postID in one query: an answer that
@@ -175,9 +153,10 @@ func (d *DB) Answers(ctx context.Context, postID int64) ([]bot.Answer, error) {
 // lands before the close and is graded, or is refused as late: never recorded and ungraded.
 func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grade bot.GradeFunc) ([]bot.Answer, error) {
 	var graded []bot.Answer
-	// READ COMMITTED on PostgreSQL, as RecordAnswer: the post's lock, taken exclusively first,
-	// waits for the answers that hold it shared, and the reads after it (each a new snapshot
-	// under READ COMMITTED; a serializable snapshot would be older than the wait) see every one.
+	// READ COMMITTED on PostgreSQL, as answers (answerBatch.commit): the post's lock, taken
+	// exclusively first, waits for the answers that hold it shared, and the reads after it (each a
+	// new snapshot under READ COMMITTED; a serializable snapshot would be older than the wait) see
+	// every one.
 	err := d.inTxReadCommitted(ctx, func(tx *txn) error {
 		graded = nil // a retried transaction grades from scratch
 		if d.dialect == postgresDialect {
@@ -244,8 +223,8 @@ func (d *DB) postIn(ctx context.Context, q querier, postID int64) (bot.PostedQue
 }
 
 // postLock takes the PostgreSQL transaction lock on a post that orders answers before its close:
-// shared for an answer, exclusive for the close (see RecordAnswer). It ends with the transaction.
-// The key is the post's id under a class derived from the schema, as the channel locks' are.
+// shared for an answer, exclusive for the close (see answerBatch.commit). It ends with the
+// transaction. The key is the post's id under a class derived from the schema, as the channel locks' are.
 func postLock(ctx context.Context, tx *txn, postID int64, exclusive bool) error {
 	fn := "pg_advisory_xact_lock_shared"
 	if exclusive {

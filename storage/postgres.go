@@ -109,7 +109,7 @@ func retryable(err error) bool {
 }
 
 // inTxReadCommitted is inTx for transactions whose guarantees are a unique constraint (an
-// INSERT … ON CONFLICT DO NOTHING claim) or row locks (answers and the close, see RecordAnswer):
+// INSERT … ON CONFLICT DO NOTHING claim) or row locks (answers and the close, see answerBatch.commit):
 // READ COMMITTED on PostgreSQL, where such an insert is atomic and does not fail when another
 // transaction claims the key at the same moment.
 func (d *DB) inTxReadCommitted(ctx context.Context, fn func(tx *txn) error) error {

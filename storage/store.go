@@ -31,7 +31,7 @@ type DB struct {
 	// processes on the file still wait through busy_timeout. PostgreSQL does not take it: its
 	// transactions run side by side and the database orders them.
 	writeMu sync.Mutex
-	// answers groups concurrent answers into one transaction on SQLite (answer_batch.go).
+	// answers groups concurrent answers into one transaction (answer_batch.go).
 	answers answerBatch
 	// w watches the store's health: the file guard (SQLite), the write probe, the last write's
 	// outcome.
