@@ -1,7 +1,7 @@
 // Command pyqbot-load measures how fast pyqbot acknowledges and confirms answers, against a floor
 // on the same machine, and checks that every answer was stored.
 //
-//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-keep] [-cpuprofile FILE]
+//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-only slash,buttons,discord] [-keep] [-cpuprofile FILE]
 //
 // It runs, in this process and on loopback, the real pyqbot pieces as `pyqbot run` wires them: a
 // SQLite file (storage.Open), the engine with the built-in bank, and the Slack and Discord
@@ -43,6 +43,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,7 @@ func main() {
 	c := flag.Int("c", 150, "requests in flight at once")
 	keep := flag.Bool("keep", false, "keep the temporary directory")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	only := flag.String("only", "", "run only these kinds of request: slash, buttons, discord (comma-separated; default all)")
 	pgURL := flag.String("postgres", "", "compare one SQLite node, one PostgreSQL node and two PostgreSQL replicas on the server at this URL")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -75,7 +77,7 @@ func main() {
 	if *pgURL != "" {
 		err = runStores(*pgURL, *rounds, *n, *c, *keep)
 	} else {
-		err = run(*rounds, *n, *c, *keep)
+		err = run(*rounds, *n, *c, *keep, *only)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pyqbot-load:", err)
@@ -88,9 +90,31 @@ type kind struct {
 	name  string
 	goal  float64
 	users string // user id prefix
+	flag  string // its name for -only
+	slack bool   // answers the Slack question (else the Discord one)
 }
 
-var kinds = []kind{{"slack slash command", 1.5, "S"}, {"slack button press", 2.5, "B"}, {"discord interaction", 1.5, "D"}}
+var kinds = []kind{
+	{"slack slash command", 1.5, "S", "slash", true},
+	{"slack button press", 2.5, "B", "buttons", true},
+	{"discord interaction", 1.5, "D", "discord", false},
+}
+
+// selectKinds is the kinds -only names (a comma-separated list), or all of them.
+func selectKinds(only string) ([]kind, error) {
+	if only == "" {
+		return kinds, nil
+	}
+	var out []kind
+	for _, name := range strings.Split(only, ",") {
+		i := slices.IndexFunc(kinds, func(k kind) bool { return k.flag == strings.TrimSpace(name) })
+		if i < 0 {
+			return nil, fmt.Errorf("-only %q: say slash, buttons or discord (or several, comma-separated)", name)
+		}
+		out = append(out, kinds[i])
+	}
+	return out, nil
+}
 
 // workDir checks the run's sizes and makes the directory for its files; cleanup removes it
 // unless keep (then its path is printed, to look at the databases afterwards).
@@ -109,7 +133,11 @@ func workDir(rounds, n, c int, keep bool) (dir string, cleanup func(), err error
 	return dir, func() { os.RemoveAll(dir) }, nil
 }
 
-func run(rounds, n, c int, keep bool) error {
+func run(rounds, n, c int, keep bool, only string) error {
+	run, err := selectKinds(only)
+	if err != nil {
+		return err
+	}
 	dir, cleanup, err := workDir(rounds, n, c, keep)
 	if err != nil {
 		return err
@@ -131,7 +159,13 @@ func run(rounds, n, c int, keep bool) error {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: 2 * c, MaxIdleConnsPerHost: c}, Timeout: 30 * time.Second}
 
 	var failures []string
-	for _, k := range kinds {
+	var wantSlack, wantDiscord int
+	for _, k := range run {
+		if k.slack {
+			wantSlack += rounds * n
+		} else {
+			wantDiscord += rounds * n
+		}
 		pyq, flo := &stats{}, &stats{}
 		var start time.Duration
 		settle() // the set-up's work, or the last kind's, is no round's
@@ -176,8 +210,8 @@ func run(rounds, n, c int, keep bool) error {
 		return err
 	}
 	fmt.Printf("stored: pyqbot Slack %d of %d, Discord %d of %d; floor %d of %d\n",
-		slackStored, 2*rounds*n, discordStored, rounds*n, floorRows, 3*rounds*n)
-	if slackStored != 2*rounds*n || discordStored != rounds*n || floorRows != 3*rounds*n {
+		slackStored, wantSlack, discordStored, wantDiscord, floorRows, wantSlack+wantDiscord)
+	if slackStored != wantSlack || discordStored != wantDiscord || floorRows != wantSlack+wantDiscord {
 		failures = append(failures, "not every answer was stored")
 	}
 	if len(failures) > 0 {
