@@ -127,7 +127,7 @@ func (b *answerBatch) commit(d *DB, reqs []*answerReq) {
 			}
 			// recordAnswerIn writes nothing for an answer it refuses, so a verdict needs no
 			// savepoint to undo it: a refused answer simply leaves the batch as it was.
-			r.out, r.err = recordAnswerIn(ctx, tx, r.in)
+			r.out, r.err = recordAnswerIn(ctx, tx, d.dialect, r.in)
 			if r.err != nil && !isAnswerVerdict(r.err) {
 				// A failing statement (a full disk, an I/O error) fails the batch: such a failure is
 				// the database's, not the answer's, and the next answer would meet it too.

@@ -51,29 +51,22 @@ func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 // so a refused answer leaves no trace (no new or renamed user) and the answer batch needs no
 // savepoint around each answer. On any other error the caller rolls back what it wrote.
 //
-// The common case is two statements: the user upsert, made only when the post is open and the user
-// has not answered it (the checks ride in its SELECT), and the insert. Only a refused answer pays
-// the reads that say why.
-func recordAnswerIn(ctx context.Context, tx *txn, a bot.Answer) (bot.Answer, error) {
+// The common case is two statements on SQLite (the user upsert, then the insert) and one on
+// PostgreSQL. Only a refused answer pays the reads that say why.
+func recordAnswerIn(ctx context.Context, tx *txn, dl dialect, a bot.Answer) (bot.Answer, error) {
+	if dl == postgresDialect {
+		return recordAnswerPostgres(ctx, tx, a)
+	}
 	var userID, workspaceID int64
-	// The CASTs type the parameters for PostgreSQL, which cannot infer them in a SELECT list.
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (workspace_id, external_id, name, created_at)
-		SELECT p.workspace_id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM posts p
-		WHERE p.id = ? AND p.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM users u JOIN answers x ON x.user_id = u.id
-			WHERE u.workspace_id = p.workspace_id AND u.external_id = ? AND x.post_id = p.id)
-		ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = CASE WHEN ? THEN users.name ELSE excluded.name END
-		RETURNING id, workspace_id`,
-		a.User.ID, a.User.Name, millis(a.AnsweredAt), a.PostID, a.User.ID, a.User.Provisional).Scan(&userID, &workspaceID)
+	err := tx.QueryRowContext(ctx, upsertAnswerer, upsertAnswererArgs(a)...).Scan(&userID, &workspaceID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return refusedAnswer(ctx, tx, a)
 	}
 	if err != nil {
 		return a, err
 	}
-	// RETURNING gives the new id on both dialects (PostgreSQL has no last_insert_rowid). On SQLite
-	// the upsert's checks ran under the write lock, so no one can have answered since; on
-	// PostgreSQL (READ COMMITTED) a second press by the same user can commit in between: no row
-	// then, and the caller is given the first answer.
+	// RETURNING gives the new id. The upsert's checks ran under the write lock, so no one can have
+	// answered since.
 	err = tx.QueryRowContext(ctx, `INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id`,
 		a.PostID, workspaceID, userID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt)).Scan(&a.ID)
@@ -81,6 +74,37 @@ func recordAnswerIn(ctx context.Context, tx *txn, a bot.Answer) (bot.Answer, err
 		return refusedAnswer(ctx, tx, a)
 	}
 	return a, err
+}
+
+// recordAnswerPostgres is recordAnswerIn in one statement, the upsert a data-modifying CTE feeding
+// the insert: each statement is a round trip to the server, and a batch makes two per answer
+// otherwise. No row means refused, whichever part took none: the upsert's checks failed, or (READ
+// COMMITTED) a second press by the same user committed in between and the insert did nothing;
+// refusedAnswer says which, and gives that caller the first answer.
+func recordAnswerPostgres(ctx context.Context, tx *txn, a bot.Answer) (bot.Answer, error) {
+	args := append(upsertAnswererArgs(a), a.PostID, strings.Join(a.Keys, ","), a.Text, a.Reason, millis(a.AnsweredAt))
+	err := tx.QueryRowContext(ctx, `WITH u AS (`+upsertAnswerer+`)
+		INSERT INTO answers (post_id, workspace_id, user_id, keys, text, reason, answered_at)
+		SELECT CAST(? AS BIGINT), u.workspace_id, u.id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM u
+		ON CONFLICT (post_id, user_id) DO NOTHING RETURNING id`, args...).Scan(&a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return refusedAnswer(ctx, tx, a)
+	}
+	return a, err
+}
+
+// upsertAnswerer adds or renames the answering user, only when the post is open and the user has
+// not answered it (the checks ride in its SELECT), returning the user's id and workspace. The
+// CASTs type the parameters for PostgreSQL, which cannot infer them in a SELECT list.
+const upsertAnswerer = `INSERT INTO users (workspace_id, external_id, name, created_at)
+		SELECT p.workspace_id, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT) FROM posts p
+		WHERE p.id = ? AND p.closed_at IS NULL AND NOT EXISTS (SELECT 1 FROM users v JOIN answers x ON x.user_id = v.id
+			WHERE v.workspace_id = p.workspace_id AND v.external_id = ? AND x.post_id = p.id)
+		ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = CASE WHEN ? THEN users.name ELSE excluded.name END
+		RETURNING id, workspace_id`
+
+func upsertAnswererArgs(a bot.Answer) []any {
+	return []any{a.User.ID, a.User.Name, millis(a.AnsweredAt), a.PostID, a.User.ID, a.User.Provisional}
 }
 
 // refusedAnswer says why recordAnswerIn took no answer: no such post, the post is closed, or the

@@ -79,6 +79,48 @@ func TestConcurrentAnswers(t *testing.T) {
 	})
 }
 
+// One user pressing several choices at once, through one handle or two (replicas): one answer is
+// stored, and every other press is refused with that first answer, whichever batch or replica it
+// went through.
+func TestOneUserPressingManyAtOnce(t *testing.T) {
+	const presses = 24
+	forEachHandleCount(t, func(t *testing.T, f *fixture, dbs []*DB) {
+		p := f.post(f.channel("T1", "C1"), 0, bot.KindOutput, "closures")
+		start := make(chan struct{})
+		errs := make([]error, presses)
+		got := make([]bot.Answer, presses)
+		var wg sync.WaitGroup
+		for i := range presses {
+			wg.Go(func() {
+				<-start
+				got[i], errs[i] = dbs[i%len(dbs)].RecordAnswer(f.ctx, bot.Answer{PostID: p.ID, User: bot.User{ID: "U1", Name: "ann"},
+					Keys: []string{string(rune('A' + i%4))}, AnsweredAt: t0})
+			})
+		}
+		close(start)
+		wg.Wait()
+		stored := f.answers(p.ID)
+		if len(stored) != 1 {
+			t.Fatalf("%d answers stored for one user, want 1", len(stored))
+		}
+		first := stored[0].Keys[0]
+		taken := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				taken++
+			case !errors.Is(err, bot.ErrAlreadyAnswered):
+				t.Errorf("press %d: %v", i, err)
+			case len(got[i].Keys) != 1 || got[i].Keys[0] != first:
+				t.Errorf("press %d refused with %v, want the stored first answer %s", i, got[i].Keys, first)
+			}
+		}
+		if taken != 1 {
+			t.Errorf("%d presses were told they were recorded, want 1", taken)
+		}
+	})
+}
+
 // TestCloseRacesAnswers closes a question while answers arrive: each answer is either graded by the
 // close or refused with ErrClosed, never stored ungraded.
 func TestCloseRacesAnswers(t *testing.T) {
