@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -342,13 +340,7 @@ func signDiscord(payload map[string]any) signedDiscord {
 
 func (b *binaryRun) send(t *testing.T, r signedDiscord) (int, string) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(r.request("http://" + b.addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out)
+	return respond(t, r.request("http://"+b.addr))
 }
 
 // questionPosts are the question messages posted in channel (not thread starts), in order.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -50,11 +49,7 @@ func TestDiscordHTTPTwoReplicasOnPostgres(t *testing.T) {
 		return r
 	}, func() {})
 
-	pg, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
+	pg := openPostgres(t, pgURL)
 	// A deferred response (type 5) is finished after it; every other one carries the confirmation.
 	deferred := 0
 	for _, r := range results {

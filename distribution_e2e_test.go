@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -24,21 +22,15 @@ import (
 func (b *slackBot) commandIn(team, channel, user, text string) string {
 	b.t.Helper()
 	name := fmt.Sprintf("%s-%s-%d", team, user, time.Now().UnixNano())
-	return string(b.post(slack.PathCommands, "application/x-www-form-urlencoded", url.Values{
+	return b.post(slack.PathCommands, "application/x-www-form-urlencoded", url.Values{
 		"team_id": {team}, "channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/pyq"}, "text": {text}, "response_url": {b.fake.ResponseURL(name)}, "trigger_id": {"t-" + name},
-	}.Encode()))
+	}.Encode())
 }
 
 func (b *slackBot) browse(path string) (int, string) {
 	b.t.Helper()
-	resp, err := http.Get(b.base + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return getURL(b.t, b.base+path)
 }
 
 // waitInstallLog waits for the bot to log an install or uninstall containing want.

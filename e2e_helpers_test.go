@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -174,4 +175,39 @@ func signedSlackAs(secret, target, contentType, body string) *http.Request {
 func slashForm(channel, user, text, responseURL string) url.Values {
 	return url.Values{"team_id": {slackfake.TeamID}, "channel_id": {channel}, "user_id": {user}, "user_name": {strings.ToLower(user)},
 		"command": {"/pyq"}, "text": {text}, "response_url": {responseURL}}
+}
+
+// respond sends req with the default client and returns the response's status and body; a
+// request that gets no response fails the test.
+func respond(t testing.TB, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// getURL is respond for a GET of u.
+func getURL(t testing.TB, u string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return respond(t, req)
+}
+
+// openPostgres is a handle on the PostgreSQL database at pgURL, to read what the binaries stored;
+// it is closed when the test ends.
+func openPostgres(t *testing.T, pgURL string) *sql.DB {
+	t.Helper()
+	pg, err := sql.Open("pgx", pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close() })
+	return pg
 }

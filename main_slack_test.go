@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -101,16 +100,11 @@ func launchSlackBot(t *testing.T, fake *slackfake.Server, cfg, ready string, env
 
 // post sends a request signed with the shared secret, as Slack would, checks the ack and returns
 // its body.
-func (b *slackBot) post(path, contentType, body string) []byte {
+func (b *slackBot) post(path, contentType, body string) string {
 	b.t.Helper()
-	resp, err := http.DefaultClient.Do(signedSlackAs(e2eSecret, b.base+path, contentType, body))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	ack, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b.t.Fatalf("POST %s: status %d", path, resp.StatusCode)
+	status, ack := respond(b.t, signedSlackAs(e2eSecret, b.base+path, contentType, body))
+	if status != http.StatusOK {
+		b.t.Fatalf("POST %s: status %d", path, status)
 	}
 	return ack
 }

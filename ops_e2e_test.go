@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os/exec"
@@ -87,13 +86,7 @@ func startService(t *testing.T, config string, env ...string) *service {
 // get returns the status and body of GET path on the service.
 func (s *service) get(path string) (int, string) {
 	s.t.Helper()
-	resp, err := http.Get("http://" + s.addr + path)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return getURL(s.t, "http://"+s.addr+path)
 }
 
 // stop sends SIGTERM and waits for a clean exit.

@@ -184,11 +184,7 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	replicas[0].wait()
 	burstTook := time.Since(started)
 
-	pg, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
+	pg := openPostgres(t, pgURL)
 	have := storedAnswers(t, pg, 1)
 	var acked, toA, lostA, retry []int
 	for i, r := range results {
@@ -379,11 +375,7 @@ func TestSlotSharedBy100ChannelsAcrossReplicas(t *testing.T) {
 	}
 	pgURL, fake, config := slackOnPostgres(t)
 	a, b := startReplica(t, config), startReplica(t, config)
-	pg, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
+	pg := openPostgres(t, pgURL)
 
 	// Every question post waits at the fake until released, so the slot stays in flight.
 	release := make(chan struct{})
@@ -586,11 +578,7 @@ func TestSocketModeTwoReplicasEachHoldAConnection(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	pg, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pg.Close()
+	pg := openPostgres(t, pgURL)
 	have := storedAnswers(t, pg, 1)
 	for i, reply := range replies {
 		u, _ := replicaUser(i)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -177,16 +176,11 @@ func slashCommand(t *testing.T, addr, user, channel, text, responseURL string) s
 	t.Helper()
 	form := slashForm(channel, user, text, responseURL)
 	form.Set("trigger_id", "t-"+user)
-	resp, err := http.DefaultClient.Do(signedSlack(e2eSecret, "http://"+addr+slack.PathCommands, form.Encode()))
-	if err != nil {
-		t.Fatal(err)
+	status, ack := respond(t, signedSlack(e2eSecret, "http://"+addr+slack.PathCommands, form.Encode()))
+	if status != http.StatusOK {
+		t.Fatalf("slash command: status %d %s", status, ack)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("slash command: status %d %s", resp.StatusCode, b)
-	}
-	return string(b)
+	return ack
 }
 
 // sigterm stops the service and returns its exit status, failing the test if it takes longer than
