@@ -39,18 +39,12 @@ func startTerminal(t *testing.T, db string) *terminal {
 	t.Helper()
 	// level info: in the terminal the default is warn, and the test waits for the listening line.
 	config := writeFile(t, "faults.toml", fmt.Sprintf("[storage]\npath = %q\n[log]\nlevel = \"info\"\n[http]\nenabled = true\nlisten = \"127.0.0.1:0\"\n", db))
-	s := &service{t: t, changed: make(chan struct{})}
-	s.cmd = exec.Command(binary, "run", "--config", config, "--user", "lead")
-	s.cmd.Stdout, s.cmd.Stderr = s, s
+	s := newService(t, "run", "--config", config, "--user", "lead")
 	stdin, err := s.cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
-	s.addr = s.waitFor(listeningOn, 1)[1]
+	s.start()
 	return &terminal{service: s, stdin: stdin}
 }
 

@@ -71,16 +71,28 @@ var listeningOn = regexp.MustCompile(`http server listening.*?addr"?[=:]"?([0-9.
 
 func startService(t *testing.T, config string, env ...string) *service {
 	t.Helper()
-	s := &service{t: t, changed: make(chan struct{})}
-	s.cmd = exec.Command(binary, "run", "--config", config)
+	s := newService(t, "run", "--config", config)
 	s.cmd.Env = append(s.cmd.Environ(), env...)
-	s.cmd.Stdout, s.cmd.Stderr = s, s
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
-	s.addr = s.waitFor(listeningOn, 1)[1]
+	s.start()
 	return s
+}
+
+// newService is the binary with args, its output collected, not started yet.
+func newService(t *testing.T, args ...string) *service {
+	s := &service{t: t, changed: make(chan struct{})}
+	s.cmd = exec.Command(binary, args...)
+	s.cmd.Stdout, s.cmd.Stderr = s, s
+	return s
+}
+
+// start starts the binary, kills it when the test ends, and waits for its HTTP address.
+func (s *service) start() {
+	s.t.Helper()
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
+	s.addr = s.waitFor(listeningOn, 1)[1]
 }
 
 // get returns the status and body of GET path on the service.
