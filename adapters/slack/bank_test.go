@@ -2,14 +2,12 @@ package slack
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
-	"github.com/pyqbot/pyqbot/storage"
 )
 
 // Every question of the built-in bank, posted, answered, revealed and marked closed by the real
@@ -28,11 +26,7 @@ func TestWholeBankGoesOutOnSlack(t *testing.T) {
 		days = min(days, 40)
 	}
 	e := newEnv(t, ModeHTTP)
-	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := tempStore(t)
 	store.Now = e.clock.Now
 	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
 	eng.AddAdapter(e.a)
@@ -87,11 +81,7 @@ func TestEveryReplyFitsOneSlackMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newEnv(t, ModeHTTP)
-	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := tempStore(t)
 	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
 	eng.AddAdapter(e.a)
 	texts := []string{"", "help", "help scoring", "topics", "me", "leaderboard", "leaderboard all", "schedule", "schedule help", "filter", "practice", "nonsense"}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
+	"github.com/pyqbot/pyqbot/storage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -354,4 +356,16 @@ func waitCalls(t *testing.T, fake *slackfake.Server, method string, n int) []sla
 		t.Fatal(err)
 	}
 	return calls
+}
+
+// tempStore is a store on a new SQLite file in the test's temporary directory, closed when the
+// test ends.
+func tempStore(t *testing.T) *storage.DB {
+	t.Helper()
+	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
 }

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,11 +36,7 @@ func newDistEnv(t *testing.T) *distEnv {
 	t.Helper()
 	e := &env{t: t, fake: slackfake.New(), core: newCore(), clock: testkit.NewFakeClock(time.Unix(1_800_000_000, 0)), obs: &observed{}, timer: newDeadlineTimer()}
 	t.Cleanup(e.fake.Close)
-	store, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := tempStore(t)
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
