@@ -10,10 +10,10 @@ import (
 // the common case, since every button press names its question, and one read where there were
 // two. post is zero when it was not read with the channel; cmdAnswer then finds it as before, and
 // an unknown channel or a question from elsewhere takes that path too, which says what is wrong.
-// Nothing is cached: the channel's settings are as fresh as the store's.
+// The read goes through the answer cache (answer_cache.go): a burst of answers reads it once.
 func (e *Engine) answerChannel(ctx context.Context, r request, ref string) (Channel, PostedQuestion, error) {
 	if id, ok := numberRef(ref); ok && strings.HasPrefix(ref, "#") {
-		ch, post, err := e.store.AnswerTarget(ctx, r.Conv, id)
+		ch, post, err := e.answerTarget(ctx, r.Conv, id)
 		if !isNotFound(err) {
 			return ch, post, err
 		}

@@ -65,6 +65,7 @@ type Engine struct {
 	adapters map[string]Adapter
 	channels map[int64]*sync.Mutex // serialises posting, revealing and footer edits per channel
 	counts   answerCounts
+	answers  answerCache // what answers read besides their commit, for a second (answer_cache.go)
 
 	sched *scheduling
 }

@@ -75,5 +75,6 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	if err := e.store.SetChannelFilter(ctx, r.ch.ID, f); err != nil {
 		return e.internalError(r.Event, "set channel filter", err)
 	}
+	e.forgetAnswerReads()
 	return privateText(filterText(e.bank, f))
 }

@@ -181,8 +181,9 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	}
 	e.metrics.AnswerRecorded(r.Conv.Platform, post.Kind)
 	e.answerCountChanged(ctx, r.ch, post)
+	revealed := whenRevealed(e.revealTimeFrom(ctx, r.ch, post, e.answerSchedules), e.now(), r.ch.Location())
 	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.%s",
-		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), e.revealPhrase(ctx, r.ch, post), e.reasonNote(reason, text)))
+		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), revealed, e.reasonNote(reason, text)))
 }
 
 // targetPost finds the question a command is about: the one named by ref ("#12"), or the newest
@@ -296,6 +297,7 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 		return ScoreWithHints(q, a.Keys, a.Text, streak, hintsBefore(a.AnsweredAt))
 	}
 	answers, err := e.store.CloseAndGrade(ctx, p.ID, e.now(), grade)
+	e.forgetAnswerReads() // closed (or found closed): the next answer's reply must say so at once
 	if errors.Is(err, ErrClosed) {
 		return nil
 	}

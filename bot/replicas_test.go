@@ -17,6 +17,13 @@ import (
 // processes behind a load balancer.
 func replicas(t *testing.T, n int) ([]*bot.Engine, []*testkit.Recorder, *storage.DB) {
 	t.Helper()
+	engines, outs, first, _ := replicasWith(t, n, nil)
+	return engines, outs, first
+}
+
+// replicasWith is replicas with scheduling on these schedules (nil: off), and their shared clock.
+func replicasWith(t *testing.T, n int, schedules []bot.Schedule) ([]*bot.Engine, []*testkit.Recorder, *storage.DB, *testkit.FakeClock) {
+	t.Helper()
 	pgtest.Require(t)
 	url := pgtest.URL(t)
 	c := testkit.NewFakeClock(testkit.Monday)
@@ -24,13 +31,13 @@ func replicas(t *testing.T, n int) ([]*bot.Engine, []*testkit.Recorder, *storage
 	var outs []*testkit.Recorder
 	var first *storage.DB
 	for range n {
-		k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1], Clock: c, Path: url})
+		k := testkit.NewEngine(t, testkit.Options{Questions: testQuestions()[:1], Clock: c, Path: url, Schedules: schedules})
 		if first == nil {
 			first = k.Store
 		}
 		engines, outs = append(engines, k.Engine), append(outs, k.Recorder)
 	}
-	return engines, outs, first
+	return engines, outs, first, c
 }
 
 func sentTotal(outs []*testkit.Recorder) int {

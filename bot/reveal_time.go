@@ -14,10 +14,16 @@ import (
 // channel has none (only an admin's `/pyq reveal` closes it then). Without scheduling it is the time
 // stored when p was posted.
 func (e *Engine) revealTime(ctx context.Context, ch Channel, p PostedQuestion) time.Time {
+	return e.revealTimeFrom(ctx, ch, p, e.schedules)
+}
+
+// revealTimeFrom is revealTime with the channel's schedules read by load (an answer's reply reads
+// them through the answer cache).
+func (e *Engine) revealTimeFrom(ctx context.Context, ch Channel, p PostedQuestion, load func(context.Context, int64) ([]Schedule, error)) time.Time {
 	if !e.Scheduling() {
 		return p.RevealAt
 	}
-	schedules, err := e.schedules(ctx, ch.ID)
+	schedules, err := load(ctx, ch.ID)
 	if err != nil {
 		e.log.Warn("loading the reveal schedule failed; showing the time stored with the question", convArgs(ch.Conv, "err", err)...)
 		return p.RevealAt

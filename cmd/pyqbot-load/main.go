@@ -4,7 +4,8 @@
 //	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-only slash,buttons,discord] [-keep] [-cpuprofile FILE]
 //
 // It runs, in this process and on loopback, the real pyqbot pieces as `pyqbot run` wires them: a
-// SQLite file (storage.Open), the engine with the built-in bank, and the Slack and Discord
+// SQLite file (storage.Open), the engine with the built-in bank, scheduling and metrics (the
+// scheduler's loop does not run, so nothing is posted or revealed mid-round), and the Slack and Discord
 // adapters in HTTP mode behind one net/http server, with a cheap fake Slack Web API (fixed JSON
 // replies; response_url arrivals timed) and the Discord fake. For each kind of request (Slack
 // slash commands, Slack button presses, Discord signed interactions) it sends -rounds rounds of

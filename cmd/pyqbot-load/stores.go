@@ -20,6 +20,7 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -42,7 +43,8 @@ func startNode(ctx context.Context, target string, fake *fakeSlack, bank *bot.Ba
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	store.SetLogger(log)
-	engine := bot.New(bot.Config{Store: store, Bank: bank, Logger: log})
+	// Scheduling on, as in `pyqbot run` (each answer's reply reads the reveal job); no loop.
+	engine := bot.New(bot.Config{Store: store, Bank: bank, Logger: log, ParseSpec: schedule.Parse})
 	sa := slack.New(slack.Options{Settings: slack.Settings{Mode: slack.ModeHTTP, APIURL: fake.base, BotToken: "xoxb-load", SigningSecret: secret}, Logger: log})
 	engine.AddAdapter(sa)
 	runCtx, cancel := context.WithCancel(ctx)

@@ -25,6 +25,8 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/metrics"
+	"github.com/pyqbot/pyqbot/schedule"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -64,10 +66,15 @@ func startPyqbot(ctx context.Context, dir string) (*pyqbot, error) {
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	engine := bot.New(bot.Config{Store: store, Bank: bank, Seed: 1, Logger: log})
-	sa := slack.New(slack.Options{Settings: slack.Settings{Mode: slack.ModeHTTP, APIURL: fake.base, BotToken: "xoxb-load", SigningSecret: secret}, Logger: log})
+	// As `pyqbot run` wires the engine: scheduling on (each answer's reply reads the channel's
+	// reveal job), metrics, and commands listed in flight. The scheduler's loop itself does not
+	// run, so no slot posts or reveals in the middle of a round.
+	inflight := bot.NewInflight(nil)
+	reg := metrics.New(metrics.Options{Version: "load", Platforms: []string{slack.Platform, "discord"}, OpenQuestions: store.OpenPostCount, Logger: log})
+	engine := bot.New(bot.Config{Store: store, Bank: bank, Seed: 1, Logger: log, ParseSpec: schedule.Parse, Metrics: reg, Inflight: inflight})
+	sa := slack.New(slack.Options{Settings: slack.Settings{Mode: slack.ModeHTTP, APIURL: fake.base, BotToken: "xoxb-load", SigningSecret: secret}, Logger: log, Metrics: reg})
 	da, err := discord.New(discord.Config{Enabled: true, Mode: discord.ModeHTTP, Token: discordfake.Token, AppID: "app1", APIURL: dfake.URL(),
-		PublicKey: hex.EncodeToString(discordKey.Public().(ed25519.PublicKey)), Guilds: []string{guildID}}, discord.Options{Logger: log})
+		PublicKey: hex.EncodeToString(discordKey.Public().(ed25519.PublicKey)), Guilds: []string{guildID}}, discord.Options{Logger: log, Metrics: reg})
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +82,9 @@ func startPyqbot(ctx context.Context, dir string) (*pyqbot, error) {
 	engine.AddAdapter(da)
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 2)
-	go func() { done <- sa.Run(runCtx, engine) }()
-	go func() { done <- da.Run(runCtx, engine) }()
+	h := inflight.Handler(engine)
+	go func() { done <- sa.Run(runCtx, h) }()
+	go func() { done <- da.Run(runCtx, h) }()
 	<-sa.Ready()
 	for da.Healthy(ctx) != nil { // registering /pyq with the fake; a few milliseconds
 		time.Sleep(5 * time.Millisecond)

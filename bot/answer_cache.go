@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// answerCache keeps, for answerCacheTTL, what an answer reads besides its own commit: the
+// question's channel and post (Store.AnswerTarget) and the channel's schedules (for "revealed Wed
+// 17:00" in the reply). Under a burst — everyone pressing B within seconds of the post — those
+// reads were as much work as the commit (a profile of pyqbot-load's slash commands: AnswerTarget
+// and the schedules read 0.25 s, RecordAnswer 0.09 s), and they are the same for every answer.
+//
+// What it may make stale, and why that is safe:
+//   - Whether the question is open: the commit checks that itself (RecordAnswer refuses a closed
+//     question, whichever replica closed it), and a close in this process empties the cache.
+//   - The channel's zone and schedules, shown in the reply's reveal time: a change in this process
+//     (`/pyq schedule …`, `/pyq filter …`) empties the cache; one made by another replica shows up
+//     within answerCacheTTL.
+//
+// The footer refresh, reveals and the scheduler read the store as before.
+type answerCache struct {
+	mu      sync.Mutex
+	targets map[answerKey]cachedTarget
+	sched   map[int64]cachedSchedules
+}
+
+// answerCacheTTL is how long a read is reused: long enough that a burst reads once, short enough
+// that another replica's change is shown within a second.
+const answerCacheTTL = time.Second
+
+// answerCacheMax bounds each map: past it, entries are dropped wholesale (they expire within a
+// second anyway).
+const answerCacheMax = 4096
+
+type answerKey struct {
+	conv Conversation
+	post int64
+}
+
+type cachedTarget struct {
+	ch   Channel
+	post PostedQuestion
+	at   time.Time
+}
+
+type cachedSchedules struct {
+	s  []Schedule
+	at time.Time
+}
+
+func fresh(at, now time.Time) bool { d := now.Sub(at); return d >= 0 && d < answerCacheTTL }
+
+// answerTarget is Store.AnswerTarget through the cache: only an open question is kept.
+func (e *Engine) answerTarget(ctx context.Context, conv Conversation, postID int64) (Channel, PostedQuestion, error) {
+	c, key, now := &e.answers, answerKey{conv, postID}, e.now()
+	c.mu.Lock()
+	t, ok := c.targets[key]
+	c.mu.Unlock()
+	if ok && fresh(t.at, now) {
+		return t.ch, t.post, nil
+	}
+	ch, post, err := e.store.AnswerTarget(ctx, conv, postID)
+	if err == nil && post.Open() {
+		c.mu.Lock()
+		if c.targets == nil || len(c.targets) >= answerCacheMax {
+			c.targets = map[answerKey]cachedTarget{}
+		}
+		c.targets[key] = cachedTarget{ch, post, now}
+		c.mu.Unlock()
+	}
+	return ch, post, err
+}
+
+// answerSchedules is e.schedules through the cache, for an answer's reveal time.
+func (e *Engine) answerSchedules(ctx context.Context, channelID int64) ([]Schedule, error) {
+	c, now := &e.answers, e.now()
+	c.mu.Lock()
+	s, ok := c.sched[channelID]
+	c.mu.Unlock()
+	if ok && fresh(s.at, now) {
+		return slices.Clone(s.s), nil
+	}
+	got, err := e.schedules(ctx, channelID)
+	if err == nil {
+		c.mu.Lock()
+		if c.sched == nil || len(c.sched) >= answerCacheMax {
+			c.sched = map[int64]cachedSchedules{}
+		}
+		c.sched[channelID] = cachedSchedules{slices.Clone(got), now}
+		c.mu.Unlock()
+	}
+	return got, err
+}
+
+// forgetAnswerReads empties the cache: this process changed a channel's settings or schedules, or
+// closed a question.
+func (e *Engine) forgetAnswerReads() {
+	c := &e.answers
+	c.mu.Lock()
+	c.targets, c.sched = nil, nil
+	c.mu.Unlock()
+}
