@@ -125,15 +125,13 @@ func TestReminderSettingsAndClaims(t *testing.T) {
 // Many processes claiming one user's day at once: exactly one wins.
 func TestReminderClaimOneWinnerAcrossHandles(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be backend) {
-		target := be.Target(t)
-		first := mustOpenPath(t, target)
-		f := &fixture{tb: t, ctx: t.Context(), db: first}
+		handles := openHandles(t, be, 3)
+		f := &fixture{tb: t, ctx: t.Context(), db: handles[0]}
 		ch := f.channel("T1", "C1")
-		if err := first.SetReminder(f.ctx, ch.WorkspaceID, bot.User{ID: "U1", Name: "Ann"}, bot.ReminderSetting{On: true, Lead: time.Hour, UpdatedAt: t0}); err != nil {
+		if err := f.db.SetReminder(f.ctx, ch.WorkspaceID, bot.User{ID: "U1", Name: "Ann"}, bot.ReminderSetting{On: true, Lead: time.Hour, UpdatedAt: t0}); err != nil {
 			t.Fatal(err)
 		}
 		p := f.post(ch, 0, bot.KindOutput, "closures")
-		handles := []*DB{first, mustOpenPath(t, target), mustOpenPath(t, target)}
 		wins := concurrentWins(t, 12, func(i int) (bool, error) {
 			return handles[i%len(handles)].ClaimReminder(t.Context(), ch.WorkspaceID, "U1", day(0), p.ID, "owner", t0, 3)
 		})

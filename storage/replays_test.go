@@ -55,8 +55,7 @@ func TestClaimReplayOncePerWindowAcrossReopen(t *testing.T) {
 // Two processes on one database claiming the same key at once: exactly one wins.
 func TestClaimReplayConcurrentlyHasOneWinner(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be backend) {
-		path := be.Target(t)
-		dbs := []*DB{mustOpenPath(t, path), mustOpenPath(t, path)}
+		dbs := openHandles(t, be, 2)
 		for key := range 20 {
 			wins := concurrentWins(t, 8, func(i int) (bool, error) {
 				return dbs[i%2].ClaimReplay(context.Background(), bot.ReplayRequest, fmt.Sprint("k", key), t0, bot.ReplayMemory)
