@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -30,13 +31,22 @@ func (h *recordingHandler) got() []bot.Event {
 	return append([]bot.Event(nil), h.events...)
 }
 
-func TestOnlyIssuedComponentIDsRunAnything(t *testing.T) {
-	t.Parallel()
+// recordingHTTP is an http-mode adapter with opt against a new fake, running with a
+// recordingHandler and its commands registered: the server to send interactions to, and what
+// reached the core.
+func recordingHTTP(t *testing.T, opt Options) (*httptest.Server, *recordingHandler) {
+	t.Helper()
 	f := newFakeDiscord(t)
-	a, srv := serveHTTPAdapter(t, f, Options{})
+	a, srv := serveHTTPAdapter(t, f, opt)
 	h := &recordingHandler{}
 	run(t, a, h)
 	f.waitFor("PUT", "/api/v9/applications/")
+	return srv, h
+}
+
+func TestOnlyIssuedComponentIDsRunAnything(t *testing.T) {
+	t.Parallel()
+	srv, h := recordingHTTP(t, Options{})
 	tests := []struct {
 		name    string
 		payload []byte
@@ -97,11 +107,7 @@ func TestUnknownInteractionTypeIsAnswered(t *testing.T) {
 	t.Parallel()
 	unknown := interaction("u1", 42, alice, map[string]any{})
 	t.Run("http", func(t *testing.T) {
-		f := newFakeDiscord(t)
-		a, srv := serveHTTPAdapter(t, f, Options{})
-		h := &recordingHandler{}
-		run(t, a, h)
-		f.waitFor("PUT", "/api/v9/applications/")
+		srv, h := recordingHTTP(t, Options{})
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second) // Discord's deadline
 		defer cancel()
 		req := signed(unknown, testNow).WithContext(ctx)
@@ -130,14 +136,10 @@ func TestUnknownInteractionTypeIsAnswered(t *testing.T) {
 
 func TestReplayedSignedRequestIsRefused(t *testing.T) {
 	t.Parallel()
-	f := newFakeDiscord(t)
 	now := testNow
 	var mu sync.Mutex
 	log := &testLog{t: t}
-	a, srv := serveHTTPAdapter(t, f, Options{Logger: newLogger(log), Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
-	h := &recordingHandler{}
-	run(t, a, h)
-	f.waitFor("PUT", "/api/v9/applications/")
+	srv, h := recordingHTTP(t, Options{Logger: newLogger(log), Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
 
 	payload := slash("x1", lead, "reveal")
 	first := signed(payload, testNow)
