@@ -2,16 +2,16 @@ package bot
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 )
 
 // answerCache keeps, for answerCacheTTL, what an answer reads besides its own commit: the
-// question's channel and post (Store.AnswerTarget) and the channel's schedules (for "revealed Wed
-// 17:00" in the reply). Under a burst — everyone pressing B within seconds of the post — those
-// reads were as much work as the commit (a profile of pyqbot-load's slash commands: AnswerTarget
-// and the schedules read 0.25 s, RecordAnswer 0.09 s), and they are the same for every answer.
+// question's channel and post (Store.AnswerTarget) and the channel's next reveal, found from its
+// schedules (for "revealed Wed 17:00" in the reply). Under a burst (everyone pressing B within
+// seconds of the post) those reads and the cron arithmetic were as much work as the commit (a
+// profile of pyqbot-load's slash commands: AnswerTarget and the reveal time 0.25 s, RecordAnswer
+// 0.09 s), and they are the same for every answer.
 //
 // What it may make stale, and why that is safe:
 //   - Whether the question is open: the commit checks that itself (RecordAnswer refuses a closed
@@ -24,7 +24,7 @@ import (
 type answerCache struct {
 	mu      sync.Mutex
 	targets map[answerKey]cachedTarget
-	sched   map[int64]cachedSchedules
+	reveals map[int64]cachedReveal // by channel
 }
 
 // answerCacheTTL is how long a read is reused: long enough that a burst reads once, short enough
@@ -46,9 +46,9 @@ type cachedTarget struct {
 	at   time.Time
 }
 
-type cachedSchedules struct {
-	s  []Schedule
-	at time.Time
+// cachedReveal is a channel's next reveal (zero: none scheduled) as found at found.
+type cachedReveal struct {
+	at, found time.Time
 }
 
 func fresh(at, now time.Time) bool { d := now.Sub(at); return d >= 0 && d < answerCacheTTL }
@@ -74,25 +74,26 @@ func (e *Engine) answerTarget(ctx context.Context, conv Conversation, postID int
 	return ch, post, err
 }
 
-// answerSchedules is e.schedules through the cache, for an answer's reveal time.
-func (e *Engine) answerSchedules(ctx context.Context, channelID int64) ([]Schedule, error) {
-	c, now := &e.answers, e.now()
+// answerReveal is nextRevealOf through the cache: the channel's next reveal, found from its
+// schedules at most once a second, and again once that reveal has passed.
+func (e *Engine) answerReveal(ctx context.Context, ch Channel, now time.Time) (time.Time, error) {
+	c := &e.answers
 	c.mu.Lock()
-	s, ok := c.sched[channelID]
+	r, ok := c.reveals[ch.ID]
 	c.mu.Unlock()
-	if ok && fresh(s.at, now) {
-		return slices.Clone(s.s), nil
+	if ok && fresh(r.found, now) && (r.at.IsZero() || now.Before(r.at)) {
+		return r.at, nil
 	}
-	got, err := e.schedules(ctx, channelID)
+	at, err := e.nextRevealOf(ctx, ch, now)
 	if err == nil {
 		c.mu.Lock()
-		if c.sched == nil || len(c.sched) >= answerCacheMax {
-			c.sched = map[int64]cachedSchedules{}
+		if c.reveals == nil || len(c.reveals) >= answerCacheMax {
+			c.reveals = map[int64]cachedReveal{}
 		}
-		c.sched[channelID] = cachedSchedules{slices.Clone(got), now}
+		c.reveals[ch.ID] = cachedReveal{at: at, found: now}
 		c.mu.Unlock()
 	}
-	return got, err
+	return at, err
 }
 
 // forgetAnswerReads empties the cache: this process changed a channel's settings or schedules, or
@@ -100,6 +101,6 @@ func (e *Engine) answerSchedules(ctx context.Context, channelID int64) ([]Schedu
 func (e *Engine) forgetAnswerReads() {
 	c := &e.answers
 	c.mu.Lock()
-	c.targets, c.sched = nil, nil
+	c.targets, c.reveals = nil, nil
 	c.mu.Unlock()
 }

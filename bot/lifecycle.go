@@ -181,7 +181,7 @@ func (e *Engine) cmdAnswer(ctx context.Context, r request) Reply {
 	}
 	e.metrics.AnswerRecorded(r.Conv.Platform, post.Kind)
 	e.answerCountChanged(ctx, r.ch, post)
-	revealed := whenRevealed(e.revealTimeFrom(ctx, r.ch, post, e.answerSchedules), e.now(), r.ch.Location())
+	revealed := whenRevealed(e.revealTimeFrom(ctx, r.ch, post, e.answerReveal), e.now(), r.ch.Location())
 	return privateText(fmt.Sprintf("Recorded your answer %s to %s. The answer is revealed %s.%s",
 		describeAnswer(Answer{Keys: keys, Text: text}), post.ShortRef(), revealed, e.reasonNote(reason, text)))
 }

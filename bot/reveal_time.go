@@ -14,21 +14,30 @@ import (
 // channel has none (only an admin's `/pyq reveal` closes it then). Without scheduling it is the time
 // stored when p was posted.
 func (e *Engine) revealTime(ctx context.Context, ch Channel, p PostedQuestion) time.Time {
-	return e.revealTimeFrom(ctx, ch, p, e.schedules)
+	return e.revealTimeFrom(ctx, ch, p, e.nextRevealOf)
 }
 
-// revealTimeFrom is revealTime with the channel's schedules read by load (an answer's reply reads
-// them through the answer cache).
-func (e *Engine) revealTimeFrom(ctx context.Context, ch Channel, p PostedQuestion, load func(context.Context, int64) ([]Schedule, error)) time.Time {
+// revealTimeFrom is revealTime with the next reveal found by next (an answer's reply asks the
+// answer cache).
+func (e *Engine) revealTimeFrom(ctx context.Context, ch Channel, p PostedQuestion, next func(context.Context, Channel, time.Time) (time.Time, error)) time.Time {
 	if !e.Scheduling() {
 		return p.RevealAt
 	}
-	schedules, err := load(ctx, ch.ID)
+	at, err := next(ctx, ch, e.now())
 	if err != nil {
 		e.log.Warn("loading the reveal schedule failed; showing the time stored with the question", convArgs(ch.Conv, "err", err)...)
 		return p.RevealAt
 	}
-	return e.revealFor(ch, p, schedules, e.now())
+	return at
+}
+
+// nextRevealOf reads the channel's schedules and finds its next reveal after now.
+func (e *Engine) nextRevealOf(ctx context.Context, ch Channel, now time.Time) (time.Time, error) {
+	schedules, err := e.schedules(ctx, ch.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return e.nextReveal(ch, schedules, now), nil
 }
 
 // revealFor is revealTime with the channel's schedules already loaded (nil without scheduling), for
