@@ -63,6 +63,24 @@ func press(id string, who actor, customID string, values ...string) []byte {
 	return interaction(id, 3, who, d)
 }
 
+// pressOn is press on a message with these flags, as Discord sends it (64: an ephemeral message).
+func pressOn(id string, who actor, customID string, flags int) []byte {
+	var in map[string]any
+	json.Unmarshal(press(id, who, customID), &in)
+	in["message"] = map[string]any{"id": "m-" + id, "channel_id": "c1", "flags": flags}
+	b, _ := json.Marshal(in)
+	return b
+}
+
+// componentIDs lists the custom ids of a response's action rows.
+func componentIDs(rows []json.RawMessage) []string {
+	var m sentMessage
+	raw, _ := json.Marshal(map[string]any{"components": rows})
+	json.Unmarshal(raw, &m)
+	ids, _ := m.customIDs()
+	return ids
+}
+
 func submitModal(id string, who actor, customID, text string) []byte {
 	return interaction(id, 5, who, map[string]any{"custom_id": customID, "components": []any{
 		map[string]any{"type": 1, "components": []any{map[string]any{"type": 4, "custom_id": idInput, "value": text}}}}})

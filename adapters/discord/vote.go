@@ -115,7 +115,7 @@ func votePage(ref string, n, p int) []discordgo.MessageComponent {
 }
 
 // voteEvent is what a reason or vote control stands for: a command (text), the reason modal to
-// open (ref and modalKeys), or a page of vote buttons to show in place of the current one.
+// open (ref and modalKeys), or a page of the vote buttons of question ref.
 type voteEvent struct {
 	text      string
 	ref       string
@@ -156,7 +156,7 @@ func voteEventText(customID string, values []string, typed string) (ev voteEvent
 		if n <= 25 {
 			return ev, true, false
 		}
-		ev.page = votePage(m[1], n, p)
+		ev.ref, ev.page = m[1], votePage(m[1], n, p)
 		return ev, true, true
 	case strings.HasPrefix(customID, idVote):
 		ref := strings.TrimPrefix(customID, idVote)
@@ -170,6 +170,20 @@ func voteEventText(customID string, values []string, typed string) (ev voteEvent
 		return ev, true, true
 	}
 	return ev, false, false
+}
+
+// votePageResponse shows a page of vote buttons to the one who turned it. Turning the page of the
+// vote everyone sees would turn it for everyone (an update edits the message itself), so a press on
+// the shared vote answers with the page as a message only the presser sees, and presses on that
+// message turn its page in place.
+func votePageResponse(in incoming, ev voteEvent) *discordgo.InteractionResponse {
+	if in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
+			Data: &discordgo.InteractionResponseData{Components: ev.page}}
+	}
+	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: "More explanations to vote for on " + ev.ref + ":", Components: ev.page,
+			Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}}
 }
 
 func validKeys(keys []string) bool {
@@ -194,8 +208,7 @@ func (a *Adapter) voteInteraction(ctx context.Context, h bot.Handler, in incomin
 	case ev.modalKeys != nil:
 		a.respond(in, respond, reasonModal(ev.ref, ev.modalKeys))
 	case ev.page != nil:
-		a.respond(in, respond, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage,
-			Data: &discordgo.InteractionResponseData{Components: ev.page}})
+		a.respond(in, respond, votePageResponse(in, ev))
 	default:
 		a.command(ctx, h, in, ev.text, false, respond)
 	}

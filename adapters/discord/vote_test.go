@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -98,7 +97,8 @@ func TestDiscordAnswerWithReasonAndVote(t *testing.T) {
 }
 
 // Over 25 explanations a select cannot hold them: numbered buttons, 20 a page with Previous and
-// Next, every page within the fake's rules; a button on the second page records the vote.
+// Next, every page within the fake's rules; turning a page shows it to the presser alone; a button
+// on the second page records the vote.
 func TestDiscordVoteButtonsPageBeyond25(t *testing.T) {
 	t.Parallel()
 	f, srv := playHTTP(t, testQuestion())
@@ -124,16 +124,23 @@ func TestDiscordVoteButtonsPageBeyond25(t *testing.T) {
 		t.Fatalf("vote controls = %d rows %v, want 4 rows of numbers 1-20 and a paging row", len(vote.Components), ids)
 	}
 	next := ids[21]
-	r := send(press("page", alice, next))
-	if r.Type != 7 || len(r.Data.Components) != 3 {
-		t.Fatalf("Next answered type %d with %d rows, want an update with two rows of numbers and the paging row", r.Type, len(r.Data.Components))
+	// Next on the vote everyone sees: page 2 for the presser alone; the shared vote is not edited.
+	edits := len(f.matching("PATCH", "/api/v9/channels/"+thread+"/messages/"))
+	r := send(pressOn("page", alice, next, 0))
+	if r.Type != 4 || r.Data.Flags&64 == 0 || len(r.Data.Components) != 3 {
+		t.Fatalf("Next on the shared vote answered type %d flags %d with %d rows, want a private message with two rows of numbers and the paging row",
+			r.Type, r.Data.Flags, len(r.Data.Components))
 	}
-	var page sentMessage
-	raw, _ := json.Marshal(map[string]any{"components": r.Data.Components})
-	json.Unmarshal(raw, &page)
-	pids, _ := page.customIDs()
+	if n := len(f.matching("PATCH", "/api/v9/channels/"+thread+"/messages/")); n != edits {
+		t.Errorf("turning the page edited the shared vote (%d edits, was %d)", n, edits)
+	}
+	pids := componentIDs(r.Data.Components)
 	if pids[0] != "pyq:vote #1 21" || pids[9] != "pyq:vote #1 30" {
 		t.Fatalf("page 2 = %v", pids)
+	}
+	// Previous on that private page turns it in place.
+	if r := send(pressOn("page1", alice, pids[10], 64)); r.Type != 7 || componentIDs(r.Data.Components)[0] != "pyq:vote #1 1" {
+		t.Errorf("Previous on the private page answered type %d with %v, want an update back to page 1", r.Type, componentIDs(r.Data.Components))
 	}
 	if r := send(press("v27", alice, pids[6])); !strings.Contains(r.Data.Content, "Recorded your vote on #1 for explanation 27, by Player 26") {
 		t.Errorf("a page-2 button answered %q", r.Data.Content)
