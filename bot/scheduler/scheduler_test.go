@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pyqbot/pyqbot/internal/testkit/syncbuf"
 )
 
 // daily is a wall-clock timetable firing every day at hh:mm (the cron parser lives elsewhere).
@@ -416,7 +418,7 @@ func TestImportsOnlyTheStandardLibrary(t *testing.T) {
 
 // The run loop does not log a tick's slot failures again: the slot logged each where it failed.
 func TestRunLogsAFailedSlotOnce(t *testing.T) {
-	var logs syncBuffer
+	var logs syncbuf.Buffer // the run loop's goroutine writes it while the test reads
 	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	g := &game{plan: Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, now.Add(-time.Hour))}}, fail: errors.New("platform refused the post")}
 	sl := fakeSleeper{waits: make(chan time.Duration)}
@@ -434,22 +436,4 @@ func TestRunLogsAFailedSlotOnce(t *testing.T) {
 	if n := strings.Count(logs.String(), "platform refused"); n != 1 || len(g.keys()) != 1 {
 		t.Fatalf("the failed slot ran %d times and was logged %d times, want once each:\n%s", len(g.keys()), n, logs.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer the run loop's goroutine can write while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

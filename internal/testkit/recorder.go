@@ -1,12 +1,12 @@
 package testkit
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"sync"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit/syncbuf"
 )
 
 // Sent is one post or edit a Recorder received.
@@ -96,37 +96,7 @@ func (r *Recorder) Find(match func(Sent) bool) (Sent, bool) {
 	return Sent{}, false
 }
 
-// SyncBuffer is a bytes.Buffer safe to write from an adapter's goroutine (the terminal's output,
-// a logger) while the test reads it. Read makes it input that a test tops up: it takes what is
-// queued and says io.EOF when nothing is, so the terminal adapter's Run returns instead of
-// waiting.
-type SyncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *SyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *SyncBuffer) Read(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Read(p)
-}
-
-// String is everything written so far (and not yet read).
-func (b *SyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// Since returns what was written after mark (a length String had), and the new mark; for a
-// buffer nothing Reads.
-func (b *SyncBuffer) Since(mark int) (string, int) {
-	s := b.String()
-	return s[mark:], len(s)
-}
+// SyncBuffer records what an adapter's goroutine writes (the terminal's output, a logger) for the
+// test to read, and queues its input; it is syncbuf.Buffer, which the scheduler's own tests use
+// directly.
+type SyncBuffer = syncbuf.Buffer
