@@ -39,6 +39,15 @@ func DesignQuestion() bot.Question {
 		Rubric: []string{"backpressure", "memory", "latency"}}
 }
 
+// RubricQuestion is the adapters' rubric-checklist question (a four-item rubric), for their own
+// tests of the checklist control.
+func RubricQuestion() bot.Question {
+	return bot.Question{ID: "threads-or-asyncio", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior,
+		Title: "Threads or asyncio?", Prompt: "A service calls 200 slow HTTP APIs per request. Threads or asyncio, and why?",
+		Rubric:      []string{"I/O bound, so the GIL matters little", "bounded concurrency (a semaphore)", "timeouts and cancellation", "what the libraries support"},
+		Explanation: "Either can work; the answer is in the trade-offs."}
+}
+
 // weeklyLeaderboard is the scheduled public leaderboard: Fridays 16:00 in the channel's zone (UTC).
 var weeklyLeaderboard = bot.Schedule{Job: bot.JobLeaderboard, Spec: "0 16 * * 5", Enabled: true}
 

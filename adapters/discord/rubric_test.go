@@ -5,14 +5,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 )
 
+// rubricQuestion is the adapters' rubric question with its first item naming __GIL__: the bank's
+// rubric text is not Markdown, so Discord must show the underscores escaped, as the goldens pin.
 func rubricQuestion() bot.Question {
-	return bot.Question{ID: "threads-or-asyncio", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior,
-		Title: "Threads or asyncio?", Prompt: "A service calls 200 slow HTTP APIs per request. Threads or asyncio, and why?",
-		Rubric:      []string{"I/O bound, so the __GIL__ matters little", "bounded concurrency (a semaphore)", "timeouts and cancellation", "what the libraries support"},
-		Explanation: "Either can work; the answer is in the trade-offs.", Source: "test"}
+	q := contract.RubricQuestion()
+	q.Rubric[0] = "I/O bound, so the __GIL__ matters little"
+	return q
 }
 
 // menuOf is the first select menu of a response's components.

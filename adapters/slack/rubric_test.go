@@ -9,16 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 )
-
-func rubricQuestion() bot.Question {
-	return bot.Question{ID: "threads-or-asyncio", Kind: bot.KindDesign, Topic: "concurrency", Difficulty: bot.Senior,
-		Title: "Threads or asyncio?", Prompt: "A service calls 200 slow HTTP APIs per request. Threads or asyncio, and why?",
-		Rubric:      []string{"I/O bound, so the GIL matters little", "bounded concurrency (a semaphore)", "timeouts and cancellation", "what the libraries support"},
-		Explanation: "Either can work; the answer is in the trade-offs."}
-}
 
 // goldenBlocks pins the Block Kit pyqbot sent, as Slack received it, in testdata/NAME.golden.json.
 func goldenBlocks(t *testing.T, name, blocks string) {
@@ -63,7 +57,7 @@ func rubricSave(fake *slackfake.Server, user, ref string, ticked ...string) map[
 // second press shows them ticked; forged values run nothing.
 func TestSlackRubricChecklist(t *testing.T) {
 	t.Parallel()
-	e := newEngineEnv(t, rubricQuestion())
+	e := newEngineEnv(t, contract.RubricQuestion())
 	e.startWith(e.engine)
 	e.as("lead", true, "today")
 	e.as("alice", false, "answer asyncio, with a semaphore of 20 and a timeout on each call")
