@@ -46,6 +46,16 @@ type Config struct {
 	// run loop's context ends gets until Inflight.Abandon to finish (see inflight.go). Commands
 	// are listed by wrapping the engine with Inflight.Handler.
 	Inflight *Inflight
+
+	// EditGap is the least real time between the starts of two footer edits of one question (see
+	// footer.go); 0 means DefaultEditGap.
+	EditGap time.Duration
+	// EditNow and EditSleep are the real time EditGap is counted in, apart from Now (a test's or a
+	// replay's game clock): platforms' rate limits count real seconds. Defaults: time.Now (its
+	// monotonic reading) and a timer that returns early with ctx's error. Tests pass a Sleep that
+	// returns at once, so footer edits follow each other as they did before there was a gap.
+	EditNow   func() time.Time
+	EditSleep func(ctx context.Context, d time.Duration) error
 }
 
 // Engine runs the game: it answers commands and posts, reveals and scores questions on every
@@ -105,6 +115,7 @@ func New(cfg Config) *Engine {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
+	e.counts.configure(cfg)
 	e.rnd = rand.New(rand.NewPCG(seed, seed>>1|1))
 	e.sched = newScheduling(e, cfg, e.rnd.Uint64())
 	return e

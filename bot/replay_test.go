@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -38,7 +39,7 @@ func TestReplayedRevealIsRefusedAndClosesNothing(t *testing.T) {
 	}
 	t.Cleanup(func() { store.Close() })
 	bank, _ := bot.NewBank(testQuestions())
-	restarted := bot.New(bot.Config{Store: store, Bank: bank, Now: h.clock.Now, Seed: 1})
+	restarted := bot.New(bot.Config{Store: store, Bank: bank, Now: h.clock.Now, Seed: 1, EditSleep: testkit.NoEditGap})
 	restarted.AddAdapter(h.out)
 	h.clock.Advance(60 * time.Second)
 	r = restarted.Handle(context.Background(), bot.Event{Conv: h.conv, User: bot.User{ID: "lead", Name: "lead"}, Admin: true, Text: "reveal", ReplayKey: "sig-reveal"})

@@ -113,7 +113,7 @@ type schedOpts struct {
 
 // schedEngine is a scheduling engine on a SQLite file (path, or a new one in tb.TempDir() when empty)
 // and the fake clock, with schedQuestions unless questions says otherwise; cfg gives the rest
-// (its Store, Bank, Now, ParseSpec and Seed are filled in here).
+// (its Store, Bank, Now, ParseSpec and Seed are filled in here; EditSleep, unless given, returns at once).
 func schedEngine(tb testing.TB, clk *testkit.FakeClock, path string, questions []bot.Question, cfg bot.Config) (*bot.Engine, *storage.DB) {
 	tb.Helper()
 	if path == "" {
@@ -133,6 +133,9 @@ func schedEngine(tb testing.TB, clk *testkit.FakeClock, path string, questions [
 		tb.Fatal(err)
 	}
 	cfg.Store, cfg.Bank, cfg.Now, cfg.ParseSpec, cfg.Seed = db, bank, clk.Now, schedule.Parse, 7
+	if cfg.EditSleep == nil {
+		cfg.EditSleep = testkit.NoEditGap
+	}
 	return bot.New(cfg), db
 }
 

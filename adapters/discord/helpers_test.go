@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 	"github.com/pyqbot/pyqbot/storage"
 )
 
@@ -113,7 +114,7 @@ func newEngineAt(t *testing.T, now time.Time, qs ...bot.Question) *bot.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := bot.Config{Store: store, Bank: bank, Seed: 1}
+	cfg := bot.Config{Store: store, Bank: bank, Seed: 1, EditSleep: testkit.NoEditGap}
 	if !now.IsZero() {
 		cfg.Now = func() time.Time { return now }
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/content"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // Every question of the built-in bank, posted, answered, revealed and marked closed by the real
@@ -28,7 +29,7 @@ func TestWholeBankGoesOutOnSlack(t *testing.T) {
 	e := newEnv(t, ModeHTTP)
 	store := tempStore(t)
 	store.Now = e.clock.Now
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1, EditSleep: testkit.NoEditGap})
 	eng.AddAdapter(e.a)
 	as := func(user string, text string) bot.Reply {
 		return eng.Handle(context.Background(), bot.Event{Conv: conv, User: bot.User{ID: "U" + user, Name: "<!channel> " + user}, Admin: true, Text: text})
@@ -82,7 +83,7 @@ func TestEveryReplyFitsOneSlackMessage(t *testing.T) {
 	}
 	e := newEnv(t, ModeHTTP)
 	store := tempStore(t)
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1})
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: e.clock.Now, Seed: 1, EditSleep: testkit.NoEditGap})
 	eng.AddAdapter(e.a)
 	texts := []string{"", "help", "help scoring", "topics", "me", "leaderboard", "leaderboard all", "schedule", "schedule help", "filter", "practice", "nonsense"}
 	for _, c := range bot.Commands() {

@@ -43,7 +43,7 @@ func startProcess(t *testing.T, fake *slackfake.Server, c *testkit.FakeClock, pa
 		Settings: Settings{Mode: ModeHTTP, APIURL: fake.APIURL(), BotToken: slackfake.BotToken, SigningSecret: testSecret},
 		Now:      c.Now, Replays: store,
 	})
-	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1})
+	eng := bot.New(bot.Config{Store: store, Bank: bank, Now: c.Now, Seed: 1, EditSleep: testkit.NoEditGap})
 	eng.AddAdapter(a)
 	mux := http.NewServeMux()
 	a.Register(mux)

@@ -172,7 +172,7 @@ func run(rounds, n, c int, keep bool, only string) error {
 		settle() // the set-up's work, or the last kind's, is no round's
 		for r := range rounds {
 			targets := []func(){
-				func() { p.round(client, k, r, n, c, pyq); pyq.cpu += settled(start) },
+				func() { p.round(client, k, r, n, c, pyq); p.idle(); pyq.cpu += settled(start) },
 				func() { fl.round(client, k, r, n, c, flo); flo.cpu += settled(start) },
 			}
 			if r%2 == 1 {

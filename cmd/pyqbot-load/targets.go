@@ -49,6 +49,9 @@ type pyqbot struct {
 	discordPost bot.PostedQuestion
 	key         string // the choice every answer picks
 	stop        func()
+	// idle waits for the footer edits a round left behind: the trailing one comes up to a gap
+	// (bot.DefaultEditGap) after the burst, when the process already looks idle to settle.
+	idle func()
 }
 
 func startPyqbot(ctx context.Context, dir string) (*pyqbot, error) {
@@ -99,7 +102,7 @@ func startPyqbot(ctx context.Context, dir string) (*pyqbot, error) {
 	}
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
-	p := &pyqbot{base: "http://" + ln.Addr().String(), store: store, fake: fake}
+	p := &pyqbot{base: "http://" + ln.Addr().String(), store: store, fake: fake, idle: engine.WaitIdle}
 	p.stop = func() {
 		srv.Close()
 		cancel()

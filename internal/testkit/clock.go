@@ -4,6 +4,7 @@
 package testkit
 
 import (
+	"context"
 	"time"
 
 	"github.com/pyqbot/pyqbot/internal/testkit/fakeclock"
@@ -14,3 +15,7 @@ type FakeClock = fakeclock.Clock
 
 // NewFakeClock returns a clock stopped at t.
 func NewFakeClock(t time.Time) *FakeClock { return fakeclock.New(t) }
+
+// NoEditGap is a bot.Config.EditSleep that returns at once: footer edits follow each other as fast
+// as they can, and no test waits out (or races) the real gap between them.
+func NoEditGap(ctx context.Context, _ time.Duration) error { return ctx.Err() }

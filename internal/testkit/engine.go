@@ -42,6 +42,11 @@ type Options struct {
 	Seed uint64
 	// Logger is the engine's; nil discards. A test that checks what is logged shares one with its adapter.
 	Logger *slog.Logger
+	// EditGap, EditNow and EditSleep space footer edits (bot.Config's); EditSleep nil is
+	// NoEditGap, so edits follow each other at once and no test waits out a real gap.
+	EditGap   time.Duration
+	EditNow   func() time.Time
+	EditSleep func(ctx context.Context, d time.Duration) error
 }
 
 // Kit is a real engine on a real SQLite file, with the fake clock that drives both.
@@ -89,7 +94,11 @@ func NewEngine(t testing.TB, o Options) *Kit {
 	if o.WrapStore != nil {
 		engineStore = o.WrapStore(store)
 	}
-	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone, Metrics: o.Metrics, Logger: o.Logger}
+	cfg := bot.Config{Store: engineStore, Bank: bank, Now: o.Clock.Now, Seed: o.Seed, Zone: o.Zone, Metrics: o.Metrics, Logger: o.Logger,
+		EditGap: o.EditGap, EditNow: o.EditNow, EditSleep: o.EditSleep}
+	if cfg.EditSleep == nil {
+		cfg.EditSleep = NoEditGap
+	}
 	if o.Schedules != nil {
 		cfg.ParseSpec, cfg.DefaultSchedules = schedule.Parse, o.Schedules
 	}
