@@ -5,6 +5,23 @@ import (
 	"time"
 )
 
+// Sleep waits d on a real timer, returning early with ctx's error when ctx ends first: the real wait
+// behind every wait that tests replace (footer edit gaps, rate-limit retries). ctx is a
+// context.Context or anything with its Done and Err.
+func Sleep(ctx interface {
+	Done() <-chan struct{}
+	Err() error
+}, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // NextLocalTime is the first hour:minute wall-clock time in loc strictly after t.
 func NextLocalTime(t time.Time, loc *time.Location, hour, minute int) time.Time {
 	l := t.In(loc)

@@ -36,7 +36,7 @@ func (c *answerCounts) configure(cfg Config) {
 		c.now = time.Now
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = func(ctx context.Context, d time.Duration) error { return Sleep(ctx, d) }
 	}
 }
 
@@ -47,18 +47,6 @@ const DefaultEditGap = 1200 * time.Millisecond
 
 // footerEditTimeout bounds one footer edit.
 const footerEditTimeout = 10 * time.Second
-
-// sleepCtx waits d on a real timer, returning early with ctx's error: Config.EditSleep's default.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
 
 // answerCountChanged starts (or folds into) a footer refresh for post in ch.
 func (e *Engine) answerCountChanged(ctx context.Context, ch Channel, post PostedQuestion) {

@@ -108,13 +108,5 @@ func parseRateLimit(h http.Header, body []byte) (rateLimit, bool) {
 // requests (10,000 in 10 minutes gets the IP banned).
 const minRetryAfter = 250 * time.Millisecond
 
-func sleepCtx(ctx contextDone, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
+// sleepCtx is bot.Sleep for the adapter's and transport's sleep fields.
+func sleepCtx(ctx contextDone, d time.Duration) error { return bot.Sleep(ctx, d) }

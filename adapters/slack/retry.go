@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 // maxRetries is how many times a call refused with 429 is tried again.
@@ -35,14 +37,5 @@ func (a *Adapter) withRetry(ctx context.Context, method string, fn func() error)
 	}
 }
 
-// sleepCtx waits for d or until ctx ends.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// sleepCtx is bot.Sleep for the adapter's sleep field.
+func sleepCtx(ctx context.Context, d time.Duration) error { return bot.Sleep(ctx, d) }
