@@ -81,7 +81,12 @@ var langTag = regexp.MustCompile("(?m)^```[A-Za-z0-9_+#.-]+[ \t]*$")
 // bareFences drops the language tag from every code fence: Slack's mrkdwn has none, and would show
 // the word `python` as the first line of the code (integrations/slack#502). The core keeps the tag
 // because Discord highlights with it.
-func bareFences(s string) string { return langTag.ReplaceAllString(s, "```") }
+func bareFences(s string) string {
+	if !strings.Contains(s, "```") {
+		return s // most replies have no code: skip the regexp's scan (it showed in answer profiles)
+	}
+	return langTag.ReplaceAllString(s, "```")
+}
 
 func plain(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
