@@ -80,6 +80,7 @@ type Adapter struct {
 
 	ready chan struct{} // closed once Run serves: requests before it get 503
 	cores chan struct{} // one token per core call in flight: see handle
+	idle  idleSignal    // signalled when cores empties: see whenCoreIdle
 
 	mu   sync.Mutex
 	h    bot.Handler
@@ -219,22 +220,6 @@ func (a *Adapter) spawn(what string, conv bot.Conversation, user string, fn func
 		defer cancel()
 		fn(ctx, h)
 	}()
-}
-
-// handle calls the core with at most cap(a.cores) calls in flight. A burst of a thousand button
-// presses then queues here, parked, instead of a thousand goroutines fighting over the CPU, which
-// would slow every one of them. The bound is wide enough (16 a CPU) for the store's group commit to
-// gather a burst's answers into few transactions: at 4 it held each batch to 4 answers. Each waits inside its own deadline: one
-// that is late is acknowledged as pending and answered when its turn comes.
-func (a *Adapter) handle(ctx context.Context, h bot.Handler, e bot.Event) bot.Reply {
-	select {
-	case a.cores <- struct{}{}:
-	case <-ctx.Done():
-		a.log.Error("slack command dropped: the core was busy until the deadline", "workspace", e.Conv.Workspace, "channel", e.Conv.Channel, "user", e.User.ID)
-		return bot.Reply{Private: true, Post: bot.Post{Text: bot.BusyText}}
-	}
-	defer func() { <-a.cores }()
-	return h.Handle(ctx, e)
 }
 
 // Send posts p in the conversation's channel, in a thread when p.Thread is set. A post too big for

@@ -126,10 +126,11 @@ func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 	a.users.inflight[key] = true
 	a.users.mu.Unlock()
 	a.spawn("users.info refresh", bot.Conversation{Platform: Platform, Workspace: team}, userID, func(ctx context.Context, h bot.Handler) {
-		// One refresh at a time: after a burst of new users they trail behind the answers instead
-		// of competing with them for the CPU.
+		// One refresh at a time, and only while no command is in the core: after a burst of new
+		// users they trail behind the answers instead of competing with them for the CPU.
 		a.users.turn.Lock()
 		defer a.users.turn.Unlock()
+		a.whenCoreIdle(ctx)
 		defer func() {
 			a.users.mu.Lock()
 			delete(a.users.inflight, key)
