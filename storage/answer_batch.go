@@ -3,11 +3,14 @@ package storage
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -103,21 +106,47 @@ func (b *answerBatch) run(d *DB) {
 // is fair, so a stream of answers cannot keep a waiting close out (with FOR SHARE, new share lockers
 // overtook it: a close waited 11.7 s behind two loops of answers in a reviewer's run on PostgreSQL
 // 15). Batching pays for itself there too: one BEGIN, lock and COMMIT round trip per batch instead
-// of per answer, and replicas' batches take their locks in one order (posts by id, then answers by
-// user), so two of them cannot deadlock on a user both upsert (PostgreSQL would end one with 40P01,
-// and pgTx would run it again).
+// of per answer, and replicas' batches take their locks in one order (posts by id, then the user
+// rows by workspace and user), so two of them cannot deadlock on users both upsert (PostgreSQL would
+// end one with 40P01 after deadlock_timeout, and pgTx would run it again).
 func (b *answerBatch) commit(d *DB, reqs []*answerReq) {
 	// The batch is not one caller's: it runs to its end whatever happens to the leader's request.
 	ctx := context.WithoutCancel(reqs[0].ctx)
-	order := reqs
-	if d.dialect == postgresDialect {
-		order = lockOrder(reqs)
+	err := b.oneTx(ctx, d, reqs)
+	if err != nil && len(reqs) > 1 && answersOwnFault(err) {
+		// One answer's statement broke a rule of the database (a post deleted under it): on
+		// PostgreSQL that aborts the whole transaction, so each answer is recorded again on its
+		// own, and only the one at fault fails.
+		for _, r := range reqs {
+			if err := b.oneTx(ctx, d, []*answerReq{r}); err != nil {
+				r.out, r.err = r.in, err
+			}
+		}
+		err = nil
 	}
-	err := d.inTxReadCommitted(ctx, func(tx *txn) error {
+	if err == nil {
+		b.batches.Add(1)
+	}
+	for _, r := range reqs {
+		if err != nil {
+			// The commit failed: nothing in the batch was recorded, and a verdict read inside it
+			// ("already answered" by an answer earlier in the batch) may be false now.
+			r.out, r.err = r.in, err
+		}
+		close(r.done)
+	}
+}
+
+// oneTx runs reqs in one transaction, setting each one's outcome; the error is the transaction's.
+func (b *answerBatch) oneTx(ctx context.Context, d *DB, reqs []*answerReq) error {
+	return d.inTxReadCommitted(ctx, func(tx *txn) error {
+		order := reqs
 		if d.dialect == postgresDialect {
-			if err := lockPosts(ctx, tx, order); err != nil {
+			workspaces, err := lockPosts(ctx, tx, reqs)
+			if err != nil {
 				return err
 			}
+			order = lockOrder(reqs, workspaces)
 		}
 		for _, r := range order {
 			r.out, r.err = r.in, nil
@@ -136,17 +165,13 @@ func (b *answerBatch) commit(d *DB, reqs []*answerReq) {
 		}
 		return nil
 	})
-	if err == nil {
-		b.batches.Add(1)
-	}
-	for _, r := range reqs {
-		if err != nil {
-			// The commit failed: nothing in the batch was recorded, and a verdict read inside it
-			// ("already answered" by an answer earlier in the batch) may be false now.
-			r.out, r.err = r.in, err
-		}
-		close(r.done)
-	}
+}
+
+// answersOwnFault reports whether err is an integrity-constraint violation (PostgreSQL class 23):
+// a fault of one answer's statement, not of the database.
+func answersOwnFault(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Code, "23")
 }
 
 // isAnswerVerdict reports whether err is the store's verdict on the answer itself: already
@@ -155,27 +180,36 @@ func isAnswerVerdict(err error) bool {
 	return errors.Is(err, bot.ErrAlreadyAnswered) || errors.Is(err, bot.ErrClosed) || errors.Is(err, bot.ErrNotFound)
 }
 
-// lockOrder is reqs sorted by user, then post: the order rows are locked in. Stable, so two
-// answers by one user to one question keep their arrival order, and the first counts.
-func lockOrder(reqs []*answerReq) []*answerReq {
+// lockOrder is reqs sorted by the user row each locks (workspace, then user), then by post.
+// Stable, so two answers by one user to one question keep their arrival order, and the first
+// counts.
+func lockOrder(reqs []*answerReq, workspaces map[int64]int64) []*answerReq {
 	order := slices.Clone(reqs)
 	slices.SortStableFunc(order, func(x, y *answerReq) int {
-		return cmp.Or(strings.Compare(x.in.User.ID, y.in.User.ID), cmp.Compare(x.in.PostID, y.in.PostID))
+		return cmp.Or(cmp.Compare(workspaces[x.in.PostID], workspaces[y.in.PostID]),
+			strings.Compare(x.in.User.ID, y.in.User.ID), cmp.Compare(x.in.PostID, y.in.PostID))
 	})
 	return order
 }
 
-// lockPosts takes the shared lock of every post the batch answers, in id order.
-func lockPosts(ctx context.Context, tx *txn, reqs []*answerReq) error {
+// lockPosts takes the shared lock of every post the batch answers, in id order, and says which
+// workspace each is in (an unknown post: none).
+func lockPosts(ctx context.Context, tx *txn, reqs []*answerReq) (map[int64]int64, error) {
 	var posts []int64
 	for _, r := range reqs {
 		posts = append(posts, r.in.PostID)
 	}
 	slices.Sort(posts)
+	workspaces := map[int64]int64{}
 	for _, id := range slices.Compact(posts) {
-		if err := postLock(ctx, tx, id, false); err != nil {
-			return err
+		// The lock is the FROM item, so it is taken before the post is read.
+		var ws sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT workspace_id FROM posts WHERE id = ?)
+			FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || '.post'), CAST(? AS INTEGER))) l`,
+			id, postLockKey(id)).Scan(&ws); err != nil {
+			return nil, err
 		}
+		workspaces[id] = ws.Int64
 	}
-	return nil
+	return workspaces, nil
 }

@@ -255,6 +255,9 @@ func postLock(ctx context.Context, tx *txn, postID int64, exclusive bool) error 
 		fn = "pg_advisory_xact_lock"
 	}
 	_, err := tx.ExecContext(ctx, `SELECT `+fn+`(hashtext(current_schema() || '.post'), CAST(? AS INTEGER))`,
-		int32(postID^postID>>32))
+		postLockKey(postID))
 	return err
 }
+
+// postLockKey is a post's id as the 32-bit key of its lock.
+func postLockKey(postID int64) int32 { return int32(postID ^ postID>>32) }

@@ -54,8 +54,17 @@ func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) e
 }
 
 // DiscardPost removes a post that never reached the platform, unless someone already answered it.
+// On PostgreSQL it takes the post's lock exclusively first, as CloseAndGrade does: a batch of answers
+// holding it shared commits before the count (which then sees them), or comes after the delete and
+// finds no post. Without it the delete could land under a batch, whose foreign-key check then
+// failed the whole batch (every answer in it, not just the one to this post).
 func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
-	return d.inTx(ctx, func(tx *txn) error {
+	return d.inTxReadCommitted(ctx, func(tx *txn) error {
+		if d.dialect == postgresDialect {
+			if err := postLock(ctx, tx, postID, true); err != nil {
+				return err
+			}
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM answers WHERE post_id = ?`, postID).Scan(&n); err != nil {
 			return err
