@@ -25,6 +25,16 @@ type answerCache struct {
 	mu      sync.Mutex
 	targets map[answerKey]cachedTarget
 	reveals map[int64]cachedReveal // by channel
+	// gen counts emptyings: a read that began before one does not go back in after it (it may
+	// hold what the change replaced).
+	gen uint64
+}
+
+// generation is the cache's count of emptyings, taken before a read of the store.
+func (c *answerCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
 }
 
 // answerCacheTTL is how long a read is reused: long enough that a burst reads once, short enough
@@ -62,14 +72,19 @@ func (e *Engine) answerTarget(ctx context.Context, conv Conversation, postID int
 	if ok && fresh(t.at, now) {
 		return t.ch, t.post, nil
 	}
+	gen := c.generation()
 	ch, post, err := e.store.AnswerTarget(ctx, conv, postID)
-	if err == nil && post.Open() {
+	// A post not yet on the platform (no message to edit) is not kept: the footer skips it.
+	if err == nil && post.Open() && !post.Ref.IsZero() {
 		c.mu.Lock()
+		defer c.mu.Unlock()
+		if gen != c.gen {
+			return ch, post, err
+		}
 		if c.targets == nil || len(c.targets) >= answerCacheMax {
 			c.targets = map[answerKey]cachedTarget{}
 		}
 		c.targets[key] = cachedTarget{ch, post, now}
-		c.mu.Unlock()
 	}
 	return ch, post, err
 }
@@ -84,23 +99,28 @@ func (e *Engine) answerReveal(ctx context.Context, ch Channel, now time.Time) (t
 	if ok && fresh(r.found, now) && (r.at.IsZero() || now.Before(r.at)) {
 		return r.at, nil
 	}
+	gen := c.generation()
 	at, err := e.nextRevealOf(ctx, ch, now)
 	if err == nil {
 		c.mu.Lock()
+		defer c.mu.Unlock()
+		if gen != c.gen {
+			return at, err
+		}
 		if c.reveals == nil || len(c.reveals) >= answerCacheMax {
 			c.reveals = map[int64]cachedReveal{}
 		}
 		c.reveals[ch.ID] = cachedReveal{at: at, found: now}
-		c.mu.Unlock()
 	}
 	return at, err
 }
 
-// forgetAnswerReads empties the cache: this process changed a channel's settings or schedules, or
-// closed a question.
+// forgetAnswerReads empties the cache: this process changed a channel's settings or schedules
+// (seeding its default schedules too), or closed a question.
 func (e *Engine) forgetAnswerReads() {
 	c := &e.answers
 	c.mu.Lock()
 	c.targets, c.reveals = nil, nil
+	c.gen++
 	c.mu.Unlock()
 }

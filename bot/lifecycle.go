@@ -25,6 +25,7 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 		if err := e.sched.store.SeedSchedules(ctx, r.ch.ID, e.sched.defaults, e.now()); err != nil {
 			return e.internalError(r.Event, "seed schedules", err)
 		}
+		e.forgetAnswerReads()
 		e.WakeScheduler()
 	}
 	if _, err := e.PostQuestion(ctx, r.ch); err != nil {

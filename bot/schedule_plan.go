@@ -77,6 +77,7 @@ func (e *Engine) EnsureChannel(ctx context.Context, conv Conversation) (Channel,
 	if err := e.sched.store.SeedSchedules(ctx, ch.ID, e.sched.defaults, e.now()); err != nil {
 		return ch, err
 	}
+	e.forgetAnswerReads() // a new channel's reveal job may be one of the defaults just seeded
 	e.WakeScheduler()
 	return ch, nil
 }

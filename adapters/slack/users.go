@@ -131,6 +131,11 @@ func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 		a.users.turn.Lock()
 		defer a.users.turn.Unlock()
 		a.whenCoreIdle(ctx)
+		if ctx.Err() != nil {
+			// Its time ran out in the queue (the core busy for minutes, or a shutdown): not a
+			// users.info failure, so nothing to warn about; the user's next command asks again.
+			return
+		}
 		defer func() {
 			a.users.mu.Lock()
 			delete(a.users.inflight, key)

@@ -112,7 +112,9 @@ func selectKinds(only string) ([]kind, error) {
 		if i < 0 {
 			return nil, fmt.Errorf("-only %q: say slash, buttons or discord (or several, comma-separated)", name)
 		}
-		out = append(out, kinds[i])
+		if !slices.Contains(out, kinds[i]) { // twice would send the same users' answers again
+			out = append(out, kinds[i])
+		}
 	}
 	return out, nil
 }
