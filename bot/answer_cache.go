@@ -23,18 +23,11 @@ import (
 // The footer refresh, reveals and the scheduler read the store as before.
 type answerCache struct {
 	mu      sync.Mutex
-	targets map[answerKey]cachedTarget
-	reveals map[int64]cachedReveal // by channel
+	targets map[answerKey]kept[answerTargetRead]
+	reveals map[int64]kept[time.Time] // by channel: its next reveal (zero: none scheduled)
 	// gen counts emptyings: a read that began before one does not go back in after it (it may
 	// hold what the change replaced).
 	gen uint64
-}
-
-// generation is the cache's count of emptyings, taken before a read of the store.
-func (c *answerCache) generation() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.gen
 }
 
 // answerCacheTTL is how long a read is reused: long enough that a burst reads once, short enough
@@ -50,41 +43,58 @@ type answerKey struct {
 	post int64
 }
 
-type cachedTarget struct {
+type answerTargetRead struct {
 	ch   Channel
 	post PostedQuestion
-	at   time.Time
 }
 
-// cachedReveal is a channel's next reveal (zero: none scheduled) as found at found.
-type cachedReveal struct {
-	at, found time.Time
+// kept is a read and when it was made.
+type kept[V any] struct {
+	v  V
+	at time.Time
 }
 
-func fresh(at, now time.Time) bool { d := now.Sub(at); return d >= 0 && d < answerCacheTTL }
+// cached is m's entry for key when it was read less than answerCacheTTL before now.
+func cached[K comparable, V any](c *answerCache, m *map[K]kept[V], key K, now time.Time) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, ok := (*m)[key]
+	d := now.Sub(k.at)
+	return k.v, ok && d >= 0 && d < answerCacheTTL
+}
+
+// keep puts a read made at now into m, unless the cache was emptied since gen was taken (before
+// the read began).
+func keep[K comparable, V any](c *answerCache, m *map[K]kept[V], gen uint64, key K, v V, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if *m == nil || len(*m) >= answerCacheMax {
+		*m = map[K]kept[V]{}
+	}
+	(*m)[key] = kept[V]{v, now}
+}
+
+// generation is the cache's count of emptyings, taken before a read of the store.
+func (c *answerCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
 
 // answerTarget is Store.AnswerTarget through the cache: only an open question is kept.
 func (e *Engine) answerTarget(ctx context.Context, conv Conversation, postID int64) (Channel, PostedQuestion, error) {
 	c, key, now := &e.answers, answerKey{conv, postID}, e.now()
-	c.mu.Lock()
-	t, ok := c.targets[key]
-	c.mu.Unlock()
-	if ok && fresh(t.at, now) {
+	if t, ok := cached(c, &c.targets, key, now); ok {
 		return t.ch, t.post, nil
 	}
 	gen := c.generation()
 	ch, post, err := e.store.AnswerTarget(ctx, conv, postID)
 	// A post not yet on the platform (no message to edit) is not kept: the footer skips it.
 	if err == nil && post.Open() && !post.Ref.IsZero() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if gen != c.gen {
-			return ch, post, err
-		}
-		if c.targets == nil || len(c.targets) >= answerCacheMax {
-			c.targets = map[answerKey]cachedTarget{}
-		}
-		c.targets[key] = cachedTarget{ch, post, now}
+		keep(c, &c.targets, gen, key, answerTargetRead{ch, post}, now)
 	}
 	return ch, post, err
 }
@@ -93,24 +103,13 @@ func (e *Engine) answerTarget(ctx context.Context, conv Conversation, postID int
 // schedules at most once a second, and again once that reveal has passed.
 func (e *Engine) answerReveal(ctx context.Context, ch Channel, now time.Time) (time.Time, error) {
 	c := &e.answers
-	c.mu.Lock()
-	r, ok := c.reveals[ch.ID]
-	c.mu.Unlock()
-	if ok && fresh(r.found, now) && (r.at.IsZero() || now.Before(r.at)) {
-		return r.at, nil
+	if at, ok := cached(c, &c.reveals, ch.ID, now); ok && (at.IsZero() || now.Before(at)) {
+		return at, nil
 	}
 	gen := c.generation()
 	at, err := e.nextRevealOf(ctx, ch, now)
 	if err == nil {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if gen != c.gen {
-			return at, err
-		}
-		if c.reveals == nil || len(c.reveals) >= answerCacheMax {
-			c.reveals = map[int64]cachedReveal{}
-		}
-		c.reveals[ch.ID] = cachedReveal{at: at, found: now}
+		keep(c, &c.reveals, gen, ch.ID, at, now)
 	}
 	return at, err
 }

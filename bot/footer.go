@@ -92,10 +92,10 @@ func (e *Engine) answerCountChanged(ctx context.Context, ch Channel, post Posted
 			c.mu.Unlock()
 			// A platform that hangs must not hold the goroutine (or shutdown) for long.
 			editCtx, cancel := context.WithTimeout(ctx, footerEditTimeout)
-			started, edited := e.refreshFooter(editCtx, ed, ch, post.ID)
+			started := e.refreshFooter(editCtx, ed, ch, post.ID)
 			cancel()
 			c.mu.Lock()
-			if edited {
+			if !started.IsZero() {
 				c.edited[post.ID] = started
 			}
 			if !c.dirty[post.ID] {
@@ -138,27 +138,27 @@ func (c *answerCounts) forgetOld() {
 }
 
 // refreshFooter edits the question to show the current count, and says when the edit started
-// (Config.EditNow) and whether one was made. It holds the channel's lock and re-reads the post, so it can
-// never overwrite the closed version a reveal just put in place.
-func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postID int64) (time.Time, bool) {
+// (Config.EditNow; zero when none was made). It holds the channel's lock and re-reads the post, so
+// it can never overwrite the closed version a reveal just put in place.
+func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postID int64) time.Time {
 	unlock, err := e.lockChannel(ctx, ch.ID)
 	if err != nil {
 		e.log.Warn("updating the answer count skipped: the channel's lock was not taken", convArgs(ch.Conv, "post", postID, "err", err)...)
-		return time.Time{}, false
+		return time.Time{}
 	}
 	defer unlock()
 	post, err := e.store.Post(ctx, postID)
 	if err != nil || !post.Open() {
-		return time.Time{}, false
+		return time.Time{}
 	}
 	q := e.bank.Get(post.QuestionID)
 	if q == nil {
-		return time.Time{}, false
+		return time.Time{}
 	}
 	answered, err := e.store.CountAnswers(ctx, postID)
 	if err != nil {
 		e.log.Warn("counting answers for the footer failed", convArgs(ch.Conv, "post", postID, "err", err)...)
-		return time.Time{}, false
+		return time.Time{}
 	}
 	post.RevealAt = e.revealTime(ctx, ch, post)
 	p := questionPost(q, post, e.now(), ch.Location(), answered)
@@ -167,7 +167,7 @@ func (e *Engine) refreshFooter(ctx context.Context, ed Editor, ch Channel, postI
 		e.log.Warn("updating the answer count failed", convArgs(ch.Conv, "post", postID, "err", err)...)
 	}
 	// A failed edit counts too: it was a call the platform's limit saw.
-	return started, true
+	return started
 }
 
 // WaitIdle blocks until background footer edits have finished: for shutdown and for tests. A

@@ -22,11 +22,9 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 	}
 	if e.Scheduling() {
 		// Posting a team question makes this a team channel: it gets the default schedules.
-		if err := e.sched.store.SeedSchedules(ctx, r.ch.ID, e.sched.defaults, e.now()); err != nil {
+		if err := e.seedSchedules(ctx, r.ch.ID); err != nil {
 			return e.internalError(r.Event, "seed schedules", err)
 		}
-		e.forgetAnswerReads()
-		e.WakeScheduler()
 	}
 	if _, err := e.PostQuestion(ctx, r.ch); err != nil {
 		if msg := userMessage(err); msg != "" {
@@ -298,7 +296,7 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 		return ScoreWithHints(q, a.Keys, a.Text, streak, hintsBefore(a.AnsweredAt))
 	}
 	answers, err := e.store.CloseAndGrade(ctx, p.ID, e.now(), grade)
-	e.forgetAnswerReads() // closed (or found closed): the next answer's reply must say so at once
+	e.forgetAnswerReads() // closed (or found closed): keep nothing read while it was open
 	if errors.Is(err, ErrClosed) {
 		return nil
 	}

@@ -57,8 +57,7 @@ func (e *Engine) cmdSchedule(ctx context.Context, r request) Reply {
 		}
 		return e.internalError(r.Event, "schedule "+sub, err)
 	}
-	e.WakeScheduler() // committed: the next slot may now be sooner than the loop's wait
-	e.forgetAnswerReads()
+	e.schedulesChanged() // committed
 	return privateText(msg)
 }
 

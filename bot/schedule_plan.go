@@ -74,12 +74,24 @@ func (e *Engine) EnsureChannel(ctx context.Context, conv Conversation) (Channel,
 	if err != nil || !e.Scheduling() {
 		return ch, err
 	}
-	if err := e.sched.store.SeedSchedules(ctx, ch.ID, e.sched.defaults, e.now()); err != nil {
-		return ch, err
+	return ch, e.seedSchedules(ctx, ch.ID)
+}
+
+// seedSchedules gives the channel each default job it has no row for.
+func (e *Engine) seedSchedules(ctx context.Context, channelID int64) error {
+	if err := e.sched.store.SeedSchedules(ctx, channelID, e.sched.defaults, e.now()); err != nil {
+		return err
 	}
-	e.forgetAnswerReads() // a new channel's reveal job may be one of the defaults just seeded
+	e.schedulesChanged()
+	return nil
+}
+
+// schedulesChanged tells what in this process depends on channels' schedules that they changed:
+// the scheduler's loop (the next slot may be sooner than its wait) and the answer cache (its
+// reveal times).
+func (e *Engine) schedulesChanged() {
 	e.WakeScheduler()
-	return ch, nil
+	e.forgetAnswerReads()
 }
 
 // Plan reads every channel's enabled jobs, parsed, and the hints of open debugging challenges. A

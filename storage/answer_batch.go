@@ -20,7 +20,8 @@ import (
 // answer used to wait for its own transaction and pay its own commit (writing the same answers,
 // users and index pages to the WAL again), which was most of the CPU an answer cost. Now one
 // transaction records every answer waiting (a refused answer leaves nothing behind, see
-// recordAnswerIn; a failing statement fails the whole batch), and each caller returns only after
+// recordAnswerIn; a failing statement fails the whole batch, but for one answer's own fault, see
+// commit), and each caller returns only after
 // the commit that holds its answer: an acknowledgement still means committed.
 //
 // Whoever finds no batch running leads: it takes the answers queued so far, commits them, and hands
@@ -100,7 +101,7 @@ func (b *answerBatch) run(d *DB) {
 // many users touch the same index pages, and under SERIALIZABLE most of them failed with 40001 and
 // were retried (4,341 rollbacks for 6,427 commits in one pyqbot-load -postgres run, one answer
 // refused after 12 attempts). What serializability guaranteed is kept by a lock on each post
-// (postLock): the batch holds its posts' locks shared, CloseAndGrade takes a post's exclusively
+// (postLockArgs): the batch holds its posts' locks shared, CloseAndGrade takes a post's exclusively
 // before it closes, so the close waits for the answers in flight and grades them, and an answer
 // that comes after it sees the post closed. An advisory lock, not the post row FOR SHARE: its queue
 // is fair, so a stream of answers cannot keep a waiting close out (with FOR SHARE, new share lockers
@@ -205,7 +206,7 @@ func lockPosts(ctx context.Context, tx *txn, reqs []*answerReq) (map[int64]int64
 		// The lock is the FROM item, so it is taken before the post is read.
 		var ws sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT (SELECT workspace_id FROM posts WHERE id = ?)
-			FROM (SELECT pg_advisory_xact_lock_shared(hashtext(current_schema() || '.post'), CAST(? AS INTEGER))) l`,
+			FROM (SELECT pg_advisory_xact_lock_shared(`+postLockArgs+`)) l`,
 			id, postLockKey(id)).Scan(&ws); err != nil {
 			return nil, err
 		}

@@ -184,7 +184,7 @@ func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grad
 	err := d.inTxReadCommitted(ctx, func(tx *txn) error {
 		graded = nil // a retried transaction grades from scratch
 		if d.dialect == postgresDialect {
-			if err := postLock(ctx, tx, postID, true); err != nil {
+			if err := postLock(ctx, tx, postID); err != nil {
 				return err
 			}
 		}
@@ -246,16 +246,15 @@ func (d *DB) postIn(ctx context.Context, q querier, postID int64) (bot.PostedQue
 	return p, err
 }
 
-// postLock takes the PostgreSQL transaction lock on a post that orders answers before its close:
-// shared for an answer, exclusive for the close (see answerBatch.commit). It ends with the
-// transaction. The key is the post's id under a class derived from the schema, as the channel locks' are.
-func postLock(ctx context.Context, tx *txn, postID int64, exclusive bool) error {
-	fn := "pg_advisory_xact_lock_shared"
-	if exclusive {
-		fn = "pg_advisory_xact_lock"
-	}
-	_, err := tx.ExecContext(ctx, `SELECT `+fn+`(hashtext(current_schema() || '.post'), CAST(? AS INTEGER))`,
-		postLockKey(postID))
+// The PostgreSQL transaction lock on a post orders its answers before its close or removal: answer
+// batches hold it shared (lockPosts), CloseAndGrade and DiscardPost exclusively (postLock; see
+// answerBatch.commit). It ends with the transaction. Its key, postLockArgs with the value of
+// postLockKey, is the post's id under a class derived from the schema, as the channel locks' are.
+const postLockArgs = `hashtext(current_schema() || '.post'), CAST(? AS INTEGER)`
+
+// postLock takes a post's lock exclusively.
+func postLock(ctx context.Context, tx *txn, postID int64) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(`+postLockArgs+`)`, postLockKey(postID))
 	return err
 }
 

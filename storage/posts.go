@@ -61,7 +61,7 @@ func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) e
 func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 	return d.inTxReadCommitted(ctx, func(tx *txn) error {
 		if d.dialect == postgresDialect {
-			if err := postLock(ctx, tx, postID, true); err != nil {
+			if err := postLock(ctx, tx, postID); err != nil {
 				return err
 			}
 		}
