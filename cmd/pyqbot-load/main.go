@@ -137,7 +137,7 @@ func workDir(rounds, n, c int, keep bool) (dir string, cleanup func(), err error
 }
 
 func run(rounds, n, c int, keep bool, only string) error {
-	run, err := selectKinds(only)
+	selected, err := selectKinds(only)
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func run(rounds, n, c int, keep bool, only string) error {
 
 	var failures []string
 	var wantSlack, wantDiscord int
-	for _, k := range run {
+	for _, k := range selected {
 		if k.slack {
 			wantSlack += rounds * n
 		} else {
