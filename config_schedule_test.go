@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 // TestConfigSchedules: [[schedule]] entries become the channels' default jobs; a bad spec, zone, job
@@ -74,19 +75,12 @@ enabled = false
 				t.Fatal(err)
 			}
 			c, err := loadConfig(path)
-			if len(tt.wantErr) > 0 {
-				if err == nil {
-					t.Fatalf("loadConfig: no error, want one containing %q", tt.wantErr)
-				}
-				for _, w := range append(tt.wantErr, path) {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q lacks %q", err, w)
-					}
-				}
-				return
+			want := tt.wantErr
+			if len(want) > 0 {
+				want = append(want, path) // every config error names the file
 			}
-			if err != nil {
-				t.Fatal(err)
+			if testkit.WantError(t, err, want...) {
+				return
 			}
 			tt.check(t, c)
 		})

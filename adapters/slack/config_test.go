@@ -1,8 +1,9 @@
 package slack
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
 func TestResolve(t *testing.T) {
@@ -58,19 +59,8 @@ func TestResolve(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := tt.cfg.Resolve(env(tt.env), where)
-			if len(tt.wantErr) > 0 {
-				if err == nil {
-					t.Fatalf("no error, want one naming %q", tt.wantErr)
-				}
-				for _, w := range tt.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q lacks %q", err, w)
-					}
-				}
+			if testkit.WantError(t, err, tt.wantErr...) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			tt.check(t, s)
 		})
