@@ -11,6 +11,7 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/keepalive"
 )
 
 // newSlack builds the Slack adapter when [slack] is enabled (nil otherwise), registering its HTTP
@@ -23,9 +24,9 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	if err != nil {
 		return nil, err
 	}
-	// The adapter's own default client, with every call it makes outside a command (a late reply
+	// The adapter's transport (keepalive), with every call it makes outside a command (a late reply
 	// through response_url, a users.info refresh) listed as work in flight for the shutdown.
-	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: http.DefaultTransport, inflight: inflight, apiURL: cmp.Or(s.APIURL, slack.DefaultAPIURL)}}
+	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: keepalive.Transport(), inflight: inflight, apiURL: cmp.Or(s.APIURL, slack.DefaultAPIURL)}}
 	a := slack.New(slack.Options{Settings: s, Logger: log, Metrics: m, Replays: store, Installs: store, HTTPClient: httpc})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)

@@ -14,6 +14,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/keepalive"
 )
 
 // Adapter connects the engine to Discord: slash commands, buttons, menus and modals come in as
@@ -110,7 +111,7 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 			return nil, fmt.Errorf("[discord] public_key: %w", err)
 		}
 	}
-	tr := &transport{base: http.DefaultTransport, now: a.now, sleep: func(ctx contextDone, d time.Duration) error { return a.sleep(ctx, d) },
+	tr := &transport{base: keepalive.Transport(), now: a.now, sleep: func(ctx contextDone, d time.Duration) error { return a.sleep(ctx, d) },
 		metrics: a.metrics}
 	if cfg.APIURL != "" {
 		if tr.to, err = url.Parse(cfg.APIURL); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/keepalive"
 )
 
 // Platform is the adapter's name in bot.Conversation.Platform.
@@ -132,7 +133,7 @@ func New(o Options) *Adapter {
 		a.now = time.Now
 	}
 	if a.httpc == nil {
-		a.httpc = &http.Client{Timeout: 30 * time.Second}
+		a.httpc = &http.Client{Timeout: 30 * time.Second, Transport: keepalive.Transport()}
 	}
 	if a.sleep == nil {
 		a.sleep = sleepCtx

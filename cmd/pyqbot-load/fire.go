@@ -49,6 +49,20 @@ type stats struct {
 	acks, confirms []time.Duration
 	errors         int
 	cpu            time.Duration // process CPU over the rounds, until each settled
+	done           int           // how many acks the rounds before this one gave (for -v)
+}
+
+// verbose (-v) prints each round's p99s: which round made a run's tail.
+var verbose bool
+
+// roundDone ends a round; with -v it prints the round's p99s under name.
+func (s *stats) roundDone(name string) {
+	if verbose {
+		round := &stats{acks: s.acks[s.done:], confirms: s.confirms[min(s.done, len(s.confirms)):]}
+		r := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
+		fmt.Printf("  %s: ack p99=%s confirmation p99=%s\n", name, r(round.p(round.acks, .99)), r(round.p(round.confirms, .99)))
+	}
+	s.done = len(s.acks)
 }
 
 // cpuPer is the process CPU per request: the target's work and the load generator's.

@@ -1,7 +1,7 @@
 // Command pyqbot-load measures how fast pyqbot acknowledges and confirms answers, against a floor
 // on the same machine, and checks that every answer was stored.
 //
-//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-only slash,buttons,discord] [-keep] [-cpuprofile FILE]
+//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-only slash,buttons,discord] [-v] [-keep] [-cpuprofile FILE] [-memprofile FILE]
 //
 // It runs, in this process and on loopback, the real pyqbot pieces as `pyqbot run` wires them: a
 // SQLite file (storage.Open), the engine with the built-in bank, scheduling and metrics (the
@@ -62,7 +62,17 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	only := flag.String("only", "", "run only these kinds of request: slash, buttons, discord (comma-separated; default all)")
 	pgURL := flag.String("postgres", "", "compare one SQLite node, one PostgreSQL node and two PostgreSQL replicas on the server at this URL")
+	flag.BoolVar(&verbose, "v", false, "print each round's p99s as well")
+	memprofile := flag.String("memprofile", "", "write the run's allocations (pprof allocs profile) to this file at the end")
 	flag.Parse()
+	// Bad flags are refused before anything starts, with exit status 2 as the flag package's own.
+	if _, err := selectKinds(*only); err != nil || *rounds < 1 || *n < 1 || *c < 1 || flag.NArg() > 0 {
+		if err == nil {
+			err = errors.New("-rounds, -n and -c must be positive, and it takes no arguments")
+		}
+		fmt.Fprintln(os.Stderr, "pyqbot-load:", err)
+		os.Exit(2)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err == nil {
@@ -80,11 +90,28 @@ func main() {
 	} else {
 		err = run(*rounds, *n, *c, *keep, *only)
 	}
+	if *memprofile != "" {
+		if werr := writeAllocs(*memprofile); werr != nil {
+			fmt.Fprintln(os.Stderr, "pyqbot-load: -memprofile:", werr)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pyqbot-load:", err)
 		pprof.StopCPUProfile() // os.Exit skips the deferred stop
 		os.Exit(1)
 	}
+}
+
+func writeAllocs(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 type kind struct {
@@ -174,8 +201,17 @@ func run(rounds, n, c int, keep bool, only string) error {
 		settle() // the set-up's work, or the last kind's, is no round's
 		for r := range rounds {
 			targets := []func(){
-				func() { p.round(client, k, r, n, c, pyq); p.idle(); pyq.cpu += settled(start) },
-				func() { fl.round(client, k, r, n, c, flo); flo.cpu += settled(start) },
+				func() {
+					p.round(client, k, r, n, c, pyq)
+					p.idle()
+					pyq.cpu += settled(start)
+					pyq.roundDone(fmt.Sprint("pyqbot round ", r))
+				},
+				func() {
+					fl.round(client, k, r, n, c, flo)
+					flo.cpu += settled(start)
+					flo.roundDone(fmt.Sprint("floor  round ", r))
+				},
 			}
 			if r%2 == 1 {
 				targets[0], targets[1] = targets[1], targets[0] // neither always goes first
