@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -29,4 +33,54 @@ func settle() {
 			return
 		}
 	}
+}
+
+// machineTicks reads the machine's CPU time from /proc/stat: how much went to other virtual
+// machines (steal) and how much was busy here or stolen (not idle). ok is false where there is no
+// /proc/stat.
+func machineTicks() (steal, busy uint64, ok bool) {
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, false
+	}
+	return parseStat(string(raw))
+}
+
+// parseStat reads the first line of /proc/stat's text (see machineTicks).
+func parseStat(stat string) (steal, busy uint64, ok bool) {
+	line, _, _ := strings.Cut(stat, "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 9 || fields[0] != "cpu" {
+		return 0, 0, false
+	}
+	// user nice system idle iowait irq softirq steal; guest time is counted inside user.
+	for i, f := range fields[1:9] {
+		v, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		if i != 3 && i != 4 {
+			busy += v
+		}
+		if i == 7 {
+			steal = v
+		}
+	}
+	return steal, busy, true
+}
+
+// stealSince says what share of the machine's busy CPU time since the reading (steal0, busy0)
+// the hypervisor gave to other virtual machines. On a shared host a burst's latencies stretch with
+// it, so a run with much of it does not compare with one on a quiet host.
+func stealSince(steal0, busy0 uint64) string {
+	steal, busy, ok := machineTicks()
+	if !ok || busy <= busy0 {
+		return "steal unknown (no /proc/stat)"
+	}
+	share := 100 * float64(steal-steal0) / float64(busy-busy0)
+	s := fmt.Sprintf("steal %.0f%%", share)
+	if share > 10 {
+		s += " (other virtual machines took that share of the busy CPU time: these latencies are not a quiet host's)"
+	}
+	return s
 }
