@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"strconv"
@@ -70,17 +71,28 @@ func parseStat(stat string) (steal, busy uint64, ok bool) {
 }
 
 // stealSince says what share of the machine's busy CPU time since the reading (steal0, busy0)
-// the hypervisor gave to other virtual machines. On a shared host a burst's latencies stretch with
-// it, so a run with much of it does not compare with one on a quiet host.
+// the hypervisor counted as stolen: this virtual machine's CPUs ready to run and waiting for the
+// host, which includes waking from idle, so a bursty load shows more of it than a busy loop does.
+// It is printed for comparing runs, with probe (hostProbe): a run whose probe is slower than
+// another's ran on a slower host.
 func stealSince(steal0, busy0 uint64) string {
 	steal, busy, ok := machineTicks()
 	if !ok || busy <= busy0 {
 		return "steal unknown (no /proc/stat)"
 	}
-	share := 100 * float64(steal-steal0) / float64(busy-busy0)
-	s := fmt.Sprintf("steal %.0f%%", share)
-	if share > 10 {
-		s += " (other virtual machines took that share of the busy CPU time: these latencies are not a quiet host's)"
+	return fmt.Sprintf("steal %.0f%%", 100*float64(steal-steal0)/float64(busy-busy0))
+}
+
+// hostProbe times a fixed piece of CPU work (hashing 4 MiB) five times and returns the fastest:
+// the same binary on the same machine gives the same figure unless the host is slower (other
+// virtual machines on its cores, a lower clock), which stretches every latency of the run.
+func hostProbe() time.Duration {
+	buf := make([]byte, 4<<20)
+	best := time.Duration(1<<63 - 1)
+	for range 5 {
+		start := time.Now()
+		sha256.Sum256(buf)
+		best = min(best, time.Since(start))
 	}
-	return s
+	return best
 }

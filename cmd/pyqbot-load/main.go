@@ -21,9 +21,10 @@
 // the same for both targets): on a shared machine the latencies move with what else runs, this
 // does not, so it is the steadier before/after figure. After each round the process is left to go
 // idle, so work a round leaves behind (footer edits, users.info refreshes) is charged to it and
-// does not slow the next round, which may be the floor's. Each kind's line also says how much of
-// the machine's busy CPU time the hypervisor gave to other virtual machines (steal, from
-// /proc/stat): on a crowded host the latencies stretch with it. Goals: ack and
+// does not slow the next round, which may be the floor's. Each kind's line also gives two figures
+// of the host, for comparing runs: a probe (a fixed piece of CPU work timed before the rounds; a
+// slower host, shared with other virtual machines, gives a larger one and longer latencies) and
+// the share of busy CPU time /proc/stat counts as stolen by the hypervisor. Goals: ack and
 // confirmation p99 at most 1.5x the floor's for slash commands and Discord, 2.5x for buttons;
 // no errors; every answer stored. It exits 1 when a goal is missed.
 //
@@ -201,6 +202,7 @@ func run(rounds, n, c int, keep bool, only string) error {
 		pyq, flo := &stats{}, &stats{}
 		var start time.Duration
 		settle() // the set-up's work, or the last kind's, is no round's
+		probe := hostProbe()
 		steal0, busy0, _ := machineTicks()
 		for r := range rounds {
 			targets := []func(){
@@ -228,8 +230,8 @@ func run(rounds, n, c int, keep bool, only string) error {
 		fmt.Println(flo.line("floor  " + k.name))
 		ackRatio := float64(pyq.p(pyq.acks, .99)) / float64(flo.p(flo.acks, .99))
 		confRatio := float64(pyq.p(pyq.confirms, .99)) / float64(flo.p(flo.confirms, .99))
-		fmt.Printf("%-26s ack p99 ratio %.2f, confirmation p99 ratio %.2f (goal <= %.1f); cpu/request ratio %.2f; %s\n\n", "", ackRatio, confRatio, k.goal,
-			float64(pyq.cpuPer())/float64(flo.cpuPer()), stealSince(steal0, busy0))
+		fmt.Printf("%-26s ack p99 ratio %.2f, confirmation p99 ratio %.2f (goal <= %.1f); cpu/request ratio %.2f; host probe %s, %s\n\n", "", ackRatio, confRatio, k.goal,
+			float64(pyq.cpuPer())/float64(flo.cpuPer()), probe.Round(10*time.Microsecond), stealSince(steal0, busy0))
 		if ackRatio > k.goal || confRatio > k.goal {
 			failures = append(failures, fmt.Sprintf("%s: p99 ratios %.2f / %.2f over %.1f", k.name, ackRatio, confRatio, k.goal))
 		}

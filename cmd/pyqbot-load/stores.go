@@ -195,6 +195,7 @@ func runStores(pgURL string, rounds, n, c int, keep bool) error {
 		t.round(client, fake, fmt.Sprintf("W%d", k), 0, c, c)
 		t.st, t.busy = stats{}, 0
 	}
+	probe := hostProbe()
 	steal0, busy0, _ := machineTicks()
 	for r := range rounds {
 		for k := range tops {
@@ -203,7 +204,7 @@ func runStores(pgURL string, rounds, n, c int, keep bool) error {
 			t.round(client, fake, fmt.Sprintf("T%d", (k+r)%len(tops)), r, n, c)
 		}
 	}
-	stolen := stealSince(steal0, busy0)
+	stolen := "host probe " + probe.Round(10*time.Microsecond).String() + ", " + stealSince(steal0, busy0)
 	var failures []string
 	for _, t := range tops {
 		stored, err := t.nodes[0].store.CountAnswers(ctx, t.post.ID)
