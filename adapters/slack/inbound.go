@@ -21,6 +21,9 @@ import (
 type replyTo struct {
 	responseURL         string
 	team, channel, user string
+	// replace makes the reply take the place of the message whose control was pressed (the
+	// private rubric checklist, once saved), instead of adding one below it.
+	replace bool
 }
 
 // conv is the conversation the reply goes to.
@@ -101,6 +104,7 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 			a.log.Warn("slack rubric checklist ignored: not one pyqbot issued", "action", act.ActionID)
 			return nil, nil, true
 		}
+		to.replace = true // the saved result stands where the checklist was; the reveal's button shows it again
 	case act.ActionID == actionReason:
 		meta, err := parseReasonMeta(act.Value)
 		if err != nil || channel == "" {
@@ -168,7 +172,8 @@ func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 				"workspace", to.team, "channel", to.channel, "user", to.user)
 			return
 		}
-		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(reply.Post), Blocks: &slack.Blocks{BlockSet: Blocks(reply.Post)}}
+		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(reply.Post), Blocks: &slack.Blocks{BlockSet: Blocks(reply.Post)},
+			ReplaceOriginal: to.replace}
 		if !reply.Private {
 			msg.ResponseType = slack.ResponseTypeInChannel
 		}

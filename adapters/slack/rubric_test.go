@@ -96,6 +96,13 @@ func TestSlackRubricChecklist(t *testing.T) {
 
 	press(rubricSave(e.fake, "Ualice", "#1", "3", "1"))
 	saved := waitCalls(t, e.fake, "response_url", 2)[1]
+	if saved.JSON["replace_original"] != true || saved.JSON["response_type"] != "ephemeral" {
+		t.Errorf("save reply replace_original = %v, response_type = %v; want it to take the checklist's place, privately",
+			saved.JSON["replace_original"], saved.JSON["response_type"])
+	}
+	if list.JSON["replace_original"] != false {
+		t.Errorf("checklist replace_original = %v, want false: the reveal it came from stays", list.JSON["replace_original"])
+	}
 	if s := strings.Join(sectionTexts(t, saved.Blocks()), "\n"); !strings.Contains(s, "Recorded for #1: your answer covered 2 of 4 (50%): I/O bound, so the GIL matters little; timeouts and cancellation.") {
 		t.Errorf("save reply = %s", s)
 	}
