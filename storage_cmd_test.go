@@ -34,6 +34,11 @@ func TestStorageURLOrPath(t *testing.T) {
 		{"url with --db on export", nil, []string{"export", "--config", onlyURL, "--db", "x.db"}, []string{"--db x.db", "[storage] url"}},
 		{"not a postgres URL", nil, []string{"run", "--config", badScheme}, []string{"must start with postgres://"}},
 		{"server not there", nil, []string{"console", "--config", onlyURL}, []string{"open database postgres://pyqbot:xxxxx@127.0.0.1:1/pyqbot", "check that PostgreSQL runs there"}},
+		// pgx takes the password as a query parameter too; it is as secret there.
+		{"password parameter", map[string]string{"PYQBOT_STORAGE_URL": "postgres://127.0.0.1:1/db?password=" + secret + "&user=u&connect_timeout=2"},
+			[]string{"export"}, []string{"open database postgres://127.0.0.1:1/db?connect_timeout=2&password=xxxxx&user=u"}},
+		{"sslpassword parameter, percent-encoded", map[string]string{"PYQBOT_STORAGE_URL": "postgres://u@127.0.0.1:1/db?connect_timeout=2&sslpassword=" + strings.ReplaceAll(secret, "-", "%2D")},
+			[]string{"export"}, []string{"sslpassword=xxxxx"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,7 +51,7 @@ func TestStorageURLOrPath(t *testing.T) {
 					t.Errorf("stderr lacks %q:\n%s", w, stderr)
 				}
 			}
-			if strings.Contains(stderr+stdout, secret) {
+			if strings.Contains(stderr+stdout, secret) || strings.Contains(stderr+stdout, "hunter2%2D") {
 				t.Errorf("the password shows in the output:\n%s%s", stdout, stderr)
 			}
 		})

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,13 +23,13 @@ const pgMaxAttempts = 12
 // openPostgres connects to the database at rawURL (postgres://user:password@host:port/db?…) and
 // applies pending migrations. The password never appears in errors or in Path.
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
-	shown, secret, err := RedactURL(rawURL)
+	shown, secrets, err := RedactURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
 	sqldb, err := sql.Open("pgx", rawURL)
 	if err != nil {
-		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secret)
+		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
 	}
 	// Every request holds a connection for one short transaction; 16 per replica is plenty for
 	// the bursts pyqbot sees and leaves room for several replicas under max_connections (100).
@@ -38,15 +39,15 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	d := &DB{db: &pool{DB: sqldb, b: &binder{dialect: postgresDialect}}, dialect: postgresDialect, path: shown, Now: time.Now, w: newWatch()}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, scrub(fmt.Errorf("open database %s: %w (check that PostgreSQL runs there and the user, password and database name are right)", shown, err), secret)
+		return nil, scrub(fmt.Errorf("open database %s: %w (check that PostgreSQL runs there and the user, password and database name are right)", shown, err), secrets)
 	}
 	if err := d.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secret)
+		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
 	}
 	if d.locks, err = sql.Open("pgx", rawURL); err != nil {
 		sqldb.Close()
-		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secret)
+		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
 	}
 	d.locks.SetMaxOpenConns(lockConns)
 	d.locks.SetMaxIdleConns(2)
@@ -54,29 +55,58 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	return d, nil
 }
 
-// RedactURL returns a PostgreSQL URL fit to print (its password replaced by "xxxxx") and the
-// password itself, for scrubbing it from error text.
-func RedactURL(rawURL string) (shown, secret string, err error) {
+// secretParams are the connection-string parameters that carry a secret: pgx takes a password as
+// a query parameter as well as in the user-info part, and sslpassword unlocks the client key.
+var secretParams = []string{"password", "sslpassword"}
+
+// RedactURL returns a PostgreSQL URL fit to print (every password replaced by "xxxxx") and the
+// passwords themselves, for scrubbing them from error text.
+func RedactURL(rawURL string) (shown string, secrets []string, err error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// url.Parse's error quotes the whole URL, password and all: say what is wrong without it.
-		return "", "", errors.New("the PostgreSQL URL does not parse: write it as postgres://user:password@host:5432/dbname (percent-encode special characters in the password)")
+		return "", nil, errors.New("the PostgreSQL URL does not parse: write it as postgres://user:password@host:5432/dbname (percent-encode special characters in the password)")
 	}
 	if u.Host == "" {
-		return "", "", errors.New("the PostgreSQL URL has no host: write it as postgres://user:password@host:5432/dbname")
+		return "", nil, errors.New("the PostgreSQL URL has no host: write it as postgres://user:password@host:5432/dbname")
 	}
-	if pw, ok := u.User.Password(); ok {
-		secret = pw
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		secrets = append(secrets, pw)
 	}
-	return u.Redacted(), secret, nil
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		// The value as written, percent-encoding and all, in case an error quotes the URL as given.
+		if k, v, ok := strings.Cut(kv, "="); ok && v != "" && slices.Contains(secretParams, k) {
+			secrets = append(secrets, v)
+		}
+	}
+	q, hidden := u.Query(), false
+	for _, name := range secretParams {
+		for i, v := range q[name] {
+			if v != "" {
+				secrets = append(secrets, v)
+			}
+			q[name][i], hidden = "xxxxx", true
+		}
+	}
+	if hidden {
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted(), secrets, nil
 }
 
-// scrub removes secret from err's text, in case a driver quoted the connection string.
-func scrub(err error, secret string) error {
-	if secret == "" || !strings.Contains(err.Error(), secret) {
+// scrub removes each secret from err's text, as it is and percent-encoded, in case a driver
+// quoted the connection string.
+func scrub(err error, secrets []string) error {
+	text := err.Error()
+	for _, secret := range secrets {
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			text = strings.ReplaceAll(text, form, "xxxxx")
+		}
+	}
+	if text == err.Error() {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), secret, "xxxxx"))
+	return errors.New(text)
 }
 
 // pgTx runs fn at the given isolation level, again from the start when PostgreSQL reports a
