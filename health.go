@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,6 +97,10 @@ func (m *Main) healthcheckCmd(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	if *timeout <= 0 {
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: --timeout %s: give a positive duration, e.g. 5s\n", *timeout)
+		return errUsage
+	}
 	target := *rawURL
 	if target == "" {
 		cfg, err := m.config(*configFlag)
@@ -106,28 +111,44 @@ func (m *Main) healthcheckCmd(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	if u, err := url.Parse(target); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("--url %q is not an http(s) URL: use e.g. http://127.0.0.1:8080/healthz", target)
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("--url is not an http(s) URL: use e.g. http://127.0.0.1:8080/healthz")
 	}
+	shown := u.Redacted() // a password in the URL is not printed
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// A redirect is not followed: /healthz answers itself, so one means the URL is not pyqbot's.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s: %v (is pyqbot running, and does it serve /healthz? see [http] enabled)\n", target, err)
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s: %v (is pyqbot running, and does it serve /healthz? see [http] enabled)\n", shown, redactErr(err, target, shown))
 		return errFailed
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered %s: %s\n", target, resp.Status, strings.TrimSpace(string(body)))
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered %s: %s\n", shown, resp.Status, strings.TrimSpace(string(body)))
+		return errFailed
+	}
+	// Any server answers 200 to something: healthy is pyqbot's own report saying so.
+	var report healthBody
+	if err := json.Unmarshal(body, &report); err != nil || report.Status != "ok" {
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered 200 but not with pyqbot's health report (status \"ok\"): %s (is --url or [http] listen pyqbot's /healthz?)\n",
+			shown, strings.TrimSpace(string(body)))
 		return errFailed
 	}
 	fmt.Fprint(m.Stdout, string(body))
 	return nil
+}
+
+// redactErr replaces target in err's text (net/http quotes the URL) with its redacted form.
+func redactErr(err error, target, shown string) string {
+	return strings.ReplaceAll(err.Error(), target, shown)
 }
 
 // healthURL is /healthz on the address pyqbot listens on; a wildcard host is reached on loopback.

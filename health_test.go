@@ -133,7 +133,15 @@ func TestHealthcheckCommand(t *testing.T) {
 	t.Parallel()
 	status := http.StatusOK
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/healthz" {
+		switch r.URL.Path {
+		case "/other": // some other service on the port: 200 to everything
+			fmt.Fprintln(w, `{"ok":true}`)
+			return
+		case "/moved":
+			http.Redirect(w, r, "/healthz", http.StatusFound)
+			return
+		case "/healthz":
+		default:
 			http.NotFound(w, r)
 			return
 		}
@@ -153,6 +161,22 @@ func TestHealthcheckCommand(t *testing.T) {
 	cfg := writeFile(t, "hc.toml", fmt.Sprintf("[http]\nlisten = %q\n", strings.TrimPrefix(srv.URL, "http://")))
 	if code, _, stderr := run(t, "", "healthcheck", "--config", cfg); code != 0 {
 		t.Errorf("healthy via [http] listen: exit %d, stderr %q", code, stderr)
+	}
+	// A 200 from something that is not pyqbot's /healthz, or a redirect, is not healthy.
+	if code, _, stderr := run(t, "", "healthcheck", "--url", srv.URL+"/other"); code != 1 || !strings.Contains(stderr, "not with pyqbot's health report") {
+		t.Errorf("another service's 200: exit %d, stderr %q, want 1", code, stderr)
+	}
+	if code, _, stderr := run(t, "", "healthcheck", "--url", srv.URL+"/moved"); code != 1 || !strings.Contains(stderr, "302 Found") {
+		t.Errorf("a redirect: exit %d, stderr %q, want 1 naming the 302", code, stderr)
+	}
+	withPassword := strings.Replace(srv.URL, "http://", "http://u:s3cret@", 1) + "/other"
+	if code, _, stderr := run(t, "", "healthcheck", "--url", withPassword); code != 1 || strings.Contains(stderr, "s3cret") {
+		t.Errorf("a URL with a password: exit %d, stderr %q, want 1 and no password", code, stderr)
+	}
+	for _, bad := range []string{"0s", "-1s"} {
+		if code, _, stderr := run(t, "", "healthcheck", "--url", srv.URL+"/healthz", "--timeout", bad); code != 2 || !strings.Contains(stderr, "--timeout "+bad) {
+			t.Errorf("--timeout %s: exit %d, stderr %q, want 2 naming it", bad, code, stderr)
+		}
 	}
 	status = http.StatusServiceUnavailable
 	if code, _, stderr := run(t, "", "healthcheck", "--url", srv.URL+"/healthz"); code != 1 || !strings.Contains(stderr, "socket mode disconnected") {
