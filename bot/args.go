@@ -59,6 +59,20 @@ func numberRef(s string) (id int64, ok bool) {
 	return id, err == nil && id > 0
 }
 
+// RefWord is a question reference given in a field of its own (ArgSpec.Ref) as the command's
+// text takes it: "12" and "#12" are "#12", "p7" stays (whether the command takes a practice
+// question is its parser's to say). Anything else is an error that says how to write one.
+func RefWord(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if id, ok := numberRef(v); ok {
+		return "#" + strconv.FormatInt(id, 10), nil
+	}
+	if id := practiceID(v); id > 0 {
+		return "p" + strconv.FormatInt(id, 10), nil
+	}
+	return "", fmt.Errorf("%q is not a question: give its number as it stands on the post, e.g. #12 (a practice question as p7)", truncate(v, 40))
+}
+
 // practiceID parses a practice reference "p7"; 0 when s is not one.
 func practiceID(s string) int64 {
 	if len(s) < 2 || (s[0] != 'p' && s[0] != 'P') {

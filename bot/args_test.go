@@ -296,3 +296,16 @@ func TestParseAnswerLetters(t *testing.T) {
 		}
 	}
 }
+
+func TestRefWord(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"12", "#12"}, {"#12", "#12"}, {" 7 ", "#7"}, {"p3", "p3"}, {"P3", "p3"},
+		{"abc", ""}, {"0", ""}, {"#0", ""}, {"-1", ""}, {"p0", ""}, {"12 B", ""}, {"", ""},
+	} {
+		got, err := RefWord(tt.in)
+		if got != tt.want || (err == nil) != (tt.want != "") {
+			t.Errorf("RefWord(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -25,6 +25,10 @@ type ArgSpec struct {
 	Values   []string // the allowed values when they are fixed; empty when free
 	Topic    bool     // a topic of the bank: platforms may offer autocomplete
 	Rest     bool     // free text that takes the rest of the line
+	// Ref marks a question reference, #N (or pN, a practice question, where the command takes
+	// one). A platform's form that asks for it in a field of its own passes the field through
+	// RefWord, so a bare 12 typed there is #12 and not a word of the next argument.
+	Ref bool
 }
 
 // CommandSpec is one `/pyq` word: what it takes and how it is explained. Adapters derive their
@@ -67,7 +71,7 @@ func names[T ~string](values []T) []string {
 	return out
 }
 
-var questionArg = ArgSpec{Name: "question", Help: "Which question, e.g. #12 (default: the open one)"}
+var questionArg = ArgSpec{Name: "question", Help: "Which question, e.g. #12 (default: the open one)", Ref: true}
 
 var vocabulary = []CommandSpec{
 	{Name: "today", Usage: "today",
@@ -98,13 +102,13 @@ var vocabulary = []CommandSpec{
 			"`/pyq rubric #N 1 3 4` records which items your answer covered, and again changes it (`none`: none). " +
 			"On Slack and Discord the reveal's \"" + RubricButtonLabel + "\" control opens the same checklist. Only you see it; it is feedback, not points, and `/pyq me` shows your coverage over time.",
 		Examples: []string{"/pyq rubric", "/pyq rubric #12 1 3 4", "/pyq rubric #12 none"},
-		Args: []ArgSpec{{Name: "question", Help: "Which design question, e.g. #12 (default: the last one you answered)"},
+		Args: []ArgSpec{{Name: "question", Help: "Which design question, e.g. #12 (default: the last one you answered)", Ref: true},
 			{Name: "items", Help: "The numbers of the rubric items your answer covered, e.g. 1 3 4, or none", Rest: true}}},
 	{Name: "reveal", Usage: "reveal [#N]",
 		Summary:  "close the open question now and reveal it in its thread (admins)",
 		Help:     "Closes the question (all open ones without `#N`), grades every answer and posts the answer, the explanation and the team's results in its thread.",
 		Examples: []string{"/pyq reveal", "/pyq reveal #12"}, Admin: true,
-		Args: []ArgSpec{{Name: "question", Help: "Which question, e.g. #12 (default: all open ones)"}}},
+		Args: []ArgSpec{{Name: "question", Help: "Which question, e.g. #12 (default: all open ones)", Ref: true}}},
 	{Name: "leaderboard", Usage: "leaderboard [week|month|all]",
 		Summary:  "the team's ranking for the period (default week)",
 		Help:     "Rank, name, points, correct/answered and streak for this workspace; ties share a rank. Weeks and months are counted in the channel's time zone.",
@@ -151,7 +155,7 @@ var vocabulary = []CommandSpec{
 		Help: "TEXT says what is wrong, up to " + fmt.Sprint(MaxReportLen) + " characters. `#N` names a team question (default: this channel's latest), `pN` a practice question. " +
 			"A question with " + fmt.Sprint(HideAtReports) + " open reports is not asked in this workspace until an admin clears them.",
 		Examples: []string{"/pyq report the answer should be B", "/pyq report #12 choice C is also right on 3.12"},
-		Args: []ArgSpec{{Name: "question", Help: "Which question, e.g. #12 or p7 (default: the channel's latest)"},
+		Args: []ArgSpec{{Name: "question", Help: "Which question, e.g. #12 or p7 (default: the channel's latest)", Ref: true},
 			{Name: "text", Help: "What looks wrong or unclear", Required: true, Rest: true}}},
 	{Name: "reports", Usage: "reports [clear ID]",
 		Summary:  "the open question reports, and clearing one (admins)",

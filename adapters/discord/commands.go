@@ -64,10 +64,13 @@ func slashCommand() *discordgo.ApplicationCommand {
 }
 
 // commandText turns a /pyq invocation back into the words typed everywhere else: the subcommand,
-// then each argument's value in the core's order, whatever order Discord sends them in.
-func commandText(d discordgo.ApplicationCommandInteractionData) string {
+// then each argument's value in the core's order, whatever order Discord sends them in. A question
+// field is read as a question (bot.RefWord): 12 typed there is #12, where the command's text would
+// otherwise take it for the next argument (a report's first word, an answer's choice); a field
+// that names no question is an error for the user, naming the field.
+func commandText(d discordgo.ApplicationCommandInteractionData) (string, error) {
 	if len(d.Options) == 0 {
-		return ""
+		return "", nil
 	}
 	s := d.Options[0]
 	words := []string{s.Name}
@@ -76,14 +79,25 @@ func commandText(d discordgo.ApplicationCommandInteractionData) string {
 			continue
 		}
 		for _, a := range c.Args {
-			if v := s.GetOption(a.Name); v != nil && v.Value != nil {
-				if w := strings.TrimSpace(fmt.Sprint(v.Value)); w != "" {
-					words = append(words, w)
-				}
+			v := s.GetOption(a.Name)
+			if v == nil || v.Value == nil {
+				continue
 			}
+			w := strings.TrimSpace(fmt.Sprint(v.Value))
+			if w == "" {
+				continue
+			}
+			if a.Ref {
+				ref, err := bot.RefWord(w)
+				if err != nil {
+					return "", fmt.Errorf("In `%s`: %w. Nothing was done.", a.Name, err)
+				}
+				w = ref
+			}
+			words = append(words, w)
 		}
 	}
-	return strings.Join(words, " ")
+	return strings.Join(words, " "), nil
 }
 
 // maxAutocomplete is how many suggestions Discord shows.

@@ -83,13 +83,33 @@ func TestCommandTextKeepsTheCoresOrder(t *testing.T) {
 		{"schedule", slash("c8", lead, "schedule", "args", "question \"0 9 * * 1-5\"", "action", "set"), "schedule set question \"0 9 * * 1-5\""},
 		{"filter shown", slash("c6", lead, "filter"), "filter"},
 		{"blank value dropped", slash("c7", alice, "leaderboard", "period", "  "), "leaderboard"},
+		// A question field holds a question: the number alone is #N, not the report's first word
+		// or the answer's choice.
+		{"report, a bare number", slash("c9", alice, "report", "question", "1", "text", "the key is wrong"), "report #1 the key is wrong"},
+		{"answer, a bare number", slash("c10", alice, "answer", "question", " 2 ", "choice", "B"), "answer #2 B"},
+		{"vote, a bare number", slash("c11", alice, "vote", "question", "1", "explanation", "1"), "vote #1 1"},
+		{"report, a practice question", slash("c12", alice, "report", "question", "P7", "text", "unclear"), "report p7 unclear"},
+		{"rubric, #N", slash("c13", alice, "rubric", "question", "#3", "items", "1 2"), "rubric #3 1 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := commandText(decodeCommand(t, tt.payload)); got != tt.want {
-				t.Errorf("commandText = %q, want %q", got, tt.want)
+			got, err := commandText(decodeCommand(t, tt.payload))
+			if err != nil || got != tt.want {
+				t.Errorf("commandText = %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// A question field that names no question is refused, naming the field, before the core could
+// take its words for something else.
+func TestCommandTextRefusesAQuestionFieldThatIsNoQuestion(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"abc", "0", "-3", "#x", "p0", "12 B"} {
+		_, err := commandText(decodeCommand(t, slash("q-"+v, alice, "answer", "question", v, "choice", "B")))
+		if err == nil || !strings.Contains(err.Error(), "In `question`") || !strings.Contains(err.Error(), "e.g. #12") {
+			t.Errorf("question %q: err = %v, want a refusal naming the field and showing #12", v, err)
+		}
 	}
 }
 

@@ -170,3 +170,39 @@ func TestHTTPSlashCommandAndButtonPress(t *testing.T) {
 		t.Errorf("%d REST callbacks in http mode, want 0", n)
 	}
 }
+
+// A number typed alone in a question field names that question: an answer is recorded to it and
+// a report lands on it (before, report question:1 went to the channel's latest question with
+// "1 …" as its text, and answer question:2 was refused as a second choice). A field naming no
+// question is refused, naming the field, and nothing is recorded.
+func TestHTTPQuestionFieldTakesABareNumber(t *testing.T) {
+	t.Parallel()
+	f, srv := playHTTP(t, testQuestion())
+	var r response
+	if code, body := do(t, srv, signed(slash("q1", lead, "today"), testNow)); code != 200 {
+		t.Fatalf("today: %d %s", code, body)
+	}
+	f.waitFor("POST", "/api/v9/channels/c1/messages")
+
+	_, body := do(t, srv, signed(slash("q2", alice, "answer", "question", "abc", "choice", "B"), testNow))
+	json.Unmarshal([]byte(body), &r)
+	if r.Data.Flags != 64 || !strings.Contains(r.Data.Content, "In `question`: \"abc\" is not a question") {
+		t.Errorf("question abc: %s, want a private refusal naming the field", body)
+	}
+	_, body = do(t, srv, signed(slash("q3", alice, "answer", "question", "1", "choice", "B"), testNow))
+	json.Unmarshal([]byte(body), &r)
+	if !strings.Contains(r.Data.Content, "Recorded your answer B to #1") {
+		t.Errorf("answer question:1 choice:B: %s", body)
+	}
+	_, body = do(t, srv, signed(slash("q4", alice, "report", "question", "1", "text", "the key is wrong"), testNow))
+	json.Unmarshal([]byte(body), &r)
+	if !strings.Contains(r.Data.Content, "on #1") {
+		t.Errorf("report question:1: %s, want the report on #1", body)
+	}
+	// The number is the question, not the first word of the report.
+	_, body = do(t, srv, signed(slash("q5", lead, "reports"), testNow))
+	json.Unmarshal([]byte(body), &r)
+	if !strings.Contains(body, "Alice  Wed 4 Mar 09:00  the key is wrong") {
+		t.Errorf("reports: %s, want the report's text without the question's number", body)
+	}
+}

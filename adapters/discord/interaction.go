@@ -83,7 +83,12 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		a.respond(in, respond, a.autocomplete(in.ApplicationCommandData()))
 	case discordgo.InteractionApplicationCommand:
-		a.command(ctx, h, in, commandText(in.ApplicationCommandData()), true, respond)
+		text, err := commandText(in.ApplicationCommandData())
+		if err != nil {
+			a.respond(in, respond, ephemeral(err.Error()))
+			return
+		}
+		a.command(ctx, h, in, text, true, respond)
 	case discordgo.InteractionMessageComponent:
 		d := in.MessageComponentData()
 		if text, handled, ok := rubricEventText(d.CustomID, d.Values); handled {
