@@ -171,13 +171,17 @@ func (e *Engine) channelView(ctx context.Context, ch Channel, now time.Time, vie
 	v := &channelView{open: open, reveal: map[int64]time.Time{}, answered: map[int64]map[string]bool{}}
 	if len(open) > 0 {
 		var schedules []Schedule
+		var skip map[string]bool
 		if e.Scheduling() {
 			if schedules, err = e.schedules(ctx, ch.ID); err != nil {
 				return nil, err
 			}
+			if skip, err = e.skipDays(ctx, ch.ID); err != nil {
+				return nil, err
+			}
 		}
 		for _, p := range open {
-			v.reveal[p.ID] = e.revealFor(ch, p, schedules, now)
+			v.reveal[p.ID] = e.revealFor(ch, p, schedules, skip, now)
 			answers, err := e.store.Answers(ctx, p.ID)
 			if err != nil {
 				return nil, err

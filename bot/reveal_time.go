@@ -31,22 +31,26 @@ func (e *Engine) revealTimeFrom(ctx context.Context, ch Channel, p PostedQuestio
 	return at
 }
 
-// nextRevealOf reads the channel's schedules and finds its next reveal after now.
+// nextRevealOf reads the channel's schedules and skip dates and finds its next reveal after now.
 func (e *Engine) nextRevealOf(ctx context.Context, ch Channel, now time.Time) (time.Time, error) {
 	schedules, err := e.schedules(ctx, ch.ID)
 	if err != nil {
 		return time.Time{}, err
 	}
-	return e.nextReveal(ch, schedules, now), nil
+	skip, err := e.skipDays(ctx, ch.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return e.nextReveal(ch, schedules, skip, now), nil
 }
 
-// revealFor is revealTime with the channel's schedules already loaded (nil without scheduling), for
-// callers that ask about several of its questions at once.
-func (e *Engine) revealFor(ch Channel, p PostedQuestion, schedules []Schedule, now time.Time) time.Time {
+// revealFor is revealTime with the channel's schedules and skip dates already loaded (nil without
+// scheduling), for callers that ask about several of its questions at once.
+func (e *Engine) revealFor(ch Channel, p PostedQuestion, schedules []Schedule, skip map[string]bool, now time.Time) time.Time {
 	if !e.Scheduling() {
 		return p.RevealAt
 	}
-	return e.nextReveal(ch, schedules, now)
+	return e.nextReveal(ch, schedules, skip, now)
 }
 
 // revealPhrase completes "revealed …": "Wed 17:00 UTC (in 3h 5m)", or how it will be revealed.

@@ -68,6 +68,13 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 	}
 	now := e.now()
 	l := scheduleListing{ch: r.ch, now: now, grace: e.sched.run.Grace()}
+	if l.skipDates, err = e.sched.store.SkipDates(ctx, r.ch.ID); err != nil {
+		return e.internalError(r.Event, "skip dates", err)
+	}
+	skip := map[string]bool{}
+	for _, d := range l.skipDates {
+		skip[d] = true
+	}
 	for _, s := range schedules {
 		job := scheduleJobRun{s: s}
 		tt, jobLoc, z, err := e.timetable(s, r.ch)
@@ -76,14 +83,11 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 			job.invalid = err
 		case s.Enabled:
 			job.zone = z
-			if at, ok := scheduler.NextAt(tt, jobLoc, z, now); ok {
+			if at, ok := scheduler.NextRunAt(tt, jobLoc, z, now, skip); ok {
 				job.next = at
 			}
 		}
 		l.jobs = append(l.jobs, job)
-	}
-	if l.skipDates, err = e.sched.store.SkipDates(ctx, r.ch.ID); err != nil {
-		return e.internalError(r.Event, "skip dates", err)
 	}
 	if r.Admin {
 		if l.problems, err = e.recentProblems(ctx, r.ch, schedules, now); err != nil {
@@ -182,9 +186,13 @@ func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (strin
 		z = r.ch.TimeZone
 	}
 	loc, _ := time.LoadLocation(z)
+	skip, err := e.skipDays(ctx, r.ch.ID)
+	if err != nil {
+		return "", err
+	}
 	next := "never"
 	if loc != nil {
-		if at, ok := scheduler.NextAt(tt, loc, z, e.now()); ok {
+		if at, ok := scheduler.NextRunAt(tt, loc, z, e.now(), skip); ok {
 			next = formatWhen(at, e.now(), r.ch.Location())
 		}
 	}
@@ -233,6 +241,9 @@ func (e *Engine) scheduleSkip(ctx context.Context, r request, typed string, skip
 	day, ok := skipDay(typed)
 	if !ok {
 		return "", &UserError{fmt.Sprintf("%q is not a date: write it as YYYY-MM-DD, e.g. `/pyq schedule skip 2026-12-24`.", typed)}
+	}
+	if today := LocalDay(e.now(), r.ch.Location()); skip && day < today {
+		return "", &UserError{fmt.Sprintf("%s is in the past here (today is %s in %s): name a date from today on.", day, today, r.ch.TimeZone)}
 	}
 	if err := e.sched.store.SetSkipDate(ctx, r.ch.ID, day, skip); err != nil {
 		return "", err

@@ -118,7 +118,11 @@ func (e *Engine) runPostJob(ctx context.Context, d slot, claim SlotClaim) (SlotS
 	opt := PostOptions{Note: d.note, Created: func(ctx context.Context, p PostedQuestion) error {
 		return st.SetSlotPost(ctx, d.Key, p.ID)
 	}}
-	opt.RevealAt = e.nextReveal(d.ch, schedules, now)
+	skip, err := e.skipDays(ctx, d.ch.ID)
+	if err != nil {
+		return "", "", err
+	}
+	opt.RevealAt = e.nextReveal(d.ch, schedules, skip, now)
 	if job == JobDebug {
 		f := d.ch.Filter
 		f.Kinds = []Kind{KindDebug}
@@ -179,8 +183,9 @@ func (e *Engine) challengeIDs(ctx context.Context, channelID int64) (map[int64]b
 	return ids, nil
 }
 
-// nextReveal is when the channel's reveal job next runs after t; zero (Config.RevealAt then) when off.
-func (e *Engine) nextReveal(ch Channel, schedules []Schedule, t time.Time) time.Time {
+// nextReveal is when the channel's reveal job next runs after t, passing over its skip dates (skip,
+// see skipDays); zero (Config.RevealAt then) when off.
+func (e *Engine) nextReveal(ch Channel, schedules []Schedule, skip map[string]bool, t time.Time) time.Time {
 	for _, s := range schedules {
 		if s.Job != JobReveal || !s.Enabled {
 			continue
@@ -189,11 +194,25 @@ func (e *Engine) nextReveal(ch Channel, schedules []Schedule, t time.Time) time.
 		if err != nil {
 			return time.Time{}
 		}
-		if at, ok := scheduler.NextAt(tt, loc, zone, t); ok {
+		if at, ok := scheduler.NextRunAt(tt, loc, zone, t, skip); ok {
 			return at
 		}
 	}
 	return time.Time{}
+}
+
+// skipDays is the channel's skip dates as a set: no job runs on them, so no time shown to a user
+// may fall on one.
+func (e *Engine) skipDays(ctx context.Context, channelID int64) (map[string]bool, error) {
+	days, err := e.sched.store.SkipDates(ctx, channelID)
+	if err != nil {
+		return nil, fmt.Errorf("skip dates: %w", err)
+	}
+	set := make(map[string]bool, len(days))
+	for _, d := range days {
+		set[d] = true
+	}
+	return set, nil
 }
 
 // openChallengeThread starts the challenge's thread with what to expect. It is a courtesy: if it

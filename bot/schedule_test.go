@@ -516,6 +516,39 @@ func TestScheduleSkipDates(t *testing.T) {
 	}
 }
 
+// Times told to users pass over skip dates, as the run loop does: the reveal an answer's reply
+// names, the "Next run" of /pyq schedule and of a schedule change (before, on a skipped day they
+// named a reveal at 17:00 that never ran, and the question stayed open).
+func TestToldTimesPassOverSkipDates(t *testing.T) {
+	clk := testkit.NewFakeClock(time.Date(2026, 12, 23, 8, 0, 0, 0, time.UTC)) // Wednesday
+	p := newSchedProc(t, clk, schedOpts{schedules: []bot.Schedule{
+		{Job: bot.JobQuestion, Spec: "0 9 * * *", Enabled: true}, {Job: bot.JobReveal, Spec: "0 17 * * *", Enabled: true}}})
+	run := func(user, text string) string {
+		t.Helper()
+		r := p.engine.Handle(context.Background(), bot.Event{Conv: schedConv, User: bot.User{ID: user, Name: user}, Admin: user == "lead", Text: text})
+		return bot.PlainText(r.Post)
+	}
+	for _, d := range []string{"2026-12-23", "2026-12-24"} {
+		run("lead", "schedule skip "+d)
+	}
+	list := run("ann", "schedule")
+	for _, want := range []string{"Fri 09:00 UTC", "Fri 17:00 UTC"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/pyq schedule lacks %q (the 23rd and 24th are skipped):\n%s", want, list)
+		}
+	}
+	if strings.Contains(list, "Wed 17:00") || strings.Contains(list, "Thu 17:00") {
+		t.Errorf("/pyq schedule names a run on a skip date:\n%s", list)
+	}
+	if got := run("lead", `schedule set reveal "30 17 * * *"`); !strings.Contains(got, "Next run: Fri 17:30 UTC") {
+		t.Errorf("schedule set: %q, want the next run on Friday", got)
+	}
+	run("lead", "today")
+	if got := run("ann", "answer A"); !strings.Contains(got, "revealed Fri 17:30 UTC") {
+		t.Errorf("answer reply: %q, want the reveal on Friday", got)
+	}
+}
+
 // TestScheduleCommands covers /pyq schedule: listing for anyone, refusal of changes for non-admins,
 // clear errors naming the bad spec, zone or job, and changes that take effect.
 func TestScheduleCommands(t *testing.T) {
@@ -549,6 +582,7 @@ func TestScheduleCommands(t *testing.T) {
 		{true, `schedule set question "0 9 * * *`, "closing quote is missing"},
 		{true, "schedule zone Atlantis", `"Atlantis" is not a time zone`},
 		{true, "schedule skip tomorrow", `"tomorrow" is not a date`},
+		{true, "schedule skip 2026-03-03", "2026-03-03 is in the past here (today is 2026-03-04 in UTC)"},
 		{true, "schedule sett", "Did you mean `set`?"},
 		{true, `schedule set question “30 8 * * 1-5” America/New_York`, `The question job now runs on "30 8 * * 1-5" (America/New_York)`},
 		{true, "schedule set leaderboard @weekly", `The leaderboard job now runs on "@weekly"`},

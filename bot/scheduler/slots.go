@@ -124,3 +124,21 @@ func NextAt(tt Timetable, loc *time.Location, zone string, after time.Time) (tim
 	sl, ok := nextSlot(tt, loc, zone, after)
 	return sl.At, ok
 }
+
+// SkipDate is the date a slot at `at` falls on in loc, as skip dates are written (YYYY-MM-DD): a
+// slot on a skip date does not run.
+func SkipDate(at time.Time, loc *time.Location) string { return at.In(loc).Format(time.DateOnly) }
+
+// NextRunAt is NextAt passing over the slots on skip dates (SkipDate), as the run loop does: when
+// a job really runs next.
+func NextRunAt(tt Timetable, loc *time.Location, zone string, after time.Time, skip map[string]bool) (time.Time, bool) {
+	for range len(skip) + 1 { // each turn passes one skip date
+		at, ok := NextAt(tt, loc, zone, after)
+		if !ok || !skip[SkipDate(at, loc)] {
+			return at, ok
+		}
+		y, m, d := at.In(loc).Date()
+		after = time.Date(y, m, d+1, 0, 0, 0, 0, loc).Add(-time.Nanosecond) // the rest of that day
+	}
+	return time.Time{}, false
+}
