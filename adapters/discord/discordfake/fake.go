@@ -93,7 +93,12 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request) {
 		f.gw.serve(w, r)
 		return
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	if err != nil {
+		// The client went away mid-body (a process killed while it sent): Discord never got a
+		// request to judge, so this is no call and no refusal.
+		return
+	}
 	if r.URL.Path == "/api/v9/gateway" {
 		writeJSON(w, 200, map[string]string{"url": "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/ws"})
 		return
