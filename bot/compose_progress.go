@@ -44,7 +44,8 @@ func (e *Engine) marksFor(platform string) Marks {
 // dayMark is the mark of one question day: right when every graded answer was right, wrong when
 // none earned a point, partial in between (a review question partly right, or one of two questions
 // that day right); missed without an answer. An answer still waiting for its reveal (a debugging
-// challenge open on the day of a revealed question) counts as partial until it is graded.
+// challenge open on the day of a revealed question) counts as partial until it is graded; one to a
+// question withdrawn from the bank (withdrawn.go) is never judged, so it stays partial.
 func dayMark(d DayResult, m Marks) string {
 	switch {
 	case d.Answered == 0:

@@ -291,7 +291,7 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	}
 	grade := func(a Answer, streak int) Grade {
 		if q == nil {
-			return Grade{}
+			return withdrawnGrade // nothing to judge it against (withdrawn.go)
 		}
 		return ScoreWithHints(q, a.Keys, a.Text, streak, hintsBefore(a.AnsweredAt))
 	}
@@ -312,13 +312,17 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 			e.applyReview(ctx, ch, ans.User, q, ans.Correct) // wrong or partly right: it comes back
 		}
 	}
+	var cands []Answer
+	var numbers map[int64]int
+	var reveal, closed Post
 	if q == nil {
-		q = &Question{ID: p.QuestionID, Title: "A question that is no longer in the bank", Kind: p.Kind}
+		reveal, closed = withdrawnRevealPost(p, answers), withdrawnClosedPost(p)
+	} else {
+		cands = voteCandidates(q, answers)
+		numbers = e.openVote(ctx, ch, p, cands)
+		reveal, closed = revealPost(q, p, answers, numbers), closedQuestionPost(q, p)
+		reveal.Rubric = e.rubricControl(q, p, answers)
 	}
-	cands := voteCandidates(q, answers)
-	numbers := e.openVote(ctx, ch, p, cands)
-	reveal := revealPost(q, p, answers, numbers)
-	reveal.Rubric = e.rubricControl(q, p, answers)
 	reveal.Text = withNote(note, reveal.Text)
 	if !p.Ref.IsZero() {
 		reveal.Thread = &p.Ref
@@ -334,7 +338,7 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	// The question is closed and graded whatever happened to the reveal, so it must stop showing
 	// its buttons either way.
 	if ed, ok := a.(Editor); ok && !p.Ref.IsZero() {
-		if err := ed.Edit(ctx, ch.Conv, p.Ref, closedQuestionPost(q, p)); err != nil {
+		if err := ed.Edit(ctx, ch.Conv, p.Ref, closed); err != nil {
 			e.log.Warn("marking question closed failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 		}
 	}

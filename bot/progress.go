@@ -4,7 +4,8 @@ import "context"
 
 // DayResult is one user's record on one question day of a workspace (a day with a revealed
 // question). Answered counts every answer the user gave to that day's questions; Graded, Right and
-// Scored only the graded ones.
+// Scored only the graded ones, and of those not an answer to a question withdrawn from the bank
+// while open (withdrawn.go): it was never judged, so its day shows partial, not right or wrong.
 type DayResult struct {
 	Day      string // YYYY-MM-DD, the posting channel's local date
 	Answered int

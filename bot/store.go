@@ -70,7 +70,7 @@ type Answer struct {
 	AnsweredAt time.Time
 	Graded     bool
 	Correct    bool
-	Unjudged   bool // graded, but the question has no right answer
+	Unjudged   bool // graded, but there was no right answer to judge it by (see Grade)
 	Points     int
 }
 
@@ -78,8 +78,9 @@ type Answer struct {
 type Grade struct {
 	Correct bool
 	Points  int
-	// Unjudged marks an answer to a question with no single right answer (design): it earns points
-	// but stays out of accuracy, neither right nor wrong.
+	// Unjudged marks an answer to a question with no single right answer (design), or one that left
+	// the bank while open (withdrawn.go): it stays out of accuracy, neither right nor wrong. A
+	// design answer earns points; a withdrawn question's none.
 	Unjudged bool
 }
 

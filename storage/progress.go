@@ -11,7 +11,8 @@ import (
 // QuestionDays lists the workspace's days with a revealed question, newest first, with the user's
 // answers on each. A day counts as answered when any of its questions was answered, closed or
 // still open (a debugging challenge open on the day of a revealed daily question), as the streak
-// rule in answeredDays has it.
+// rule in answeredDays has it. An answer to a question withdrawn from the bank while open (graded,
+// correct NULL, no points: bot/withdrawn.go) is answered but neither graded right nor wrong here.
 func (d *DB) QuestionDays(ctx context.Context, workspaceID int64, userID string, limit int) ([]bot.DayResult, error) {
 	return queryAll(ctx, d.db, func(row scanner) (bot.DayResult, error) {
 		var r bot.DayResult
@@ -20,8 +21,8 @@ func (d *DB) QuestionDays(ctx context.Context, workspaceID int64, userID string,
 		}
 		return r, nil
 	}, `SELECT p.day, COUNT(a.id),
-			COUNT(a.id) FILTER (WHERE a.graded = 1),
-			COUNT(a.id) FILTER (WHERE a.graded = 1 AND (a.correct = 1 OR a.correct IS NULL)),
+			COUNT(a.id) FILTER (WHERE a.graded = 1 AND (a.correct IS NOT NULL OR a.points > 0)),
+			COUNT(a.id) FILTER (WHERE a.graded = 1 AND (a.correct = 1 OR a.correct IS NULL AND a.points > 0)),
 			COUNT(a.id) FILTER (WHERE a.graded = 1 AND a.points > 0)
 		FROM posts p LEFT JOIN answers a ON a.post_id = p.id
 			AND a.user_id = (SELECT id FROM users WHERE workspace_id = ? AND external_id = ?)

@@ -53,7 +53,8 @@ func (d *DB) Streak(ctx context.Context, workspaceID int64, userID string) (int,
 }
 
 // UserStats sums a user's graded team answers and practice answers in the workspace. Design
-// questions earn points but have no right answer, so they stay out of accuracy.
+// questions earn points but have no right answer, so they stay out of accuracy, as do answers to a
+// question withdrawn from the bank while open (correct NULL too, bot/withdrawn.go).
 func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string, unjudged []bot.Kind) (bot.UserStats, error) {
 	var st bot.UserStats
 	judged, kinds := kindNotIn("p.kind", unjudged)
@@ -89,7 +90,7 @@ func (d *DB) UserStats(ctx context.Context, workspaceID int64, userID string, un
 	}, `SELECT topic, COUNT(*), SUM(correct) FROM (
 			SELECT p.topic AS topic, a.correct AS correct FROM answers a
 			JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
-			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1 AND `+judged+`
+			WHERE u.workspace_id = ? AND u.external_id = ? AND a.graded = 1 AND a.correct IS NOT NULL AND `+judged+`
 			UNION ALL
 			SELECT pr.topic, pr.correct FROM practice pr JOIN users u ON u.id = pr.user_id
 			WHERE u.workspace_id = ? AND u.external_id = ? AND pr.answered_at IS NOT NULL AND `+prJudged+`
