@@ -35,10 +35,21 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 	return Reply{}
 }
 
-// PostQuestion picks the channel's next question, stores it and posts it. The post is stored first,
-// so its buttons can name it; if the platform refuses the post, the stored row is discarded.
+// PostQuestion picks the channel's next question of the day, stores it and posts it. It picks as the
+// scheduled question job does (dailyFilter): with scheduling on, the channel's debug job keeps
+// debug questions for itself. The post is stored first, so its buttons can name it; if the platform
+// refuses the post, the stored row is discarded.
 func (e *Engine) PostQuestion(ctx context.Context, ch Channel) (PostedQuestion, error) {
-	return e.PostQuestionWith(ctx, ch, PostOptions{})
+	var opt PostOptions
+	if e.Scheduling() {
+		schedules, err := e.schedules(ctx, ch.ID)
+		if err != nil {
+			return PostedQuestion{}, err
+		}
+		opt.Filter = dailyFilter(ch, schedules)
+	}
+	p, err := e.PostQuestionWith(ctx, ch, opt)
+	return p, dailyNothing(err, opt.Filter)
 }
 
 // PostOptions change how PostQuestionWith picks and presents a question. The zero value is

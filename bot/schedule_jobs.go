@@ -131,20 +131,13 @@ func (e *Engine) runPostJob(ctx context.Context, d slot, claim SlotClaim) (SlotS
 			post.Footer += fmt.Sprintf(" · debugging challenge: a right answer is worth %d points now, %d less with each hint in the thread",
 				CorrectPoints, HintPenalty)
 		}
-	} else if debugOn(schedules) {
-		// The debug job has its own day; keep debug questions for it.
-		kinds := d.ch.Filter.Kinds
-		if len(kinds) == 0 {
-			kinds = Kinds
-		}
-		kinds = slices.DeleteFunc(slices.Clone(kinds), func(k Kind) bool { return k == KindDebug })
-		if len(kinds) > 0 {
-			f := d.ch.Filter
-			f.Kinds = kinds
-			opt.Filter = &f
-		}
+	} else {
+		opt.Filter = dailyFilter(d.ch, schedules)
 	}
 	p, err := e.PostQuestionWith(ctx, d.ch, opt)
+	if job != JobDebug {
+		err = dailyNothing(err, opt.Filter)
+	}
 	if err != nil {
 		if msg := userMessage(err); msg != "" {
 			// Nothing to post is not worth retrying: the bank or filter must change first.
@@ -157,6 +150,36 @@ func (e *Engine) runPostJob(ctx context.Context, d slot, claim SlotClaim) (SlotS
 		e.openChallengeThread(ctx, d.ch, p, hintOffsets(schedules))
 	}
 	return SlotPosted, "posted " + p.ShortRef(), nil
+}
+
+// dailyFilter is what the question of the day, scheduled or `/pyq today`, is picked with: the
+// channel's filter, without debug questions while the channel's debug job is on, as that job has
+// its own day and uses them up (a debug question posted as a daily one has no hints nor challenge
+// scoring). nil: the channel's filter as it is (also when debug is all it allows).
+func dailyFilter(ch Channel, schedules []Schedule) *Filter {
+	if !debugOn(schedules) {
+		return nil
+	}
+	kinds := ch.Filter.Kinds
+	if len(kinds) == 0 {
+		kinds = Kinds
+	}
+	kinds = slices.DeleteFunc(slices.Clone(kinds), func(k Kind) bool { return k == KindDebug })
+	if len(kinds) == 0 {
+		return nil
+	}
+	f := ch.Filter
+	f.Kinds = kinds
+	return &f
+}
+
+// dailyNothing adds to "no question matches" why debug questions were not among them, when
+// dailyFilter left them out.
+func dailyNothing(err error, f *Filter) error {
+	if msg := userMessage(err); msg != "" && f != nil {
+		return &UserError{msg + " Debug questions are kept for the channel's debugging challenges (`/pyq schedule`)."}
+	}
+	return err
 }
 
 func debugOn(schedules []Schedule) bool {
