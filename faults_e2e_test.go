@@ -55,6 +55,20 @@ func (p *terminal) send(lines ...string) {
 	}
 }
 
+// stopAfterFailures ends a session in which n commands failed on pyqbot's side: it does not end
+// with exit status 0, and says how many failed.
+func (p *terminal) stopAfterFailures(n int) {
+	p.t.Helper()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	var exit *exec.ExitError
+	if err := p.cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		p.t.Errorf("pyqbot exit after SIGTERM: %v, want status 1 after %d failed commands", err, n)
+	}
+	if want := fmt.Sprintf("%d command(s) in this session failed and changed nothing", n); !strings.Contains(p.output(), want) {
+		p.t.Errorf("the session's end does not say %q:\n%s", want, p.output())
+	}
+}
+
 // health GETs /healthz and decodes it.
 func (p *terminal) health() (int, healthBody, string) {
 	p.t.Helper()
@@ -151,7 +165,7 @@ func TestDatabaseDirectoryRemovedWhileRunning(t *testing.T) {
 		t.Errorf("/healthz after the directory was removed: %d %s", code, raw)
 	}
 	t.Logf("user sees: %s\noperator sees: %s\n/healthz: %d %s", notRecorded.FindString(p.output()), line, code, raw)
-	p.stop()
+	p.stopAfterFailures(2)
 }
 
 func TestTruncatedDatabaseWarnsAtStartUp(t *testing.T) {
@@ -203,7 +217,7 @@ func TestForeignWriteLockIsReportedAndRefused(t *testing.T) {
 		t.Errorf("/healthz after the lock was released and an answer committed: %d %s", code, raw)
 	}
 	t.Logf("user sees: %s\noperator sees: %s\n/healthz while locked: %s", notRecorded.FindString(p.output()), line, raw)
-	p.stop()
+	p.stopAfterFailures(1) // Bob's answer, refused while the lock was held
 }
 
 // smallDisk mounts a tmpfs of size bytes, the one way to fill a disk for real without filling the
@@ -269,7 +283,7 @@ func TestFullDiskWhileRunningAndAtStartUp(t *testing.T) {
 	if code, _, raw := p.health(); code != 200 {
 		t.Errorf("/healthz after space was freed and an answer committed: %d %s", code, raw)
 	}
-	p.stop()
+	p.stopAfterFailures(1) // the answer refused while the disk was full
 
 	// At start-up on a full disk, pyqbot refuses and says what is full.
 	fill(t, disk)

@@ -48,6 +48,10 @@ type Event struct {
 type Reply struct {
 	Private bool // visible only to the user who sent the event
 	Post    Post
+	// Failed is set when the command failed on pyqbot's side (logged where it was decided) and
+	// did nothing: a store that refused the write, an internal error. A scripted session (the
+	// console) ends non-zero after one.
+	Failed bool
 }
 
 // Empty reports whether the reply has nothing to show.

@@ -168,7 +168,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 	defer func() {
 		if r := recover(); r != nil {
 			e.log.Error("command panicked", convArgs(ev.Conv, "user", ev.User.ID, "text", ev.Text, "panic", r)...)
-			reply = privateText(internalErrorText)
+			reply = failedReply(internalErrorText)
 		}
 	}()
 	if strings.TrimSpace(ev.User.ID) == "" {
@@ -210,9 +210,16 @@ const internalErrorText = "Something went wrong on our side and nothing was chan
 func (e *Engine) internalError(ev Event, what string, err error) Reply {
 	e.log.Error(what+" failed", convArgs(ev.Conv, "user", ev.User.ID, "err", err)...)
 	if errors.Is(err, ErrStoreUnavailable) {
-		return privateText(notRecordedText(what))
+		return failedReply(notRecordedText(what))
 	}
-	return privateText(internalErrorText)
+	return failedReply(internalErrorText)
+}
+
+// failedReply is a private reply saying the command failed on pyqbot's side (Reply.Failed).
+func failedReply(text string) Reply {
+	r := privateText(text)
+	r.Failed = true
+	return r
 }
 
 // convArgs is the log attributes that place something on a platform: every log line about a post

@@ -52,7 +52,7 @@ func (th *trackedHandler) Handle(ctx context.Context, ev Event) Reply {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil { // the engine recovers its own; this guards other handlers
-				replies <- privateText(internalErrorText)
+				replies <- failedReply(internalErrorText)
 			}
 		}()
 		replies <- th.h.Handle(ctx, ev)

@@ -32,6 +32,9 @@ type Adapter struct {
 	// waiting is true while Run waits for a line, and prompted while "> " ends the output: a post
 	// printed then starts on a new line and the prompt is shown again after it.
 	waiting, prompted bool
+	// failed counts the commands that failed on pyqbot's side (bot.Reply.Failed): a session
+	// with any ends in an error, so a script piping commands in does not exit 0.
+	failed int
 }
 
 // Options are the terminal's presentation and identity.
@@ -105,20 +108,30 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.wait(true)
 		select {
 		case <-ctx.Done():
-			return nil
+			return a.sessionErr()
 		case line, ok := <-lines:
 			a.wait(false)
 			if !ok {
 				if err := <-readErr; err != nil {
 					return fmt.Errorf("reading standard input: %w", err)
 				}
-				return nil
+				return a.sessionErr()
 			}
 			if quit := a.handleLine(ctx, h, line); quit {
-				return nil
+				return a.sessionErr()
 			}
 		}
 	}
+}
+
+// sessionErr is how a session ends: nil, or an error when commands failed on pyqbot's side.
+func (a *Adapter) sessionErr() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.failed == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d command(s) in this session failed and changed nothing (the log above says why)", a.failed)
 }
 
 func (a *Adapter) handleLine(ctx context.Context, h bot.Handler, line string) (quit bool) {
@@ -147,6 +160,11 @@ func (a *Adapter) handleLine(ctx context.Context, h bot.Handler, line string) (q
 		// A command that started finishes even if shutdown begins meanwhile: its answer is committed
 		// or refused, never cut off half-way.
 		reply := h.Handle(context.WithoutCancel(ctx), bot.Event{Conv: Conversation, User: user, Admin: true, Text: rest})
+		if reply.Failed {
+			a.mu.Lock()
+			a.failed++
+			a.mu.Unlock()
+		}
 		if !reply.Empty() {
 			header := ""
 			if reply.Private {

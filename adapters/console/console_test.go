@@ -138,3 +138,35 @@ func TestSendDirectPrintsWhoItIsFor(t *testing.T) {
 		t.Errorf("printed %q, want %q", got, want)
 	}
 }
+
+// failing answers like the engine when the store refuses writes: a failed reply for answers.
+type failing struct{}
+
+func (failing) Handle(_ context.Context, e bot.Event) bot.Reply {
+	if strings.HasPrefix(e.Text, "answer") {
+		return bot.Reply{Private: true, Post: bot.Post{Text: "Your answer was not recorded"}, Failed: true}
+	}
+	return bot.Reply{Post: bot.Post{Text: "ok"}}
+}
+
+// A session in which commands failed on pyqbot's side ends in an error that counts them, so a
+// script piping commands in does not exit 0 after losing answers; a session without is nil.
+func TestSessionWithFailedCommandsEndsInAnError(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		input string
+		want  string // in the error; "" for none
+	}{
+		{"/pyq answer A\n/pyq me\n/pyq answer B\n/quit\n", "2 command(s) in this session failed"},
+		{"/pyq answer A\n", "1 command(s) in this session failed"}, // input ends without /quit
+		{"/pyq me\n/quit\n", ""},
+	} {
+		err := New(strings.NewReader(tt.input), newWatched(), "ann").Run(context.Background(), failing{})
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%q: %v, want nil", tt.input, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%q: %v, want an error saying %q", tt.input, err, tt.want)
+		}
+	}
+}
