@@ -18,7 +18,8 @@ func TestConsoleWrongPracticeComesBackAsAReviewNextDay(t *testing.T) {
 	stop := time.AfterFunc(time.Minute, func() { s.cmd.Process.Kill() })
 	defer stop.Stop()
 	title := regexp.MustCompile(`^== Practice: (.*) ==`)
-	ref := regexp.MustCompile(`^Answer with: /pyq answer (p[0-9]+) `)
+	// A review question (pick every problem) asks "Pick all that apply"; "A" answers it too.
+	ref := regexp.MustCompile(`^(?:Answer with:|Pick all that apply, e\.g\.) /pyq answer (p[0-9]+) `)
 	verdict := regexp.MustCompile(`^== p[0-9]+ (Right!|Not quite\.)`)
 	missed, missedPost := "", ""
 	for range 12 { // "A" is wrong three times in four; design questions (no choices) are passed over
