@@ -39,9 +39,10 @@ func (m *Main) backupCmd(ctx context.Context, args []string) error {
 	return nil
 }
 
-// openStoreFor opens the database a maintenance command works on: --db, else the config's path.
-// It must already exist: storage.Open creates a missing file, and a backup or export of a typo
-// would otherwise make an empty database and report success.
+// openStoreFor opens, read-only, the database a maintenance command reads: --db, else the
+// config's path. It must already exist (a backup or export of a typo must not report success),
+// and it is never migrated or written: storage.OpenReadOnly refuses an empty file and a newer
+// schema, and opens an older one as it is (Backup copies it; queries check RequireCurrentSchema).
 func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*storage.DB, error) {
 	cfg, err := m.config(configPath)
 	if err != nil {
@@ -53,7 +54,7 @@ func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*st
 	if err := mustExist(cfg.storeTarget()); err != nil {
 		return nil, err
 	}
-	return storage.Open(ctx, cfg.storeTarget())
+	return storage.OpenReadOnly(ctx, cfg.storeTarget())
 }
 
 // mustExist refuses a database path that names no file (or names a directory), saying which path

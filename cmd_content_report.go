@@ -67,6 +67,9 @@ func (m *Main) contentReport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := store.RequireCurrentSchema(); err != nil {
+		return err
+	}
 	stats, err := store.QuestionStats(ctx)
 	if err != nil {
 		return fmt.Errorf("read question statistics: %w", err)

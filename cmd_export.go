@@ -33,6 +33,9 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := store.RequireCurrentSchema(); err != nil {
+		return err
+	}
 	if *format == "json" {
 		return exportJSON(ctx, store, m.Stdout)
 	}

@@ -29,6 +29,10 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup %s: %w", path, explain(path, err))
 	}
+	if err := d.unchangedSince(); err != nil {
+		os.Remove(path) // it may hold pages from before and after a write
+		return fmt.Errorf("backup %s: %w", path, err)
+	}
 	return nil
 }
 

@@ -114,58 +114,33 @@ func (d *DB) migrate(ctx context.Context) error {
 	}
 	tx := &txn{tx: sqltx, b: d.db.b}
 	defer sqltx.Rollback()
-	catalogue := `SELECT
-		COUNT(*) FILTER (WHERE name = 'schema_version'),
-		COUNT(*) FILTER (WHERE name NOT LIKE 'sqlite_%')
-		FROM sqlite_master WHERE type = 'table'`
 	if d.dialect == postgresDialect {
 		// 1887007085 is 0x7079716d, "pyqm": one lock id for pyqbot's migrations.
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(1887007085)`); err != nil {
 			return err
 		}
-		catalogue = `SELECT
-			COUNT(*) FILTER (WHERE table_name = 'schema_version'), COUNT(*)
-			FROM information_schema.tables WHERE table_schema = current_schema()`
 	}
 	// A database with tables but no schema_version belongs to another program: a mistyped --db must
 	// not turn someone's invoices database into a pyqbot one.
-	var ours, tables int
-	if err := tx.QueryRowContext(ctx, catalogue).Scan(&ours, &tables); err != nil {
+	ours, tables, err := catalogue(ctx, tx, d.dialect)
+	if err != nil {
 		return err
 	}
-	if ours == 0 && tables > 0 {
-		return fmt.Errorf("it is a %s database of another program (%d tables, no pyqbot schema): choose another %s",
-			d.dialect.title(), tables, d.dialect.target())
+	if !ours && tables > 0 {
+		return foreignSchema(d.dialect, tables)
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 		return err
 	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&current); err != nil {
-		return err
-	}
-	if latest := ms[len(ms)-1].version; current > latest {
-		return fmt.Errorf("it was written by a newer pyqbot (schema version %d; this build knows up to %d): upgrade pyqbot, or point it at another database", current, latest)
-	}
 	// Every migration not yet applied runs, not only those above the newest applied: migrations are
 	// numbered by the branch that wrote them, so 0008 can reach main after 0010 and a database
 	// already at 10 still needs it.
-	applied := map[int]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_version`)
+	applied, current, err := appliedVersions(ctx, tx)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return err
-		}
-		applied[v] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+	if latest := ms[len(ms)-1].version; current > latest {
+		return newerSchema(current, latest)
 	}
 	for _, m := range ms {
 		if applied[m.version] {
@@ -179,4 +154,47 @@ func (d *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return sqltx.Commit()
+}
+
+// catalogue counts the database's own tables and says whether schema_version is one of them.
+func catalogue(ctx context.Context, q querier, dl dialect) (ours bool, tables int, err error) {
+	query := `SELECT
+		COUNT(*) FILTER (WHERE name = 'schema_version'),
+		COUNT(*) FILTER (WHERE name NOT LIKE 'sqlite_%')
+		FROM sqlite_master WHERE type = 'table'`
+	if dl == postgresDialect {
+		query = `SELECT
+			COUNT(*) FILTER (WHERE table_name = 'schema_version'), COUNT(*)
+			FROM information_schema.tables WHERE table_schema = current_schema()`
+	}
+	var n int
+	err = q.QueryRowContext(ctx, query).Scan(&n, &tables)
+	return n > 0, tables, err
+}
+
+// appliedVersions reads schema_version: every version applied, and the newest.
+func appliedVersions(ctx context.Context, q querier) (map[int]bool, int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT version FROM schema_version`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	applied, current := map[int]bool{}, 0
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, 0, err
+		}
+		applied[v], current = true, max(current, v)
+	}
+	return applied, current, rows.Err()
+}
+
+func foreignSchema(dl dialect, tables int) error {
+	return fmt.Errorf("it is a %s database of another program (%d tables, no pyqbot schema): choose another %s",
+		dl.title(), tables, dl.target())
+}
+
+func newerSchema(current, latest int) error {
+	return fmt.Errorf("it was written by a newer pyqbot (schema version %d; this build knows up to %d): upgrade pyqbot, or point it at another database", current, latest)
 }

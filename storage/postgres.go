@@ -39,7 +39,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	d := &DB{db: &pool{DB: sqldb, b: &binder{dialect: postgresDialect}}, dialect: postgresDialect, path: shown, Now: time.Now, w: newWatch()}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()
-		return nil, scrub(fmt.Errorf("open database %s: %w (check that PostgreSQL runs there and the user, password and database name are right)", shown, err), secrets)
+		return nil, scrub(pgUnreachable(shown, err), secrets)
 	}
 	if err := d.migrate(ctx); err != nil {
 		sqldb.Close()
@@ -53,6 +53,10 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	d.locks.SetMaxIdleConns(2)
 	d.locks.SetConnMaxIdleTime(5 * time.Minute)
 	return d, nil
+}
+
+func pgUnreachable(shown string, err error) error {
+	return fmt.Errorf("open database %s: %w (check that PostgreSQL runs there and the user, password and database name are right)", shown, err)
 }
 
 // secretParams are the connection-string parameters that carry a secret: pgx takes a password as

@@ -16,16 +16,8 @@ import (
 
 // openSQLite opens (creating if needed) the database file at path.
 func openSQLite(ctx context.Context, path string) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("database path is empty: set [storage] path in the config or pass --db")
-	}
-	if strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("database path %q contains '?' or '#': choose a path without them", path)
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("open database %s: directory %s does not exist: create it or choose another path", path, dir)
-		}
+	if err := checkSQLitePath(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -57,6 +49,22 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, explain(path, err))
 	}
 	return d, nil
+}
+
+// checkSQLitePath refuses a path SQLite would misread (its URI syntax) or cannot open.
+func checkSQLitePath(path string) error {
+	if path == "" {
+		return errors.New("database path is empty: set [storage] path in the config or pass --db")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return fmt.Errorf("database path %q contains '?' or '#': choose a path without them", path)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return fmt.Errorf("open database %s: directory %s does not exist: create it or choose another path", path, dir)
+		}
+	}
+	return nil
 }
 
 // sqliteConns is how many connections requests share.

@@ -36,6 +36,8 @@ type DB struct {
 	// w watches the store's health: the file guard (SQLite), the write probe, the last write's
 	// outcome.
 	w *watch
+	// ro is set on a store opened by OpenReadOnly (readonly.go).
+	ro *readOnly
 	// Now stamps rows that record when something was created; tests replace it.
 	Now func() time.Time
 }
