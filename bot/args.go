@@ -203,6 +203,9 @@ func parseRubricTicks(args []string) (ticks []int, record bool, problem string) 
 	for _, arg := range args {
 		for _, w := range strings.FieldsFunc(arg, func(r rune) bool { return r == ',' }) {
 			n, err := strconv.Atoi(strings.TrimSuffix(w, "."))
+			if err != nil && strings.EqualFold(w, "none") {
+				return nil, false, "`none` stands alone (nothing covered); to record items give only their numbers."
+			}
 			if err != nil {
 				return nil, false, fmt.Sprintf("%q is not an item number.", w)
 			}

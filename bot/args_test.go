@@ -169,6 +169,7 @@ func TestParseRubricTicks(t *testing.T) {
 		{"NONE", []int{}, true, ""},
 		{"3 1,3 2.", []int{1, 2, 3}, true, ""},
 		{"1 x", nil, false, `"x" is not an item number.`},
+		{"none 1", nil, false, "`none` stands alone (nothing covered); to record items give only their numbers."},
 	} {
 		ticks, record, problem := parseRubricTicks(strings.Fields(tc.in))
 		if !slices.Equal(ticks, tc.ticks) || (ticks == nil) != (tc.ticks == nil) || record != tc.record || problem != tc.problem {
@@ -307,5 +308,20 @@ func TestRefWord(t *testing.T) {
 		if got != tt.want || (err == nil) != (tt.want != "") {
 			t.Errorf("RefWord(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
+	}
+}
+
+func TestWordingOfSmallCounts(t *testing.T) {
+	t.Parallel()
+	q := &Question{Choices: []Choice{{Key: "A"}, {Key: "B"}}}
+	if got := spreadLine(q, []Answer{{Keys: []string{"B"}}}); got != "How the 1 answer fell: A 0 · B 1" {
+		t.Errorf("spreadLine of one answer = %q", got)
+	}
+	if _, err := ParseJob(" "); err == nil || !strings.HasPrefix(err.Error(), "say which job: question, ") {
+		t.Errorf("ParseJob of nothing: %v, want it to ask which job", err)
+	}
+	text := rubricRecordedText(&Question{Rubric: []string{"Names the GIL.", "Bounds the queue"}}, "#1", []int{1})
+	if !strings.Contains(text, ": Names the GIL.\n") || strings.Contains(text, "..") {
+		t.Errorf("rubricRecordedText doubles the item's full stop: %q", text)
 	}
 }

@@ -108,6 +108,9 @@ func spreadLine(q *Question, answers []Answer) string {
 	for i, c := range q.Choices {
 		parts[i] = fmt.Sprintf("%s %d", c.Key, counts[c.Key])
 	}
+	if len(answers) == 1 {
+		return "How the 1 answer fell: " + strings.Join(parts, " · ")
+	}
 	return fmt.Sprintf("How the %d answers spread: %s", len(answers), strings.Join(parts, " · "))
 }
 

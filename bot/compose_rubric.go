@@ -49,7 +49,7 @@ func rubricRecordedText(q *Question, qref string, ticks []int) string {
 	}
 	text := fmt.Sprintf("Recorded for %s: your answer covered %d of %d (%d%%)", qref, len(ticks), len(q.Rubric), percentOf(len(ticks), len(q.Rubric)))
 	if len(covered) > 0 {
-		text += ": " + strings.Join(covered, "; ")
+		text += ": " + strings.TrimRight(strings.Join(covered, "; "), ".") // an item's own full stop is not doubled
 	}
 	text += fmt.Sprintf(".\nChange it any time with `/pyq %s`. Only you see it, and it is feedback, not points; `/pyq me` shows your coverage over time.",
 		RubricForm{Ref: qref}.Command(1, 3))

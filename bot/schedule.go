@@ -51,6 +51,9 @@ func ParseJob(s string) (Job, error) {
 	for i, k := range Jobs {
 		names[i] = string(k)
 	}
+	if j == "" {
+		return "", fmt.Errorf("say which job: %s", strings.Join(names, ", "))
+	}
 	return "", fmt.Errorf("there is no job %q: the jobs are %s", s, strings.Join(names, ", "))
 }
 
