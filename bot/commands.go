@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -12,6 +13,9 @@ type command struct {
 	run func(e *Engine, ctx context.Context, r request) Reply
 	// loadsChannel: run loads r.ch itself, so Handle does not (answer reads it with the question).
 	loadsChannel bool
+	// ownArity: run says itself what is wrong with too many words, better than extraWords can
+	// (vote: "say which explanation"; remind: the durations it takes).
+	ownArity bool
 }
 
 // commands pairs each word of the vocabulary with the engine method that runs it.
@@ -30,7 +34,8 @@ func init() {
 		if !ok {
 			panic("bot: command " + spec.Name + " has no handler") // a programming error, caught by every test
 		}
-		commands = append(commands, command{CommandSpec: spec, run: run, loadsChannel: spec.Name == "answer"})
+		commands = append(commands, command{CommandSpec: spec, run: run, loadsChannel: spec.Name == "answer",
+			ownArity: spec.Name == "vote" || spec.Name == "remind"})
 	}
 }
 
@@ -60,6 +65,16 @@ func PendingText(text string) string {
 
 // BusyText is the reply when a command could not even start before its deadline.
 const BusyText = "pyqbot was too busy to handle that in time, so nothing was recorded or changed. Try again in a minute."
+
+// extraWords is what the words go beyond the command's arguments, "" when they do not: a command
+// without free text (an ArgSpec.Rest) takes a word an argument at most, and a word more is refused
+// rather than dropped (`/pyq leaderboard week month` would otherwise show the week, silently).
+func (c command) extraWords(args []string) string {
+	if c.ownArity || len(args) <= len(c.Args) || slices.ContainsFunc(c.Args, func(a ArgSpec) bool { return a.Rest }) {
+		return ""
+	}
+	return strings.Join(args[len(c.Args):], " ")
+}
 
 func commandByName(name string) (command, bool) {
 	for _, c := range commands {

@@ -1,0 +1,39 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// A word more than a command takes is refused, saying which word and the usage, instead of dropped:
+// `/pyq leaderboard week month` showed the week as if month had not been typed.
+func TestExtraWordsAreRefusedNotDropped(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testQuestions())
+	for _, tt := range []struct {
+		admin      bool
+		text, want string
+	}{
+		{false, "leaderboard week month", "Too many words for `/pyq leaderboard`: \"month\" is more than it takes (`/pyq leaderboard [week|month|all]`)"},
+		{false, "topics extra", "\"extra\" is more than it takes (`/pyq topics`)"},
+		{false, "help scoring extra", "\"extra\" is more than it takes"},
+		{false, "me now", "\"now\" is more than it takes (`/pyq me`)"},
+		{false, "today please", "\"please\" is more than it takes"},
+		{true, "reveal #1 #2", "\"#2\" is more than it takes (`/pyq reveal [#N]`)"},
+		{false, "practice new closures senior again", "\"again\" is more than it takes"},
+		{true, "reports clear 1 2", "\"2\" is more than it takes"},
+	} {
+		r := h.as("ann", tt.admin, tt.text)
+		if got := bot.PlainText(r.Post); !r.Private || !strings.Contains(got, tt.want) || !strings.Contains(got, "nothing was done") {
+			t.Errorf("/pyq %s: %q, want a private refusal with %q", tt.text, got, tt.want)
+		}
+	}
+	// The forms that fit are untouched.
+	for _, text := range []string{"leaderboard month", "topics", "help scoring", "me"} {
+		if got := bot.PlainText(h.as("ann", false, text).Post); strings.Contains(got, "Too many words") {
+			t.Errorf("/pyq %s was refused: %q", text, got)
+		}
+	}
+}
