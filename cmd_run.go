@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"slices"
 	"time"
@@ -33,6 +34,10 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(m.Stderr, "pyqbot %s: unexpected argument %q\n", name, fs.Arg(0))
+		return errUsage
+	}
+	if *user != "" && !bot.UsableUserID(*user) {
+		fmt.Fprintf(m.Stderr, "pyqbot %s: --user %q cannot name a player: %s\n", name, *user, consoleUserHelp)
 		return errUsage
 	}
 	cfg, err := m.config(*configPath)
@@ -117,7 +122,14 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 		mux.Handle("GET /healthz", healthHandler(store, adapters, logger))
 		mux.Handle("GET /metrics", reg.Handler())
 	}
-	if err := m.serve(ctx, cfg, logger, engine, inflight, adapters, mux); err != nil {
+	var ln net.Listener
+	if mux.used {
+		// Bound here, before the adapters run and the terminal shows its banner.
+		if ln, err = cfg.listenHTTP(); err != nil {
+			return err
+		}
+	}
+	if err := m.serve(ctx, cfg, logger, engine, inflight, adapters, mux, ln); err != nil {
 		if errors.Is(err, errAbandoned) {
 			closer.closeWithin(time.Second, logger)
 		}
@@ -147,7 +159,7 @@ func (m *Main) config(flagPath string) (*Config, error) {
 
 func (m *Main) consoleUser(cfg *Config, flagUser string) string {
 	for _, name := range []string{flagUser, cfg.Console.User, m.Getenv("USER")} {
-		if name != "" {
+		if name != "" && bot.UsableUserID(name) { // the first two are checked at start-up; $USER is skipped
 			return name
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/pyqbot/pyqbot/adapters/discord"
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/tomlerr"
 	"github.com/pyqbot/pyqbot/schedule"
 )
 
@@ -57,6 +59,8 @@ type Config struct {
 	Discord discord.Config `toml:"discord"`
 
 	path        string
+	lines       map[string]int    // the line of each key in the file, by dotted key (tomlerr.Lines)
+	fromEnv     map[string]string // the variable that set a key, by dotted key (applyEnv)
 	revealHour  int
 	revealMin   int
 	defaultZone *time.Location
@@ -129,8 +133,9 @@ func parseConfig(path string, src []byte, getenv func(string) string) (*Config, 
 	if path != "" {
 		dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields()
 		if err := dec.Decode(c); err != nil {
-			return nil, configDecodeError(path, err)
+			return nil, configDecodeError(path, err, c)
 		}
+		c.lines = tomlerr.Lines(src)
 		c.Content.Dirs = resolveDirs(filepath.Dir(path), c.Content.Dirs)
 	}
 	if getenv != nil { // values from the environment stay relative to the working directory
@@ -157,7 +162,19 @@ func resolveDirs(base string, dirs []string) []string {
 	return out
 }
 
-func configDecodeError(path string, err error) error {
+// configExamples are what a right value looks like, for the keys whose type alone does not say.
+var configExamples = tomlerr.Examples{
+	"bot.timezone": `"Europe/Berlin"`, "bot.reveal_time": `"17:00"`, "bot.grace": `"3h"`,
+	"bot.shutdown_grace": `"8s"`, "http.listen": `"127.0.0.1:8080"`, "log.level": `"info"`,
+	"content.dirs": `["questions"]`, "schedule.spec": `"0 9 * * 1-5"`, "schedule.hint_offsets": `["2h", "4h"]`,
+}
+
+// configDecodeError is err (from decoding path into c) in users' words: a value of the wrong
+// type says which key, what it should be and what it is, never the Go types it was decoded into.
+func configDecodeError(path string, err error, c *Config) error {
+	if line, msg, ok := tomlerr.Describe(err, c, configExamples); ok {
+		return fmt.Errorf("%s:%d: %s", path, line, msg)
+	}
 	var strict *toml.StrictMissingError
 	if errors.As(err, &strict) {
 		var lines []string
@@ -191,22 +208,67 @@ func (c *Config) platforms(forceConsole bool) []string {
 	return out
 }
 
+// where names a key for an error, as written in the file ("[bot] grace", "[[schedule]] entry 2"):
+// after the environment variable that set it, or after the file and its line (the file alone when
+// the key is not in it: a default).
 func (c *Config) where(key string) string {
+	if name := c.fromEnv[dottedKey(key)]; name != "" {
+		return fmt.Sprintf("%s (%s)", name, key)
+	}
+	return c.whereInFile(key)
+}
+
+// whereInFile is where for a message that names the variables itself.
+func (c *Config) whereInFile(key string) string {
+	dotted := dottedKey(key)
 	if c.path == "" {
 		return key
+	}
+	if line := c.lines[dotted]; line > 0 {
+		return fmt.Sprintf("%s:%d: %s", c.path, line, key)
 	}
 	return fmt.Sprintf("%s: %s", c.path, key)
 }
 
-func (c *Config) check() error {
-	loc, err := time.LoadLocation(c.Bot.Timezone)
-	if err != nil || c.Bot.Timezone == "" {
-		return fmt.Errorf("%s is not a time zone: use an IANA name such as \"Europe/Berlin\" or \"UTC\"", c.where("[bot] timezone"))
+// whereValue is where with the wrong value quoted, as the file has it. A value from the environment
+// is not shown: one set in the wrong variable may be a token (see TestConfigErrorsNeverShowTheValue),
+// and the variable's name says where to look.
+func (c *Config) whereValue(key, value string) string {
+	if c.fromEnv[dottedKey(key)] != "" {
+		return c.where(key)
 	}
-	c.defaultZone = loc
+	return fmt.Sprintf("%s = %q", c.where(key), value)
+}
+
+// dottedKey is "[bot] grace" as tomlerr.Lines keys it, "bot.grace"; "[[schedule]] entry 2" is
+// "schedule.1", the entry's header.
+func dottedKey(key string) string {
+	section, name, _ := strings.Cut(key, " ")
+	section = strings.Trim(section, "[]")
+	if n, ok := strings.CutPrefix(name, "entry "); ok {
+		if i, err := strconv.Atoi(n); err == nil {
+			return fmt.Sprintf("%s.%d", section, i-1)
+		}
+	}
+	return section + "." + name
+}
+
+func (c *Config) check() error {
+	if c.Bot.Timezone == "" {
+		return fmt.Errorf("%s is empty: use an IANA name such as \"Europe/Berlin\" or \"UTC\"", c.where("[bot] timezone"))
+	}
+	// The check schedules and /pyq schedule zone use: "Local" is refused as the server's, not a zone.
+	if err := schedule.CheckZone(c.Bot.Timezone); err != nil {
+		if c.fromEnv["bot.timezone"] != "" { // CheckZone's message quotes the value: see whereValue
+			return fmt.Errorf("%s is not a time zone pyqbot can use: use an IANA name such as \"Europe/Berlin\" or \"UTC\" "+
+				"(not \"Local\", which is whatever the server is set to)", c.where("[bot] timezone"))
+		}
+		return fmt.Errorf("%s: %v", c.where("[bot] timezone"), err)
+	}
+	c.defaultZone, _ = time.LoadLocation(c.Bot.Timezone)
 	t, err := time.Parse("15:04", c.Bot.RevealTime)
 	if err != nil {
-		return fmt.Errorf("%s is not a time: use 24-hour HH:MM, such as \"17:00\"", c.where("[bot] reveal_time"))
+		return fmt.Errorf("%s is not a time: use 24-hour HH:MM, such as \"17:00\"", c.whereValue("[bot] reveal_time", c.Bot.RevealTime))
 	}
 	c.revealHour, c.revealMin = t.Hour(), t.Minute()
 	if c.Bot.RevealTime != defaultRevealTime {
@@ -219,7 +281,7 @@ func (c *Config) check() error {
 	if err := c.checkSchedules(); err != nil {
 		return err
 	}
-	if c.shutdown, err = parseShutdownGrace(c.where("[bot] shutdown_grace"), c.Bot.ShutdownGrace); err != nil {
+	if c.shutdown, err = parseShutdownGrace(c.whereValue("[bot] shutdown_grace", c.Bot.ShutdownGrace), c.Bot.ShutdownGrace); err != nil {
 		return err
 	}
 	if err := c.checkStorage(); err != nil {
@@ -228,14 +290,17 @@ func (c *Config) check() error {
 	switch c.Log.Level {
 	case "", "debug", "info", "warn", "error":
 	default:
-		return fmt.Errorf("%s is not a level: use debug, info, warn or error", c.where("[log] level"))
+		return fmt.Errorf("%s is not a level: use debug, info, warn or error", c.whereValue("[log] level", c.Log.Level))
 	}
 	switch c.Log.Format {
 	case "text", "json":
 	default:
-		return fmt.Errorf("%s is not a format: use text or json", c.where("[log] format"))
+		return fmt.Errorf("%s is not a format: use text or json", c.whereValue("[log] format", c.Log.Format))
 	}
-	return nil
+	if err := c.checkConsoleUser(); err != nil {
+		return err
+	}
+	return c.checkListen()
 }
 
 // checkSchedules reads [bot] grace and the [[schedule]] entries. No entries means the defaults of
@@ -243,7 +308,7 @@ func (c *Config) check() error {
 func (c *Config) checkSchedules() error {
 	g, err := time.ParseDuration(c.Bot.Grace)
 	if err != nil || g <= 0 {
-		return fmt.Errorf("%s is not a positive duration: use Go's form, such as \"3h\" or \"90m\"", c.where("[bot] grace"))
+		return fmt.Errorf("%s is not a positive duration: use Go's form, such as \"3h\" or \"90m\"", c.whereValue("[bot] grace", c.Bot.Grace))
 	}
 	c.grace = g
 	if len(c.Schedule) == 0 {
@@ -277,7 +342,7 @@ func (c *Config) checkSchedules() error {
 				for j, o := range e.HintOffsets {
 					d, err := time.ParseDuration(o)
 					if err != nil || d <= 0 {
-						return fmt.Errorf("%s: hint_offsets: offset %d is not a positive duration: use Go's form, such as \"2h\" or \"90m\"", where, j+1)
+						return fmt.Errorf("%s: hint_offsets: offset %d (%q) is not a positive duration: use Go's form, such as \"2h\" or \"90m\"", where, j+1, o)
 					}
 					s.HintOffsets = append(s.HintOffsets, d)
 				}

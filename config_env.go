@@ -25,6 +25,10 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 		if err := setFromEnv(v.Field(k.section).Field(k.field), k.name, raw); err != nil {
 			return err
 		}
+		if c.fromEnv == nil {
+			c.fromEnv = map[string]string{}
+		}
+		c.fromEnv[k.key] = k.name // so an error about the value names the variable, not the file
 	}
 	return nil
 }
@@ -32,6 +36,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 // envKey is one config key settable from the environment: its variable and where it lives in Config.
 type envKey struct {
 	name           string
+	key            string // dotted, as Config.where looks it up: "bot.grace"
 	section, field int
 }
 
@@ -47,7 +52,7 @@ func envKeys() []envKey {
 		}
 		for j := range sec.Type.NumField() {
 			if key := tomlKey(sec.Type.Field(j)); key != "" {
-				keys = append(keys, envKey{name: "PYQBOT_" + strings.ToUpper(section+"_"+key), section: i, field: j})
+				keys = append(keys, envKey{name: "PYQBOT_" + strings.ToUpper(section+"_"+key), key: section + "." + key, section: i, field: j})
 			}
 		}
 	}

@@ -64,9 +64,9 @@ enabled = false
 		{name: "bad zone", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\n[[schedule]]\njob = \"reveal\"\nspec = \"0 17 * * *\"\nzone = \"Mars/Base\"\n", wantErr: []string{"entry 2", `"reveal"`, "Mars/Base"}},
 		{name: "bad job", toml: "[[schedule]]\njob = \"quiz\"\nspec = \"0 9 * * *\"\n", wantErr: []string{"entry 1", `"quiz"`}},
 		{name: "job twice", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\n[[schedule]]\njob = \"question\"\nspec = \"0 10 * * *\"\n", wantErr: []string{"entry 2", "already scheduled by entry 1"}},
-		{name: "bad offset", toml: "[[schedule]]\njob = \"debug\"\nspec = \"0 10 * * 3\"\nhint_offsets = [\"2 hours\"]\n", wantErr: []string{"entry 1", "hint_offsets: offset 1 is not a positive duration"}},
+		{name: "bad offset", toml: "[[schedule]]\njob = \"debug\"\nspec = \"0 10 * * 3\"\nhint_offsets = [\"2 hours\"]\n", wantErr: []string{"entry 1", `hint_offsets: offset 1 ("2 hours") is not a positive duration`}},
 		{name: "offsets on the wrong job", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\nhint_offsets = [\"2h\"]\n", wantErr: []string{"only apply to the debug job"}},
-		{name: "bad grace", toml: "[bot]\ngrace = \"soon\"\n", wantErr: []string{"[bot] grace is not a positive duration"}},
+		{name: "bad grace", toml: "[bot]\ngrace = \"soon\"\n", wantErr: []string{`:2: [bot] grace = "soon" is not a positive duration`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ func (c *Config) checkStorage() error {
 	switch {
 	case c.Storage.URL != "" && c.Storage.Path != "":
 		return fmt.Errorf("%s and [storage] path are both set (or PYQBOT_STORAGE_URL and PYQBOT_STORAGE_PATH): "+
-			"set url for PostgreSQL or path for an SQLite file, not both", c.where("[storage] url"))
+			"set url for PostgreSQL or path for an SQLite file, not both", c.whereInFile("[storage] url"))
 	case c.Storage.URL != "":
 		if !storage.IsPostgresURL(c.Storage.URL) {
 			// Not quoted back: the value may hold a password.

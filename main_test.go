@@ -301,7 +301,7 @@ func TestCommandLine(t *testing.T) {
 		{name: "content without subcommand", args: []string{"content"}, code: 2, stderr: "say lint, export, stats or report"},
 		{name: "version takes no args", args: []string{"version", "now"}, code: 2, stderr: "takes no arguments"},
 		{name: "unknown config key", args: []string{"run", "--config", badKey, "--db", db}, code: 1, stderr: badKey + `:5: unknown key "bot.timezon"`},
-		{name: "bad zone", args: []string{"run", "--config", badZone}, code: 1, stderr: `[bot] timezone is not a time zone`},
+		{name: "bad zone", args: []string{"run", "--config", badZone}, code: 1, stderr: badZone + `:2: [bot] timezone: "Mars/Olympus" is not a time zone`},
 		{name: "bad syntax", args: []string{"run", "--config", badSyntax}, code: 1, stderr: badSyntax + ":1:"},
 		{name: "missing config", args: []string{"run", "--config", filepath.Join(dir, "nope.toml")}, code: 1, stderr: "check the --config path"},
 		{name: "slack without a token", args: []string{"run", "--config", slackOn}, code: 1, stderr: slackOn + ": [slack] bot_token or the environment variable SLACK_BOT_TOKEN"},

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,21 +25,10 @@ func (r *routes) Handle(pattern string, h http.Handler) {
 	r.ServeMux.Handle(pattern, h)
 }
 
-// serveHTTP listens on addr until ctx ends, then stops accepting and drains in-flight requests for
-// up to 5 seconds (what they started is the shutdown's to wait for, see supervise.go).
-// ready receives the bound address (useful with port 0).
-func serveHTTP(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		// Not shown: a value that is not an address may be a secret set in the wrong place.
-		return errors.New("[http] listen is not a host:port address: use e.g. \"127.0.0.1:8080\" or \":8080\"")
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w (change [http] listen)", addr, err)
-	}
-	if ready != nil {
-		ready(ln.Addr())
-	}
+// serveHTTP serves on ln until ctx ends, then stops accepting and drains in-flight requests for
+// up to 5 seconds (what they started is the shutdown's to wait for, see supervise.go). The
+// listener is bound by Config.listenHTTP before start-up goes on, so a busy port is found first.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
 	// Once stopping, a request that still arrives on an open connection is turned away with 503 and
 	// Retry-After (Slack and Discord retry, a load balancer moves on) instead of starting new work.
 	var stopping atomic.Bool

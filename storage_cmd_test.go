@@ -27,7 +27,7 @@ func TestStorageURLOrPath(t *testing.T) {
 		args []string
 		want []string // in stderr
 	}{
-		{"url and path in the file", nil, []string{"run", "--config", both}, []string{"both.toml: [storage] url and [storage] path are both set"}},
+		{"url and path in the file", nil, []string{"run", "--config", both}, []string{"both.toml:3: [storage] url and [storage] path are both set"}},
 		{"url and path in the environment", map[string]string{"PYQBOT_STORAGE_URL": pgURL, "PYQBOT_STORAGE_PATH": "/data/x.db"},
 			[]string{"run"}, []string{"[storage] url and [storage] path are both set", "PYQBOT_STORAGE_URL and PYQBOT_STORAGE_PATH"}},
 		{"url with --db", nil, []string{"console", "--config", onlyURL, "--db", "x.db"}, []string{"--db x.db names an SQLite file", "[storage] url is set too"}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -49,7 +50,8 @@ type part struct {
 // serve runs every adapter, and the HTTP server when something registered routes, and the
 // scheduler, until ctx ends or the first of them stops; then it shuts down as described above.
 // The console adapter stops at end of input, which ends the program.
-func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine *bot.Engine, inflight *bot.Inflight, adapters []bot.Adapter, mux *routes) error {
+// ln is the HTTP server's bound listener, nil when nothing registered routes.
+func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine *bot.Engine, inflight *bot.Inflight, adapters []bot.Adapter, mux *routes, ln net.Listener) error {
 	h := inflight.Handler(engine)
 	var parts []part
 	for _, a := range adapters {
@@ -60,9 +62,9 @@ func (m *Main) serve(ctx context.Context, cfg *Config, log *slog.Logger, engine 
 			return nil
 		}})
 	}
-	if mux.used {
+	if ln != nil {
 		parts = append(parts, part{"http server", func(ctx context.Context) error {
-			return serveHTTP(ctx, cfg.HTTP.Listen, mux, log, nil)
+			return serveHTTP(ctx, ln, mux, log)
 		}})
 	}
 	if engine.Scheduling() {

@@ -193,8 +193,8 @@ func TestShutdownGraceConfig(t *testing.T) {
 		{want: 8 * time.Second},
 		{toml: "[bot]\nshutdown_grace = \"5s\"\n", want: 5 * time.Second},
 		{env: "20s", want: 20 * time.Second},
-		{toml: "[bot]\nshutdown_grace = \"0s\"\n", wantErr: `[bot] shutdown_grace is not a positive duration`},
-		{toml: "[bot]\nshutdown_grace = \"ten\"\n", wantErr: `[bot] shutdown_grace is not a positive duration`},
+		{toml: "[bot]\nshutdown_grace = \"0s\"\n", wantErr: `c.toml:2: [bot] shutdown_grace = "0s" is not a positive duration`},
+		{toml: "[bot]\nshutdown_grace = \"ten\"\n", wantErr: `c.toml:2: [bot] shutdown_grace = "ten" is not a positive duration`},
 	} {
 		path := writeFile(t, "c.toml", tc.toml)
 		cfg, err := loadConfigEnv(path, func(k string) string {

@@ -69,6 +69,11 @@ func cleanName(s string) string {
 	}, s)
 }
 
+// UsableUserID reports whether Handle accepts s as who sent a command: not blank, and plain text
+// (see validID). An adapter that is told its user up front (the terminal's --user) checks it there,
+// so a bad name is refused at start-up instead of every command failing.
+func UsableUserID(s string) bool { return strings.TrimSpace(s) != "" && validID(s) }
+
 // validID reports whether a platform identifier can be stored and shown as it is.
 func validID(s string) bool {
 	if !utf8.ValidString(s) {

@@ -16,6 +16,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/tomlerr"
 )
 
 //go:embed questions
@@ -76,6 +77,10 @@ func Parse(name string, src []byte) (File, []Problem) {
 	}
 	var fq fileQuestion
 	if err := toml.Unmarshal(src, &fq); err != nil {
+		if line, msg, ok := tomlerr.Describe(err, &fq, questionExamples); ok {
+			// The key, its type and what was found, not the Go struct it was decoded into.
+			return File{Path: name, Src: src}, []Problem{{File: name, Line: line, Msg: msg + " (see content/FORMAT.md)"}}
+		}
 		return File{Path: name, Src: src}, decodeProblems(name, err)
 	}
 	problems := unknownKeys(name, src, raw)
@@ -90,6 +95,9 @@ func Parse(name string, src []byte) (File, []Problem) {
 	}
 	return File{Question: q, Path: name, Src: src, MinPython: fq.MinPython, AnswerByVersion: fq.ByVersion, decoded: true}, problems
 }
+
+// questionExamples are what a right value looks like, where the type alone does not say.
+var questionExamples = tomlerr.Examples{"id": `"dict-order"`, "answer": `["B"]`, "min_python": `"3.11"`}
 
 // Decoded reports whether the file was read into a question (despite unknown keys, if any).
 func (f File) Decoded() bool { return f.decoded }

@@ -36,7 +36,7 @@ func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 	}
 	zone = strings.TrimSpace(zone)
 	if zone != "" {
-		if err := checkZone(zone); err != nil {
+		if err := CheckZone(zone); err != nil {
 			return nil, err
 		}
 	}
@@ -50,7 +50,7 @@ func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 		case rest == "":
 			return nil, fmt.Errorf("schedule %q has a time zone but no schedule after it: %s", orig, specHelp)
 		}
-		if err := checkZone(name); err != nil {
+		if err := CheckZone(name); err != nil {
 			return nil, fmt.Errorf("schedule %q: %w", orig, err)
 		}
 		if zone != "" && zone != name {
@@ -92,9 +92,10 @@ func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 	}
 }
 
-// checkZone accepts IANA zone names and UTC; "Local" is refused because it means whatever the
-// server happens to be set to, which is never what a channel wants.
-func checkZone(name string) error {
+// CheckZone accepts IANA zone names and UTC; "Local" is refused because it means whatever the
+// server happens to be set to, which is never what a channel wants. Every zone pyqbot is given
+// (a schedule's, a channel's, [bot] timezone) goes through it. The error quotes the name.
+func CheckZone(name string) error {
 	if name == "Local" {
 		return fmt.Errorf("time zone %q depends on the server's settings: use an IANA name such as \"Europe/Berlin\" or \"UTC\"", name)
 	}
