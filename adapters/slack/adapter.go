@@ -81,7 +81,7 @@ type Adapter struct {
 
 	ready chan struct{} // closed once Run serves: requests before it get 503
 	cores chan struct{} // one token per core call in flight: see handle
-	idle  idleSignal    // signalled when cores empties: see whenCoreIdle
+	idle  idleSignal    // the work users wait for, counted: see whenIdle
 
 	mu   sync.Mutex
 	h    bot.Handler
@@ -204,14 +204,30 @@ func (a *Adapter) handler() (bot.Handler, context.Context) {
 }
 
 // spawn runs fn after an acknowledgement, bounded by workTimeout. A panic is logged, not fatal.
+// Until fn returns it counts as work a user waits for (see whenIdle).
 func (a *Adapter) spawn(what string, conv bot.Conversation, user string, fn func(ctx context.Context, h bot.Handler)) {
+	a.start(what, conv, user, true, fn)
+}
+
+// spawnBackground is spawn for work nobody waits for, which whenIdle does not wait on.
+func (a *Adapter) spawnBackground(what string, conv bot.Conversation, user string, fn func(ctx context.Context, h bot.Handler)) {
+	a.start(what, conv, user, false, fn)
+}
+
+func (a *Adapter) start(what string, conv bot.Conversation, user string, waitedFor bool, fn func(ctx context.Context, h bot.Handler)) {
 	h, base := a.handler()
 	if h == nil {
 		return
 	}
 	a.work.Add(1)
+	if waitedFor {
+		a.idle.enter() // before the goroutine starts, so that no gap shows the adapter idle
+	}
 	go func() {
 		defer a.work.Done()
+		if waitedFor {
+			defer a.idle.leave()
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				a.log.Error("slack "+what+" panicked", "panic", r)

@@ -52,3 +52,34 @@ func TestNameRefreshWaitsForTheCoreToEmpty(t *testing.T) {
 type handlerFunc func(context.Context, bot.Event) bot.Reply
 
 func (f handlerFunc) Handle(ctx context.Context, e bot.Event) bot.Reply { return f(ctx, e) }
+
+// A display-name refresh also waits for a confirmation on its way: a button press's reply follows
+// its acknowledgement through response_url, and until it lands the user is still waiting for it.
+func TestNameRefreshWaitsForTheConfirmationToLand(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, ModeHTTP)
+	hold := make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(hold) }) }
+	t.Cleanup(free) // a failing test must not leave the confirmation held
+	waiting := make(chan struct{}, 10)
+	e.a.idle.waiting = func() { waiting <- struct{}{} }
+	e.start()
+	e.fake.SetUser("U2", slackfake.User{Name: "bea", DisplayName: "Bea"})
+	e.fake.Fail("response_url", slackfake.Failure{Hold: hold})
+
+	if r := e.signed(PathInteractions, formType, interactionPayload(t, buttonPress(e.fake, "U2", "pyq_answer_B", "answer #12 B", nil))); r.StatusCode != 200 {
+		t.Fatalf("button press: status %d", r.StatusCode)
+	}
+	receive(t, waiting, "U2's refresh did not wait for the confirmation on its way")
+	if n := len(e.fake.Calls("users.info")); n != 0 {
+		t.Fatalf("users.info called %d times while the confirmation was held, want 0", n)
+	}
+	free()
+	if c := waitCalls(t, e.fake, "response_url", 1)[0]; c.Get("text") != "you said answer #12 B" {
+		t.Errorf("confirmation = %q", c.Get("text"))
+	}
+	if c := waitCalls(t, e.fake, "users.info", 1)[0]; c.Get("user") != "U2" {
+		t.Errorf("users.info for %q, want U2", c.Get("user"))
+	}
+}

@@ -32,6 +32,8 @@ func (a *Adapter) Register(mux interface{ Handle(string, http.Handler) }) {
 func (a *Adapter) verified(next func(w http.ResponseWriter, body []byte, replayKey string, received time.Time)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start, received := time.Now(), a.now()
+		a.idle.enter()
+		defer a.idle.leave()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 		if err != nil {
 			var tooBig *http.MaxBytesError

@@ -64,8 +64,10 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	}
 	answer := func(respond func() (any, func())) {
 		a.work.Add(1)
+		a.idle.enter()
 		go func() {
 			defer a.work.Done()
+			defer a.idle.leave()
 			payload, followUp := respond()
 			ack(payload)
 			if followUp != nil {

@@ -125,12 +125,12 @@ func (a *Adapter) refreshUser(team, userID, payloadName, usedName string) {
 	}
 	a.users.inflight[key] = true
 	a.users.mu.Unlock()
-	a.spawn("users.info refresh", bot.Conversation{Platform: Platform, Workspace: team}, userID, func(ctx context.Context, h bot.Handler) {
-		// One refresh at a time, and only while no command is in the core: after a burst of new
-		// users they trail behind the answers instead of competing with them for the CPU.
+	a.spawnBackground("users.info refresh", bot.Conversation{Platform: Platform, Workspace: team}, userID, func(ctx context.Context, h bot.Handler) {
+		// One refresh at a time, and only while no user waits on the adapter: after a burst of
+		// new users they trail behind the answers instead of competing with them for the CPU.
 		a.users.turn.Lock()
 		defer a.users.turn.Unlock()
-		a.whenCoreIdle(ctx)
+		a.whenIdle(ctx)
 		if ctx.Err() != nil {
 			// Its time ran out in the queue (the core busy for minutes, or a shutdown): not a
 			// users.info failure, so nothing to warn about; the user's next command asks again.
