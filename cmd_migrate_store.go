@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -16,7 +18,8 @@ func (m *Main) migrateStoreCmd(ctx context.Context, args []string) error {
 	fs := m.newFlags("migrate-store --from sqlite:PATH --to postgres://…",
 		"Copies every row of an SQLite database into an empty PostgreSQL database (one transaction: a\n"+
 			"failure keeps nothing), then prints each table's row count on both sides and compares every\n"+
-			"workspace's leaderboards. Stop pyqbot first: answers given during the copy would be left behind.")
+			"workspace's leaderboards. The SQLite file is only read (an older schema is brought up to date\n"+
+			"in a temporary copy). Stop pyqbot first: answers given during the copy would be left behind.")
 	from := fs.String("from", "", "the SQLite database: sqlite:PATH (or just PATH)")
 	to := fs.String("to", "", "the PostgreSQL database: postgres://user:password@host:5432/db (or $PYQBOT_STORAGE_URL)")
 	if err := m.finishParse(fs, args); err != nil {
@@ -39,11 +42,11 @@ func (m *Main) migrateStoreCmd(ctx context.Context, args []string) error {
 	if err := mustExist(src); err != nil {
 		return err
 	}
-	source, err := storage.Open(ctx, src)
+	source, cleanup, err := m.openMigrateSource(ctx, src)
 	if err != nil {
 		return err
 	}
-	defer source.Close()
+	defer cleanup()
 	target, err := storage.Open(ctx, *to)
 	if err != nil {
 		return err
@@ -64,6 +67,39 @@ func (m *Main) migrateStoreCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "leaderboards: %d compared (all time, 7 and 30 days, per workspace), all identical\n", res.Leaderboards)
 	fmt.Fprintf(m.Stdout, "copied %s to %s in %s: set [storage] url (or PYQBOT_STORAGE_URL) to it and remove [storage] path\n",
-		source.Path(), target.Path(), time.Since(start).Round(time.Millisecond))
+		src, target.Path(), time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// openMigrateSource opens the SQLite database to copy without writing it: migrate-store is asked
+// to read it, and a team keeps it as its way back. One with an older schema than this pyqbot's is
+// brought up to date in a temporary copy (a backup of it, migrated), which is what gets copied.
+func (m *Main) openMigrateSource(ctx context.Context, path string) (*storage.DB, func(), error) {
+	source, err := storage.OpenReadOnly(ctx, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if source.RequireCurrentSchema() == nil {
+		return source, func() { source.Close() }, nil
+	}
+	dir, err := os.MkdirTemp("", "pyqbot-migrate-store-")
+	if err != nil {
+		source.Close()
+		return nil, nil, fmt.Errorf("%s has an older schema than this pyqbot's and needs an up-to-date temporary copy: %w (set TMPDIR to a directory with room for it)", path, err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	copyPath := filepath.Join(dir, "pyqbot.db")
+	fmt.Fprintf(m.Stderr, "pyqbot migrate-store: %s has an older schema than this pyqbot's; copying from an up-to-date temporary copy in %s (%s itself is not changed)\n", path, dir, path)
+	err = source.Backup(ctx, copyPath)
+	source.Close()
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	upgraded, err := storage.Open(ctx, copyPath)
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("bring the temporary copy of %s up to date: %w", path, err)
+	}
+	return upgraded, func() { upgraded.Close(); cleanup() }, nil
 }

@@ -86,6 +86,15 @@ func execSQL(t *testing.T, path string, stmts ...string) {
 	}
 }
 
+// undoNewestMigration leaves the database at path as the pyqbot before the newest migration left
+// it: without that migration's tables (when listed here; the schema_version row alone is what the
+// commands look at).
+func undoNewestMigration(t *testing.T, path string) {
+	t.Helper()
+	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}}[storage.SchemaVersion()]
+	execSQL(t, path, append(undo, fmt.Sprintf(`DELETE FROM schema_version WHERE version = %d`, storage.SchemaVersion()))...)
+}
+
 // readCommands are the commands that only read the database, each given --db path.
 func readCommands(path, backupTo string) [][]string {
 	return [][]string{
@@ -140,10 +149,7 @@ func TestReadCommandsRefuseWithoutWriting(t *testing.T) {
 			name: "older schema",
 			prepare: func(t *testing.T, path string) {
 				copyFile(t, seeded, path, 0o644)
-				// As the pyqbot before the newest migration left it: without that migration's tables
-				// (when listed here; the row alone is what the commands look at).
-				undo := map[int][]string{13: {`DROP TABLE rubric_checks`}}[storage.SchemaVersion()]
-				execSQL(t, path, append(undo, fmt.Sprintf(`DELETE FROM schema_version WHERE version = %d`, storage.SchemaVersion()))...)
+				undoNewestMigration(t, path)
 			},
 			refused: []string{
 				fmt.Sprintf("has an older schema (version %d, without migration %d) than this pyqbot's (version %d)", storage.SchemaVersion()-1, storage.SchemaVersion(), storage.SchemaVersion()),

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/pyqbot/pyqbot/storage"
 	"github.com/pyqbot/pyqbot/storage/pgtest"
 )
 
@@ -75,10 +78,12 @@ func TestMigrateStoreThenRunOnPostgres(t *testing.T) {
 	run(t, "/pyq reveal\n", "console", "--db", db)
 	_, before, _ := run(t, "/pyq leaderboard all\n", "console", "--db", db, "--user", "Ann")
 
+	source := stateOf(t, db)
 	code, out, stderr := run(t, "", "migrate-store", "--from", "sqlite:"+db, "--to", url)
 	if code != 0 {
 		t.Fatalf("migrate-store: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
+	assertUnchanged(t, db, source, "migrate-store") // it only reads its source
 	for _, want := range []string{"answers       3         3", "users", "leaderboards: 3 compared", "all identical"} {
 		if !strings.Contains(regexp.MustCompile(` +`).ReplaceAllString(out, " "), regexp.MustCompile(` +`).ReplaceAllString(want, " ")) {
 			t.Errorf("migrate-store output lacks %q:\n%s", want, out)
@@ -108,6 +113,52 @@ func TestMigrateStoreThenRunOnPostgres(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A source with an older schema than this pyqbot's is copied from an up-to-date temporary copy:
+// the target gets every answer, and the source is left as it was, older schema and all.
+func TestMigrateStoreFromAnOlderSchemaLeavesTheSourceAlone(t *testing.T) {
+	t.Parallel()
+	pgtest.Require(t)
+	url := pgtest.URL(t)
+	db := seededDB(t)
+	undoNewestMigration(t, db)
+	var answers int
+	readSQLite(t, db, `SELECT COUNT(*) FROM answers`, &answers)
+	before := stateOf(t, db)
+
+	code, out, stderr := run(t, "", "migrate-store", "--from", "sqlite:"+db, "--to", url)
+	if code != 0 {
+		t.Fatalf("migrate-store: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	if !strings.Contains(stderr, "older schema") || !strings.Contains(stderr, "itself is not changed") {
+		t.Errorf("stderr %q; want it to say the copy comes from an up-to-date temporary copy", stderr)
+	}
+	if want := fmt.Sprintf("answers %d %d", answers, answers); !strings.Contains(regexp.MustCompile(` +`).ReplaceAllString(out, " "), want) || answers == 0 {
+		t.Errorf("migrate-store output lacks %q:\n%s", want, out)
+	}
+	if !strings.Contains(out, "copied "+db+" to ") {
+		t.Errorf("output does not name the source %s:\n%s", db, out)
+	}
+	assertUnchanged(t, db, before, "migrate-store from an older schema")
+	var newest int
+	readSQLite(t, db, `SELECT MAX(version) FROM schema_version`, &newest)
+	if newest != storage.SchemaVersion()-1 {
+		t.Errorf("the source's schema is at version %d after migrate-store; want it left at %d", newest, storage.SchemaVersion()-1)
+	}
+}
+
+// readSQLite reads one row of query from the SQLite file at path, opened read-only.
+func readSQLite(t *testing.T, path, query string, dest ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.QueryRow(query).Scan(dest...); err != nil {
+		t.Fatalf("%s on %s: %v", query, path, err)
 	}
 }
 

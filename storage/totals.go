@@ -53,7 +53,7 @@ func (d *DB) rebuildTotals(ctx context.Context) error {
 func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
 	query := `SELECT u.external_id, u.name, t.points, t.correct, t.judged
 		FROM user_totals t JOIN users u ON u.id = t.user_id
-		WHERE t.workspace_id = ? ORDER BY t.points DESC, t.correct DESC, u.name` + d.dialect.bytewise()
+		WHERE t.workspace_id = ?` + d.dialect.standingsOrder("t.points", "t.correct")
 	args := []any{workspaceID}
 	if !allTime(from, to) {
 		// Best-explanation bonuses count in the period their vote closed (bonuses_by_time).
@@ -65,11 +65,17 @@ func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.T
 			SELECT user_id, SUM(points), 0, 0 FROM bonuses
 			WHERE workspace_id = ? AND awarded_at >= ? AND awarded_at < ? GROUP BY user_id) s
 		JOIN users u ON u.id = s.user_id
-		GROUP BY u.id, u.external_id, u.name
-		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name` + d.dialect.bytewise()
+		GROUP BY u.id, u.external_id, u.name` + d.dialect.standingsOrder("SUM(s.points)", "SUM(s.correct)")
 		args = append(args, millis(from), millis(to), workspaceID, millis(from), millis(to))
 	}
 	return queryAll(ctx, d.db, scanStanding, query, args...)
+}
+
+// standingsOrder is a leaderboard's ORDER BY: most points, then most correct, then by name, and
+// last by the platform's user id, so that players tied on all three (two "alex"es) keep one order
+// from read to read and on both backends; migrate-store compares leaderboards row by row.
+func (dl dialect) standingsOrder(points, correct string) string {
+	return "\n\t\tORDER BY " + points + " DESC, " + correct + " DESC, u.name" + dl.bytewise() + ", u.external_id" + dl.bytewise()
 }
 
 // scanStanding reads a row of external id, name, points, correct, judged.

@@ -28,8 +28,7 @@ func leaderboardFromAnswers(ctx context.Context, d *DB, workspaceID int64, from,
 	return queryAll(ctx, d.db, scanStanding, `SELECT u.external_id, u.name, SUM(s.points), SUM(s.correct), SUM(s.judged)
 		FROM (`+inner+`) s
 		JOIN users u ON u.id = s.user_id
-		GROUP BY u.id
-		ORDER BY SUM(s.points) DESC, SUM(s.correct) DESC, u.name`+d.dialect.bytewise(), args...)
+		GROUP BY u.id, u.external_id, u.name`+d.dialect.standingsOrder("SUM(s.points)", "SUM(s.correct)"), args...)
 }
 
 // dumpTotals reads both totals tables in key order.
