@@ -46,9 +46,11 @@ func (fs *flagSet) printUsage(w io.Writer) {
 	fs.SetOutput(out)
 }
 
-// parseInterspersed runs flag parsing to the end of args, collecting positionals on the way.
+// parseInterspersed runs flag parsing to the end of args, collecting positionals on the way. A
+// flag given twice is refused (see onceValue).
 func (fs *flagSet) parseInterspersed(args []string) error {
 	fs.positional = nil
+	defer fs.refuseRepeats()()
 	for {
 		if err := fs.FlagSet.Parse(args); err != nil {
 			return err
@@ -64,6 +66,44 @@ func (fs *flagSet) parseInterspersed(args []string) error {
 		fs.positional = append(fs.positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// refuseRepeats makes each flag refuse a second value until the returned function puts the flags'
+// own values back (before usage is printed, which reads them).
+func (fs *flagSet) refuseRepeats() (restore func()) {
+	var flags []*flag.Flag
+	fs.VisitAll(func(f *flag.Flag) {
+		flags = append(flags, f)
+		f.Value = &onceValue{Value: f.Value}
+	})
+	return func() {
+		for _, f := range flags {
+			f.Value = f.Value.(*onceValue).Value
+		}
+	}
+}
+
+// onceValue is a flag's value that takes one setting: with the flag package's own rule the last
+// one wins, so `--config a.toml --config b.toml` dropped a.toml without a word. The same value
+// again drops nothing and is let be.
+type onceValue struct {
+	flag.Value
+	given bool
+	first string
+}
+
+func (v *onceValue) Set(s string) error {
+	if v.given && s != v.first {
+		return fmt.Errorf("it is given twice (first %q): give it once", v.first)
+	}
+	v.given, v.first = true, s
+	return v.Value.Set(s)
+}
+
+// IsBoolFlag keeps a switch a switch (the flag package asks the value).
+func (v *onceValue) IsBoolFlag() bool {
+	b, ok := v.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // finishParse maps flag errors to exit codes: --help is success (usage on stdout), others are 2.
