@@ -121,6 +121,9 @@ func TestDeferredFollowUps(t *testing.T) {
 		{"modal submit", submitModal("d4", alice, "pyq-text:#3", "use a queue"),
 			bot.Reply{Private: true, Post: bot.Post{Text: "Recorded."}}, 6,
 			[]string{"POST /api/v9/webhooks/app1/tok-d4"}, 64},
+		{"rubric checklist saved: the result edits the checklist", press("d5", alice, idRubricSet+"#1", "1", "3"),
+			bot.Reply{Private: true, Post: bot.Post{Text: "Recorded for #1."}}, 6,
+			[]string{"PATCH /api/v9/webhooks/app1/tok-d5/messages/@original"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +148,13 @@ func TestDeferredFollowUps(t *testing.T) {
 				c := f.waitFor(method, path)
 				if c.Path != path {
 					continue
+				}
+				if method == "PATCH" {
+					var m struct{ Content string }
+					decode(t, c, &m)
+					if m.Content != tt.reply.Post.Text {
+						t.Errorf("edit content %q, want %q", m.Content, tt.reply.Post.Text)
+					}
 				}
 				if method == "POST" {
 					checkNoMentions(t, "follow-up", c.Body)

@@ -22,6 +22,9 @@ type incoming struct {
 	channelType int
 	parentID    string
 	replayKey   string // bot.Event.ReplayKey: the request's signature (http), the interaction id (gateway)
+	// replace makes the reply take the place of the private message whose control was used (the
+	// rubric checklist: the saved result stands where it was, as on Slack), instead of adding one.
+	replace bool
 }
 
 func parseInteraction(raw []byte) (incoming, error) {
@@ -97,6 +100,7 @@ func (a *Adapter) interact(ctx context.Context, h bot.Handler, in incoming, resp
 				a.respond(in, respond, ephemeral(refusedControl))
 				return
 			}
+			in.replace = savesRubric(d.CustomID)
 			a.command(ctx, h, in, text, false, respond)
 			return
 		}
@@ -196,7 +200,7 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 	go func() { done <- h.Handle(ctx, ev) }()
 	select {
 	case r := <-done:
-		a.respond(in, respond, direct(r, slash))
+		a.respond(in, respond, direct(r, slash, in.replace))
 		return
 	case <-a.ackTimer():
 	}
@@ -221,7 +225,7 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 }
 
 // direct is the immediate response to an interaction the engine answered in time.
-func direct(r bot.Reply, slash bool) *discordgo.InteractionResponse {
+func direct(r bot.Reply, slash, replace bool) *discordgo.InteractionResponse {
 	if r.Empty() {
 		if slash {
 			// The engine posted what the command asked for (a question, a reveal) in the channel.
@@ -231,6 +235,14 @@ func direct(r bot.Reply, slash bool) *discordgo.InteractionResponse {
 	}
 	m := render(r.Post)
 	data := &discordgo.InteractionResponseData{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
+	if replace {
+		// UPDATE_MESSAGE edits the message the control is on; a message keeps its visibility, so
+		// there are no flags to give, and an empty list clears the old controls.
+		if data.Components == nil {
+			data.Components = []discordgo.MessageComponent{}
+		}
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseUpdateMessage, Data: data}
+	}
 	if r.Private {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
@@ -238,7 +250,8 @@ func direct(r bot.Reply, slash bool) *discordgo.InteractionResponse {
 }
 
 // followUp shows a reply after a deferred response. A slash command's "thinking…" message becomes
-// the reply when the visibility matches; otherwise the reply is a follow-up and it is deleted.
+// the reply when the visibility matches; otherwise the reply is a follow-up and it is deleted. A
+// reply that replaces its control's message (in.replace) is an edit of that message.
 func (a *Adapter) followUp(ctx context.Context, in incoming, r bot.Reply, slash, deferredPrivate bool) error {
 	i := in.Interaction
 	deleteOriginal := func() error {
@@ -253,7 +266,8 @@ func (a *Adapter) followUp(ctx context.Context, in incoming, r bot.Reply, slash,
 		return nil
 	}
 	m := render(r.Post)
-	if slash && r.Private == deferredPrivate {
+	// After DEFERRED_UPDATE_MESSAGE, the original response is the message the control was on.
+	if slash && r.Private == deferredPrivate || in.replace {
 		comps := m.Components
 		if comps == nil {
 			comps = []discordgo.MessageComponent{}

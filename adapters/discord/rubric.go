@@ -48,6 +48,10 @@ func rubricComponents(f *bot.RubricForm) []discordgo.MessageComponent {
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{menu}}}
 }
 
+// savesRubric says whether customID is the checklist's menu, whose reply (the saved result) takes
+// the checklist's place.
+func savesRubric(customID string) bool { return strings.HasPrefix(customID, idRubricSet) }
+
 // rubricEventText reads the custom ids of this file: handled is false for ids it does not own, ok
 // false for an id of its shape that pyqbot did not issue.
 func rubricEventText(customID string, values []string) (text string, handled, ok bool) {

@@ -70,9 +70,11 @@ func TestDiscordRubricChecklist(t *testing.T) {
 	}
 	golden(t, "rubric-checklist", []byte(body))
 
-	if r := send(press("r5", alice, idRubricSet+"#1", "3", "1")); r.Data.Flags != 64 ||
+	// The saved result takes the checklist's place (UPDATE_MESSAGE, the message stays private), as
+	// on Slack, instead of adding a message under it.
+	if r := send(press("r5", alice, idRubricSet+"#1", "3", "1")); r.Type != 7 || r.Data.Components == nil || len(r.Data.Components) != 0 ||
 		!strings.Contains(r.Data.Content, "Recorded for #1: your answer covered 2 of 4 (50%)") {
-		t.Errorf("ticking answered %+v", r.Data)
+		t.Errorf("ticking answered type %d %+v, want the checklist replaced by the result, its menu gone", r.Type, r.Data)
 	}
 	ticked := func(id string) string {
 		t.Helper()
