@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot/scheduler"
 )
 
 // How reminders go out exactly once
@@ -171,12 +173,12 @@ func (e *Engine) channelView(ctx context.Context, ch Channel, now time.Time, vie
 	v := &channelView{open: open, reveal: map[int64]time.Time{}, answered: map[int64]map[string]bool{}}
 	if len(open) > 0 {
 		var schedules []Schedule
-		var skip map[string]bool
+		var skip scheduler.SkipDays
 		if e.Scheduling() {
 			if schedules, err = e.schedules(ctx, ch.ID); err != nil {
 				return nil, err
 			}
-			if skip, err = e.skipDays(ctx, ch.ID); err != nil {
+			if skip, err = e.skipDays(ctx, ch); err != nil {
 				return nil, err
 			}
 		}

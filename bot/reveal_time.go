@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot/scheduler"
 )
 
 // When players are told a question is revealed, that must be when it really will be: the channel's
@@ -37,7 +39,7 @@ func (e *Engine) nextRevealOf(ctx context.Context, ch Channel, now time.Time) (t
 	if err != nil {
 		return time.Time{}, err
 	}
-	skip, err := e.skipDays(ctx, ch.ID)
+	skip, err := e.skipDays(ctx, ch)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -46,7 +48,7 @@ func (e *Engine) nextRevealOf(ctx context.Context, ch Channel, now time.Time) (t
 
 // revealFor is revealTime with the channel's schedules and skip dates already loaded (nil without
 // scheduling), for callers that ask about several of its questions at once.
-func (e *Engine) revealFor(ch Channel, p PostedQuestion, schedules []Schedule, skip map[string]bool, now time.Time) time.Time {
+func (e *Engine) revealFor(ch Channel, p PostedQuestion, schedules []Schedule, skip scheduler.SkipDays, now time.Time) time.Time {
 	if !e.Scheduling() {
 		return p.RevealAt
 	}

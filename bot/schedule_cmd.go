@@ -71,10 +71,7 @@ func (e *Engine) scheduleList(ctx context.Context, r request) Reply {
 	if l.skipDates, err = e.sched.store.SkipDates(ctx, r.ch.ID); err != nil {
 		return e.internalError(r.Event, "skip dates", err)
 	}
-	skip := map[string]bool{}
-	for _, d := range l.skipDates {
-		skip[d] = true
-	}
+	skip := skipDaysOf(r.ch, l.skipDates)
 	for _, s := range schedules {
 		job := scheduleJobRun{s: s}
 		tt, jobLoc, z, err := e.timetable(s, r.ch)
@@ -186,7 +183,7 @@ func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (strin
 		z = r.ch.TimeZone
 	}
 	loc, _ := time.LoadLocation(z)
-	skip, err := e.skipDays(ctx, r.ch.ID)
+	skip, err := e.skipDays(ctx, r.ch)
 	if err != nil {
 		return "", err
 	}

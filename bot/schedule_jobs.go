@@ -118,7 +118,7 @@ func (e *Engine) runPostJob(ctx context.Context, d slot, claim SlotClaim) (SlotS
 	opt := PostOptions{Note: d.note, Created: func(ctx context.Context, p PostedQuestion) error {
 		return st.SetSlotPost(ctx, d.Key, p.ID)
 	}}
-	skip, err := e.skipDays(ctx, d.ch.ID)
+	skip, err := e.skipDays(ctx, d.ch)
 	if err != nil {
 		return "", "", err
 	}
@@ -208,7 +208,7 @@ func (e *Engine) challengeIDs(ctx context.Context, channelID int64) (map[int64]b
 
 // nextReveal is when the channel's reveal job next runs after t, passing over its skip dates (skip,
 // see skipDays); zero (Config.RevealAt then) when off.
-func (e *Engine) nextReveal(ch Channel, schedules []Schedule, skip map[string]bool, t time.Time) time.Time {
+func (e *Engine) nextReveal(ch Channel, schedules []Schedule, skip scheduler.SkipDays, t time.Time) time.Time {
 	for _, s := range schedules {
 		if s.Job != JobReveal || !s.Enabled {
 			continue
@@ -224,18 +224,24 @@ func (e *Engine) nextReveal(ch Channel, schedules []Schedule, skip map[string]bo
 	return time.Time{}
 }
 
-// skipDays is the channel's skip dates as a set: no job runs on them, so no time shown to a user
-// may fall on one.
-func (e *Engine) skipDays(ctx context.Context, channelID int64) (map[string]bool, error) {
-	days, err := e.sched.store.SkipDates(ctx, channelID)
+// skipDays is the channel's skip dates, read in its zone: no job runs on them, so no time shown to
+// a user may fall on one.
+func (e *Engine) skipDays(ctx context.Context, ch Channel) (scheduler.SkipDays, error) {
+	days, err := e.sched.store.SkipDates(ctx, ch.ID)
 	if err != nil {
-		return nil, fmt.Errorf("skip dates: %w", err)
+		return scheduler.SkipDays{}, fmt.Errorf("skip dates: %w", err)
 	}
+	return skipDaysOf(ch, days), nil
+}
+
+// skipDaysOf is the channel's skip dates as the scheduler reads them: in the channel's zone, the
+// one `/pyq schedule skip` names when it confirms a date.
+func skipDaysOf(ch Channel, days []string) scheduler.SkipDays {
 	set := make(map[string]bool, len(days))
 	for _, d := range days {
 		set[d] = true
 	}
-	return set, nil
+	return scheduler.SkipDays{In: ch.Location(), Dates: set}
 }
 
 // openChallengeThread starts the challenge's thread with what to expect. It is a courtesy: if it

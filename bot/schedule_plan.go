@@ -115,7 +115,7 @@ func (j slotJobs) Plan(ctx context.Context, now time.Time) (scheduler.Plan[slotT
 	for _, s := range all {
 		perChannel[s.ChannelID] = append(perChannel[s.ChannelID], s)
 	}
-	skipDays := map[int64]map[string]bool{}
+	skipDays := map[int64]scheduler.SkipDays{}
 	for _, s := range all {
 		ch, ok := byID[s.ChannelID]
 		if !ok || !s.Enabled {
@@ -132,10 +132,7 @@ func (j slotJobs) Plan(ctx context.Context, now time.Time) (scheduler.Plan[slotT
 			if err != nil {
 				return plan, fmt.Errorf("skip dates: %w", err)
 			}
-			skipDays[ch.ID] = map[string]bool{}
-			for _, d := range days {
-				skipDays[ch.ID][d] = true
-			}
+			skipDays[ch.ID] = skipDaysOf(ch, days)
 		}
 		plan.Timed = append(plan.Timed, scheduler.Timed[slotTarget]{
 			Channel: ch.ID, Job: s.Job, Timetable: tt, Loc: loc, Zone: zone, Since: s.UpdatedAt, SkipDays: skipDays[ch.ID],

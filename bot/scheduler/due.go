@@ -21,7 +21,7 @@ func (s *Scheduler[T]) dueSlots(ctx context.Context, plan Plan[T], now time.Time
 		}
 		for _, sl := range slotsIn(j.Timetable, j.Loc, j.Zone, start, now) {
 			d := Due[T]{Key: Key{ChannelID: j.Channel, Job: j.Job, Slot: sl.Key}, At: sl.At, Loc: j.Loc, Meta: j.Meta}
-			if day := SkipDate(sl.At, j.Loc); j.SkipDays[day] {
+			if day, skipped := j.SkipDays.On(sl.At); skipped {
 				if err := s.skip(ctx, d, "skip date "+day, now, slog.LevelInfo, "scheduled job skipped: skip date"); err != nil {
 					return nil, err
 				}

@@ -39,8 +39,8 @@ type Timed[T any] struct {
 	// Since is when the job was set up or last changed: slots before it were never promised, so
 	// they are neither run nor recorded as missed.
 	Since time.Time
-	// SkipDays are local dates (YYYY-MM-DD in Loc) on which the job does not run.
-	SkipDays map[string]bool
+	// SkipDays are the channel's dates on which the job does not run.
+	SkipDays SkipDays
 	Meta[T]
 }
 

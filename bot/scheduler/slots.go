@@ -125,20 +125,32 @@ func NextAt(tt Timetable, loc *time.Location, zone string, after time.Time) (tim
 	return sl.At, ok
 }
 
-// SkipDate is the date a slot at `at` falls on in loc, as skip dates are written (YYYY-MM-DD): a
-// slot on a skip date does not run.
-func SkipDate(at time.Time, loc *time.Location) string { return at.In(loc).Format(time.DateOnly) }
+// SkipDays are the dates (YYYY-MM-DD) on which a channel's jobs do not run, read in the channel's
+// zone (In): a holiday is a day of the team's calendar, whatever zone a job's times are written in.
+type SkipDays struct {
+	In    *time.Location
+	Dates map[string]bool
+}
 
-// NextRunAt is NextAt passing over the slots on skip dates (SkipDate), as the run loop does: when
-// a job really runs next.
-func NextRunAt(tt Timetable, loc *time.Location, zone string, after time.Time, skip map[string]bool) (time.Time, bool) {
-	for range len(skip) + 1 { // each turn passes one skip date
+// On says whether a slot at `at` falls on a skip date, and which.
+func (s SkipDays) On(at time.Time) (string, bool) {
+	if s.In == nil || len(s.Dates) == 0 {
+		return "", false
+	}
+	day := at.In(s.In).Format(time.DateOnly)
+	return day, s.Dates[day]
+}
+
+// NextRunAt is NextAt passing over the slots on skip dates, as the run loop does: when a job
+// really runs next.
+func NextRunAt(tt Timetable, loc *time.Location, zone string, after time.Time, skip SkipDays) (time.Time, bool) {
+	for range len(skip.Dates) + 1 { // each turn passes one skip date
 		at, ok := NextAt(tt, loc, zone, after)
-		if !ok || !skip[SkipDate(at, loc)] {
+		if _, skipped := skip.On(at); !ok || !skipped {
 			return at, ok
 		}
-		y, m, d := at.In(loc).Date()
-		after = time.Date(y, m, d+1, 0, 0, 0, 0, loc).Add(-time.Nanosecond) // the rest of that day
+		y, m, d := at.In(skip.In).Date()
+		after = time.Date(y, m, d+1, 0, 0, 0, 0, skip.In).Add(-time.Nanosecond) // the rest of that day
 	}
 	return time.Time{}, false
 }
