@@ -57,6 +57,21 @@ func (m *Main) openStoreFor(ctx context.Context, configPath, dbPath string) (*st
 	return storage.OpenReadOnly(ctx, cfg.storeTarget())
 }
 
+// openQueryStore is openStoreFor for a command that queries the database (export, content report):
+// their queries are written for this build's schema, so an older one is refused (the error says
+// how to bring it up to date) and closed again.
+func (m *Main) openQueryStore(ctx context.Context, configPath, dbPath string) (*storage.DB, error) {
+	store, err := m.openStoreFor(ctx, configPath, dbPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := store.RequireCurrentSchema(); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
 // mustExist refuses a database path that names no file (or names a directory), saying which path
 // and where it came from. A checked-then-opened race only matters if the file vanishes in between,
 // which a running bot never does to its own database.

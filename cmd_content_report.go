@@ -62,14 +62,11 @@ func (m *Main) contentReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := m.openStoreFor(ctx, *configPath, *dbPath)
+	store, err := m.openQueryStore(ctx, *configPath, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := store.RequireCurrentSchema(); err != nil {
-		return err
-	}
 	stats, err := store.QuestionStats(ctx)
 	if err != nil {
 		return fmt.Errorf("read question statistics: %w", err)

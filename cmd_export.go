@@ -28,14 +28,11 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	if err := m.checkFormat(fs, "export", format, "csv", "json"); err != nil {
 		return err
 	}
-	store, err := m.openStoreFor(ctx, *configPath, *dbPath)
+	store, err := m.openQueryStore(ctx, *configPath, *dbPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := store.RequireCurrentSchema(); err != nil {
-		return err
-	}
 	if *format == "json" {
 		return exportJSON(ctx, store, m.Stdout)
 	}
