@@ -5,6 +5,7 @@ package content
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -111,7 +112,14 @@ func decodeProblems(name string, err error) []Problem {
 	return []Problem{{File: name, Msg: "cannot read question: " + err.Error()}}
 }
 
-// LoadFS reads every *.toml question under root in fsys, naming files prefix/relative-path.
+// MaxFileSize bounds a question file. Decoding a TOML table costs time quadratic in its keys
+// (go-toml checks each key against those before it), so a file that is not a question, or a
+// paste gone wrong, could hold the start-up and lint for minutes; at this size the worst case
+// takes a tenth of a second.
+const MaxFileSize = 32 << 10
+
+// LoadFS reads every *.toml question under root in fsys, naming files prefix/relative-path. A file
+// over MaxFileSize is reported, not read.
 func LoadFS(fsys fs.FS, root, prefix string) ([]File, []Problem) {
 	var files []File
 	var problems []Problem
@@ -123,14 +131,20 @@ func LoadFS(fsys fs.FS, root, prefix string) ([]File, []Problem) {
 		if d.IsDir() || !strings.HasSuffix(p, ".toml") {
 			return nil
 		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
+		name := path.Join(prefix, rel)
+		seen++
+		if info, err := d.Info(); err == nil && info.Size() > MaxFileSize {
+			problems = append(problems, Problem{File: name, Msg: fmt.Sprintf(
+				"the file is %d bytes; a question file is at most %d KiB (%d bytes; the largest built-in one is under 6 KiB): is it a question?", info.Size(), MaxFileSize>>10, MaxFileSize)})
+			return nil
+		}
 		src, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
-		f, ps := Parse(path.Join(prefix, rel), src)
+		f, ps := Parse(name, src)
 		problems = append(problems, ps...)
-		seen++
 		if f.Decoded() {
 			files = append(files, f) // linted too, so one mistake does not hide the others
 		}
