@@ -54,15 +54,7 @@ func (d *DMRecorder) SendDirect(_ context.Context, to bot.Conversation, user str
 
 // FailDMs makes each later SendDirect call fail(user) first and return its error when not nil;
 // nil lets every message through again.
-func (d *DMRecorder) FailDMs(fail func(user string) error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.fail = fail
-}
+func (d *DMRecorder) FailDMs(fail func(user string) error) { setLocked(&d.mu, &d.fail, fail) }
 
 // DMs lists the private messages so far, in order.
-func (d *DMRecorder) DMs() []DirectSent {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return append([]DirectSent(nil), d.sent...)
-}
+func (d *DMRecorder) DMs() []DirectSent { return snapshot(&d.mu, &d.sent) }

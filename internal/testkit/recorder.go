@@ -66,25 +66,13 @@ func (r *Recorder) Edit(_ context.Context, to bot.Conversation, ref bot.MessageR
 }
 
 // Fail makes every later Send fail with err; nil lets them through again.
-func (r *Recorder) Fail(err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.fail = err
-}
+func (r *Recorder) Fail(err error) { setLocked(&r.mu, &r.fail, err) }
 
 // Sent lists the posts so far, in order.
-func (r *Recorder) Sent() []Sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]Sent(nil), r.sent...)
-}
+func (r *Recorder) Sent() []Sent { return snapshot(&r.mu, &r.sent) }
 
 // Edits lists the edits so far, in order.
-func (r *Recorder) Edits() []Sent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]Sent(nil), r.edits...)
-}
+func (r *Recorder) Edits() []Sent { return snapshot(&r.mu, &r.edits) }
 
 // Find returns the first post so far that match accepts.
 func (r *Recorder) Find(match func(Sent) bool) (Sent, bool) {
