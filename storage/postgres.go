@@ -36,14 +36,9 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	d := &DB{db: &pool{DB: sqldb, b: &binder{dialect: postgresDialect}}, dialect: postgresDialect, path: shown, Now: time.Now, w: newWatch()}
-	if err := sqldb.PingContext(ctx); err != nil {
-		sqldb.Close()
-		return nil, scrub(pgUnreachable(shown, err), secrets)
-	}
-	if err := d.migrate(ctx); err != nil {
-		sqldb.Close()
-		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
+	d, err := connectPostgres(ctx, sqldb, shown, secrets, (*DB).migrate)
+	if err != nil {
+		return nil, err
 	}
 	if d.locks, err = sql.Open("pgx", rawURL); err != nil {
 		sqldb.Close()
@@ -52,6 +47,22 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	d.locks.SetMaxOpenConns(lockConns)
 	d.locks.SetMaxIdleConns(2)
 	d.locks.SetConnMaxIdleTime(5 * time.Minute)
+	return d, nil
+}
+
+// connectPostgres makes the DB over sqldb, checks that the server answers and runs prepare
+// (migrate, or read the schema of a read-only open); on failure it closes sqldb and returns an
+// error without the secrets.
+func connectPostgres(ctx context.Context, sqldb *sql.DB, shown string, secrets []string, prepare func(*DB, context.Context) error) (*DB, error) {
+	d := &DB{db: &pool{DB: sqldb, b: &binder{dialect: postgresDialect}}, dialect: postgresDialect, path: shown, Now: time.Now, w: newWatch()}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, scrub(pgUnreachable(shown, err), secrets)
+	}
+	if err := prepare(d, ctx); err != nil {
+		sqldb.Close()
+		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
+	}
 	return d, nil
 }
 

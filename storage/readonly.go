@@ -215,14 +215,5 @@ func openPostgresReadOnly(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
 	}
 	sqldb.SetMaxOpenConns(2)
-	d := &DB{db: &pool{DB: sqldb, b: &binder{dialect: postgresDialect}}, dialect: postgresDialect, path: shown, Now: time.Now, w: newWatch()}
-	if err := sqldb.PingContext(ctx); err != nil {
-		sqldb.Close()
-		return nil, scrub(pgUnreachable(shown, err), secrets)
-	}
-	if err := d.readSchema(ctx); err != nil {
-		sqldb.Close()
-		return nil, scrub(fmt.Errorf("open database %s: %w", shown, err), secrets)
-	}
-	return d, nil
+	return connectPostgres(ctx, sqldb, shown, secrets, (*DB).readSchema)
 }
