@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -148,6 +149,26 @@ func forEachFixture(t *testing.T, fn func(t *testing.T, f *fixture)) {
 func forEachChannel(t *testing.T, fn func(t *testing.T, f *fixture, ch bot.Channel)) {
 	t.Helper()
 	forEachFixture(t, func(t *testing.T, f *fixture) { fn(t, f, f.channel("T1", "C1")) })
+}
+
+// readsBackAsCreated checks a Create call that stored in and returned (made, err): it succeeded,
+// gave the row an id (the field id points at), and read returns in with that id. It returns that
+// as the test's want.
+func readsBackAsCreated[T any](t *testing.T, f *fixture, what string, in, made T, err error, id func(*T) *int64, read func(context.Context, int64) (T, error)) T {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("Create%s: %v", what, err)
+	}
+	newID := *id(&made)
+	if newID == 0 {
+		t.Fatalf("Create%s returned id 0", what)
+	}
+	want := in
+	*id(&want) = newID
+	if got, err := read(f.ctx, newID); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("%s(%d) = %+v, %v; want %+v", what, newID, got, err, want)
+	}
+	return want
 }
 
 // concurrentWins runs n claims at once (claim(i) for i in [0, n)) and counts the ones won; a

@@ -81,17 +81,7 @@ func TestPosts(t *testing.T) {
 			Topic: "closures", PostedAt: t0.Add(123 * time.Millisecond), Day: day(0), RevealAt: t0.Add(8 * time.Hour),
 		}
 		p1, err := f.db.CreatePost(f.ctx, in)
-		if err != nil {
-			t.Fatalf("CreatePost: %v", err)
-		}
-		if p1.ID == 0 {
-			t.Fatal("CreatePost returned id 0")
-		}
-		want := in
-		want.ID = p1.ID
-		if got, err := f.db.Post(f.ctx, p1.ID); err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("Post(%d) = %+v, %v; want %+v", p1.ID, got, err, want)
-		}
+		want := readsBackAsCreated(t, f, "Post", in, p1, err, func(p *bot.PostedQuestion) *int64 { return &p.ID }, f.db.Post)
 
 		ref := bot.MessageRef{Channel: "C1", ID: "1700000000.000100", Thread: "th-9"}
 		if err := f.db.SetPostRef(f.ctx, p1.ID, ref); err != nil {
@@ -703,17 +693,7 @@ func TestPractice(t *testing.T) {
 		in := bot.Practice{WorkspaceID: ch.WorkspaceID, User: bot.User{ID: "U1", Name: "Ann"}, QuestionID: "gen-send",
 			Topic: "generators", Kind: bot.KindOutput, AskedAt: t0}
 		p, err := f.db.CreatePractice(f.ctx, in)
-		if err != nil {
-			t.Fatalf("CreatePractice: %v", err)
-		}
-		if p.ID == 0 {
-			t.Fatal("CreatePractice returned id 0")
-		}
-		want := in
-		want.ID = p.ID
-		if got, err := f.db.Practice(f.ctx, p.ID); err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("Practice = %+v, %v; want %+v", got, err, want)
-		}
+		want := readsBackAsCreated(t, f, "Practice", in, p, err, func(p *bot.Practice) *int64 { return &p.ID }, f.db.Practice)
 
 		answeredAt := t0.Add(90 * time.Second)
 		answered := want
