@@ -62,3 +62,34 @@ func TestRefusedWritesAreNotRecorded(t *testing.T) {
 		}
 	}
 }
+
+// skipDatesFailing is a store whose skip dates cannot be read.
+type skipDatesFailing struct {
+	bot.Store
+	fail bool
+}
+
+func (s *skipDatesFailing) SkipDates(ctx context.Context, channelID int64) ([]string, error) {
+	if s.fail {
+		return nil, errors.New("disk I/O error")
+	}
+	return s.Store.SkipDates(ctx, channelID)
+}
+
+// A schedule change whose reply cannot be completed is not made: "nothing was changed" must hold.
+// Before, the skip dates for the reply's next run were read after the change was committed, so a
+// failing read told the admin nothing was changed while the new schedule stood.
+func TestScheduleSetThatFailsChangesNothing(t *testing.T) {
+	store := &skipDatesFailing{}
+	h := newKitHarness(t, testkit.Options{Questions: testQuestions()[:1], Schedules: []bot.Schedule{{Job: bot.JobQuestion, Spec: "0 9 * * *", Enabled: true}},
+		WrapStore: func(db bot.Store) bot.Store { store.Store = db; return store }})
+	h.as("Lead", true, "schedule") // the channel's schedules exist
+	store.fail = true
+	if r := h.as("Lead", true, `schedule set question "30 10 * * 1-5"`); !strings.HasPrefix(bot.PlainText(r.Post), "Something went wrong on our side") || !r.Failed {
+		t.Fatalf("reply %q (failed %v), want the internal error", bot.PlainText(r.Post), r.Failed)
+	}
+	store.fail = false
+	if list := bot.PlainText(h.as("Ann", false, "schedule").Post); !strings.Contains(list, "0 9 * * *") || strings.Contains(list, "30 10 * * 1-5") {
+		t.Errorf("after a failed change the schedule is:\n%s\nwant it unchanged (0 9 * * *)", list)
+	}
+}

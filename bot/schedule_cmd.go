@@ -174,6 +174,12 @@ func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (strin
 	if err != nil {
 		return "", err
 	}
+	// Read before the change: once it is committed, a failing read must not make the reply say
+	// that nothing was changed.
+	skip, err := e.skipDays(ctx, r.ch)
+	if err != nil {
+		return "", err
+	}
 	s.Spec, s.Zone, s.Enabled, s.UpdatedAt = spec, zone, true, e.now()
 	if err := e.sched.store.SetSchedule(ctx, s); err != nil {
 		return "", err
@@ -183,10 +189,6 @@ func (e *Engine) scheduleSet(ctx context.Context, r request, rest string) (strin
 		z = r.ch.TimeZone
 	}
 	loc, _ := time.LoadLocation(z)
-	skip, err := e.skipDays(ctx, r.ch)
-	if err != nil {
-		return "", err
-	}
 	next := "never"
 	if loc != nil {
 		if at, ok := scheduler.NextRunAt(tt, loc, z, e.now(), skip); ok {
