@@ -235,7 +235,7 @@ func direct(r bot.Reply, slash, replace bool) *discordgo.InteractionResponse {
 	}
 	m := render(r.Post)
 	data := &discordgo.InteractionResponseData{Content: m.Content, Embeds: m.Embeds, Components: m.Components, AllowedMentions: noMentions()}
-	if replace {
+	if replace && !r.Failed { // a failure leaves the checklist, ticks and all, and says so beside it
 		// UPDATE_MESSAGE edits the message the control is on; a message keeps its visibility, so
 		// there are no flags to give, and an empty list clears the old controls.
 		if data.Components == nil {
@@ -267,7 +267,7 @@ func (a *Adapter) followUp(ctx context.Context, in incoming, r bot.Reply, slash,
 	}
 	m := render(r.Post)
 	// After DEFERRED_UPDATE_MESSAGE, the original response is the message the control was on.
-	if slash && r.Private == deferredPrivate || in.replace {
+	if slash && r.Private == deferredPrivate || in.replace && !r.Failed {
 		comps := m.Components
 		if comps == nil {
 			comps = []discordgo.MessageComponent{}

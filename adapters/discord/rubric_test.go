@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
+
 	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -108,5 +110,20 @@ func TestDiscordRubricChecklist(t *testing.T) {
 	}
 	if got := ticked("r9"); got != "1,3" {
 		t.Errorf("after the forged controls the checklist shows %q ticked, want Alice's 1,3", got)
+	}
+}
+
+// The saved result takes the checklist's place; a failure on pyqbot's side is a private message
+// beside it instead, so the ticks stay to save again.
+func TestRubricSaveResponse(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		failed bool
+		typ    discordgo.InteractionResponseType
+	}{{false, discordgo.InteractionResponseUpdateMessage}, {true, discordgo.InteractionResponseChannelMessageWithSource}} {
+		r := direct(bot.Reply{Private: true, Failed: tt.failed, Post: bot.Post{Text: "a reply"}}, false, true)
+		if r.Type != tt.typ || tt.failed && r.Data.Flags != discordgo.MessageFlagsEphemeral {
+			t.Errorf("failed=%v: response type %d flags %d, want type %d (private when failed)", tt.failed, r.Type, r.Data.Flags, tt.typ)
+		}
 	}
 }

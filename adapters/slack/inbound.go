@@ -173,7 +173,7 @@ func (a *Adapter) deliver(ctx context.Context, to replyTo, reply bot.Reply) {
 			return
 		}
 		msg := &slack.WebhookMessage{ResponseType: slack.ResponseTypeEphemeral, Text: FallbackText(reply.Post), Blocks: &slack.Blocks{BlockSet: Blocks(reply.Post)},
-			ReplaceOriginal: to.replace}
+			ReplaceOriginal: to.replace && !reply.Failed} // a failure leaves the checklist, ticks and all
 		if !reply.Private {
 			msg.ResponseType = slack.ResponseTypeInChannel
 		}

@@ -147,3 +147,22 @@ func buttonText(el map[string]any) string {
 	s, _ := m["text"].(string)
 	return s
 }
+
+// A rubric save that fails on pyqbot's side says so beside the checklist instead of taking its
+// place: the user's ticks stay, to save again.
+func TestSlackFailedRubricSaveKeepsTheChecklist(t *testing.T) {
+	t.Parallel()
+	for _, failed := range []bool{false, true} {
+		e := newEnv(t, ModeHTTP)
+		e.core.reply = func(bot.Event) bot.Reply {
+			return bot.Reply{Private: true, Failed: failed, Post: bot.Post{Text: "a reply"}}
+		}
+		e.start()
+		if r := e.signed(PathInteractions, formType, interactionPayload(t, rubricSave(e.fake, "U1", "#1", "2"))); r.StatusCode != 200 {
+			t.Fatalf("save answered %d", r.StatusCode)
+		}
+		if got := waitCalls(t, e.fake, "response_url", 1)[0].JSON["replace_original"]; got != !failed {
+			t.Errorf("failed=%v: replace_original = %v, want %v", failed, got, !failed)
+		}
+	}
+}
