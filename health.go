@@ -126,29 +126,38 @@ func (m *Main) healthcheckCmd(ctx context.Context, args []string) error {
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
 	if err != nil {
-		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s: %v (is pyqbot running, and does it serve /healthz? see [http] enabled)\n", shown, redactErr(err, target, shown))
+		// net/http's errors carry the URL with its password stripped, as shown is.
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s: %v (is pyqbot running, and does it serve /healthz? see [http] enabled)\n", shown, err)
 		return errFailed
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	// A report names every workspace's problems, so a large team's can run past a few KiB.
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxReport))
 	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered %s: %s\n", shown, resp.Status, strings.TrimSpace(string(body)))
+		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered %s: %s\n", shown, resp.Status, clip(body))
 		return errFailed
 	}
 	// Any server answers 200 to something: healthy is pyqbot's own report saying so.
 	var report healthBody
 	if err := json.Unmarshal(body, &report); err != nil || report.Status != "ok" {
 		fmt.Fprintf(m.Stderr, "pyqbot healthcheck: %s answered 200 but not with pyqbot's health report (status \"ok\"): %s (is --url or [http] listen pyqbot's /healthz?)\n",
-			shown, strings.TrimSpace(string(body)))
+			shown, clip(body))
 		return errFailed
 	}
 	fmt.Fprint(m.Stdout, string(body))
 	return nil
 }
 
-// redactErr replaces target in err's text (net/http quotes the URL) with its redacted form.
-func redactErr(err error, target, shown string) string {
-	return strings.ReplaceAll(err.Error(), target, shown)
+// maxReport bounds the health report healthcheck reads.
+const maxReport = 1 << 20
+
+// clip is a body to quote in an error: its first 500 bytes.
+func clip(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if len(s) > 500 {
+		return strings.ToValidUTF8(s[:500], "") + "…"
+	}
+	return s
 }
 
 // healthURL is /healthz on the address pyqbot listens on; a wildcard host is reached on loopback.
