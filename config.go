@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -232,12 +233,24 @@ func (c *Config) whereInFile(key string) string {
 
 // whereValue is where with the wrong value quoted, as the file has it. A value from the environment
 // is not shown: one set in the wrong variable may be a token (see TestConfigErrorsNeverShowTheValue),
-// and the variable's name says where to look.
+// and the variable's name says where to look. Nor is a value in the file shaped like a token,
+// pasted under the wrong key.
 func (c *Config) whereValue(key, value string) string {
 	if c.fromEnv[dottedKey(key)] != "" {
 		return c.where(key)
 	}
+	if tokenShaped(value) {
+		return fmt.Sprintf("%s (a %d-character value, not shown: it looks like a token or secret; is it under the right key?)", c.where(key), len(value))
+	}
 	return fmt.Sprintf("%s = %q", c.where(key), value)
+}
+
+// tokenShaped reports a value that could be a credential: long, without spaces, with letters and
+// digits (Slack's xoxb-… tokens, Discord's, a signing secret's hex). What these keys take (levels,
+// durations, times, zone names, a player's name) is short, spaced or has no digits.
+func tokenShaped(v string) bool {
+	return len(v) > 16 && !strings.ContainsAny(v, " /") && strings.ContainsAny(v, "0123456789") &&
+		strings.IndexFunc(v, unicode.IsLetter) >= 0
 }
 
 // dottedKey is "[bot] grace" as tomlerr.Lines keys it, "bot.grace"; "[[schedule]] entry 2" is
@@ -259,7 +272,7 @@ func (c *Config) check() error {
 	}
 	// The check schedules and /pyq schedule zone use: "Local" is refused as the server's, not a zone.
 	if err := schedule.CheckZone(c.Bot.Timezone); err != nil {
-		if c.fromEnv["bot.timezone"] != "" { // CheckZone's message quotes the value: see whereValue
+		if c.fromEnv["bot.timezone"] != "" || tokenShaped(c.Bot.Timezone) { // CheckZone's message quotes the value: see whereValue
 			return fmt.Errorf("%s is not a time zone pyqbot can use: use an IANA name such as \"Europe/Berlin\" or \"UTC\" "+
 				"(not \"Local\", which is whatever the server is set to)", c.where("[bot] timezone"))
 		}

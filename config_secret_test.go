@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,35 @@ func TestConfigErrorsNeverShowTheValue(t *testing.T) {
 	}
 	if refused < 10 {
 		t.Fatalf("only %d settings refused a token-shaped value: the test is not reaching the checks", refused)
+	}
+}
+
+// A token pasted under the wrong key in the file is not quoted back either, while an ordinary
+// wrong value still is, so the fix stays easy to see.
+func TestConfigFileErrorsDoNotShowATokenShapedValue(t *testing.T) {
+	t.Parallel()
+	const secret = "xoxb-0000-do-not-print-me"
+	for _, kv := range [][2]string{
+		{"bot", "timezone"}, {"bot", "reveal_time"}, {"bot", "grace"}, {"bot", "shutdown_grace"},
+		{"log", "level"}, {"log", "format"}, {"console", "user"},
+	} {
+		for _, value := range []string{secret, "0123456789abcdef0123456789abcdef"} {
+			src := fmt.Sprintf("[%s]\n%s = %q\n", kv[0], kv[1], value)
+			_, err := parseConfig("pyqbot.toml", []byte(src), func(string) string { return "" })
+			if err == nil {
+				if kv[1] == "user" {
+					continue // a console user may be any plain name
+				}
+				t.Errorf("[%s] %s = %q was accepted", kv[0], kv[1], value)
+				continue
+			}
+			if strings.Contains(err.Error(), value) {
+				t.Errorf("[%s] %s: the error shows the token-shaped value: %v", kv[0], kv[1], err)
+			}
+		}
+	}
+	_, err := parseConfig("pyqbot.toml", []byte("[log]\nlevel = \"verbose\"\n"), func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), `level = "verbose"`) {
+		t.Errorf("an ordinary wrong value: %v, want it quoted", err)
 	}
 }
