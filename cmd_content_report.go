@@ -71,6 +71,9 @@ func (m *Main) contentReport(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read question statistics: %w", err)
 	}
+	if err := store.CheckUnchanged(); err != nil {
+		return err
+	}
 	// The bank only describes the questions (title, level); its problems are lint's business, and a
 	// question no longer in it still has its figures.
 	files, _ := content.LoadAll(content.Options{Dirs: cfg.Content.Dirs})

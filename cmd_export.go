@@ -34,7 +34,10 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	}
 	defer store.Close()
 	if *format == "json" {
-		return exportJSON(ctx, store, m.Stdout)
+		if err := exportJSON(ctx, store, m.Stdout); err != nil {
+			return err
+		}
+		return store.CheckUnchanged()
 	}
 	w := csv.NewWriter(m.Stdout)
 	w.Write([]string{"platform", "workspace", "channel", "post", "question", "kind", "topic", "posted_at",
@@ -49,10 +52,13 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 			a.AnsweredAt.Format(time.RFC3339), strconv.FormatBool(a.Graded), correct, strconv.Itoa(a.Points)))
 	})
 	w.Flush()
-	if err != nil {
-		return err
+	if err == nil {
+		err = w.Error()
 	}
-	return w.Error()
+	if err == nil {
+		err = store.CheckUnchanged() // the rows are out, but the exit status says whether they hold
+	}
+	return err
 }
 
 // exportJSON streams the answers as one JSON array, an object per line, so a large history is

@@ -182,6 +182,11 @@ func (d *DB) RequireCurrentSchema() error {
 		d.path, d.ro.current, strings.Join(lacks, ", "), SchemaVersion())
 }
 
+// CheckUnchanged is for a command that read a store opened by OpenReadOnly and is about to say it
+// succeeded: an error when the file was read without locks (immutable=1, see openSQLiteReadOnly)
+// and something wrote it meanwhile, so what was read may be torn.
+func (d *DB) CheckUnchanged() error { return d.unchangedSince() }
+
 // unchangedSince says whether the file opened with immutable=1 is as it was then: immutable
 // reads take no locks, so a pyqbot that started meanwhile could have written under them.
 func (d *DB) unchangedSince() error {

@@ -104,4 +104,8 @@ func TestReadOnlyImmutableBackupRefusesAChangedFile(t *testing.T) {
 	if _, err := os.Stat(copy2); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the refused backup was kept (stat: %v)", err)
 	}
+	// export and content report ask the same at their end.
+	if err := ro.CheckUnchanged(); err == nil || !strings.Contains(err.Error(), "changed while it was read") {
+		t.Errorf("CheckUnchanged after a pyqbot wrote the file: %v, want the same refusal", err)
+	}
 }
