@@ -17,6 +17,8 @@ import (
 
 	"github.com/pyqbot/pyqbot/adapters/slack"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
+	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/keepalive"
 )
 
 const e2eSecret = "e2e-signing-secret"
@@ -349,5 +351,20 @@ func (b *slackBot) answerByButton(blocks []postedBlock, kind, user, answer, ts s
 	}
 	if got := b.reply("/response/" + respPath); !strings.Contains(got, "Recorded your answer") {
 		b.t.Fatalf("%s's confirmation = %q", user, got)
+	}
+}
+
+// The Slack adapter's client in production is keepalive's transport under the shutdown's tracking:
+// with net/http's default (two idle connections a host), a burst's confirmations each dialled and
+// TLS-handshook anew. (adapters/slack tests the burst itself on the adapter's default client.)
+func TestSlackClientKeepsABurstsConnections(t *testing.T) {
+	t.Parallel()
+	c := slackClient(slack.Settings{}, bot.NewInflight(time.Now))
+	tr, ok := c.Transport.(trackedTransport)
+	if !ok {
+		t.Fatalf("transport %T, want trackedTransport", c.Transport)
+	}
+	if base, ok := tr.base.(*http.Transport); !ok || base.MaxIdleConnsPerHost != keepalive.PerHost {
+		t.Errorf("base transport %T is not keepalive's (%d idle connections a host)", tr.base, keepalive.PerHost)
 	}
 }

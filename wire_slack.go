@@ -24,14 +24,18 @@ func newSlack(_ context.Context, cfg *Config, getenv func(string) string, log *s
 	if err != nil {
 		return nil, err
 	}
-	// The adapter's transport (keepalive), with every call it makes outside a command (a late reply
-	// through response_url, a users.info refresh) listed as work in flight for the shutdown.
-	httpc := &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: keepalive.Transport(), inflight: inflight, apiURL: cmp.Or(s.APIURL, slack.DefaultAPIURL)}}
-	a := slack.New(slack.Options{Settings: s, Logger: log, Metrics: m, Replays: store, Installs: store, HTTPClient: httpc})
+	a := slack.New(slack.Options{Settings: s, Logger: log, Metrics: m, Replays: store, Installs: store, HTTPClient: slackClient(s, inflight)})
 	if s.Mode == slack.ModeHTTP {
 		a.Register(mux)
 	}
 	return a, nil
+}
+
+// slackClient is the adapter's HTTP client: keepalive's transport (a burst's confirmations reuse
+// their connections), with every call it makes outside a command (a late reply through
+// response_url, a users.info refresh) listed as work in flight for the shutdown.
+func slackClient(s slack.Settings, inflight *bot.Inflight) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: trackedTransport{base: keepalive.Transport(), inflight: inflight, apiURL: cmp.Or(s.APIURL, slack.DefaultAPIURL)}}
 }
 
 // slackStore is what the Slack adapter keeps in the database: Events API event ids (so Slack's

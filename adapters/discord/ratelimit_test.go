@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
+	"github.com/pyqbot/pyqbot/internal/keepalive"
 	"github.com/pyqbot/pyqbot/internal/testkit"
 )
 
@@ -199,5 +201,22 @@ func TestThreadFailureFallsBackToTheChannel(t *testing.T) {
 	}
 	if got := len(f.matching("POST", "/api/v9/channels/c1/messages/"+ref.ID+"/threads")); got != 2 {
 		t.Errorf("thread start tried %d times, want 2 (at the post, again at the reveal)", got)
+	}
+}
+
+// The REST client keeps a burst's connections (keepalive): net/http's default keeps two to a host,
+// so a fan-out's posts to discord.com would each dial and TLS-handshake anew.
+func TestRESTClientKeepsABurstsConnections(t *testing.T) {
+	t.Parallel()
+	a, err := New(Config{Mode: ModeGateway, Token: "t", AppID: "app1"}, Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := a.s.Client.Transport.(*transport)
+	if !ok {
+		t.Fatalf("REST transport is %T, want the adapter's own", a.s.Client.Transport)
+	}
+	if base, ok := tr.base.(*http.Transport); !ok || base.MaxIdleConnsPerHost != keepalive.PerHost {
+		t.Errorf("REST base transport %T is not keepalive's (%d idle connections a host)", tr.base, keepalive.PerHost)
 	}
 }
