@@ -64,6 +64,8 @@ func score(q *Question, keys []string, text string, streak int) Grade {
 		if strings.TrimSpace(text) == "" {
 			return Grade{}
 		}
+		// Always points: storage tells a withdrawn question's answer (unjudged, 0 points, see
+		// storage.QuestionDays) from a design answer by them, so a design answer must never score 0.
 		return Grade{Unjudged: true, Points: DesignPoints + StreakBonus(streak)}
 	case q.MultiSelect():
 		right, wrong := 0, 0

@@ -75,10 +75,13 @@ func parseStat(stat string) (steal, busy uint64, ok bool) {
 // host, which includes waking from idle, so a bursty load shows more of it than a busy loop does.
 // It is printed for comparing runs, with probe (hostProbe): a run whose probe is slower than
 // another's ran on a slower host.
-func stealSince(steal0, busy0 uint64) string {
+func stealSince(steal0, busy0 uint64, ok0 bool) string {
 	steal, busy, ok := machineTicks()
-	if !ok || busy <= busy0 {
+	switch {
+	case !ok || !ok0:
 		return "steal unknown (no /proc/stat)"
+	case busy <= busy0:
+		return "steal unknown (no busy time counted)"
 	}
 	return fmt.Sprintf("steal %.0f%%", 100*float64(steal-steal0)/float64(busy-busy0))
 }

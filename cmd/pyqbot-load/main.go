@@ -203,7 +203,7 @@ func run(rounds, n, c int, keep bool, only string) error {
 		var start time.Duration
 		settle() // the set-up's work, or the last kind's, is no round's
 		probe := hostProbe()
-		steal0, busy0, _ := machineTicks()
+		steal0, busy0, ok0 := machineTicks()
 		for r := range rounds {
 			targets := []func(){
 				func() {
@@ -231,7 +231,7 @@ func run(rounds, n, c int, keep bool, only string) error {
 		ackRatio := float64(pyq.p(pyq.acks, .99)) / float64(flo.p(flo.acks, .99))
 		confRatio := float64(pyq.p(pyq.confirms, .99)) / float64(flo.p(flo.confirms, .99))
 		fmt.Printf("%-26s ack p99 ratio %.2f, confirmation p99 ratio %.2f (goal <= %.1f); cpu/request ratio %.2f; host probe %s, %s\n\n", "", ackRatio, confRatio, k.goal,
-			float64(pyq.cpuPer())/float64(flo.cpuPer()), probe.Round(10*time.Microsecond), stealSince(steal0, busy0))
+			float64(pyq.cpuPer())/float64(flo.cpuPer()), probe.Round(10*time.Microsecond), stealSince(steal0, busy0, ok0))
 		if ackRatio > k.goal || confRatio > k.goal {
 			failures = append(failures, fmt.Sprintf("%s: p99 ratios %.2f / %.2f over %.1f", k.name, ackRatio, confRatio, k.goal))
 		}

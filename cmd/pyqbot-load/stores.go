@@ -196,7 +196,7 @@ func runStores(pgURL string, rounds, n, c int, keep bool) error {
 		t.st, t.busy = stats{}, 0
 	}
 	probe := hostProbe()
-	steal0, busy0, _ := machineTicks()
+	steal0, busy0, ok0 := machineTicks()
 	for r := range rounds {
 		for k := range tops {
 			t := tops[(k+r)%len(tops)] // each target takes its turn going first
@@ -204,7 +204,7 @@ func runStores(pgURL string, rounds, n, c int, keep bool) error {
 			t.round(client, fake, fmt.Sprintf("T%d", (k+r)%len(tops)), r, n, c)
 		}
 	}
-	stolen := "host probe " + probe.Round(10*time.Microsecond).String() + ", " + stealSince(steal0, busy0)
+	stolen := "host probe " + probe.Round(10*time.Microsecond).String() + ", " + stealSince(steal0, busy0, ok0)
 	var failures []string
 	for _, t := range tops {
 		stored, err := t.nodes[0].store.CountAnswers(ctx, t.post.ID)
