@@ -62,9 +62,15 @@ func (k *socket) close() {
 // serveSocket holds one client connection: hello, then it reads acks until the connection ends.
 func (s *Server) serveSocket(c *websocket.Conn) {
 	k := &s.socket
-	// The connection is registered before hello: a client logs "connected" on hello, and an Outage
-	// a test starts right after must find the connection to drop.
+	// The connection is registered before hello, and an Outage that came first drops it here:
+	// slack-go reports "connected" as soon as its dial returns, which can be before this runs, and
+	// an Outage a test starts right after must not miss the connection.
 	k.mu.Lock()
+	if k.down {
+		k.mu.Unlock()
+		c.Close()
+		return
+	}
 	if len(k.conns) >= MaxConnections {
 		k.mu.Unlock()
 		k.write(c, map[string]any{"type": "disconnect", "reason": "too_many_websockets"})
