@@ -102,9 +102,7 @@ func (m *Main) contentLint(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stderr, "pyqbot content lint: %v; answer keys were not verified\n", err)
 			return errFailed
 		}
-		for _, py := range pythons {
-			reports = append(reports, content.Verify(ctx, py, toVerify))
-		}
+		reports = content.VerifyAll(ctx, pythons, toVerify)
 		problems = append(problems, content.MergeReports(reports)...)
 	}
 	for _, p := range problems {

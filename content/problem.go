@@ -15,6 +15,8 @@ type Problem struct {
 	Msg     string
 	Warning bool
 	Pythons []Version
+
+	hung bool // a snippet of the file ran until snippetTimeout (see VerifyAll)
 }
 
 func (p Problem) String() string {

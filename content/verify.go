@@ -3,6 +3,7 @@ package content
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -17,6 +18,7 @@ type Report struct {
 	Python   Python
 	Verified int // questions whose snippets ran (design questions have none, but count as checked)
 	Skipped  int // questions whose min_python is newer than this interpreter
+	NotRun   int // questions not run because a snippet of theirs hung on an earlier interpreter
 	Problems []Problem
 	Elapsed  time.Duration
 }
@@ -26,8 +28,52 @@ func (r Report) String() string {
 	if r.Skipped > 0 {
 		skipped = fmt.Sprintf(" (%s skipped: they need a newer Python)", Plural(r.Skipped, "question"))
 	}
+	if r.NotRun > 0 {
+		skipped += fmt.Sprintf(" (%s not run: a snippet hung on an earlier interpreter)", Plural(r.NotRun, "question"))
+	}
 	return fmt.Sprintf("%s: %s verified in %.1fs%s, %s", r.Python.Version, Plural(r.Verified, "question"),
 		r.Elapsed.Seconds(), skipped, Plural(len(r.Problems), "problem"))
+}
+
+// anyHung says whether one of a problem's arguments is errHung.
+func anyHung(args []any) bool {
+	for _, a := range args {
+		if err, ok := a.(error); ok && errors.Is(err, errHung) {
+			return true
+		}
+	}
+	return false
+}
+
+// VerifyAll runs Verify on each interpreter in turn. A file whose snippet hung on one is not run on
+// the ones after it, and its problem says so: a hang is the snippet's own, and every interpreter
+// would wait out the timeout (a minute) again.
+func VerifyAll(ctx context.Context, pythons []Python, files []File) []Report {
+	hung := map[string]bool{}
+	var reports []Report
+	for i, py := range pythons {
+		todo := files
+		if len(hung) > 0 {
+			todo = nil
+			for _, f := range files {
+				if !hung[f.Path] {
+					todo = append(todo, f)
+				}
+			}
+		}
+		r := Verify(ctx, py, todo)
+		r.NotRun = len(files) - len(todo)
+		for j, p := range r.Problems {
+			if p.hung && !hung[p.File] {
+				hung[p.File] = true
+				if i < len(pythons)-1 {
+					r.Problems[j].Msg += " (not run on the other interpreters)"
+				}
+			}
+		}
+		reports = append(reports, r)
+	}
+	return reports
 }
 
 // Verify runs every question's snippets under py and reports each answer key the interpreter does
@@ -94,7 +140,7 @@ func verifyFile(ctx context.Context, py Python, f File) []Problem {
 		if line == 0 {
 			line = 1
 		}
-		return []Problem{{File: f.Path, Line: line, Msg: fmt.Sprintf(format, args...)}}
+		return []Problem{{File: f.Path, Line: line, Msg: fmt.Sprintf(format, args...), hung: anyHung(args)}}
 	}
 	switch q.Kind {
 	case bot.KindOutput:
@@ -159,7 +205,7 @@ func verifyFile(ctx context.Context, py Python, f File) []Problem {
 func verifyTraceback(ctx context.Context, py Python, f File) []Problem {
 	res, err := run(ctx, py.Path, f.Question.Code)
 	if err != nil {
-		return []Problem{{File: f.Path, Line: lineOf(f.Src, "code", 0), Msg: fmt.Sprintf("cannot run the code: %v", err)}}
+		return []Problem{{File: f.Path, Line: lineOf(f.Src, "code", 0), Msg: fmt.Sprintf("cannot run the code: %v", err), hung: errors.Is(err, errHung)}}
 	}
 	if res.exit == 0 {
 		return []Problem{{File: f.Path, Line: symptomLine(f, 1), Msg: "the symptom is a traceback, but the code alone exits 0: it must crash by itself, as the user ran it"}}
