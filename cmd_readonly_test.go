@@ -91,7 +91,7 @@ func execSQL(t *testing.T, path string, stmts ...string) {
 // commands look at).
 func undoNewestMigration(t *testing.T, path string) {
 	t.Helper()
-	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}}[storage.SchemaVersion()]
+	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}, 14: {`DROP TABLE period_totals`}}[storage.SchemaVersion()]
 	execSQL(t, path, append(undo, fmt.Sprintf(`DELETE FROM schema_version WHERE version = %d`, storage.SchemaVersion()))...)
 }
 

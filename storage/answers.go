@@ -230,6 +230,9 @@ func (d *DB) CloseAndGrade(ctx context.Context, postID int64, at time.Time, grad
 			if err := addGrade(ctx, tx, a.ID, g); err != nil {
 				return err
 			}
+			if err := addPeriodGrades(ctx, tx, a.ID, a.AnsweredAt, g); err != nil {
+				return err
+			}
 			a.Graded, a.Correct, a.Unjudged, a.Points = true, g.Correct, g.Unjudged, g.Points
 			graded = append(graded, a)
 		}

@@ -42,15 +42,22 @@ func (d *DB) rebuildTotals(ctx context.Context) error {
 				UNION ALL
 				SELECT workspace_id, user_id, SUM(points), 0, 0 FROM bonuses GROUP BY workspace_id, user_id
 			) graded GROUP BY workspace_id, user_id`)
-		return err
+		if err != nil {
+			return err
+		}
+		return rebuildPeriodTotals(ctx, tx)
 	})
 }
 
-// Leaderboard ranks everyone with a graded answer in [from, to), best first. All time is one row
-// per user from user_totals. A period sums the covering answers_leaderboard index over its time
-// range: a per-day table would not read fewer rows (a user answers once a day), and periods are
-// in the channel's zone, so coarser buckets would not line up with them.
+// Leaderboard ranks everyone with a graded answer or a bonus in [from, to), best first. All time
+// is one row per user from user_totals; a week or month reads period_totals
+// (period_totals.go); any other range sums the covering answers_leaderboard index over its time.
 func (d *DB) Leaderboard(ctx context.Context, workspaceID int64, from, to time.Time) ([]bot.Standing, error) {
+	if !allTime(from, to) {
+		if standings, ok, err := d.periodLeaderboard(ctx, workspaceID, from, to); ok {
+			return standings, err
+		}
+	}
 	query := `SELECT u.external_id, u.name, t.points, t.correct, t.judged
 		FROM user_totals t JOIN users u ON u.id = t.user_id
 		WHERE t.workspace_id = ?` + d.dialect.standingsOrder("t.points", "t.correct")

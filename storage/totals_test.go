@@ -31,12 +31,14 @@ func leaderboardFromAnswers(ctx context.Context, d *DB, workspaceID int64, from,
 		GROUP BY u.id, u.external_id, u.name`+d.dialect.standingsOrder("SUM(s.points)", "SUM(s.correct)"), args...)
 }
 
-// dumpTotals reads both totals tables in key order.
+// dumpTotals reads the totals tables in key order.
 func dumpTotals(t *testing.T, d *DB) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{
 		`SELECT 'total', workspace_id, user_id, 0, points, correct, judged FROM user_totals ORDER BY workspace_id, user_id`,
+		`SELECT span || ' of', workspace_id, user_id, start_at, points, correct, judged * 1000 + answers FROM period_totals
+			ORDER BY workspace_id, span, start_at, user_id`,
 	} {
 		rows, err := d.db.Query(q)
 		if err != nil {
@@ -130,6 +132,9 @@ func TestTotalsNeverDriftFromAnswers(t *testing.T) {
 				now := t0.AddDate(0, 0, offset).Add(5 * time.Hour)
 				for _, period := range []bot.Period{bot.Week, bot.Month, bot.All} {
 					from, to := period.Range(now, loc)
+					if _, _, _, _, ok := bucketsFor(from, to); !ok && period != bot.All {
+						t.Errorf("%s %s %v..%v is read from the answers, not period_totals", zone, period, from, to)
+					}
 					for _, ch := range []bot.Channel{channels[0], channels[2]} {
 						want, err := leaderboardFromAnswers(f.ctx, f.db, ch.WorkspaceID, from, to)
 						if err != nil {
