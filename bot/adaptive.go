@@ -3,20 +3,28 @@ package bot
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 )
 
 // How practice adapts
 //
-// `/pyq practice` without a topic (and with no review due) picks for the person:
-//   - the topic: the weakest one, the lowest accuracy over at least MinTopicAnswers judged answers;
-//     when no topic has that many, the least practised one (fewest attempts);
-//   - the difficulty: each topic has a level per person that keeps them near 70% right. It starts
-//     at warmup, steps up after LevelUpRun right answers in a row at that level and down after
-//     LevelDownRun wrong ones in a row (answers at other levels do not move it);
+// `/pyq practice` (when no review is served) picks for the person, among the questions its words
+// allow, what those words leave open:
+//   - the topic, unless one is named: the weakest one, the lowest accuracy over at least
+//     MinTopicAnswers judged answers; when no topic has that many, the least practised one (fewest
+//     attempts);
+//   - the difficulty, unless one is named: each topic has a level per person that keeps them near
+//     70% right. It starts at warmup, steps up after LevelUpRun right answers in a row at that
+//     level and down after LevelDownRun wrong ones in a row (answers at other levels do not move it);
 //   - the question: one of that topic and level the person has not seen in FreshDays (answered, or
-//     asked in practice); when none is left, the neighbouring levels; then the one seen longest ago.
+//     asked in practice); when none is left, the neighbouring levels (unless a difficulty was
+//     named); then the next topics in that order (there are none when one topic was named); then
+//     the one of the first topic seen longest ago. Words narrow the pick, never the rule against
+//     repeats: `/pyq practice databases` asked again and again serves a new question each time
+//     while the topic has fresh ones at and next to the person's level.
 //
 // The post says which choice was made, so the person knows why they got it.
 const (
@@ -74,12 +82,20 @@ func levelIn(bank *Bank, attempts []Attempt, topic string) Difficulty {
 	return Difficulties[level]
 }
 
-// weakestFor is the topic adaptive practice drills, and how it was chosen.
-func weakestFor(bank *Bank, attempts []Attempt) (topic, why string) {
+// rankedTopic is a topic practice could drill, and why it comes where it does.
+type rankedTopic struct {
+	topic string
+	why   string // "weakest topic" or "least practised topic"
+}
+
+// rankTopics orders topics (each once) for practice: first those with at least MinTopicAnswers
+// judged answers, lowest accuracy first; then the rest, fewest attempts first; ties by name. The
+// first is the topic practice drills; the others are where it goes when that one has nothing new.
+func rankTopics(attempts []Attempt, topics []string) []rankedTopic {
 	type tally struct{ judged, correct, all int }
 	per := map[string]*tally{}
-	for _, t := range bank.Topics() {
-		per[t.Topic] = &tally{}
+	for _, t := range topics {
+		per[t] = &tally{}
 	}
 	for _, a := range attempts {
 		t, ok := per[a.Topic]
@@ -94,72 +110,120 @@ func weakestFor(bank *Bank, attempts []Attempt) (topic, why string) {
 			}
 		}
 	}
-	names := make([]string, 0, len(per))
-	for n := range per {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	best := ""
-	for _, n := range names {
-		t := per[n]
-		if t.judged < MinTopicAnswers {
-			continue
+	names := slices.Sorted(maps.Keys(per))
+	sort.SliceStable(names, func(i, j int) bool {
+		a, b := per[names[i]], per[names[j]]
+		aw, bw := a.judged >= MinTopicAnswers, b.judged >= MinTopicAnswers
+		switch {
+		case aw != bw:
+			return aw
+		case aw:
+			// a.correct/a.judged < b.correct/b.judged, without floats
+			return a.correct*b.judged < b.correct*a.judged
+		default:
+			return a.all < b.all
 		}
-		// a.correct/a.judged < b.correct/b.judged, without floats
-		if b := per[best]; best == "" || t.correct*b.judged < b.correct*t.judged {
-			best = n
-		}
-	}
-	if best != "" {
-		return best, "weakest topic"
-	}
-	for _, n := range names {
-		if best == "" || per[n].all < per[best].all {
-			best = n
+	})
+	out := make([]rankedTopic, len(names))
+	for i, n := range names {
+		out[i] = rankedTopic{topic: n, why: "least practised topic"}
+		if per[n].judged >= MinTopicAnswers {
+			out[i].why = "weakest topic"
 		}
 	}
-	return best, "least practised topic"
+	return out
 }
 
-// adaptivePractice picks the person's next practice question, never one of hidden (reported).
-func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, hidden map[string]bool) (adaptivePick, error) {
+// adaptivePractice picks the person's next practice question among the questions f allows (the
+// words of `/pyq practice`), never one of hidden (reported). What f names is the person's choice
+// and the rest adapts as "How practice adapts" says: a topic named is drilled at their level in it,
+// a difficulty named replaces the level, and freshness holds either way: nothing seen in FreshDays
+// while a fresh question is left among those f allows. q is nil only when f allows none.
+func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, f Filter, hidden map[string]bool) (adaptivePick, error) {
 	attempts, err := e.store.Attempts(ctx, ws, userID, UnjudgedKinds())
 	if err != nil {
 		return adaptivePick{}, err
 	}
-	topic, why := weakestFor(e.bank, attempts)
-	level := levelIn(e.bank, attempts, topic)
+	var pool []*Question
+	topics := map[string]bool{}
+	for _, q := range e.bank.All() {
+		if f.Allows(q) && !hidden[q.ID] {
+			pool = append(pool, q)
+			topics[q.Topic] = true
+		}
+	}
+	if len(pool) == 0 {
+		return adaptivePick{}, nil
+	}
 	lastSeen := map[string]time.Time{}
 	for _, a := range attempts {
 		lastSeen[a.QuestionID] = a.At
 	}
 	fresh := e.now().Add(-FreshDays * 24 * time.Hour)
-	pick := adaptivePick{topic: topic, level: level, reason: fmt.Sprintf("%s: %s, %s", why, topic, level)}
-	for _, lv := range levelsNear(level) {
-		var pool []*Question
-		for _, q := range e.bank.All() {
-			if q.Topic == topic && q.Difficulty == lv && !lastSeen[q.ID].After(fresh) && !hidden[q.ID] {
-				pool = append(pool, q)
+	ranked := rankTopics(attempts, slices.Collect(maps.Keys(topics)))
+	named := len(f.Topics) == 1 // the topic is the person's, not the weakest of several
+	first := adaptivePick{topic: ranked[0].topic, level: levelIn(e.bank, attempts, ranked[0].topic)}
+	for i, t := range ranked {
+		level := levelIn(e.bank, attempts, t.topic)
+		for _, levels := range practiceLevels(f, level) {
+			var candidates []*Question
+			for _, q := range pool {
+				if q.Topic == t.topic && slices.Contains(levels, q.Difficulty) && !lastSeen[q.ID].After(fresh) {
+					candidates = append(candidates, q)
+				}
 			}
-		}
-		if len(pool) > 0 {
-			pick.q = pool[e.intn(len(pool))]
-			if lv != level {
-				pick.reason += fmt.Sprintf(" (nothing new at that level, so %s)", lv)
+			if len(candidates) == 0 {
+				continue
+			}
+			pick := adaptivePick{q: candidates[e.intn(len(candidates))], topic: t.topic, level: level}
+			pick.reason = pickReason(t, ranked[0], i > 0, named, f, pick.q, level)
+			if len(f.Difficulties) == 0 && levels[0] != level {
+				pick.reason += fmt.Sprintf(" (nothing new at that level, so %s)", levels[0])
 			}
 			return pick, nil
 		}
 	}
-	// Everything in the topic was seen lately: the one seen longest ago.
-	for _, q := range e.bank.All() {
-		if q.Topic == topic && !hidden[q.ID] && (pick.q == nil || lastSeen[q.ID].Before(lastSeen[pick.q.ID])) {
-			pick.q = q
+	// Everything f allows was seen lately: the one of the first topic seen longest ago.
+	for _, q := range pool {
+		if q.Topic == first.topic && (first.q == nil || lastSeen[q.ID].Before(lastSeen[first.q.ID])) {
+			first.q = q
 		}
 	}
-	if pick.q != nil {
-		pick.reason += " (you have seen them all lately: this is the one seen longest ago)"
+	first.reason = pickReason(ranked[0], ranked[0], false, named, f, first.q, first.level) +
+		" (you have seen them all lately: this is the one seen longest ago)"
+	return first, nil
+}
+
+// practiceLevels are the difficulties to look in, in turn: the ones the person named, all at
+// once; else their level in the topic, then its neighbours.
+func practiceLevels(f Filter, level Difficulty) [][]Difficulty {
+	if len(f.Difficulties) > 0 {
+		return [][]Difficulty{f.Difficulties}
 	}
-	return pick, nil
+	var out [][]Difficulty
+	for _, d := range levelsNear(level) {
+		out = append(out, []Difficulty{d})
+	}
+	return out
+}
+
+// pickReason says what practice chose for the person, leaving out what they chose themselves:
+// "weakest topic: concurrency, intermediate", "your level in closures: warmup", or, when the first
+// topic had nothing new, "security, warmup (nothing new lately in closures, your weakest topic)".
+func pickReason(t, first rankedTopic, moved, named bool, f Filter, q *Question, level Difficulty) string {
+	shown := level
+	if len(f.Difficulties) > 0 {
+		shown = q.Difficulty // the person's choice, of those they named
+	}
+	switch {
+	case moved:
+		return fmt.Sprintf("%s, %s (nothing new lately in %s, your %s)", t.topic, shown, first.topic, first.why)
+	case named && len(f.Difficulties) > 0:
+		return fmt.Sprintf("%s, %s", t.topic, shown)
+	case named:
+		return fmt.Sprintf("your level in %s: %s", t.topic, shown)
+	}
+	return fmt.Sprintf("%s: %s, %s", t.why, t.topic, shown)
 }
 
 // levelsNear is the level first, then its neighbours.

@@ -2,7 +2,9 @@ package bot_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -53,4 +55,51 @@ func TestPracticeAdaptsToThePerson(t *testing.T) {
 	}
 	// Every security warmup has been seen now: the neighbouring level.
 	mustContain(t, practise("", "").Text, "weakest topic: security, warmup (nothing new at that level, so intermediate)")
+}
+
+// Practice with words adapts within them: a named topic is drilled at the person's level in it, a
+// named difficulty replaces the level, and neither brings back a question seen in the last 30 days
+// while one they allow is fresh. Before, `/pyq practice databases` drew at random from the whole
+// topic: a tester's 25 asks met repeats within minutes, at every level.
+func TestPracticeWithWordsAdaptsAndDoesNotRepeat(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, adaptiveBank())
+	seen := map[string]bool{}
+	practise := func(words, pick string, want ...string) bot.Post {
+		t.Helper()
+		h.clock.Advance(time.Minute) // each ask its own moment, so "seen longest ago" is one
+		post := h.as("Ann", false, "practice "+words).Post
+		mustContain(t, post.Title+"\n"+post.Text, want...)
+		if seen[post.Title] && !strings.Contains(post.Text, "seen longest ago") {
+			t.Errorf("/pyq practice %s repeated %q, seen minutes ago", words, post.Title)
+		}
+		seen[post.Title] = true
+		if pick != "" {
+			mustContain(t, h.as("Ann", false, "answer "+practiceRef(t, post)+" "+pick).Post.Title, "Right!")
+		}
+		return post
+	}
+	// A topic named: the person's level in it, warmup to start, up a level after 3 right.
+	for range 3 {
+		practise("closures", "A", "closures warmup", "Picked for you — your level in closures: warmup.")
+	}
+	practise("closures", "", "closures intermediate", "Picked for you — your level in closures: intermediate.")
+
+	// A difficulty named: that difficulty, each of the 4 once, then the one seen longest ago.
+	var first string
+	for i := range 4 {
+		post := practise("closures senior", "", "closures senior", "Picked for you — closures, senior.")
+		if i == 0 {
+			first = post.Title
+		}
+	}
+	post := practise("senior closures", "", "you have seen them all lately: this is the one seen longest ago")
+	if post.Title != first {
+		t.Errorf("with every closures senior seen, practice served %q, want the one seen longest ago, %q", post.Title, first)
+	}
+
+	// A difficulty without a topic: the weakest topic's (closures, 3 of 3 right, is the only one
+	// with answers) are all seen, so a fresh one of another topic rather than a repeat.
+	practise("senior", "", "security senior", "Picked for you — security, senior (nothing new lately in closures, your weakest topic).")
+	practise("output senior", "", "security senior") // a kind narrows the same way
 }

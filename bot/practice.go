@@ -23,26 +23,15 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 		words := append(topicNames(e.bank), difficultyNames()...)
 		return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
 	}
-	if len(f.Topics) == 0 && len(f.Difficulties) == 0 && len(f.Kinds) == 0 {
-		pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID, hidden)
-		if err != nil {
-			return e.internalError(r.Event, "adaptive practice", err)
-		}
-		if pick.q != nil {
-			return e.servePractice(ctx, r, pick.q, nil, "Practice: "+pick.q.Title, "Picked for you — "+pick.reason+".")
-		}
+	// One path with or without words: they narrow the questions, and the pick adapts within them.
+	pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID, f, hidden)
+	if err != nil {
+		return e.internalError(r.Event, "adaptive practice", err)
 	}
-	var pool []*Question
-	for _, q := range e.bank.All() {
-		if f.Allows(q) && !hidden[q.ID] {
-			pool = append(pool, q)
-		}
-	}
-	if len(pool) == 0 {
+	if pick.q == nil {
 		return privateText("No question matches that. See `/pyq topics` for what there is.")
 	}
-	q := pool[e.intn(len(pool))]
-	return e.servePractice(ctx, r, q, nil, "Practice: "+q.Title, "")
+	return e.servePractice(ctx, r, pick.q, nil, "Practice: "+pick.q.Title, "Picked for you — "+pick.reason+".")
 }
 
 // serveReview serves the user's oldest due review, if any is still in the bank and not hidden by

@@ -121,7 +121,9 @@ var vocabulary = []CommandSpec{
 	{Name: "practice", Usage: "practice [new] [topic] [difficulty]",
 		Summary: "a private question with instant feedback; not on the leaderboard",
 		Help: "With no words it serves your oldest due review first (a question you missed, choices in a new order); `new` skips reviews. " +
-			"Topics are listed by `/pyq topics`; difficulties are " + strings.Join(difficultyNames(), ", ") + ". Answer it with the buttons or `/pyq answer`; only you see it.",
+			"Topics are listed by `/pyq topics`; difficulties are " + strings.Join(difficultyNames(), ", ") + ". " +
+			"What you leave out is picked for you: your weakest topic, your level in the topic, and a question you have not seen in " + fmt.Sprint(FreshDays) + " days while one is left. " +
+			"Answer it with the buttons or `/pyq answer`; only you see it.",
 		Examples: []string{"/pyq practice", "/pyq practice new", "/pyq practice concurrency senior"},
 		Args: []ArgSpec{{Name: "mode", Help: "new: skip your due reviews", Values: []string{"new"}},
 			{Name: "topic", Help: "Only this topic", Topic: true},
