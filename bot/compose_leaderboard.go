@@ -31,7 +31,9 @@ type weeklyStandings struct {
 	lastRank map[string]int    // last week's final rank by user ID
 	all      []Standing        // all time, ranked
 	streaks  map[string]int    // current streak of everyone in all
-	best     []BestExplanation // the week's best explanations; read only when someone ever scored
+	best     []BestExplanation // the best explanations to name; read only when someone ever scored
+	// sinceLast: best runs from the channel's last weekly post, not from the week's Monday.
+	sinceLast bool
 }
 
 // weeklyLeaderboardPost is the leaderboard job's post: the week's top ten with points, accuracy,
@@ -91,19 +93,25 @@ func weeklyLeaderboardPost(w weeklyStandings) Post {
 		}
 		fmt.Fprintf(&b, " %d. %s %d", s.Rank, s.User.Name, s.Points)
 	}
-	return Post{Title: title, Text: text + bestExplanationsLine(w.best), Table: table, Footer: b.String()}
+	return Post{Title: title, Text: text + bestExplanationsLine(w.best, w.sinceLast), Table: table, Footer: b.String()}
 }
 
-// bestExplanationsLine names the week's best explanations, or "".
-func bestExplanationsLine(best []BestExplanation) string {
+// bestExplanationsLine names the best explanations closed since the last weekly post (this week,
+// when there was none), or "".
+func bestExplanationsLine(best []BestExplanation, sinceLast bool) string {
 	if len(best) == 0 {
 		return ""
+	}
+	when := "this week"
+	if sinceLast {
+		// A vote that closed after last week's post was counted in last week's points.
+		when = "since last week's post"
 	}
 	parts := make([]string, len(best))
 	for i, b := range best {
 		parts[i] = fmt.Sprintf("%s (#%d, %d votes)", UserText(b.User.Name), b.PostID, b.Votes)
 	}
-	return fmt.Sprintf("\nBest explanations this week (+%d each): %s.", BestExplanationBonus, strings.Join(parts, ", "))
+	return fmt.Sprintf("\nBest explanations %s (+%d each): %s.", when, BestExplanationBonus, strings.Join(parts, ", "))
 }
 
 // movement says how a rank changed since last week: "▲2", "▼1", "=", or "new" (not ranked then).

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -191,11 +190,17 @@ func (j slotJobs) Track(ctx context.Context, d scheduler.Due[slotTarget]) (conte
 	return j.e.inflight.Begin(ctx, Op{Kind: OpScheduled, Conv: d.Target.ch.Conv, What: string(d.Key.Job)})
 }
 
-// AfterSlots closes due votes and sends due reminders: after the slots, so a reveal due now closes the
-// last vote itself (with its channel lock), and a question posted this tick can be reminded of while
-// one revealed is not.
+// BeforeSlots closes the votes due by now, before any slot runs: a weekly leaderboard posted this
+// tick (late, after downtime, or at the very time a vote ends) counts and names their bonuses. A
+// reveal due now finds its channel's last vote closed already and has nothing more to close.
+func (j slotJobs) BeforeSlots(ctx context.Context, now time.Time) error {
+	return j.e.closeDueVotes(ctx, now)
+}
+
+// AfterSlots sends due reminders: after the slots, so a question posted this tick can be reminded of
+// while one revealed is not.
 func (j slotJobs) AfterSlots(ctx context.Context, now time.Time) error {
-	return errors.Join(j.e.closeDueVotes(ctx, now), j.e.sendDueReminders(ctx, now))
+	return j.e.sendDueReminders(ctx, now)
 }
 
 // NextWake is when a reminder is next due, so the loop wakes for it rather than up to a minute late.

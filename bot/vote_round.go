@@ -77,14 +77,16 @@ func (e *Engine) closeChannelVotes(ctx context.Context, ch Channel) error {
 		return fmt.Errorf("list open votes: %w", err)
 	}
 	for _, v := range open {
-		if err := e.closeVote(ctx, ch, v.PostID); err != nil {
+		if err := e.closeVote(ctx, ch, v.PostID, e.now()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// closeDueVotes closes every vote whose window has ended, in every channel: the scheduler's part.
+// closeDueVotes closes every vote whose window has ended, in every channel: the scheduler's part. The
+// closes are stamped with the tick's time, the time the weekly leaderboard of that tick is composed
+// at, so the post names them and the next one (which starts after it) does not name them again.
 func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
 	vs := e.store
 	due, err := vs.DueVotes(ctx, now)
@@ -107,7 +109,7 @@ func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
 		}
 		unlock, err := e.lockChannel(ctx, ch.ID)
 		if err == nil {
-			err = e.closeVote(ctx, ch, v.PostID)
+			err = e.closeVote(ctx, ch, v.PostID, now)
 			unlock()
 		}
 		if err != nil {
@@ -117,10 +119,10 @@ func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
 	return errors.Join(errs...)
 }
 
-// closeVote closes one round and shows its result on the vote message. Closing one already closed
-// does nothing.
-func (e *Engine) closeVote(ctx context.Context, ch Channel, postID int64) error {
-	out, err := e.store.CloseVote(ctx, postID, e.now(), Award)
+// closeVote closes one round at `at` and shows its result on the vote message. Closing one already
+// closed does nothing.
+func (e *Engine) closeVote(ctx context.Context, ch Channel, postID int64, at time.Time) error {
+	out, err := e.store.CloseVote(ctx, postID, at, Award)
 	if errors.Is(err, ErrVoteClosed) {
 		return nil
 	}

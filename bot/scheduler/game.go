@@ -17,6 +17,10 @@ type Game[T any] interface {
 	// Run does the work of a claimed slot and says how it ended. An error marks the claim failed;
 	// it is retried after the lease while within the grace window.
 	Run(ctx context.Context, d Due[T], claim Claim) (State, string, error)
+	// BeforeSlots runs once a tick before that tick's slots (the game's own timed work that a slot
+	// may read, such as what closed while the process was down). An error is returned with the
+	// slots' but does not stop them.
+	BeforeSlots(ctx context.Context, now time.Time) error
 	// AfterSlots runs once a tick after that tick's slots (the game's own timed work).
 	AfterSlots(ctx context.Context, now time.Time) error
 	// NextWake is when the game's own timed work next needs a tick after now; zero for none.

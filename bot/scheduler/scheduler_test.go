@@ -115,6 +115,7 @@ func (g *game) Run(_ context.Context, d Due[string], _ Claim) (State, string, er
 	}
 	return Posted, "posted " + d.Target, nil
 }
+func (g *game) BeforeSlots(context.Context, time.Time) error           { return nil }
 func (g *game) AfterSlots(context.Context, time.Time) error            { return nil }
 func (g *game) NextWake(context.Context, time.Time) (time.Time, error) { return time.Time{}, nil }
 

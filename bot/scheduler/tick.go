@@ -107,8 +107,8 @@ func (s *Scheduler[T]) Grace() time.Duration { return s.grace }
 // Owner names this process in claims.
 func (s *Scheduler[T]) Owner() string { return s.owner }
 
-// Tick runs every slot due in (now-Grace, now] that nobody has claimed yet and records older missed
-// slots as skipped, then the game's AfterSlots. The run loop calls it; tests call it with a fake
+// Tick runs the game's BeforeSlots, then every slot due in (now-Grace, now] that nobody has claimed
+// yet and records older missed slots as skipped, then the game's AfterSlots. The run loop calls it; tests call it with a fake
 // clock. A failing slot is logged where it fails and does not stop the others; the error returned
 // joins every failure.
 //
@@ -131,6 +131,7 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 	if err != nil {
 		return nil, err
 	}
+	before := s.game.BeforeSlots(ctx, now)
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -160,7 +161,7 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...), s.game.AfterSlots(ctx, now)
+	return errors.Join(errs...), errors.Join(before, s.game.AfterSlots(ctx, now))
 }
 
 // byChannel splits work, already in due order, into one run per channel, keeping that order.
