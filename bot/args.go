@@ -141,10 +141,18 @@ func topicNames(b *Bank) []string {
 }
 
 // practiceFilter reads `/pyq practice`'s words, in any order: the mode `new` (skip reviews), topics
-// of the bank, difficulties and kinds. bad is the first word that is none of them, as typed.
-func practiceFilter(b *Bank, args []string) (f Filter, bad string) {
+// of the bank, difficulties and kinds. bad is the first word that is none of them, as typed; extra
+// is the words that repeat one already given (`new new`), which the filter would silently drop.
+func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
+	seen := map[string]bool{}
+	var repeats []string
 	for _, arg := range args {
 		a := strings.ToLower(arg)
+		if seen[a] {
+			repeats = append(repeats, arg)
+			continue
+		}
+		seen[a] = true
 		switch {
 		case slices.Contains(argValues("practice", "mode"), a): // skip reviews: a fresh question
 		case b.HasTopic(a):
@@ -154,10 +162,10 @@ func practiceFilter(b *Bank, args []string) (f Filter, bad string) {
 		case isKind(a):
 			f.Kinds = append(f.Kinds, Kind(a))
 		default:
-			return f, arg
+			return f, arg, ""
 		}
 	}
-	return f, ""
+	return f, "", strings.Join(repeats, " ")
 }
 
 // filterDimensions folds the other spellings `/pyq filter` accepts into the vocabulary's values.

@@ -122,17 +122,19 @@ func TestPracticeFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		args string
-		want Filter
-		bad  string
+		args       string
+		want       Filter
+		bad, extra string
 	}{
-		{"new", Filter{}, ""},
-		{"Closures SENIOR debug", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindDebug}}, ""},
-		{"closures Hard", Filter{}, "Hard"},
+		{"new", Filter{}, "", ""},
+		{"Closures SENIOR debug", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindDebug}}, "", ""},
+		{"closures Hard", Filter{}, "Hard", ""},
+		{"new new", Filter{}, "", "new"},
+		{"closures senior Closures NEW new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}}, "", "Closures new"},
 	} {
-		f, bad := practiceFilter(bank, strings.Fields(tc.args))
-		if bad != tc.bad || bad == "" && (!slices.Equal(f.Topics, tc.want.Topics) || !slices.Equal(f.Difficulties, tc.want.Difficulties) || !slices.Equal(f.Kinds, tc.want.Kinds)) {
-			t.Errorf("practiceFilter(%q) = %+v, %q; want %+v, %q", tc.args, f, bad, tc.want, tc.bad)
+		f, bad, extra := practiceFilter(bank, strings.Fields(tc.args))
+		if bad != tc.bad || extra != tc.extra || bad == "" && (!slices.Equal(f.Topics, tc.want.Topics) || !slices.Equal(f.Difficulties, tc.want.Difficulties) || !slices.Equal(f.Kinds, tc.want.Kinds)) {
+			t.Errorf("practiceFilter(%q) = %+v, %q, %q; want %+v, %q, %q", tc.args, f, bad, extra, tc.want, tc.bad, tc.extra)
 		}
 	}
 }

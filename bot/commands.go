@@ -76,6 +76,12 @@ func (c command) extraWords(args []string) string {
 	return strings.Join(args[len(c.Args):], " ")
 }
 
+// tooManyWords refuses a command given extra words: what they are and the command's usage.
+func (c command) tooManyWords(extra string) Reply {
+	return privateText(fmt.Sprintf("Too many words for `/pyq %s`: %q is more than it takes (`/pyq %s`), so nothing was done.",
+		c.Name, truncate(extra, 60), c.Usage))
+}
+
 func commandByName(name string) (command, bool) {
 	for _, c := range commands {
 		if c.Name == name {

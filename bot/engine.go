@@ -190,8 +190,7 @@ func (e *Engine) Handle(ctx context.Context, ev Event) (reply Reply) {
 		return privateText(fmt.Sprintf("Only workspace admins can run `/pyq %s`.", cmd.Name))
 	}
 	if extra := cmd.extraWords(args); extra != "" {
-		return privateText(fmt.Sprintf("Too many words for `/pyq %s`: %q is more than it takes (`/pyq %s`), so nothing was done.",
-			cmd.Name, truncate(extra, 60), cmd.Usage))
+		return cmd.tooManyWords(extra)
 	}
 	// Claimed before the command runs, in its own transaction: if the command then fails, a replay
 	// of it is still refused, which costs nothing (the user types the command again).

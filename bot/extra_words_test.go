@@ -23,6 +23,9 @@ func TestExtraWordsAreRefusedNotDropped(t *testing.T) {
 		{false, "today please", "\"please\" is more than it takes"},
 		{true, "reveal #1 #2", "\"#2\" is more than it takes (`/pyq reveal [#N]`)"},
 		{false, "practice new closures senior again", "\"again\" is more than it takes"},
+		// Fewer words than practice's arguments, but one repeats: the second is extra, not a filter.
+		{false, "practice new new", "Too many words for `/pyq practice`: \"new\" is more than it takes (`/pyq practice [new] [topic] [difficulty]`)"},
+		{false, "practice closures Closures", "\"Closures\" is more than it takes (`/pyq practice [new] [topic] [difficulty]`)"},
 		{true, "reports clear 1 2", "\"2\" is more than it takes"},
 	} {
 		r := h.as("ann", tt.admin, tt.text)
@@ -31,7 +34,7 @@ func TestExtraWordsAreRefusedNotDropped(t *testing.T) {
 		}
 	}
 	// The forms that fit are untouched.
-	for _, text := range []string{"leaderboard month", "topics", "help scoring", "me"} {
+	for _, text := range []string{"leaderboard month", "topics", "help scoring", "me", "practice new", "practice new closures senior"} {
 		if got := bot.PlainText(h.as("ann", false, text).Post); strings.Contains(got, "Too many words") {
 			t.Errorf("/pyq %s was refused: %q", text, got)
 		}

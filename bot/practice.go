@@ -18,10 +18,14 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 			return reply
 		}
 	}
-	f, bad := practiceFilter(e.bank, r.args)
+	f, bad, extra := practiceFilter(e.bank, r.args)
 	if bad != "" {
 		words := append(topicNames(e.bank), difficultyNames()...)
 		return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
+	}
+	if extra != "" {
+		c, _ := commandByName("practice")
+		return c.tooManyWords(extra)
 	}
 	// One path with or without words: they narrow the questions, and the pick adapts within them.
 	pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID, f, hidden)
