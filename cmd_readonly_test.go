@@ -87,11 +87,11 @@ func execSQL(t *testing.T, path string, stmts ...string) {
 }
 
 // undoNewestMigration leaves the database at path as the pyqbot before the newest migration left
-// it: without that migration's tables (when listed here; the schema_version row alone is what the
-// commands look at).
+// it: without that migration's tables, or with the one it dropped (when listed here; the
+// schema_version row alone is what the commands look at).
 func undoNewestMigration(t *testing.T, path string) {
 	t.Helper()
-	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}, 14: {`DROP TABLE period_totals`}}[storage.SchemaVersion()]
+	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}, 14: {`DROP TABLE period_totals`}, 15: {`CREATE TABLE channel_locks (channel_id BIGINT PRIMARY KEY, owner TEXT NOT NULL, expires_at BIGINT NOT NULL)`}}[storage.SchemaVersion()]
 	execSQL(t, path, append(undo, fmt.Sprintf(`DELETE FROM schema_version WHERE version = %d`, storage.SchemaVersion()))...)
 }
 

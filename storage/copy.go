@@ -31,7 +31,7 @@ type CopyResult struct {
 }
 
 // notCopied are tables a new store fills by itself.
-var notCopied = map[string]bool{"schema_version": true, "health_probe": true, "channel_locks": true}
+var notCopied = map[string]bool{"schema_version": true, "health_probe": true}
 
 // copyBatch rows go in one INSERT: few round trips, and far below PostgreSQL's 65,535 parameters.
 const copyBatch = 200

@@ -25,8 +25,8 @@ const lockConns = 16
 //
 // The key is the channel's id under a class derived from the schema, so two pyqbot schemas in one
 // database (search_path) do not share locks. Ids past 2^31 fold into the 32-bit key: two such
-// channels could then wait on each other, never both hold one lock. (The channel_locks table of
-// migration 0011 held leases before; nothing reads or writes it now.)
+// channels could then wait on each other, never both hold one lock. (Leases were rows of a table
+// before, migration 0011's, dropped by 0015.)
 func (d *DB) LockChannel(ctx context.Context, channelID int64) (func(), error) {
 	if d.dialect != postgresDialect {
 		return func() {}, nil

@@ -1,7 +1,7 @@
 // Command pyqbot-load measures how fast pyqbot acknowledges and confirms answers, against a floor
 // on the same machine, and checks that every answer was stored.
 //
-//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-only slash,buttons,discord] [-v] [-keep] [-cpuprofile FILE] [-memprofile FILE]
+//	go run ./cmd/pyqbot-load [-rounds 5] [-n 200] [-c 150] [-only slash,buttons,discord] [-v] [-keep] [-cpuprofile FILE] [-memprofile FILE] [-blockprofile FILE]
 //
 // It runs, in this process and on loopback, the real pyqbot pieces as `pyqbot run` wires them: a
 // SQLite file (storage.Open), the engine with the built-in bank, scheduling and metrics (the
@@ -67,6 +67,7 @@ func main() {
 	pgURL := flag.String("postgres", "", "compare one SQLite node, one PostgreSQL node and two PostgreSQL replicas on the server at this URL")
 	flag.BoolVar(&verbose, "v", false, "print each round's p99s as well")
 	memprofile := flag.String("memprofile", "", "write the run's allocations (pprof allocs profile) to this file at the end")
+	blockprofile := flag.String("blockprofile", "", "write where goroutines waited (pprof block profile: channels, locks, selects) to this file at the end")
 	flag.Parse()
 	// Bad flags are refused before anything starts, with exit status 2 as the flag package's own.
 	if _, err := selectKinds(*only); err != nil || *rounds < 1 || *n < 1 || *c < 1 || flag.NArg() > 0 {
@@ -87,15 +88,21 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *blockprofile != "" {
+		runtime.SetBlockProfileRate(1) // every wait: the point is latency that is not CPU
+	}
 	var err error
 	if *pgURL != "" {
 		err = runStores(*pgURL, *rounds, *n, *c, *keep)
 	} else {
 		err = run(*rounds, *n, *c, *keep, *only)
 	}
-	if *memprofile != "" {
-		if werr := writeAllocs(*memprofile); werr != nil {
-			fmt.Fprintln(os.Stderr, "pyqbot-load: -memprofile:", werr)
+	for _, p := range []struct{ flag, file, profile string }{{"-memprofile", *memprofile, "allocs"}, {"-blockprofile", *blockprofile, "block"}} {
+		if p.file == "" {
+			continue
+		}
+		if werr := writeProfile(p.file, p.profile); werr != nil {
+			fmt.Fprintln(os.Stderr, "pyqbot-load: "+p.flag+":", werr)
 		}
 	}
 	if err != nil {
@@ -105,12 +112,12 @@ func main() {
 	}
 }
 
-func writeAllocs(path string) error {
+func writeProfile(path, profile string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+	if err := pprof.Lookup(profile).WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
 	}
