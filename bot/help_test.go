@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -61,5 +62,25 @@ func TestVocabularyIsWellFormed(t *testing.T) {
 	}
 	if got := bot.CommandUsage(); !strings.Contains(got, "filter") || !strings.Contains(got, "schedule") {
 		t.Errorf("CommandUsage %q misses commands", got)
+	}
+}
+
+// The command list shows each command's whole usage, optional parts included, and the README's
+// table of commands shows the same words: `/pyq help` listed `answer [#N] CHOICE` without the
+// `[because …]` the README and `/pyq help answer` describe.
+func TestUsageLinesAgreeWithTheREADME(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testQuestions())
+	list := h.as("ann", false, "help").Post.Text
+	mustContain(t, list, "`/pyq answer [#N] CHOICE [because …]` — ")
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range bot.Commands() {
+		mustContain(t, list, "`/pyq "+c.Usage+"` — "+c.Summary)
+		if row := "| `/pyq " + strings.ReplaceAll(c.Usage, "|", `\|`) + "` |"; !strings.Contains(string(readme), row) {
+			t.Errorf("the README's table of commands has no row %q: the usage there and in the vocabulary differ", row)
+		}
 	}
 }

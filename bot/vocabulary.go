@@ -78,7 +78,7 @@ var vocabulary = []CommandSpec{
 		Summary:  "post today's question in this channel, or point to the open one",
 		Help:     "Posts a question in this channel when none is open (and makes it a team channel, so its schedule runs). When questions are open it lists them.",
 		Examples: []string{"/pyq today"}},
-	{Name: "answer", Usage: "answer [#N] CHOICE",
+	{Name: "answer", Usage: "answer [#N] CHOICE [because …]",
 		Summary: "answer the open question (review: A,C; design: your text)",
 		Help: "CHOICE is a letter (`B`); review questions take every problem you see (`A,C`); design questions take your reasoning as text, up to " +
 			fmt.Sprint(MaxAnswerLen) + " characters. `#N` picks a question when several are open. Your first answer locks; points land at the reveal. " +
