@@ -16,7 +16,8 @@ import (
 // exportCmd writes every team answer with its score, for a team's own analysis.
 func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	fs := m.newFlags("export [--config FILE] [--db PATH] [--format csv|json]",
-		"Prints every team answer with where it was given and what it scored: CSV with a header row, or\n"+
+		"Prints every team answer with where it was given, its reason and what it scored (points, and the\n"+
+			"best-explanation bonus its reason won): CSV with a header row, or\n"+
 			"one JSON array of objects (as `pyqbot content export` prints the bank). In CSV, a cell that a\n"+
 			"spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) gets a\n"+
 			"leading ' so it shows as text.")
@@ -41,15 +42,19 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 	}
 	w := csv.NewWriter(m.Stdout)
 	w.Write([]string{"platform", "workspace", "channel", "post", "question", "kind", "topic", "posted_at",
-		"user_id", "user_name", "answer", "answered_at", "graded", "correct", "points"})
+		"user_id", "user_name", "answer", "answered_at", "graded", "correct", "points", "reason", "bonus", "bonus_at"})
 	err = store.ExportAnswers(ctx, func(a storage.ExportedAnswer) error {
-		correct := ""
+		correct, bonusAt := "", ""
 		if a.Correct != nil {
 			correct = strconv.FormatBool(*a.Correct)
 		}
+		if a.BonusAt != nil {
+			bonusAt = a.BonusAt.Format(time.RFC3339)
+		}
 		return w.Write(csvSafe(a.Platform, a.Workspace, a.Channel, strconv.FormatInt(a.PostID, 10), a.QuestionID,
 			a.Kind, a.Topic, a.PostedAt.Format(time.RFC3339), a.UserID, a.UserName, a.Answer,
-			a.AnsweredAt.Format(time.RFC3339), strconv.FormatBool(a.Graded), correct, strconv.Itoa(a.Points)))
+			a.AnsweredAt.Format(time.RFC3339), strconv.FormatBool(a.Graded), correct, strconv.Itoa(a.Points),
+			a.Reason, strconv.Itoa(a.Bonus), bonusAt))
 	})
 	w.Flush()
 	if err == nil {

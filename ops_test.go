@@ -150,6 +150,10 @@ func TestExportAnswers(t *testing.T) {
 	if got := strings.Join(rows[1][:3], " "); got != "console local general" || rows[1][9] != "Ann" || rows[1][12] != "true" {
 		t.Errorf("exported row = %v", rows[1])
 	}
+	// The reason and the best-explanation bonus come after the original columns, which keep their places.
+	if got := strings.Join(rows[0][14:], ","); got != "points,reason,bonus,bonus_at" || strings.Join(rows[1][15:], ",") != ",0," {
+		t.Errorf("export header = %v, row = %v: want points, reason, bonus, bonus_at last, and no reason or bonus here", rows[0], rows[1])
+	}
 	code, out, _ = run(t, "", "export", "--db", db, "--format", "json")
 	if code != 0 || !strings.Contains(out, `"user_name":"Ann"`) {
 		t.Errorf("export json = %d %q", code, out)
