@@ -49,7 +49,9 @@ func plainText(p Post) string {
 	}
 	if f := p.Vote; f != nil && !p.Closed && len(f.Options) > 0 {
 		for _, o := range f.Options {
-			fmt.Fprintf(&b, "  (%d) %s\n", o.N, o.Label)
+			// The label starts with the option's number (votePost), as Slack's and Discord's selects
+			// show it: a second number here read "(1) 1 · alice: …".
+			fmt.Fprintf(&b, "  %s\n", o.Label)
 		}
 		fmt.Fprintf(&b, "Vote with: /pyq vote %s <1-%d>\n", f.Ref, len(f.Options))
 	}

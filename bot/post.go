@@ -70,8 +70,10 @@ type VoteForm struct {
 
 // VoteOption is one explanation to vote for.
 type VoteOption struct {
-	N     int
-	Label string // "2 · Alice: because the default list…", at most MaxVoteLabelLen characters
+	N int
+	// Label is "2 · Alice: because the default list…", at most MaxVoteLabelLen characters. It holds
+	// the option's number, so a renderer shows it as it is and adds no number of its own.
+	Label string
 }
 
 // MaxVoteLabelLen bounds an option's label: Slack's option text takes 75 characters, Discord's 100.

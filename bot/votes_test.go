@@ -292,3 +292,22 @@ func TestWeeklyLeaderboardNamesBestExplanations(t *testing.T) {
 	}
 	checkGolden(t, "weekly_leaderboard_votes.golden", bot.PlainText(post))
 }
+
+// The terminal shows each explanation of a vote with one number, the one the label carries (as
+// Slack's and Discord's selects show it): it printed "(1) 1 · Alice: …".
+func TestVoteOptionsShowOneNumberInTheTerminal(t *testing.T) {
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
+	h := newVoteHarness(t, testQuestions()[:1], "", c)
+	h.postOnly()
+	h.as("Alice", false, "answer B because two")
+	h.as("Bob", false, "answer C because three")
+	h.as("lead", true, "reveal")
+	thread := h.threadMessages()
+	vote := thread[len(thread)-1]
+	if vote.Post.Vote == nil {
+		t.Fatalf("the last thread message is %+v, want the vote", vote.Post)
+	}
+	text := bot.PlainText(vote.Post)
+	mustContain(t, text, "\n  1 · Alice: two\n  2 · Bob: three\n", "Vote with: /pyq vote #1 <1-2>")
+	mustNotContain(t, text, "(1)", "(2)")
+}

@@ -127,7 +127,7 @@ var (
 	threadHeader = regexp.MustCompile(`^\[#[^\]]+ › thread of (\S+)\] message (\S+)\n`)
 	closedLine   = regexp.MustCompile(`^\[#[^\]]+\] message (\S+) closed: `)
 	choiceLine   = regexp.MustCompile(`(?m)^  \[([A-Z])\] `)
-	voteLine     = regexp.MustCompile(`(?m)^(?:  │ )?  \((\d+)\) `)
+	voteLine     = regexp.MustCompile(`(?m)^(?:  │ )?  (\d+) · `)
 )
 
 // Messages reads the terminal's output back into messages; a closed line marks its question
