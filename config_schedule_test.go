@@ -59,6 +59,7 @@ enabled = false
 				}
 			}
 		}},
+		{name: "spec out of range", toml: "[[schedule]]\njob = \"reveal\"\nspec = \"0 25 * * 1-5\"\n", wantErr: []string{"entry 1", `"reveal"`, "hour 25 is out of range 0–23; write an hour from 0 to 23"}},
 		{name: "panicking spec", toml: "[[schedule]]\njob = \"question\"\nspec = \"TZ=\"\n", wantErr: []string{"[[schedule]] entry 1", `"question"`, `"TZ="`}},
 		{name: "zone with no fields", toml: "[[schedule]]\njob = \"reveal\"\nspec = \"CRON_TZ=UTC\"\n", wantErr: []string{"entry 1", `"CRON_TZ=UTC"`}},
 		{name: "bad zone", toml: "[[schedule]]\njob = \"question\"\nspec = \"0 9 * * *\"\n[[schedule]]\njob = \"reveal\"\nspec = \"0 17 * * *\"\nzone = \"Mars/Base\"\n", wantErr: []string{"entry 2", `"reveal"`, "Mars/Base"}},

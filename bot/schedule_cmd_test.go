@@ -38,7 +38,7 @@ func TestScheduleCommands(t *testing.T) {
 		{true, `schedule set question "TZ="`, `"TZ="`},
 		{true, `schedule set question "CRON_TZ=UTC"`, `Schedule "CRON_TZ=UTC" has a time zone but no schedule after it`},
 		{true, `schedule set question "TZ=0"`, `"TZ=0"`},
-		{true, `schedule set question "0 25 * * *"`, `Schedule "0 25 * * *" is not valid`},
+		{true, `schedule set question "0 25 * * *"`, `Schedule "0 25 * * *" is not valid: hour 25 is out of range 0–23; write an hour from 0 to 23`},
 		{true, `schedule set question "0 9 * * *" Mars/Base`, `"Mars/Base" is not a time zone`},
 		{true, `schedule set quiz "0 9 * * *"`, `There is no job "quiz"`},
 		{true, `schedule set question "0 9 * * *`, "closing quote is missing"},

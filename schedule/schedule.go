@@ -70,6 +70,9 @@ func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 	}()
 	parsed, perr := parser.Parse(spec)
 	if perr != nil {
+		if p := specProblem(spec); p != "" {
+			return nil, fmt.Errorf("schedule %q is not valid: %s", orig, p)
+		}
 		return nil, fmt.Errorf("schedule %q is not valid (%v): %s", orig, perr, specHelp)
 	}
 	switch s := parsed.(type) {

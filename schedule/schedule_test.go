@@ -86,6 +86,25 @@ func TestParseRejects(t *testing.T) {
 		{"@every -1h", "", []string{`"@every -1h"`}},
 		{"0 0 30 2 *", "", []string{"never runs"}},
 		{"TZ=", "UTC", []string{"no time zone"}},
+		// Each field's mistake is named with what the field takes, not robfig's "end of range (25)
+		// above maximum (23): 25".
+		{"0 25 * * *", "", []string{`"0 25 * * *" is not valid: hour 25 is out of range 0–23; write an hour from 0 to 23, e.g. "0 17 * * 1-5"`}},
+		{"61 9 * * *", "", []string{"minute 61 is out of range 0–59; write a minute from 0 to 59"}},
+		{"0 9 32 * *", "", []string{"day of month 32 is out of range 1–31; write a day from 1 to 31"}},
+		{"0 9 0 * *", "", []string{"day of month 0 is out of range 1–31"}},
+		{"0 9 * 13 *", "", []string{"month 13 is out of range 1–12; write a month from 1 to 12 or JAN to DEC"}},
+		{"0 9 * * 7", "", []string{"day of week 7 is out of range 0–6; write a day from 0 to 6 (0 is Sunday) or SUN to SAT"}},
+		{"0 -1 * * *", "", []string{"hour -1 is out of range 0–23"}},
+		{"0 9,20-25 * * *", "", []string{"hour 25 is out of range 0–23"}},
+		{"0 9 * * 5-1", "", []string{"the day of week range 5-1 runs backwards", "put the lower end first"}},
+		{"0 9 * * mon-fry", "", []string{`the day of week "fry" is not a number or a name such as SUN`}},
+		{"0 9 * * MON-", "", []string{`the day of week "MON-" is missing a value`}},
+		{"x 9 * * *", "", []string{`the minute "x" is not a number; write a minute`}},
+		{"*/0 * * * *", "", []string{`the step in the minute "*/0" must be a whole number of 1 or more, e.g. */15`}},
+		{"0 9 * *", "", []string{"it has 4 fields, not five"}},
+		{"0 0 9 * * *", "", []string{"it has 6 fields, not five (a first field of seconds is not taken)"}},
+		{"@fortnightly", "", []string{"@fortnightly is not a descriptor: use one of @yearly", "@every 1h"}},
+		{"@daily Europe/Berlin", "", []string{`@daily takes nothing after it: write "@daily" alone and give the time zone separately`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec+"|"+tt.zone, func(t *testing.T) {
@@ -113,4 +132,30 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("nil timetable without error")
 		}
 	})
+}
+
+// fieldProblem blames only what robfig refuses: for each field and each of these items, robfig
+// refuses a spec with the item in that field (the others "*") exactly when fieldProblem names it.
+func TestFieldProblemAgreesWithRobfig(t *testing.T) {
+	items := []string{"*", "?", "0", "1", "5", "6", "7", "12", "13", "23", "24", "31", "32", "59", "60", "-1", "+5",
+		"1-5", "5-1", "1-2-3", "*/0", "*/15", "*/x", "5/10", "1-5/2", "1/2/3", "*-5", "mon", "MON-FRI", "fri-mon", "jan",
+		"JAN-DEC", "foo", "mon-", "-mon", "1,,2", ",5", "1,99", "", "x"}
+	for i := range cronFields {
+		for _, item := range items {
+			if item == "" {
+				continue
+			}
+			fields := []string{"*", "*", "*", "*", "*"}
+			fields[i] = item
+			spec := strings.Join(fields, " ")
+			_, rerr := parser.Parse(spec)
+			p := fieldProblem(spec)
+			if (rerr != nil) != (p != "") {
+				t.Errorf("%q: robfig says %v, fieldProblem says %q", spec, rerr, p)
+			}
+			if p != "" && !strings.Contains(p, cronFields[i].name) {
+				t.Errorf("%q: %q does not name the %s", spec, p, cronFields[i].name)
+			}
+		}
+	}
 }

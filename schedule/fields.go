@@ -1,0 +1,146 @@
+package schedule
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Explaining a bad five-field spec. robfig's errors are written for programmers and name no field
+// ("end of range (25) above maximum (23): 25"); an admin typing a schedule in chat needs to know
+// which field is wrong and what it takes. fieldProblem reads the spec the way robfig does and
+// says what it refused; it runs only after robfig refused the spec, so it never decides what is
+// accepted.
+
+// cronField is one of the five fields: its name, its bounds, the names it takes (months, days) and
+// what to write instead of a wrong value.
+type cronField struct {
+	name     string
+	min, max int
+	names    map[string]int
+	instead  string
+}
+
+var cronFields = []cronField{
+	{"minute", 0, 59, nil, `write a minute from 0 to 59, e.g. "30 9 * * 1-5" for 9:30 on weekdays`},
+	{"hour", 0, 23, nil, `write an hour from 0 to 23, e.g. "0 17 * * 1-5" for 17:00 on weekdays`},
+	{"day of month", 1, 31, nil, `write a day from 1 to 31, e.g. "0 9 1 * *" for 9:00 on the 1st of each month`},
+	{"month", 1, 12, map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12},
+		`write a month from 1 to 12 or JAN to DEC, e.g. "0 9 1 1 *" for 9:00 on 1 January`},
+	{"day of week", 0, 6, map[string]int{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6},
+		`write a day from 0 to 6 (0 is Sunday) or SUN to SAT, e.g. "0 9 * * 1-5" for 9:00 Monday to Friday`},
+}
+
+// descriptors are the @ forms robfig takes besides "@every D".
+var descriptors = []string{"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+
+// specProblem says what is wrong with a spec robfig refused: an unknown descriptor, or a field.
+func specProblem(spec string) string {
+	word, _, _ := strings.Cut(spec, " ")
+	if !strings.HasPrefix(word, "@") {
+		return fieldProblem(spec)
+	}
+	switch {
+	case strings.EqualFold(word, "@every"):
+		return "" // a bad duration: robfig's words (time.ParseDuration's) say what is wrong with it
+	case slices.Contains(descriptors, strings.ToLower(word)):
+		return fmt.Sprintf("%s takes nothing after it: write %q alone and give the time zone separately", word, word)
+	}
+	return fmt.Sprintf("%s is not a descriptor: use one of %s, or \"@every 1h\"; or five fields, e.g. \"0 9 * * 1-5\"",
+		word, strings.Join(descriptors, ", "))
+}
+
+// fieldProblem says what is wrong with a spec robfig refused, naming the field and what to write
+// instead; "" when it finds nothing it can name (the caller then passes robfig's words on).
+func fieldProblem(spec string) string {
+	fields := strings.Fields(spec)
+	if len(fields) != len(cronFields) {
+		why := ""
+		if len(fields) == 6 {
+			why = " (a first field of seconds is not taken)"
+		}
+		return fmt.Sprintf("it has %d fields, not five%s; %s", len(fields), why, specHelp)
+	}
+	for i, f := range cronFields {
+		// Empty items ("9,,10") are skipped, as robfig skips them.
+		for _, item := range strings.FieldsFunc(fields[i], func(r rune) bool { return r == ',' }) {
+			if p := f.itemProblem(item); p != "" {
+				return p + "; " + f.instead
+			}
+		}
+	}
+	return ""
+}
+
+// itemProblem checks one comma-separated item of the field: *, ?, N, N-M, each with an optional /STEP.
+func (f cronField) itemProblem(item string) string {
+	rng, step, hasStep := strings.Cut(item, "/")
+	if strings.Contains(step, "/") {
+		return fmt.Sprintf("the %s %q has more than one /", f.name, item)
+	}
+	if hasStep {
+		if n, err := strconv.Atoi(step); err != nil || n < 1 {
+			return fmt.Sprintf("the step in the %s %q must be a whole number of 1 or more, e.g. */15", f.name, item)
+		}
+	}
+	lo, hi, isRange := strings.Cut(rng, "-")
+	if lo == "*" || lo == "?" {
+		return "" // robfig reads "*-5" as "*"
+	}
+	if n, err := strconv.Atoi(rng); err == nil && n < 0 { // "-1" reads as a range without a start
+		return fmt.Sprintf("%s %d is out of range %d–%d", f.name, n, f.min, f.max)
+	}
+	if strings.Contains(hi, "-") {
+		return fmt.Sprintf("the %s %q has more than one - (a range is two values, e.g. 1-5)", f.name, item)
+	}
+	start, p := f.value(lo, item)
+	if p != "" {
+		return p
+	}
+	end := start
+	if isRange {
+		if end, p = f.value(hi, item); p != "" {
+			return p
+		}
+	}
+	switch {
+	case start < f.min || start > f.max:
+		return fmt.Sprintf("%s %s is out of range %d–%d", f.name, lo, f.min, f.max)
+	case end < f.min || end > f.max:
+		return fmt.Sprintf("%s %s is out of range %d–%d", f.name, hi, f.min, f.max)
+	case start > end:
+		return fmt.Sprintf("the %s range %s runs backwards (ranges do not wrap around), so put the lower end first", f.name, rng)
+	}
+	return ""
+}
+
+// value reads one end of a range: a number, or one of the field's names in any case.
+func (f cronField) value(s, item string) (int, string) {
+	if n, ok := f.names[strings.ToLower(s)]; ok {
+		return n, ""
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		what := "a number"
+		if f.names != nil {
+			what = "a number or a name such as " + strings.ToUpper(firstName(f.names))
+		}
+		if s == "" {
+			return 0, fmt.Sprintf("the %s %q is missing a value: each end of a range is %s", f.name, item, what)
+		}
+		return 0, fmt.Sprintf("the %s %q is not %s", f.name, s, what)
+	}
+	return n, ""
+}
+
+// firstName is the field's name for its lowest value (JAN, SUN), for an example.
+func firstName(names map[string]int) string {
+	best, bestN := "", 1<<30
+	for name, n := range names {
+		if n < bestN {
+			best, bestN = name, n
+		}
+	}
+	return best
+}
