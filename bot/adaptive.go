@@ -22,9 +22,10 @@ import (
 //   - the question: one of that topic and level the person has not seen in FreshDays (answered, or
 //     asked in practice); when none is left, the neighbouring levels (unless a difficulty was
 //     named); then the next topics in that order (there are none when one topic was named); then
-//     the one of the first topic seen longest ago. Words narrow the pick, never the rule against
-//     repeats: `/pyq practice databases` asked again and again serves a new question each time
-//     while the topic has fresh ones at and next to the person's level.
+//     the levels further away, topic by topic; only when nothing is fresh, the one of the first
+//     topic seen longest ago. Words narrow the pick, never the rule against repeats:
+//     `/pyq practice databases` asked again and again serves a new question each time while the
+//     topic has a fresh one.
 //
 // The post says which choice was made, so the person knows why they got it.
 const (
@@ -163,24 +164,31 @@ func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, 
 	ranked := rankTopics(attempts, slices.Collect(maps.Keys(topics)))
 	named := len(f.Topics) == 1 // the topic is the person's, not the weakest of several
 	first := adaptivePick{topic: ranked[0].topic, level: levelIn(e.bank, attempts, ranked[0].topic)}
-	for i, t := range ranked {
-		level := levelIn(e.bank, attempts, t.topic)
-		for _, levels := range practiceLevels(f, level) {
-			var candidates []*Question
-			for _, q := range pool {
-				if q.Topic == t.topic && slices.Contains(levels, q.Difficulty) && !lastSeen[q.ID].After(fresh) {
-					candidates = append(candidates, q)
+	// Two passes: every topic at and next to its level first, then the levels further away; a
+	// question that far from the person's level is still better than a repeat.
+	for _, far := range []bool{false, true} {
+		for i, t := range ranked {
+			level := levelIn(e.bank, attempts, t.topic)
+			for _, levels := range practiceLevels(f, level, far) {
+				var candidates []*Question
+				for _, q := range pool {
+					if q.Topic == t.topic && slices.Contains(levels, q.Difficulty) && !lastSeen[q.ID].After(fresh) {
+						candidates = append(candidates, q)
+					}
 				}
+				if len(candidates) == 0 {
+					continue
+				}
+				pick := adaptivePick{q: candidates[e.intn(len(candidates))], topic: t.topic, level: level}
+				pick.reason = pickReason(t, ranked[0], i > 0, named, f, pick.q, level)
+				switch {
+				case far:
+					pick.reason += fmt.Sprintf(" (nothing new at or next to that level, so %s)", levels[0])
+				case len(f.Difficulties) == 0 && levels[0] != level:
+					pick.reason += fmt.Sprintf(" (nothing new at that level, so %s)", levels[0])
+				}
+				return pick, nil
 			}
-			if len(candidates) == 0 {
-				continue
-			}
-			pick := adaptivePick{q: candidates[e.intn(len(candidates))], topic: t.topic, level: level}
-			pick.reason = pickReason(t, ranked[0], i > 0, named, f, pick.q, level)
-			if len(f.Difficulties) == 0 && levels[0] != level {
-				pick.reason += fmt.Sprintf(" (nothing new at that level, so %s)", levels[0])
-			}
-			return pick, nil
 		}
 	}
 	// Everything f allows was seen lately: the one of the first topic seen longest ago.
@@ -195,14 +203,29 @@ func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, 
 }
 
 // practiceLevels are the difficulties to look in, in turn: the ones the person named, all at
-// once; else their level in the topic, then its neighbours.
-func practiceLevels(f Filter, level Difficulty) [][]Difficulty {
+// once; else their level in the topic, then its neighbours, or (far) the levels beyond those,
+// nearest first.
+func practiceLevels(f Filter, level Difficulty, far bool) [][]Difficulty {
 	if len(f.Difficulties) > 0 {
+		if far {
+			return nil
+		}
 		return [][]Difficulty{f.Difficulties}
 	}
 	var out [][]Difficulty
-	for _, d := range levelsNear(level) {
-		out = append(out, []Difficulty{d})
+	if !far {
+		for _, d := range levelsNear(level) {
+			out = append(out, []Difficulty{d})
+		}
+		return out
+	}
+	at := slices.Index(Difficulties, level)
+	for dist := 2; dist < len(Difficulties); dist++ {
+		for _, i := range []int{at - dist, at + dist} {
+			if i >= 0 && i < len(Difficulties) {
+				out = append(out, []Difficulty{Difficulties[i]})
+			}
+		}
 	}
 	return out
 }

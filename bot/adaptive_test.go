@@ -102,4 +102,14 @@ func TestPracticeWithWordsAdaptsAndDoesNotRepeat(t *testing.T) {
 	// with answers) are all seen, so a fresh one of another topic rather than a repeat.
 	practise("senior", "", "security senior", "Picked for you — security, senior (nothing new lately in closures, your weakest topic).")
 	practise("output senior", "", "security senior") // a kind narrows the same way
+
+	// Ann's level in security is warmup: its 4 warmup and 4 intermediate questions, then a senior
+	// one still fresh rather than a repeat.
+	for range 4 {
+		practise("security", "", "security warmup", "Picked for you — your level in security: warmup.")
+	}
+	for range 4 {
+		practise("security", "", "security intermediate", "your level in security: warmup (nothing new at that level, so intermediate).")
+	}
+	practise("security", "", "security senior", "your level in security: warmup (nothing new at or next to that level, so senior).")
 }
