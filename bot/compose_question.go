@@ -35,7 +35,11 @@ func questionBody(q *Question) Post {
 }
 
 func answerForm(q *Question, ref string) *AnswerForm {
-	f := &AnswerForm{Ref: ref, Choices: q.Choices}
+	f := &AnswerForm{Ref: ref, Choices: make([]Choice, len(q.Choices))}
+	for i, c := range q.Choices {
+		c.Text = choiceText(c.Text)
+		f.Choices[i] = c
+	}
 	switch {
 	case q.FreeText():
 		f.Mode = FreeText
@@ -59,4 +63,19 @@ func practicePost(q *Question, ref, title, note string) Post {
 // reviewTitle heads a review: the question the user missed, and when.
 func reviewTitle(missedAt time.Time, loc *time.Location) string {
 	return "Review: you missed this on " + missedAt.In(loc).Format("Mon 2 Jan")
+}
+
+// choiceText is a choice's text as every adapter shows it: without the blank lines a multi-line
+// choice starts or ends with (a TOML multi-line string ends with a newline, and may hold a blank line
+// more), which showed as an empty first line and a whitespace-only last one in the terminal and
+// inside Slack's and Discord's code blocks. The lines between, and their indentation, are kept.
+func choiceText(s string) string {
+	lines := strings.Split(s, "\n")
+	for len(lines) > 1 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 1 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
 }

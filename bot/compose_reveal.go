@@ -21,15 +21,16 @@ func answerLine(q *Question) string {
 		b.WriteString("The real problems were:")
 		for _, k := range q.Answer {
 			c, _ := q.Choice(k)
-			fmt.Fprintf(&b, "\n• %s. %s", k, c.Text)
+			fmt.Fprintf(&b, "\n• %s. %s", k, choiceText(c.Text))
 		}
 		return b.String()
 	default:
 		c, _ := q.Choice(q.Answer[0])
-		if strings.Contains(c.Text, "\n") {
-			return fmt.Sprintf("The answer was %s:\n```\n%s\n```", c.Key, c.Text)
+		text := choiceText(c.Text)
+		if strings.Contains(text, "\n") {
+			return fmt.Sprintf("The answer was %s:\n```\n%s\n```", c.Key, text)
 		}
-		return fmt.Sprintf("The answer was %s: %s", c.Key, c.Text)
+		return fmt.Sprintf("The answer was %s: %s", c.Key, text)
 	}
 }
 

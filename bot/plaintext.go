@@ -28,11 +28,8 @@ func plainText(p Post) string {
 	}
 	if f := p.Answer; f != nil && !p.Closed {
 		for _, c := range f.Choices {
-			text := c.Text
-			if strings.Contains(text, "\n") {
-				text = "\n      " + strings.ReplaceAll(text, "\n", "\n      ")
-			}
-			fmt.Fprintf(&b, "  [%s] %s\n", c.Key, text)
+			// A multi-line choice starts after its key, its other lines under the first.
+			fmt.Fprintf(&b, "  [%s] %s\n", c.Key, strings.ReplaceAll(c.Text, "\n", "\n      "))
 		}
 		keys := make([]string, len(f.Choices))
 		for i, c := range f.Choices {
