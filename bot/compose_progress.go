@@ -13,13 +13,17 @@ type Marks struct {
 	Right, Partial, Wrong, Missed string
 	None                          string // a day without a question: not a miss
 	Sep                           string // between two days of a week
+	// Days head the columns, Monday first, each as wide as a mark; none: no header row.
+	Days [7]string
 }
 
 var (
-	// EmojiMarks suit chat platforms (Slack, Discord).
+	// EmojiMarks suit chat platforms (Slack, Discord). They have no column heads: no letter is
+	// drawn as wide as an emoji square in every client, so heads would stand askew over the marks.
 	EmojiMarks = Marks{Right: "🟩", Partial: "🟨", Wrong: "🟥", Missed: "⬜", None: "▫️"}
 	// TextMarks suit any terminal; they are the default.
-	TextMarks = Marks{Right: "#", Partial: "+", Wrong: "x", Missed: ".", None: " ", Sep: " "}
+	TextMarks = Marks{Right: "#", Partial: "+", Wrong: "x", Missed: ".", None: " ", Sep: " ",
+		Days: [7]string{"M", "T", "W", "T", "F", "S", "S"}}
 )
 
 // ProgressMarker is an adapter that draws progress grids with marks of its own. The engine asks
@@ -61,20 +65,28 @@ func dayMark(d DayResult, m Marks) string {
 	}
 }
 
-// ProgressGrid draws the GridWeeks weeks up to today (a local date, YYYY-MM-DD), one line per week
-// from its Monday, oldest first; "" when none of them had a question. Weekend columns appear only
-// when a weekend had a question, so a weekday team sees a five-day week.
+// ProgressGrid draws the GridWeeks weeks up to today (a local date, YYYY-MM-DD), under a row of
+// weekday heads (when m has them), one line per week from its Monday, oldest first; "" when none of them had a
+// question since the user's first answer. A question day before the first answer (days reach back
+// MaxStreakDays, newest first) is no miss: they had not joined yet. Weekend columns appear
+// only when a weekend had a question, so a weekday team sees a five-day week.
 func ProgressGrid(days []DayResult, today string, m Marks) string {
 	end, err := time.Parse(time.DateOnly, today)
 	if err != nil {
 		return ""
+	}
+	first := "" // the user's first answered question day; days are YYYY-MM-DD, so they sort as text
+	for _, d := range days {
+		if _, err := time.Parse(time.DateOnly, d.Day); err == nil && d.Answered > 0 && (first == "" || d.Day < first) {
+			first = d.Day
+		}
 	}
 	monday := end.AddDate(0, 0, -((int(end.Weekday())+6)%7)-7*(GridWeeks-1))
 	byDay := make(map[string]DayResult, len(days))
 	weekend := false
 	for _, d := range days {
 		t, err := time.Parse(time.DateOnly, d.Day)
-		if err != nil || t.Before(monday) || t.After(end) {
+		if err != nil || t.Before(monday) || t.After(end) || first == "" || d.Day < first {
 			continue
 		}
 		byDay[d.Day] = d
@@ -94,6 +106,9 @@ func ProgressGrid(days []DayResult, today string, m Marks) string {
 	}
 	fmt.Fprintf(&b, "Last %d weeks, a line a week from Monday (%s right · %s partial · %s wrong · %s missed · %s):",
 		GridWeeks, m.Right, m.Partial, m.Wrong, m.Missed, none)
+	if m.Days[0] != "" {
+		b.WriteString("\n" + strings.TrimRight(fmt.Sprintf("%-6s %s", "", strings.Join(m.Days[:width], m.Sep)), " "))
+	}
 	for w := 0; w < GridWeeks; w++ {
 		start := monday.AddDate(0, 0, 7*w)
 		cells := make([]string, 0, width)

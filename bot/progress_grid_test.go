@@ -34,7 +34,7 @@ func TestProgressGrid(t *testing.T) {
 		name  string
 		days  []bot.DayResult
 		today string
-		want  []string // the lines after the legend; nil: no grid at all
+		want  []string // the lines after the legend and the weekday heads; nil: no grid at all
 	}{
 		{name: "nothing in eight weeks", days: []bot.DayResult{day("2026-01-05", 1, 1, 1, 1)}, today: "2026-11-25"},
 		{name: "each mark", today: "2026-11-25", // a Wednesday
@@ -48,8 +48,15 @@ func TestProgressGrid(t *testing.T) {
 			},
 			want: []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov + _ . x +", "23 Nov + #"}},
 		{name: "a weekend question adds the weekend columns", today: "2026-11-25",
-			days: []bot.DayResult{day("2026-11-22", 1, 1, 1, 1), day("2026-10-05", 0, 0, 0, 0)},
+			// 28 Sep, before the grid's weeks, was answered, so 5 Oct is a miss.
+			days: []bot.DayResult{day("2026-11-22", 1, 1, 1, 1), day("2026-10-05", 0, 0, 0, 0), day("2026-09-28", 1, 1, 1, 1)},
 			want: []string{"5 Oct  .", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov _ _ _ _ _ _ #", "23 Nov"}},
+		{name: "days before the first answer are not missed", today: "2026-11-25",
+			days: []bot.DayResult{day("2026-11-20", 0, 0, 0, 0), day("2026-11-18", 1, 1, 1, 1), day("2026-11-17", 0, 0, 0, 0),
+				day("2026-11-16", 0, 0, 0, 0), day("2026-10-05", 0, 0, 0, 0)},
+			want: []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov _ _ # _ .", "23 Nov"}},
+		{name: "no team answer ever: no grid", today: "2026-11-25",
+			days: []bot.DayResult{day("2026-11-24", 0, 0, 0, 0), day("2026-11-23", 0, 0, 0, 0)}},
 		{name: "older days and a bad date are left out", today: "2026-11-25",
 			days: []bot.DayResult{day("2026-11-25x", 1, 1, 1, 1), day("2026-10-04", 1, 1, 1, 1), day("2026-11-02", 1, 1, 1, 1)},
 			want: []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov  #", "9 Nov", "16 Nov", "23 Nov"}},
@@ -69,11 +76,19 @@ func TestProgressGrid(t *testing.T) {
 			if !strings.HasPrefix(lines[0], "Last 8 weeks") {
 				t.Errorf("legend = %q", lines[0])
 			}
-			for i := range lines[1:] {
-				lines[i+1] = strings.TrimRight(lines[i+1], " ")
+			// The weekday heads stand over the marks: as many as the week lines have columns.
+			heads := "       M T W T F"
+			if strings.Contains(tt.name, "weekend") {
+				heads += " S S"
 			}
-			if strings.Join(lines[1:], "|") != strings.Join(tt.want, "|") {
-				t.Errorf("grid lines:\n%s\nwant:\n%s", strings.Join(lines[1:], "\n"), strings.Join(tt.want, "\n"))
+			if len(lines) < 2 || lines[1] != heads {
+				t.Fatalf("weekday heads = %q, want %q", lines[1:2], heads)
+			}
+			for i := range lines[2:] {
+				lines[i+2] = strings.TrimRight(lines[i+2], " ")
+			}
+			if strings.Join(lines[2:], "|") != strings.Join(tt.want, "|") {
+				t.Errorf("grid lines:\n%s\nwant:\n%s", strings.Join(lines[2:], "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
 	}
