@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Explaining a bad five-field spec. robfig's errors are written for programmers and name no field
@@ -37,13 +38,21 @@ var descriptors = []string{"@yearly", "@annually", "@monthly", "@weekly", "@dail
 
 // specProblem says what is wrong with a spec robfig refused: an unknown descriptor, or a field.
 func specProblem(spec string) string {
-	word, _, _ := strings.Cut(spec, " ")
+	word, rest, _ := strings.Cut(spec, " ")
 	if !strings.HasPrefix(word, "@") {
 		return fieldProblem(spec)
 	}
 	switch {
 	case strings.EqualFold(word, "@every"):
-		return "" // a bad duration: robfig's words (time.ParseDuration's) say what is wrong with it
+		// robfig says "unrecognized descriptor" for a bare @every and "failed to parse duration
+		// @every …" for a bad one: neither says what a duration looks like.
+		if rest = strings.TrimSpace(rest); rest == "" {
+			return `@every needs an interval after it: write "@every 1h", "@every 90m" or "@every 1h30m"`
+		}
+		if _, err := time.ParseDuration(rest); err != nil {
+			return fmt.Sprintf("%q after @every is not an interval: write a number with a unit h, m or s and no spaces, e.g. \"@every 1h\" or \"@every 1h30m\"", rest)
+		}
+		return ""
 	case slices.Contains(descriptors, strings.ToLower(word)):
 		return fmt.Sprintf("%s takes nothing after it: write %q alone and give the time zone separately", word, word)
 	}

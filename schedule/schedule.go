@@ -68,6 +68,12 @@ func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 			tt, err = nil, fmt.Errorf("schedule %q is not valid (%v): %s", orig, r, specHelp)
 		}
 	}()
+	// robfig takes "@every -1h" and makes it every second; say what is wrong instead.
+	if word, rest, _ := strings.Cut(spec, " "); strings.EqualFold(word, "@every") {
+		if d, err := time.ParseDuration(strings.TrimSpace(rest)); err == nil && d <= 0 {
+			return nil, fmt.Errorf("schedule %q is not valid: %s is not a positive interval; write one such as \"@every 1h\"", orig, strings.TrimSpace(rest))
+		}
+	}
 	parsed, perr := parser.Parse(spec)
 	if perr != nil {
 		if p := specProblem(spec); p != "" {
