@@ -108,9 +108,9 @@ func (s *Scheduler[T]) Grace() time.Duration { return s.grace }
 func (s *Scheduler[T]) Owner() string { return s.owner }
 
 // Tick runs the game's BeforeSlots, then every slot due in (now-Grace, now] that nobody has claimed
-// yet and records older missed slots as skipped, then the game's AfterSlots. The run loop calls it; tests call it with a fake
-// clock. A failing slot is logged where it fails and does not stop the others; the error returned
-// joins every failure.
+// yet and records older missed slots as skipped, then the game's AfterSlots. The run loop calls
+// it; tests call it with a fake clock. A failing slot is logged where it fails and does not stop
+// the others; the error returned joins every failure.
 //
 // Channels run concurrently (200 channels sharing 09:00 must not wait for each other's round trips),
 // at most Bound(group) of them per group at once; within a channel the slots run one after another in
