@@ -32,8 +32,9 @@ type weeklyStandings struct {
 	all      []Standing        // all time, ranked
 	streaks  map[string]int    // current streak of everyone in all
 	best     []BestExplanation // the best explanations to name; read only when someone ever scored
-	// sinceLast: best runs from the channel's last weekly post, not from the week's Monday.
-	sinceLast bool
+	// lastPost is the channel's previous weekly post (in its zone), which best runs from; zero:
+	// none in BestLookbackWeeks, and best runs from the week's Monday.
+	lastPost time.Time
 }
 
 // weeklyLeaderboardPost is the leaderboard job's post: the week's top ten with points, accuracy,
@@ -93,19 +94,23 @@ func weeklyLeaderboardPost(w weeklyStandings) Post {
 		}
 		fmt.Fprintf(&b, " %d. %s %d", s.Rank, s.User.Name, s.Points)
 	}
-	return Post{Title: title, Text: text + bestExplanationsLine(w.best, w.sinceLast), Table: table, Footer: b.String()}
+	return Post{Title: title, Text: text + bestExplanationsLine(w.best, w.from, w.lastPost), Table: table, Footer: b.String()}
 }
 
 // bestExplanationsLine names the best explanations closed since the last weekly post (this week,
-// when there was none), or "".
-func bestExplanationsLine(best []BestExplanation, sinceLast bool) string {
+// when there was none), or "". monday is the week's, lastPost that post's time (zero: none).
+func bestExplanationsLine(best []BestExplanation, monday, lastPost time.Time) string {
 	if len(best) == 0 {
 		return ""
 	}
+	// A vote that closed after the last post was counted in that week's points.
 	when := "this week"
-	if sinceLast {
-		// A vote that closed after last week's post was counted in last week's points.
+	switch {
+	case lastPost.IsZero():
+	case !lastPost.Before(monday.AddDate(0, 0, -7)):
 		when = "since last week's post"
+	default: // a week without a post (a skip date, downtime past the grace) lies between
+		when = "since the weekly post of " + lastPost.Format("Mon 2 Jan")
 	}
 	parts := make([]string, len(best))
 	for i, b := range best {

@@ -8,8 +8,8 @@ import (
 // WeeklyLeaderboardPost is what the leaderboard job posts in a channel: the week's top ten (the week
 // containing now, Monday to Sunday in the channel's zone) with points, accuracy, streak and movement
 // since last week's final ranking ("new" for someone not ranked last week), the best explanations
-// whose votes closed since the channel's last weekly post (this week's, when there was none in the
-// last two weeks), then the longest current streak in the workspace and the all-time top three.
+// whose votes closed since the channel's last weekly post (this week's, when there was none in
+// BestLookbackWeeks), then the longest current streak in the workspace and the all-time top three.
 func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time.Time) (Post, error) {
 	loc := ch.Location()
 	from, to := Week.Range(now, loc)
@@ -45,13 +45,13 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 	}
 	w := weeklyStandings{from: from.In(loc), week: week, lastRank: lastRank, all: all, streaks: streaks}
 	if len(all) > 0 {
-		since, err := e.lastWeeklyPost(ctx, ch, from.AddDate(0, 0, -7), now)
+		since, err := e.lastWeeklyPost(ctx, ch, from.AddDate(0, 0, -7*BestLookbackWeeks), now)
 		if err != nil {
 			return Post{}, err
 		}
 		bestFrom := from
-		if w.sinceLast = !since.IsZero(); w.sinceLast {
-			bestFrom = since.Add(time.Millisecond)
+		if !since.IsZero() {
+			w.lastPost, bestFrom = since.In(loc), since.Add(time.Millisecond)
 		}
 		// The store keeps milliseconds, so [bestFrom, now+1ms) is after the last post, up to and
 		// including now: the votes this tick closed before composing it (closeDueVotes).
@@ -61,6 +61,11 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 	}
 	return weeklyLeaderboardPost(w), nil
 }
+
+// BestLookbackWeeks is how far back the weekly post looks for the channel's previous one: far
+// enough that a Friday skipped for a holiday, or lost to downtime, leaves no best explanation
+// unnamed; not so far that a leaderboard job turned back on after months names a season of them.
+const BestLookbackWeeks = 4
 
 // lastWeeklyPost is when the channel's leaderboard job last posted before now (the time its tick
 // composed the post, which is when it claimed the slot), or zero when it has not since notBefore.

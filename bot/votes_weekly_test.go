@@ -127,3 +127,69 @@ func TestEveryBestExplanationIsNamedInOneWeeklyPost(t *testing.T) {
 	mustContain(t, posts[1], "Best explanations since last week's post (+5 each):")
 	mustContain(t, posts[0], "Best explanations this week (+5 each):")
 }
+
+// A Friday skipped for a holiday has no weekly post; the next one names every best explanation
+// closed since the post before it, saying since when, so none goes unnamed.
+func TestASkippedWeeklyPostLeavesNoBestExplanationUnnamed(t *testing.T) {
+	ctx := context.Background()
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) // Monday
+	var schedules []bot.Schedule
+	for _, s := range bot.DefaultSchedules() {
+		if s.Job != bot.JobDebug {
+			schedules = append(schedules, s)
+		}
+	}
+	h := newKitHarness(t, testkit.Options{Questions: schedQuestions()[:30], Clock: c, Schedules: schedules})
+	ch, err := h.engine.EnsureChannel(ctx, h.conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, h.as("lead", true, "schedule skip 2026-11-27").Post.Text, "27")
+	days := []time.Time{}
+	for d := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && d.Day() != 27 {
+			days = append(days, d)
+		}
+	}
+	for _, d := range days {
+		at := func(hour int) time.Time { return d.Add(time.Duration(hour) * time.Hour) }
+		h.tick(at(9))
+		h.as("Ada", false, fmt.Sprintf("answer A because Ada's reason on %s", d.Format("2 Jan")))
+		h.as("Bo", false, fmt.Sprintf("answer A because Bo's reason on %s", d.Format("2 Jan")))
+		h.tick(at(16)) // Fridays: the weekly post, but not on the 27th
+		if d.Day() == 4 {
+			break
+		}
+		h.tick(at(17))
+		for _, voter := range []string{"Cy", "Di"} {
+			mustContain(t, h.as(voter, false, fmt.Sprintf("vote %d", 1+d.Day()%2)).Post.Text, "Recorded your vote")
+		}
+		if d.Weekday() == time.Friday {
+			h.tick(at(17).Add(24 * time.Hour)) // Friday's vote closes on Saturday, by time
+		}
+	}
+	posts := h.weeklyPosts()
+	if len(posts) != 2 {
+		t.Fatalf("%d weekly posts, want 2 (20 Nov and 4 Dec; 27 Nov is skipped)", len(posts))
+	}
+	best, err := h.store.BestExplanations(ctx, ch.WorkspaceID, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), c.Now().Add(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(best) != len(days)-2 { // every day's but Thursday's and Friday's of the last week
+		t.Fatalf("%d bonuses awarded, want %d: %+v", len(best), len(days)-2, best)
+	}
+	for _, b := range best {
+		named := fmt.Sprintf("%s (#%d, %d votes)", b.User.Name, b.PostID, b.Votes)
+		var in []int
+		for i, p := range posts {
+			if strings.Contains(p, named) {
+				in = append(in, i+1)
+			}
+		}
+		if len(in) != 1 {
+			t.Errorf("the bonus of %s closed %s is named in weekly posts %v, want exactly one", named, b.AwardedAt.Format("Mon 2 Jan 15:04"), in)
+		}
+	}
+	mustContain(t, posts[1], "Best explanations since the weekly post of Fri 20 Nov (+5 each):")
+}
