@@ -22,10 +22,10 @@ func TestExtraWordsAreRefusedNotDropped(t *testing.T) {
 		{false, "me now", "\"now\" is more than it takes (`/pyq me`)"},
 		{false, "today please", "\"please\" is more than it takes"},
 		{true, "reveal #1 #2", "\"#2\" is more than it takes (`/pyq reveal [#N]`)"},
-		{false, "practice new closures senior again", "\"again\" is more than it takes"},
+		{false, "practice new closures senior output again", "\"again\" is more than it takes"},
 		// Fewer words than practice's arguments, but one repeats: the second is extra, not a filter.
-		{false, "practice new new", "Too many words for `/pyq practice`: \"new\" is more than it takes (`/pyq practice [new] [topic] [difficulty]`)"},
-		{false, "practice closures Closures", "\"Closures\" is more than it takes (`/pyq practice [new] [topic] [difficulty]`)"},
+		{false, "practice new new", "Too many words for `/pyq practice`: \"new\" is more than it takes (`/pyq practice [new] [topic] [difficulty] [kind]`)"},
+		{false, "practice closures Closures", "\"Closures\" is more than it takes (`/pyq practice [new] [topic] [difficulty] [kind]`)"},
 		{true, "reports clear 1 2", "\"2\" is more than it takes"},
 	} {
 		r := h.as("ann", tt.admin, tt.text)
@@ -34,9 +34,19 @@ func TestExtraWordsAreRefusedNotDropped(t *testing.T) {
 		}
 	}
 	// The forms that fit are untouched.
-	for _, text := range []string{"leaderboard month", "topics", "help scoring", "me", "practice new", "practice new closures senior"} {
+	for _, text := range []string{"leaderboard month", "topics", "help scoring", "me", "practice new", "practice new closures senior", "practice new closures senior output"} {
 		if got := bot.PlainText(h.as("ann", false, text).Post); strings.Contains(got, "Too many words") {
 			t.Errorf("/pyq %s was refused: %q", text, got)
 		}
 	}
+}
+
+// Practice takes a kind of question as a word, says so, and suggests one for a misspelling.
+func TestPracticeTakesAKind(t *testing.T) {
+	h := newHarness(t, testQuestions())
+	post := h.as("ann", false, "practice output").Post
+	mustContain(t, bot.PlainText(post), "Picked for you")
+	got := bot.PlainText(h.as("ann", false, "practice outputs").Post)
+	mustContain(t, got, `There is no topic, difficulty or kind called "outputs"`, "output")
+	mustContain(t, bot.PlainText(h.as("ann", false, "help practice").Post), "kinds are output")
 }

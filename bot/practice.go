@@ -20,8 +20,8 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 	}
 	f, bad, extra := practiceFilter(e.bank, r.args)
 	if bad != "" {
-		words := append(topicNames(e.bank), difficultyNames()...)
-		return privateText(fmt.Sprintf("There is no topic or difficulty called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
+		words := append(append(topicNames(e.bank), difficultyNames()...), kindNames()...)
+		return privateText(fmt.Sprintf("There is no topic, difficulty or kind called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
 	}
 	if extra != "" {
 		c, _ := commandByName("practice")

@@ -118,16 +118,17 @@ var vocabulary = []CommandSpec{
 		Summary:  "your points, streak, accuracy by topic and weakest topic",
 		Help:     "Only you see it.",
 		Examples: []string{"/pyq me"}},
-	{Name: "practice", Usage: "practice [new] [topic] [difficulty]",
+	{Name: "practice", Usage: "practice [new] [topic] [difficulty] [kind]",
 		Summary: "a private question with instant feedback; not on the leaderboard",
 		Help: "With no words it serves your oldest due review first (a question you missed, choices in a new order); `new` skips reviews. " +
-			"Topics are listed by `/pyq topics`; difficulties are " + strings.Join(difficultyNames(), ", ") + ". " +
+			"Topics are listed by `/pyq topics`; difficulties are " + strings.Join(difficultyNames(), ", ") + "; kinds are " + strings.Join(kindNames(), ", ") + ". " +
 			"What you leave out is picked for you: your weakest topic, your level in the topic, and a question you have not seen in " + fmt.Sprint(FreshDays) + " days while one is left. " +
 			"Answer it with the buttons or `/pyq answer`; only you see it.",
 		Examples: []string{"/pyq practice", "/pyq practice new", "/pyq practice concurrency senior"},
 		Args: []ArgSpec{{Name: "mode", Help: "new: skip your due reviews", Values: []string{"new"}},
 			{Name: "topic", Help: "Only this topic", Topic: true},
-			{Name: "difficulty", Help: "Only this difficulty", Values: difficultyNames()}}},
+			{Name: "difficulty", Help: "Only this difficulty", Values: difficultyNames()},
+			{Name: "kind", Help: "Only this kind of question", Values: kindNames()}}},
 	{Name: "schedule", Usage: "schedule [set|off|on|zone|skip|unskip …]",
 		Summary:  "this channel's jobs and their next runs; admins change them (`/pyq schedule help`)",
 		Help:     scheduleUsage,

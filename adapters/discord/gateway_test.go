@@ -82,8 +82,8 @@ func TestGatewayPlaysAQuestion(t *testing.T) {
 	var subs []string
 	for _, o := range cmds[0].Options {
 		subs = append(subs, o.Name)
-		if o.Name == "practice" && (len(o.Options) != 3 || len(o.Options[0].Choices) != 1 || !o.Options[1].Autocomplete || len(o.Options[2].Choices) != 3) {
-			t.Errorf("practice options = %+v, want mode (new), topic (autocomplete) and difficulty (3 choices)", o.Options)
+		if o.Name == "practice" && (len(o.Options) != 4 || len(o.Options[0].Choices) != 1 || !o.Options[1].Autocomplete || len(o.Options[2].Choices) != 3 || len(o.Options[3].Choices) != len(bot.Kinds)) {
+			t.Errorf("practice options = %+v, want mode (new), topic (autocomplete), difficulty (3 choices) and kind (%d)", o.Options, len(bot.Kinds))
 		}
 	}
 	var want []string
