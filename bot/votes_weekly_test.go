@@ -16,6 +16,42 @@ import (
 // schedule every best explanation is named in exactly one weekly post, although Thursday's and
 // Friday's votes close after Friday's post.
 
+// defaultWeeks is a channel on the default schedule without the debug job (a question at 09:00,
+// the reveal at 17:00, which opens a vote, the leaderboard Fridays at 16:00), from Monday 16 Nov.
+func defaultWeeks(t *testing.T) (*testkit.FakeClock, *harness, bot.Channel) {
+	t.Helper()
+	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) // Monday
+	var schedules []bot.Schedule
+	for _, s := range bot.DefaultSchedules() {
+		if s.Job != bot.JobDebug {
+			schedules = append(schedules, s)
+		}
+	}
+	h := newKitHarness(t, testkit.Options{Questions: schedQuestions()[:30], Clock: c, Schedules: schedules})
+	ch, err := h.engine.EnsureChannel(context.Background(), h.conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, h, ch
+}
+
+// namedOnce checks that each bonus is named in exactly one of the weekly posts.
+func namedOnce(t *testing.T, best []bot.BestExplanation, posts []string) {
+	t.Helper()
+	for _, b := range best {
+		named := fmt.Sprintf("%s (#%d, %d votes)", b.User.Name, b.PostID, b.Votes)
+		var in []int
+		for i, p := range posts {
+			if strings.Contains(p, named) {
+				in = append(in, i+1)
+			}
+		}
+		if len(in) != 1 {
+			t.Errorf("the bonus of %s closed %s is named in weekly posts %v, want exactly one", named, b.AwardedAt.Format("Mon 2 Jan 15:04"), in)
+		}
+	}
+}
+
 // weeklyPosts are the leaderboard job's posts, oldest first, as a reader sees them.
 func (h *harness) weeklyPosts() []string {
 	var out []string
@@ -72,18 +108,7 @@ func TestCatchUpClosesTheDueVoteBeforeTheWeeklyLeaderboard(t *testing.T) {
 // second, under "since last week's post".
 func TestEveryBestExplanationIsNamedInOneWeeklyPost(t *testing.T) {
 	ctx := context.Background()
-	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) // Monday
-	var schedules []bot.Schedule
-	for _, s := range bot.DefaultSchedules() {
-		if s.Job != bot.JobDebug {
-			schedules = append(schedules, s)
-		}
-	}
-	h := newKitHarness(t, testkit.Options{Questions: schedQuestions()[:30], Clock: c, Schedules: schedules})
-	ch, err := h.engine.EnsureChannel(ctx, h.conv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, h, ch := defaultWeeks(t)
 	for _, day := range []int{16, 17, 18, 19, 20, 23, 24, 25, 26, 27} {
 		at := func(hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
 		h.tick(at(9))
@@ -112,18 +137,7 @@ func TestEveryBestExplanationIsNamedInOneWeeklyPost(t *testing.T) {
 	if len(best) != 8 { // Monday 16th's to Wednesday 25th's
 		t.Fatalf("%d bonuses awarded, want 8: %+v", len(best), best)
 	}
-	for _, b := range best {
-		named := fmt.Sprintf("%s (#%d, %d votes)", b.User.Name, b.PostID, b.Votes)
-		var in []int
-		for i, p := range posts {
-			if strings.Contains(p, named) {
-				in = append(in, i+1)
-			}
-		}
-		if len(in) != 1 {
-			t.Errorf("the bonus of %s closed %s is named in weekly posts %v, want exactly one", named, b.AwardedAt.Format("Mon 2 Jan 15:04"), in)
-		}
-	}
+	namedOnce(t, best, posts)
 	mustContain(t, posts[1], "Best explanations since last week's post (+5 each):")
 	mustContain(t, posts[0], "Best explanations this week (+5 each):")
 }
@@ -132,18 +146,7 @@ func TestEveryBestExplanationIsNamedInOneWeeklyPost(t *testing.T) {
 // closed since the post before it, saying since when, so none goes unnamed.
 func TestASkippedWeeklyPostLeavesNoBestExplanationUnnamed(t *testing.T) {
 	ctx := context.Background()
-	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) // Monday
-	var schedules []bot.Schedule
-	for _, s := range bot.DefaultSchedules() {
-		if s.Job != bot.JobDebug {
-			schedules = append(schedules, s)
-		}
-	}
-	h := newKitHarness(t, testkit.Options{Questions: schedQuestions()[:30], Clock: c, Schedules: schedules})
-	ch, err := h.engine.EnsureChannel(ctx, h.conv)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, h, ch := defaultWeeks(t)
 	mustContain(t, h.as("lead", true, "schedule skip 2026-11-27").Post.Text, "27")
 	days := []time.Time{}
 	for d := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
@@ -179,17 +182,6 @@ func TestASkippedWeeklyPostLeavesNoBestExplanationUnnamed(t *testing.T) {
 	if len(best) != len(days)-2 { // every day's but Thursday's and Friday's of the last week
 		t.Fatalf("%d bonuses awarded, want %d: %+v", len(best), len(days)-2, best)
 	}
-	for _, b := range best {
-		named := fmt.Sprintf("%s (#%d, %d votes)", b.User.Name, b.PostID, b.Votes)
-		var in []int
-		for i, p := range posts {
-			if strings.Contains(p, named) {
-				in = append(in, i+1)
-			}
-		}
-		if len(in) != 1 {
-			t.Errorf("the bonus of %s closed %s is named in weekly posts %v, want exactly one", named, b.AwardedAt.Format("Mon 2 Jan 15:04"), in)
-		}
-	}
+	namedOnce(t, best, posts)
 	mustContain(t, posts[1], "Best explanations since the weekly post of Fri 20 Nov (+5 each):")
 }
