@@ -42,19 +42,29 @@ func specProblem(spec string) string {
 	if !strings.HasPrefix(word, "@") {
 		return fieldProblem(spec)
 	}
+	lower := strings.ToLower(word)
 	switch {
-	case strings.EqualFold(word, "@every"):
+	case lower == "@every":
 		// robfig says "unrecognized descriptor" for a bare @every and "failed to parse duration
-		// @every …" for a bad one: neither says what a duration looks like.
-		if rest = strings.TrimSpace(rest); rest == "" {
+		// @every …" for a bad one: neither says what a duration looks like. It takes exactly
+		// "@every " in lower case, then the interval.
+		switch trimmed := strings.TrimSpace(rest); {
+		case trimmed == "":
 			return `@every needs an interval after it: write "@every 1h", "@every 90m" or "@every 1h30m"`
+		case word != lower:
+			return fmt.Sprintf("write @every in lower case: %q", "@every "+trimmed)
+		case rest != trimmed:
+			return fmt.Sprintf("write one space between @every and the interval: %q", "@every "+trimmed)
 		}
 		if _, err := time.ParseDuration(rest); err != nil {
 			return fmt.Sprintf("%q after @every is not an interval: write a number with a unit h, m or s and no spaces, e.g. \"@every 1h\" or \"@every 1h30m\"", rest)
 		}
 		return ""
-	case slices.Contains(descriptors, strings.ToLower(word)):
-		return fmt.Sprintf("%s takes nothing after it: write %q alone and give the time zone separately", word, word)
+	case slices.Contains(descriptors, lower):
+		if word != lower && strings.TrimSpace(rest) == "" {
+			return fmt.Sprintf("write descriptors in lower case: %q", lower)
+		}
+		return fmt.Sprintf("%s takes nothing after it: write %q alone, give the time zone separately, and for a time of day use five fields, e.g. \"0 9 * * *\" for 9:00", word, lower)
 	}
 	return fmt.Sprintf("%s is not a descriptor: use one of %s, or \"@every 1h\"; or five fields, e.g. \"0 9 * * 1-5\"",
 		word, strings.Join(descriptors, ", "))
@@ -119,9 +129,25 @@ func (f cronField) itemProblem(item string) string {
 	case end < f.min || end > f.max:
 		return fmt.Sprintf("%s %s is out of range %d–%d", f.name, hi, f.min, f.max)
 	case start > end:
-		return fmt.Sprintf("the %s range %s runs backwards (ranges do not wrap around), so put the lower end first", f.name, rng)
+		return fmt.Sprintf("the %s range %s runs backwards (ranges do not wrap around): %s", f.name, rng, f.wrapped(start, end, rng))
 	}
 	return ""
+}
+
+// wrapped says how to write a range that runs backwards, meaning the wrap-around the user had in
+// mind ("22-2" is 22:00 to 2:00): two ranges, or * when it covers the whole field. Putting the
+// lower end first would name the other part of the field ("2-22").
+func (f cronField) wrapped(start, end int, rng string) string {
+	if end+1 == start {
+		return fmt.Sprintf("%s covers every %s, so write *", rng, f.name)
+	}
+	part := func(lo, hi int) string {
+		if lo == hi {
+			return strconv.Itoa(lo)
+		}
+		return fmt.Sprintf("%d-%d", lo, hi)
+	}
+	return fmt.Sprintf("write it as two ranges, %s,%s", part(start, f.max), part(f.min, end))
 }
 
 // value reads one end of a range: a number, or one of the field's names in any case.

@@ -69,7 +69,7 @@ func Parse(spec, zone string) (tt scheduler.Timetable, err error) {
 		}
 	}()
 	// robfig takes "@every -1h" and makes it every second; say what is wrong instead.
-	if word, rest, _ := strings.Cut(spec, " "); strings.EqualFold(word, "@every") {
+	if word, rest, _ := strings.Cut(spec, " "); word == "@every" {
 		if d, err := time.ParseDuration(strings.TrimSpace(rest)); err == nil && d <= 0 {
 			return nil, fmt.Errorf("schedule %q is not valid: %s is not a positive interval; write one such as \"@every 1h\"", orig, strings.TrimSpace(rest))
 		}

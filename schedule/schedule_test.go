@@ -99,7 +99,11 @@ func TestParseRejects(t *testing.T) {
 		{"0 9 * * 7", "", []string{"day of week 7 is out of range 0–6; write a day from 0 to 6 (0 is Sunday) or SUN to SAT"}},
 		{"0 -1 * * *", "", []string{"hour -1 is out of range 0–23"}},
 		{"0 9,20-25 * * *", "", []string{"hour 25 is out of range 0–23"}},
-		{"0 9 * * 5-1", "", []string{"the day of week range 5-1 runs backwards", "put the lower end first"}},
+		{"0 9 * * 5-1", "", []string{"the day of week range 5-1 runs backwards (ranges do not wrap around): write it as two ranges, 5-6,0-1"}},
+		{"0 22-2 * * *", "", []string{"the hour range 22-2 runs backwards (ranges do not wrap around): write it as two ranges, 22-23,0-2"}},
+		{"0 9 * * SAT-MON", "", []string{"write it as two ranges, 6,0-1"}},
+		{"0 9 * * MON-SUN", "", []string{"the day of week range MON-SUN runs backwards (ranges do not wrap around): MON-SUN covers every day of week, so write *"}},
+		{"0 9 * * 6-0", "", []string{"write it as two ranges, 6,0;"}},
 		{"0 9 * * mon-fry", "", []string{`the day of week "fry" is not a number or a name such as SUN`}},
 		{"0 9 * * MON-", "", []string{`the day of week "MON-" is missing a value`}},
 		{"x 9 * * *", "", []string{`the minute "x" is not a number; write a minute`}},
@@ -107,7 +111,15 @@ func TestParseRejects(t *testing.T) {
 		{"0 9 * *", "", []string{"it has 4 fields, not five"}},
 		{"0 0 9 * * *", "", []string{"it has 6 fields, not five (a first field of seconds is not taken)"}},
 		{"@fortnightly", "", []string{"@fortnightly is not a descriptor: use one of @yearly", "@every 1h"}},
-		{"@daily Europe/Berlin", "", []string{`@daily takes nothing after it: write "@daily" alone and give the time zone separately`}},
+		{"@daily Europe/Berlin", "", []string{`@daily takes nothing after it: write "@daily" alone, give the time zone separately`}},
+		{"@daily 9:00", "", []string{`for a time of day use five fields, e.g. "0 9 * * *" for 9:00`}},
+		// robfig takes descriptors in lower case only; saying "write @Daily alone" would repeat
+		// what was written.
+		{"@Daily", "", []string{`"@Daily" is not valid: write descriptors in lower case: "@daily"`}},
+		{"@DAILY Europe/Berlin", "", []string{`@DAILY takes nothing after it: write "@daily" alone`}},
+		{"@Every 1h", "", []string{`"@Every 1h" is not valid: write @every in lower case: "@every 1h"`}},
+		{"@Every -1h", "", []string{`write @every in lower case: "@every -1h"`}},
+		{"@every  1h", "", []string{`"@every  1h" is not valid: write one space between @every and the interval: "@every 1h"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec+"|"+tt.zone, func(t *testing.T) {
@@ -160,5 +172,57 @@ func TestFieldProblemAgreesWithRobfig(t *testing.T) {
 				t.Errorf("%q: %q does not name the %s", spec, p, cronFields[i].name)
 			}
 		}
+	}
+}
+
+// TestBackwardsRangeAdviceKeepsTheMeaning follows the advice for a range that runs backwards and
+// checks the schedule it gives fires at the wrap-around the user meant, not at the part of the
+// field between the two ends (what "put the lower end first" used to give).
+func TestBackwardsRangeAdviceKeepsTheMeaning(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		spec, rng string
+		want      []int // the hours fired at in a day, or the weekdays at 9:00 in a week
+		weekdays  bool
+	}{
+		{"0 22-2 * * *", "22-2", []int{22, 23, 0, 1, 2}, false},
+		{"0 9 * * 5-1", "5-1", []int{5, 6, 0, 1}, true},
+		{"0 9 * * SAT-MON", "SAT-MON", []int{6, 0, 1}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			_, err := Parse(tt.spec, "")
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			_, advice, ok := strings.Cut(err.Error(), "two ranges, ")
+			if !ok {
+				t.Fatalf("no two-range advice in %q", err)
+			}
+			advice, _, _ = strings.Cut(advice, ";")
+			fixed := strings.Replace(tt.spec, tt.rng, advice, 1)
+			tab, err := Parse(fixed, "")
+			if err != nil {
+				t.Fatalf("the advice %q gives %q, which is refused: %v", advice, fixed, err)
+			}
+			got := map[int]bool{}
+			// From a Sunday midnight, one week of firings.
+			from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC).Add(-time.Minute)
+			for at := tab.Next(from); at.Before(from.AddDate(0, 0, 7)); at = tab.Next(at) {
+				if tt.weekdays {
+					got[int(at.Weekday())] = true
+				} else {
+					got[at.Hour()] = true
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("%q fires at %v, want %v", fixed, got, tt.want)
+			}
+			for _, w := range tt.want {
+				if !got[w] {
+					t.Errorf("%q does not fire at %d (fires at %v), want %v", fixed, w, got, tt.want)
+				}
+			}
+		})
 	}
 }
