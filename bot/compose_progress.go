@@ -83,10 +83,14 @@ func ProgressGrid(days []DayResult, today string, m Marks) string {
 	}
 	monday := end.AddDate(0, 0, -((int(end.Weekday())+6)%7)-7*(GridWeeks-1))
 	byDay := make(map[string]DayResult, len(days))
-	weekend := false
+	weekend, early := false, false
 	for _, d := range days {
 		t, err := time.Parse(time.DateOnly, d.Day)
-		if err != nil || t.Before(monday) || t.After(end) || first == "" || d.Day < first {
+		if err != nil || t.Before(monday) || t.After(end) || first == "" {
+			continue
+		}
+		if d.Day < first {
+			early = true // a question day drawn blank: the legend must not call it "no question"
 			continue
 		}
 		byDay[d.Day] = d
@@ -100,9 +104,14 @@ func ProgressGrid(days []DayResult, today string, m Marks) string {
 		width = 7
 	}
 	var b strings.Builder
-	none := m.None + " no question"
+	none := " no question"
+	if early {
+		none += " or before your first answer"
+	}
 	if strings.TrimSpace(m.None) == "" {
-		none = "blank = no question"
+		none = "blank =" + none
+	} else {
+		none = m.None + none
 	}
 	fmt.Fprintf(&b, "Last %d weeks, a line a week from Monday (%s right · %s partial · %s wrong · %s missed · %s):",
 		GridWeeks, m.Right, m.Partial, m.Wrong, m.Missed, none)

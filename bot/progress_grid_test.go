@@ -35,6 +35,7 @@ func TestProgressGrid(t *testing.T) {
 		days  []bot.DayResult
 		today string
 		want  []string // the lines after the legend and the weekday heads; nil: no grid at all
+		early bool     // some question days in the grid come before the first answer
 	}{
 		{name: "nothing in eight weeks", days: []bot.DayResult{day("2026-01-05", 1, 1, 1, 1)}, today: "2026-11-25"},
 		{name: "each mark", today: "2026-11-25", // a Wednesday
@@ -54,7 +55,8 @@ func TestProgressGrid(t *testing.T) {
 		{name: "days before the first answer are not missed", today: "2026-11-25",
 			days: []bot.DayResult{day("2026-11-20", 0, 0, 0, 0), day("2026-11-18", 1, 1, 1, 1), day("2026-11-17", 0, 0, 0, 0),
 				day("2026-11-16", 0, 0, 0, 0), day("2026-10-05", 0, 0, 0, 0)},
-			want: []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov _ _ # _ .", "23 Nov"}},
+			want:  []string{"5 Oct", "12 Oct", "19 Oct", "26 Oct", "2 Nov", "9 Nov", "16 Nov _ _ # _ .", "23 Nov"},
+			early: true},
 		{name: "no team answer ever: no grid", today: "2026-11-25",
 			days: []bot.DayResult{day("2026-11-24", 0, 0, 0, 0), day("2026-11-23", 0, 0, 0, 0)}},
 		{name: "older days and a bad date are left out", today: "2026-11-25",
@@ -73,8 +75,14 @@ func TestProgressGrid(t *testing.T) {
 				return
 			}
 			lines := strings.Split(got, "\n")
-			if !strings.HasPrefix(lines[0], "Last 8 weeks") {
-				t.Errorf("legend = %q", lines[0])
+			// A blank before the first answer is not "no question": the legend says so when the
+			// grid has one.
+			legend := "_ no question):"
+			if tt.early {
+				legend = "_ no question or before your first answer):"
+			}
+			if !strings.HasPrefix(lines[0], "Last 8 weeks") || !strings.HasSuffix(lines[0], legend) {
+				t.Errorf("legend = %q, want it to end %q", lines[0], legend)
 			}
 			// The weekday heads stand over the marks: as many as the week lines have columns.
 			heads := "       M T W T F"
