@@ -152,12 +152,14 @@ func lintChoices(f File) []Problem {
 		if c.Key != want {
 			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %d has key %q: keys go A, B, C… in order, so this one is %q", i+1, c.Key, want)})
 		}
-		norm := Normalize(c.Text)
+		// Compared as shown: a choice's blank lines at either end are not drawn (bot's choiceText),
+		// so "\n1" and "1" would look the same to a player.
+		norm := strings.TrimLeft(Normalize(c.Text), "\n")
 		switch {
 		case norm == "":
 			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s has no text", c.Key)})
 		case texts[norm] != "":
-			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s repeats the text of choice %s: make every choice different", c.Key, texts[norm])})
+			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s repeats the text of choice %s (as shown, without blank lines at either end): make every choice different", c.Key, texts[norm])})
 		case len(c.Text) > 300:
 			out = append(out, Problem{File: f.Path, Line: choiceLine(i), Msg: fmt.Sprintf("choice %s is %d characters: keep it to 300", c.Key, len(c.Text))})
 		}

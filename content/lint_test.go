@@ -23,7 +23,9 @@ func TestLintMessages(t *testing.T) {
 		{name: "an article that fits the kind", from: `answer = ["A"]`, to: `answer = ["A", "B"]`,
 			want: "an output question keys exactly one choice, not 2", line: 12},
 		{name: "a repeated choice names the one it repeats", from: "text = '''3'''", to: "text = '''1'''",
-			want: "choice C repeats the text of choice A: make every choice different", line: 24},
+			want: "choice C repeats the text of choice A (as shown, without blank lines at either end): make every choice different", line: 24},
+		{name: "choices that differ only by blank lines at an end look the same", from: "text = '''3'''", to: "text = '''\n\n1\n\n'''",
+			want: "choice C repeats the text of choice A", line: 24},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
