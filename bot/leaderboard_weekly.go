@@ -2,6 +2,10 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -11,20 +15,27 @@ import (
 // whose votes closed since the channel's last weekly post (this week's, when there was none in
 // BestLookbackWeeks), then the longest current streak in the workspace and the all-time top three.
 func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time.Time) (Post, error) {
+	post, _, err := e.weeklyLeaderboard(ctx, ch, now)
+	return post, err
+}
+
+// weeklyLeaderboard is WeeklyLeaderboardPost and the note its slot keeps: which best explanations
+// it names (see namedNote).
+func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, now time.Time) (Post, string, error) {
 	loc := ch.Location()
 	from, to := Week.Range(now, loc)
 	week, err := e.store.Leaderboard(ctx, ch.WorkspaceID, from, to)
 	if err != nil {
-		return Post{}, err
+		return Post{}, "", err
 	}
 	last, err := e.store.Leaderboard(ctx, ch.WorkspaceID, from.AddDate(0, 0, -7), from)
 	if err != nil {
-		return Post{}, err
+		return Post{}, "", err
 	}
 	allFrom, allTo := All.Range(now, loc)
 	all, err := e.store.Leaderboard(ctx, ch.WorkspaceID, allFrom, allTo)
 	if err != nil {
-		return Post{}, err
+		return Post{}, "", err
 	}
 	Rank(week)
 	Rank(last)
@@ -39,27 +50,35 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 	for _, s := range all {
 		n, err := e.store.Streak(ctx, ch.WorkspaceID, s.User.ID)
 		if err != nil {
-			return Post{}, err
+			return Post{}, "", err
 		}
 		streaks[s.User.ID] = n
 	}
 	w := weeklyStandings{from: from.In(loc), week: week, lastRank: lastRank, all: all, streaks: streaks}
 	if len(all) > 0 {
-		since, err := e.lastWeeklyPost(ctx, ch, from.AddDate(0, 0, -7*BestLookbackWeeks), now)
+		prev, err := e.lastWeeklyPost(ctx, ch, from.AddDate(0, 0, -7*BestLookbackWeeks), now)
 		if err != nil {
-			return Post{}, err
+			return Post{}, "", err
 		}
 		bestFrom := from
-		if !since.IsZero() {
-			w.lastPost, bestFrom = since.In(loc), since.Add(time.Millisecond)
+		if !prev.at.IsZero() {
+			// From the last post's instant itself, less what it named: a vote closed at that
+			// instant by a reveal in another channel of the tick may have committed after the
+			// post was composed. A post from before notes were kept named all of that instant.
+			w.lastPost, bestFrom = prev.at.In(loc), prev.at
+			if prev.named == nil {
+				bestFrom = prev.at.Add(time.Millisecond)
+			}
 		}
-		// The store keeps milliseconds, so [bestFrom, now+1ms) is after the last post, up to and
-		// including now: the votes this tick closed before composing it (closeDueVotes).
-		if w.best, err = e.store.BestExplanations(ctx, ch.WorkspaceID, bestFrom, now.Add(time.Millisecond)); err != nil {
-			return Post{}, err
+		// The store keeps milliseconds, so [bestFrom, now+1ms) runs up to and including now: the
+		// votes this tick closed before composing it (closeDueVotes).
+		best, err := e.store.BestExplanations(ctx, ch.WorkspaceID, bestFrom, now.Add(time.Millisecond))
+		if err != nil {
+			return Post{}, "", err
 		}
+		w.best = slices.DeleteFunc(best, func(b BestExplanation) bool { return prev.named[b.PostID] })
 	}
-	return weeklyLeaderboardPost(w), nil
+	return weeklyLeaderboardPost(w), namedNote(w.best), nil
 }
 
 // BestLookbackWeeks is how far back the weekly post looks for the channel's previous one: far
@@ -67,22 +86,61 @@ func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time
 // unnamed; not so far that a leaderboard job turned back on after months names a season of them.
 const BestLookbackWeeks = 4
 
-// lastWeeklyPost is when the channel's leaderboard job last posted before now (the time its tick
-// composed the post, which is when it claimed the slot), or zero when it has not since notBefore.
+// weeklyPost is a channel's previous weekly post: when its tick composed it, and the posts whose
+// best explanations it named (nil when its slot's note does not say, as before notes were kept).
+type weeklyPost struct {
+	at    time.Time
+	named map[int64]bool
+}
+
+// namedPrefix starts the leaderboard slot's note, followed by the posts whose best explanations the
+// weekly post named: "leaderboard; named best explanations of #12 #15" (or "none").
+const namedPrefix = "leaderboard; named best explanations of"
+
+// namedNote is the leaderboard slot's note for a post naming best.
+func namedNote(best []BestExplanation) string {
+	var b strings.Builder
+	b.WriteString(namedPrefix)
+	for _, x := range best {
+		fmt.Fprintf(&b, " #%d", x.PostID)
+	}
+	if len(best) == 0 {
+		b.WriteString(" none")
+	}
+	return b.String()
+}
+
+// parseNamed reads namedNote's list back; nil for a note without one.
+func parseNamed(note string) map[int64]bool {
+	list, ok := strings.CutPrefix(note, namedPrefix)
+	if !ok {
+		return nil
+	}
+	named := map[int64]bool{}
+	for _, f := range strings.Fields(list) {
+		if id, err := strconv.ParseInt(strings.TrimPrefix(f, "#"), 10, 64); err == nil {
+			named[id] = true
+		}
+	}
+	return named
+}
+
+// lastWeeklyPost is the channel's last weekly post before now (at: the time its tick composed the
+// post, which is when it claimed the slot), or zero when it has not posted since notBefore.
 //
 // Why the best explanations run from the last post and not from Monday: with the default schedule
 // Thursday's vote closes at Friday's 17:00 reveal and Friday's a day later, both after Friday's 16:00
 // post and both in that week. Counted from Monday they would never be named; counted from the last
 // post every best explanation is named once, in the first weekly post after its vote closed.
-func (e *Engine) lastWeeklyPost(ctx context.Context, ch Channel, notBefore, now time.Time) (time.Time, error) {
+func (e *Engine) lastWeeklyPost(ctx context.Context, ch Channel, notBefore, now time.Time) (weeklyPost, error) {
 	slots, err := e.sched.store.Slots(ctx, ch.ID, JobLeaderboard)
 	if err != nil {
-		return time.Time{}, err
+		return weeklyPost{}, err
 	}
-	var last time.Time
+	var last weeklyPost
 	for _, s := range slots {
-		if s.State == SlotPosted && s.ClaimedAt.Before(now) && !s.ClaimedAt.Before(notBefore) && s.ClaimedAt.After(last) {
-			last = s.ClaimedAt
+		if s.State == SlotPosted && s.ClaimedAt.Before(now) && !s.ClaimedAt.Before(notBefore) && s.ClaimedAt.After(last.at) {
+			last = weeklyPost{at: s.ClaimedAt, named: parseNamed(s.Note)}
 		}
 	}
 	return last, nil

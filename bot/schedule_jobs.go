@@ -63,7 +63,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		if err != nil {
 			return "", "", err
 		}
-		post, err := e.WeeklyLeaderboardPost(ctx, d.ch, now)
+		post, named, err := e.weeklyLeaderboard(ctx, d.ch, now)
 		if err != nil {
 			return "", "", err
 		}
@@ -71,7 +71,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		if _, err := e.send(ctx, a, d.ch, post); err != nil {
 			return "", "", err
 		}
-		return SlotPosted, "leaderboard", nil
+		return SlotPosted, named, nil
 	case JobHint:
 		return e.runHint(ctx, d)
 	}

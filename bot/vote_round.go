@@ -86,7 +86,8 @@ func (e *Engine) closeChannelVotes(ctx context.Context, ch Channel) error {
 
 // closeDueVotes closes every vote whose window has ended, in every channel: the scheduler's part. The
 // closes are stamped with the tick's time, the time the weekly leaderboard of that tick is composed
-// at, so the post names them and the next one (which starts after it) does not name them again.
+// at, so the post names them and the next one (which starts at that instant, less what the post
+// named: lastWeeklyPost) does not name them again.
 func (e *Engine) closeDueVotes(ctx context.Context, now time.Time) error {
 	vs := e.store
 	due, err := vs.DueVotes(ctx, now)

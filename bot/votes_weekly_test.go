@@ -56,7 +56,7 @@ func namedOnce(t *testing.T, best []bot.BestExplanation, posts []string) {
 func (h *harness) weeklyPosts() []string {
 	var out []string
 	for _, s := range h.out.Sent() {
-		if strings.HasPrefix(s.Post.Title, "Weekly leaderboard") {
+		if strings.HasPrefix(s.Post.Title, "Weekly leaderboard") && s.To == h.conv {
 			out = append(out, bot.StripUserText(bot.PlainText(s.Post)))
 		}
 	}
@@ -184,4 +184,60 @@ func TestASkippedWeeklyPostLeavesNoBestExplanationUnnamed(t *testing.T) {
 	}
 	namedOnce(t, best, posts)
 	mustContain(t, posts[1], "Best explanations since the weekly post of Fri 20 Nov (+5 each):")
+}
+
+// A vote closed at the very instant of a weekly post by another channel's reveal in the same tick
+// (jobs in different channels run at once) may commit after the post was composed: the next post
+// names it. One closed at that instant before the post, by the tick itself, is named in that post
+// and not again.
+func TestABestExplanationClosedAtThePostsInstantIsNamedOnce(t *testing.T) {
+	ctx := context.Background()
+	c := testkit.NewFakeClock(time.Date(2026, 11, 19, 9, 0, 0, 0, time.UTC)) // Thursday
+	h := newKitHarness(t, testkit.Options{Questions: testQuestions()[:1], Clock: c,
+		Schedules: only(bot.JobLeaderboard, "0 16 * * 5", "")})
+	ch, err := h.engine.EnsureChannel(ctx, h.conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *h
+	other.conv.Channel = "C2"
+	chB, err := other.engine.EnsureChannel(ctx, other.conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vote := func(h *harness) {
+		h.postOnly()
+		h.as("Alice", false, "answer B because two")
+		h.as("Bob", false, "answer C because print(3) prints 3")
+		h.as("lead", true, "reveal")
+		h.as("Carol", false, "vote 2")
+		h.as("Dave", false, "vote 2")
+	}
+	c.Set(time.Date(2026, 11, 19, 16, 0, 0, 0, time.UTC))
+	vote(h) // closes by time at Friday's 16:00 tick, before the post
+	c.Set(time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
+	vote(&other)
+	post := time.Date(2026, 11, 20, 16, 0, 0, 0, time.UTC)
+	h.tick(post)
+	open, err := h.store.OpenVotes(ctx, chB.ID)
+	if err != nil || len(open) != 1 {
+		t.Fatalf("open votes in the other channel: %v, %v", open, err)
+	}
+	// The other channel's reveal at the post's instant, committed after the post was composed.
+	if _, err := h.store.CloseVote(ctx, open[0].PostID, post, bot.Award); err != nil {
+		t.Fatal(err)
+	}
+	h.tick(time.Date(2026, 11, 27, 16, 0, 0, 0, time.UTC))
+	posts := h.weeklyPosts()
+	if len(posts) != 2 {
+		t.Fatalf("%d weekly posts in the channel, want 2", len(posts))
+	}
+	best, err := h.store.BestExplanations(ctx, ch.WorkspaceID, post, post.Add(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(best) != 2 {
+		t.Fatalf("%d bonuses awarded at %v, want 2: %+v", len(best), post, best)
+	}
+	namedOnce(t, best, posts)
 }
