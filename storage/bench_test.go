@@ -38,6 +38,9 @@ func buildLeaderboardFixture(b *testing.B, db *DB) (bot.Channel, int) {
 	}
 	defer tx.Rollback()
 	prep := func(q string) func(args ...any) {
+		if db.dialect == postgresDialect {
+			q = rebind(q)
+		}
 		st, err := tx.PrepareContext(ctx, q)
 		if err != nil {
 			b.Fatalf("prepare %s: %v", q, err)
@@ -77,7 +80,7 @@ func buildLeaderboardFixture(b *testing.B, db *DB) (bot.Channel, int) {
 			if correct {
 				points = 10 + (u+d)%6
 			}
-			insAnswer(postID, ch.WorkspaceID, u, millis(at), correct, points)
+			insAnswer(postID, ch.WorkspaceID, u, millis(at), b2i(correct), points)
 			n++
 		}
 	}
@@ -91,10 +94,17 @@ func buildLeaderboardFixture(b *testing.B, db *DB) (bot.Channel, int) {
 // half of daily questions answered by a team of 1,000 (week and month also in a zone that is not
 // UTC). All time reads user_totals and a week or month period_totals ("totals"); "answers" is the
 // sum over the graded answers they replaced, timed in the same run. The fixture is built once,
-// outside the timing.
+// outside the timing. It runs on each backend the store suite has (PostgreSQL with
+// PYQBOT_TEST_POSTGRES_URL set).
 func BenchmarkLeaderboard(b *testing.B) {
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) { benchmarkLeaderboard(b, be) })
+	}
+}
+
+func benchmarkLeaderboard(b *testing.B, be backend) {
 	ctx := context.Background()
-	db := mustOpen(b, sqliteBackend)
+	db := mustOpen(b, be)
 	started := time.Now()
 	ch, n := buildLeaderboardFixture(b, db)
 	// The fixture writes answers directly, as graded; the totals come from them.
