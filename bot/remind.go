@@ -80,6 +80,10 @@ type Subscriber struct {
 	Setting     ReminderSetting
 	// Channel is the channel the setting names (Setting.ChannelID), zero when it has none.
 	Channel Channel
+	// LastTeam is the channel of the team question the user answered last in the workspace (as
+	// Store.LastTeamChannel says), zero when none: read with the subscribers, so a reminder pass
+	// makes no query per subscriber.
+	LastTeam Channel
 }
 
 // ReminderState is where one day's reminder to a user stands.

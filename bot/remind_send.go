@@ -121,15 +121,12 @@ func (e *Engine) dueReminders(ctx context.Context, now time.Time) ([]reminderDue
 // reminderFor says whether sub is due a reminder now, and about which questions; next is when one
 // of today's unanswered questions makes a reminder due later (zero for none).
 func (e *Engine) reminderFor(ctx context.Context, sub Subscriber, now time.Time, views map[int64]*channelView) (d reminderDue, ok bool, next time.Time, err error) {
-	ch, err := e.store.LastTeamChannel(ctx, sub.WorkspaceID, sub.UserID)
-	switch {
-	case isNotFound(err):
+	ch := sub.LastTeam
+	if ch.ID == 0 {
 		if sub.Channel.ID == 0 {
 			return reminderDue{}, false, time.Time{}, nil
 		}
 		ch = sub.Channel
-	case err != nil:
-		return reminderDue{}, false, time.Time{}, err
 	}
 	v, err := e.channelView(ctx, ch, now, views)
 	if err != nil {

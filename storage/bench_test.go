@@ -187,3 +187,51 @@ func BenchmarkRecordAnswerBurst(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkReminderSubscribers times what a reminder pass reads on the leaderboard fixture with
+// every user subscribed: Subscribers with each one's last team channel in one query, against the
+// floor it replaced, one LastTeamChannel query per subscriber. Both must agree on every channel.
+func BenchmarkReminderSubscribers(b *testing.B) {
+	for _, be := range backends(b) {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			db := mustOpen(b, be)
+			ch, _ := buildLeaderboardFixture(b, db)
+			for u := 1; u <= benchUsers; u++ {
+				if err := db.SetReminder(ctx, ch.WorkspaceID, bot.User{ID: fmt.Sprintf("U%05d", u), Name: fmt.Sprintf("User %04d", u)},
+					bot.ReminderSetting{On: true, Lead: time.Hour, UpdatedAt: benchStart}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			subs, err := db.Subscribers(ctx)
+			if err != nil || len(subs) != benchUsers {
+				b.Fatalf("Subscribers: %d, %v; want %d", len(subs), err, benchUsers)
+			}
+			for _, s := range subs {
+				last, err := db.LastTeamChannel(ctx, s.WorkspaceID, s.UserID)
+				if err != nil || last.ID != s.LastTeam.ID || last.Conv != s.LastTeam.Conv || last.TimeZone != s.LastTeam.TimeZone {
+					b.Fatalf("%s: LastTeamChannel %+v (%v), Subscribers says %+v", s.UserID, last, err, s.LastTeam)
+				}
+			}
+			b.Run("subscribers", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.Subscribers(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("per-subscriber", func(b *testing.B) {
+				for b.Loop() {
+					if _, err := db.Subscribers(ctx); err != nil {
+						b.Fatal(err)
+					}
+					for _, s := range subs {
+						if _, err := db.LastTeamChannel(ctx, s.WorkspaceID, s.UserID); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		})
+	}
+}

@@ -35,10 +35,8 @@ func (d *DB) QuestionDays(ctx context.Context, workspaceID int64, userID string,
 func (d *DB) LastTeamChannel(ctx context.Context, workspaceID int64, userID string) (bot.Channel, error) {
 	var conv bot.Conversation
 	err := d.db.QueryRowContext(ctx, `SELECT w.platform, w.external_id, c.external_id
-		FROM answers a JOIN users u ON u.id = a.user_id JOIN posts p ON p.id = a.post_id
-		JOIN channels c ON c.id = p.channel_id JOIN workspaces w ON w.id = c.workspace_id
-		WHERE u.workspace_id = ? AND u.external_id = ?
-		ORDER BY a.answered_at DESC, a.id DESC LIMIT 1`, workspaceID, userID).
+		FROM users u JOIN channels c ON c.id = (`+lastTeamChannelID+`) JOIN workspaces w ON w.id = c.workspace_id
+		WHERE u.workspace_id = ? AND u.external_id = ?`, workspaceID, userID).
 		Scan(&conv.Platform, &conv.Workspace, &conv.Channel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bot.Channel{}, bot.ErrNotFound

@@ -78,8 +78,12 @@ func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
 			note, chExt, zone           string
 			topics, kinds, difficulties string
 		)
+		var (
+			last                                                sql.NullInt64
+			lastExt, lastZone, lastTopics, lastKinds, lastDiffs string
+		)
 		if err := row.Scan(&s.WorkspaceID, &s.Platform, &s.Workspace, &s.UserID, &enabled, &lead, &channel, &upd, &unreached, &note,
-			&chExt, &zone, &topics, &kinds, &difficulties); err != nil {
+			&chExt, &zone, &topics, &kinds, &difficulties, &last, &lastExt, &lastZone, &lastTopics, &lastKinds, &lastDiffs); err != nil {
 			return s, err
 		}
 		s.Setting = settingOf(enabled, lead, channel, upd, unreached, note)
@@ -88,14 +92,26 @@ func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
 				Conv:   bot.Conversation{Platform: s.Platform, Workspace: s.Workspace, Channel: chExt},
 				Filter: filterOf(topics, kinds, difficulties)}
 		}
+		if last.Valid && lastExt != "" {
+			s.LastTeam = bot.Channel{ID: last.Int64, WorkspaceID: s.WorkspaceID, TimeZone: lastZone,
+				Conv:   bot.Conversation{Platform: s.Platform, Workspace: s.Workspace, Channel: lastExt},
+				Filter: filterOf(lastTopics, lastKinds, lastDiffs)}
+		}
 		return s, nil
 	}, `SELECT u.workspace_id, w.platform, w.external_id, u.external_id,
 			r.enabled, r.lead_ms, r.channel_id, r.updated_at, r.unreachable_at, r.unreachable_note,
-			COALESCE(c.external_id, ''), COALESCE(c.timezone, ''), COALESCE(c.topics, ''), COALESCE(c.kinds, ''), COALESCE(c.difficulties, '')
+			COALESCE(c.external_id, ''), COALESCE(c.timezone, ''), COALESCE(c.topics, ''), COALESCE(c.kinds, ''), COALESCE(c.difficulties, ''),
+			l.id, COALESCE(l.external_id, ''), COALESCE(l.timezone, ''), COALESCE(l.topics, ''), COALESCE(l.kinds, ''), COALESCE(l.difficulties, '')
 		FROM reminder_settings r JOIN users u ON u.id = r.user_id JOIN workspaces w ON w.id = u.workspace_id
 		LEFT JOIN channels c ON c.id = r.channel_id
+		LEFT JOIN channels l ON l.id = (`+lastTeamChannelID+`)
 		WHERE r.enabled = 1 AND w.paused_at = 0 ORDER BY u.workspace_id, u.id`)
 }
+
+// lastTeamChannelID is the id of the channel of the team question user u answered last (one seek
+// in answers_by_user), for LastTeamChannel and each subscriber in Subscribers.
+const lastTeamChannelID = `SELECT p.channel_id FROM answers a JOIN posts p ON p.id = a.post_id
+	WHERE a.user_id = u.id ORDER BY a.answered_at DESC, a.id DESC LIMIT 1`
 
 // ClaimReminder claims the user's reminder for day. The primary key (user_id, day) lets one INSERT
 // win across processes; a claim whose send failed before delivery may be taken again while it has
