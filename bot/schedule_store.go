@@ -14,6 +14,9 @@ type (
 	SlotClaim = scheduler.Claim
 )
 
+// ErrSlotTakenOver is what FinishSlot says to an attempt whose slot another took over.
+var ErrSlotTakenOver = scheduler.ErrTakenOver
+
 const (
 	SlotClaimed = scheduler.Claimed
 	SlotPosted  = scheduler.Posted

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -163,9 +164,16 @@ func (d *DB) SetSlotPost(ctx context.Context, key bot.SlotKey, postID int64) err
 	return d.updateSlot(ctx, key, `UPDATE slot_claims SET post_id = ? WHERE channel_id = ? AND job = ? AND slot = ?`, postID)
 }
 
-// FinishSlot records how a claim ended.
-func (d *DB) FinishSlot(ctx context.Context, key bot.SlotKey, state bot.SlotState, note string) error {
-	return d.updateSlot(ctx, key, `UPDATE slot_claims SET state = ?, note = ? WHERE channel_id = ? AND job = ? AND slot = ?`, string(state), note)
+// FinishSlot records how a claim ended, while it is still the slot's claim: the owner and claim
+// time are the claim's, as a takeover after the lease changes both.
+func (d *DB) FinishSlot(ctx context.Context, claim bot.SlotClaim, state bot.SlotState, note string) error {
+	err := d.updateSlot(ctx, claim.Key, `UPDATE slot_claims SET state = ?, note = ?
+		WHERE owner = ? AND claimed_at = ? AND channel_id = ? AND job = ? AND slot = ?`,
+		string(state), note, claim.Owner, millis(claim.ClaimedAt))
+	if errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("slot %s claimed by %s at %s: %w", claim.Key, claim.Owner, claim.ClaimedAt.Format(time.RFC3339Nano), bot.ErrSlotTakenOver)
+	}
+	return err
 }
 
 func (d *DB) updateSlot(ctx context.Context, key bot.SlotKey, query string, args ...any) error {

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -82,17 +83,30 @@ func TestClaimSlotLease(t *testing.T) {
 				t.Fatalf("step %d (+%s): claimed = %v, want %v (claim %+v)", i, s.at, ok, s.want, claim)
 			}
 			if s.finish != "" {
-				if err := db.FinishSlot(ctx, key, s.finish, "refused"); err != nil {
+				if err := db.FinishSlot(ctx, claim, s.finish, "refused"); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		posted := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-05T09:00 UTC"}
-		if ok, _, _ := db.ClaimSlot(ctx, posted, at, "p", at, lease, 3); !ok {
+		ok, first, _ := db.ClaimSlot(ctx, posted, at, "a", at, lease, 3)
+		if !ok {
 			t.Fatal("fresh slot not claimed")
 		}
-		if err := db.FinishSlot(ctx, posted, bot.SlotPosted, ""); err != nil {
+		// a's attempt outlives its lease; b takes the slot over and posts; a's late finish must
+		// not overwrite b's outcome.
+		ok, second, _ := db.ClaimSlot(ctx, posted, at, "b", at.Add(lease), lease, 3)
+		if !ok {
+			t.Fatal("slot past its lease not taken over")
+		}
+		if err := db.FinishSlot(ctx, second, bot.SlotPosted, "b's post"); err != nil {
 			t.Fatal(err)
+		}
+		if err := db.FinishSlot(ctx, first, bot.SlotFailed, "a's late failure"); !errors.Is(err, bot.ErrSlotTakenOver) {
+			t.Fatalf("the overtaken attempt's FinishSlot = %v, want ErrSlotTakenOver", err)
+		}
+		if slots, err := db.Slots(ctx, ch.ID, bot.JobQuestion); err != nil || slots[len(slots)-1].State != bot.SlotPosted || slots[len(slots)-1].Note != "b's post" {
+			t.Fatalf("after the late finish the slot is %+v (%v), want b's outcome", slots[len(slots)-1], err)
 		}
 		if ok, _, _ := db.ClaimSlot(ctx, posted, at, "p", at.Add(time.Hour), lease, 3); ok {
 			t.Fatal("a posted slot was claimed again")

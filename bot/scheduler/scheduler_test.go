@@ -54,10 +54,14 @@ func (m *memStore) ClaimSlot(_ context.Context, key Key, due time.Time, owner st
 	return true, *c, nil
 }
 
-func (m *memStore) FinishSlot(_ context.Context, key Key, state State, note string) error {
+func (m *memStore) FinishSlot(_ context.Context, claim Claim, state State, note string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.claims[key].State, m.claims[key].Note = state, note
+	c := m.claims[claim.Key]
+	if c.Owner != claim.Owner || !c.ClaimedAt.Equal(claim.ClaimedAt) {
+		return ErrTakenOver
+	}
+	c.State, c.Note = state, note
 	return nil
 }
 

@@ -221,7 +221,7 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (er
 		if r := recover(); r != nil {
 			err = fmt.Errorf("job panicked: %v", r)
 			s.log.Error("scheduled job panicked; it is retried after the lease while within the grace window", d.attrs("err", err)...)
-			if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), d.Key, Failed, err.Error()); ferr != nil {
+			if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), claim, Failed, err.Error()); ferr != nil {
 				s.log.Error("recording failed slot failed", d.attrs("err", ferr)...)
 			}
 		}
@@ -233,7 +233,13 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (er
 		}
 		state, result = Failed, err.Error()
 	}
-	if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), d.Key, state, result); ferr != nil {
+	if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), claim, state, result); errors.Is(ferr, ErrTakenOver) {
+		// This attempt ran past its lease and another took the slot over: the slot's outcome is
+		// that attempt's; this one's is only logged.
+		s.log.Warn("a scheduled job finished after its slot was taken over; the other attempt's outcome stands",
+			d.attrs("state", state, "result", result, "lease", s.lease)...)
+		return err
+	} else if ferr != nil {
 		s.log.Error("recording the outcome of a scheduled slot failed", d.attrs("state", state, "err", ferr)...)
 		return errors.Join(err, ferr)
 	}

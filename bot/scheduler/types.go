@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -64,14 +65,19 @@ type Store interface {
 	// before posting) or `failed`, with fewer than maxAttempts attempts. The returned claim is the
 	// stored one (with PostID, if a previous attempt got that far).
 	ClaimSlot(ctx context.Context, key Key, due time.Time, owner string, at time.Time, lease time.Duration, maxAttempts int) (bool, Claim, error)
-	// FinishSlot records the outcome of a claim.
-	FinishSlot(ctx context.Context, key Key, state State, note string) error
+	// FinishSlot records the outcome of claim, only while it is still the slot's claim (same owner,
+	// same claim time): an attempt that outlived its lease must not overwrite the outcome of the one
+	// that took the slot over. ErrTakenOver when it is not.
+	FinishSlot(ctx context.Context, claim Claim, state State, note string) error
 	// SkipSlot records a slot that will not be run. It returns false when the slot was already
 	// recorded (claimed, posted or skipped), so a skip is logged once.
 	SkipSlot(ctx context.Context, key Key, due time.Time, note string, at time.Time) (bool, error)
 	// LastSlot is the due time of the newest recorded slot of a channel's job; zero when none.
 	LastSlot(ctx context.Context, channelID int64, job Job) (time.Time, error)
 }
+
+// ErrTakenOver is FinishSlot's answer to an attempt whose slot was taken over after its lease.
+var ErrTakenOver = errors.New("the slot was taken over after this attempt's lease ran out")
 
 // Metrics counts what the scheduler does with slots.
 type Metrics interface {
