@@ -62,10 +62,9 @@ func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, now time.Tim
 		}
 		bestFrom := from
 		if !prev.at.IsZero() {
-			// From the last post's instant itself, less what it named: a vote closed at that
-			// instant by a reveal in another channel of the tick may have committed after the
-			// post was composed. A post from before notes were kept named all of that instant.
-			w.lastPost, bestFrom = prev.at.In(loc), prev.at
+			// From lateCloseMargin before the last post, less what the posts since named (see
+			// lateCloseMargin); a post from before notes were kept: from just after it.
+			w.lastPost, bestFrom = prev.at.In(loc), prev.at.Add(-lateCloseMargin)
 			if prev.named == nil {
 				bestFrom = prev.at.Add(time.Millisecond)
 			}
@@ -87,11 +86,22 @@ func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, now time.Tim
 const BestLookbackWeeks = 4
 
 // weeklyPost is a channel's previous weekly post: when its tick composed it, and the posts whose
-// best explanations it named (nil when its slot's note does not say, as before notes were kept).
+// best explanations it, or another weekly post of the channel within lateCloseMargin before it,
+// named; nil when one of their slots' notes does not say (as before notes were kept).
 type weeklyPost struct {
 	at    time.Time
 	named map[int64]bool
 }
+
+// lateCloseMargin is how far before the previous weekly post the next one looks for best
+// explanations it did not name. A vote close is stamped with the time it read before its
+// transaction committed, and the commit can land after a post composed at a later instant: a
+// reveal in another channel of the same tick (slots in different channels run at once), one
+// waiting on the database's write lock, another replica's whose clock is behind. Such a close
+// would otherwise fall before the next post's window and be named in none. An hour is far more
+// than any of those delays; the notes of the posts in it say what they named, so nothing is
+// named twice.
+const lateCloseMargin = time.Hour
 
 // namedPrefix starts the leaderboard slot's note, followed by the posts whose best explanations the
 // weekly post named: "leaderboard; named best explanations of #12 #15" (or "none").
@@ -101,8 +111,10 @@ const namedPrefix = "leaderboard; named best explanations of"
 func namedNote(best []BestExplanation) string {
 	var b strings.Builder
 	b.WriteString(namedPrefix)
-	for _, x := range best {
-		fmt.Fprintf(&b, " #%d", x.PostID)
+	for i, x := range best {
+		if i == 0 || x.PostID != best[i-1].PostID { // a tie awards several of one post's, in a row
+			fmt.Fprintf(&b, " #%d", x.PostID)
+		}
 	}
 	if len(best) == 0 {
 		b.WriteString(" none")
@@ -137,10 +149,33 @@ func (e *Engine) lastWeeklyPost(ctx context.Context, ch Channel, notBefore, now 
 	if err != nil {
 		return weeklyPost{}, err
 	}
+	// Posted slots only: the one composing now is still claimed. Not after now, rather than before
+	// it: two slots caught up in one tick share now, and the second must see the first.
+	var posted []SlotClaim
 	var last weeklyPost
 	for _, s := range slots {
-		if s.State == SlotPosted && s.ClaimedAt.Before(now) && !s.ClaimedAt.Before(notBefore) && s.ClaimedAt.After(last.at) {
-			last = weeklyPost{at: s.ClaimedAt, named: parseNamed(s.Note)}
+		if s.State == SlotPosted && !s.ClaimedAt.After(now) && !s.ClaimedAt.Before(notBefore) {
+			posted = append(posted, s)
+			if s.ClaimedAt.After(last.at) {
+				last.at = s.ClaimedAt
+			}
+		}
+	}
+	if last.at.IsZero() {
+		return last, nil
+	}
+	last.named = map[int64]bool{}
+	for _, s := range posted {
+		if s.ClaimedAt.Before(last.at.Add(-lateCloseMargin)) {
+			continue
+		}
+		named := parseNamed(s.Note)
+		if named == nil {
+			last.named = nil
+			break
+		}
+		for id := range named {
+			last.named[id] = true
 		}
 	}
 	return last, nil
