@@ -102,18 +102,24 @@ type game struct {
 	plan Plan[string]
 	fail error
 
-	mu  sync.Mutex
-	ran []Due[string]
+	mu        sync.Mutex
+	ran       []Due[string]
+	deadlines []time.Duration // how long each run had left of its context, -1 for no deadline
 }
 
 func (g *game) Plan(context.Context, time.Time) (Plan[string], error) { return g.plan, nil }
 func (g *game) Track(ctx context.Context, _ Due[string]) (context.Context, func()) {
 	return ctx, func() {}
 }
-func (g *game) Run(_ context.Context, d Due[string], _ Claim) (State, string, error) {
+func (g *game) Run(ctx context.Context, d Due[string], _ Claim) (State, string, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.ran = append(g.ran, d)
+	left := time.Duration(-1)
+	if dl, ok := ctx.Deadline(); ok {
+		left = time.Until(dl)
+	}
+	g.deadlines = append(g.deadlines, left)
 	if g.fail != nil {
 		return "", "", g.fail
 	}
@@ -440,5 +446,21 @@ func TestRunLogsAFailedSlotOnce(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "platform refused"); n != 1 || len(g.keys()) != 1 {
 		t.Fatalf("the failed slot ran %d times and was logged %d times, want once each:\n%s", len(g.keys()), n, logs.String())
+	}
+}
+
+// A job's context ends at half the lease, so an attempt is over before another may take its slot
+// over: the takeover never runs beside it (and FinishSlot refuses a late finish all the same).
+func TestAJobEndsBeforeItsLease(t *testing.T) {
+	t.Parallel()
+	g := &game{plan: Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))}}}
+	s := New(Config{Store: newMemStore(), Lease: 10 * time.Minute}, g)
+	if err := s.Tick(context.Background(), time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.deadlines) != 1 || g.deadlines[0] < 0 || g.deadlines[0] > 5*time.Minute || g.deadlines[0] < 4*time.Minute {
+		t.Fatalf("the job's context had %v left, want a deadline of 5m (half the 10m lease)", g.deadlines)
 	}
 }

@@ -226,7 +226,15 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (er
 			}
 		}
 	}()
-	state, result, err := s.game.Run(ctx, d, claim)
+	// A job ends before its lease does, so a takeover never runs beside a live attempt: a send that
+	// hangs (a stalled connection, a long Retry-After) is cut off at half the lease, recorded as
+	// failed, and retried after the lease while the slot is within grace.
+	jobCtx, cancel := context.WithTimeout(ctx, s.lease/2)
+	defer cancel()
+	state, result, err := s.game.Run(jobCtx, d, claim)
+	if err != nil && ctx.Err() == nil && errors.Is(jobCtx.Err(), context.DeadlineExceeded) {
+		err = fmt.Errorf("cut off after %s, half the slot's lease: %w", s.lease/2, err)
+	}
 	if err != nil {
 		if ctx.Err() == nil { // as above: a slot the shutdown abandoned is reported by the shutdown
 			s.log.Error("scheduled job failed; it is retried after the lease while within the grace window", d.attrs("err", err)...)
