@@ -4,14 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 )
 
 func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
-	hidden, err := e.hiddenQuestions(ctx, r.ch.WorkspaceID)
+	reported, err := e.hiddenQuestions(ctx, r.ch.WorkspaceID)
 	if err != nil {
 		return e.internalError(r.Event, "reported questions", err)
 	}
+	// A question open as a team post anywhere in the workspace is not practised (nor reviewed)
+	// until its reveal: practice's instant feedback would give away the answer the team is still
+	// working out.
+	open, err := e.store.OpenQuestions(ctx, r.ch.WorkspaceID)
+	if err != nil {
+		return e.internalError(r.Event, "open team questions", err)
+	}
+	hidden := maps.Clone(reported)
+	if hidden == nil {
+		hidden = map[string]bool{}
+	}
+	maps.Copy(hidden, open)
 	if len(r.args) == 0 {
 		// Due reviews come first: the question you missed is the one worth practising.
 		if reply, ok := e.serveReview(ctx, r, hidden); ok {
@@ -33,13 +46,27 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "adaptive practice", err)
 	}
 	if pick.q == nil {
+		if openMatch(e.bank, f, open) {
+			return privateText("The only questions that match are open as team questions right now: answer them there. They come back to practice after the reveal.")
+		}
 		return privateText("No question matches that. See `/pyq topics` for what there is.")
 	}
 	return e.servePractice(ctx, r, pick.q, nil, "Practice: "+pick.q.Title, "Picked for you — "+pick.reason+".")
 }
 
-// serveReview serves the user's oldest due review, if any is still in the bank and not hidden by
-// reports (a question reported as wrong is not worth drilling until it is fixed).
+// openMatch reports whether f allows one of the open team questions, which practice left out.
+func openMatch(bank *Bank, f Filter, open map[string]bool) bool {
+	for id := range open {
+		if q := bank.Get(id); q != nil && f.Allows(q) {
+			return true
+		}
+	}
+	return false
+}
+
+// serveReview serves the user's oldest due review, if any is still in the bank and not hidden: by
+// reports (a question reported as wrong is not worth drilling until it is fixed) or by being open
+// as a team question.
 func (e *Engine) serveReview(ctx context.Context, r request, hidden map[string]bool) (Reply, bool) {
 	due, err := e.store.DueReviews(ctx, r.ch.WorkspaceID, r.User.ID, ReviewDueBy(e.now(), r.ch.Location()))
 	if err != nil {

@@ -100,6 +100,7 @@ func TestReportBadInput(t *testing.T) {
 		{"someone else's practice question", "report p1 wrong", []string{"You have no practice question p1", "nothing was recorded"}, bot.Reply{}},
 		{"another workspace's question", "", []string{"There is no question #1 in this workspace"}, other},
 	}
+	h.as("lead", true, "reveal")   // practice leaves out a question open as a team question
 	h.as("Bob", false, "practice") // p1 is Bob's
 	for _, tt := range tests {
 		r := tt.reply

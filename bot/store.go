@@ -180,6 +180,8 @@ type PostStore interface {
 	OpenPosts(ctx context.Context, channelID int64) ([]PostedQuestion, error)
 	// LatestPost returns the channel's most recent question, open or closed. ErrNotFound if none.
 	LatestPost(ctx context.Context, channelID int64) (PostedQuestion, error)
+	// OpenQuestions is the set of question IDs open as team posts in any channel of the workspace.
+	OpenQuestions(ctx context.Context, workspaceID int64) (map[string]bool, error)
 }
 
 // AnswerStore keeps the answers to posted questions, and the names of those who gave them.
