@@ -22,8 +22,8 @@ import (
 //   - the question: one of that topic and level the person has not seen in FreshDays (answered, or
 //     asked in practice); when none is left, the neighbouring levels (unless a difficulty was
 //     named); then the next topics in that order (there are none when one topic was named); then
-//     the levels further away, topic by topic; only when nothing is fresh, the one of the first
-//     topic seen longest ago. Words narrow the pick, never the rule against repeats:
+//     the levels further away, topic by topic; only when nothing is fresh, the one seen longest
+//     ago of all the words allow. Words narrow the pick, never the rule against repeats:
 //     `/pyq practice databases` asked again and again serves a new question each time while the
 //     topic has a fresh one.
 //
@@ -163,7 +163,6 @@ func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, 
 	fresh := e.now().Add(-FreshDays * 24 * time.Hour)
 	ranked := rankTopics(attempts, slices.Collect(maps.Keys(topics)))
 	named := len(f.Topics) == 1 // the topic is the person's, not the weakest of several
-	first := adaptivePick{topic: ranked[0].topic, level: levelIn(e.bank, attempts, ranked[0].topic)}
 	// Two passes: every topic at and next to its level first, then the levels further away; a
 	// question that far from the person's level is still better than a repeat.
 	for _, far := range []bool{false, true} {
@@ -191,15 +190,29 @@ func (e *Engine) adaptivePractice(ctx context.Context, ws int64, userID string, 
 			}
 		}
 	}
-	// Everything f allows was seen lately: the one of the first topic seen longest ago.
-	for _, q := range pool {
-		if q.Topic == first.topic && (first.q == nil || lastSeen[q.ID].Before(lastSeen[first.q.ID])) {
-			first.q = q
+	// Everything f allows was seen lately: the one seen longest ago of all of them, whatever its
+	// topic, so that asking again serves each in turn rather than the first topic's latest again.
+	// On a tie the better-ranked topic's, as a fresh pick would be.
+	rank := map[string]int{}
+	for i, t := range ranked {
+		rank[t.topic] = i
+	}
+	var q *Question
+	for _, c := range pool {
+		switch {
+		case q == nil, lastSeen[c.ID].Before(lastSeen[q.ID]):
+			q = c
+		case lastSeen[c.ID].Equal(lastSeen[q.ID]) && rank[c.Topic] < rank[q.Topic]:
+			q = c
 		}
 	}
-	first.reason = pickReason(ranked[0], ranked[0], false, named, f, first.q, first.level) +
-		" (you have seen them all lately: this is the one seen longest ago)"
-	return first, nil
+	// The reason names the served question's difficulty: the level was not what chose it.
+	reason := fmt.Sprintf("%s, %s", q.Topic, q.Difficulty)
+	if !named && q.Topic == ranked[0].topic {
+		reason = fmt.Sprintf("%s: %s", ranked[0].why, reason)
+	}
+	return adaptivePick{q: q, topic: q.Topic, level: levelIn(e.bank, attempts, q.Topic),
+		reason: reason + " (you have seen them all lately: this is the one seen longest ago)"}, nil
 }
 
 // practiceLevels are the difficulties to look in, in turn: the ones the person named, all at

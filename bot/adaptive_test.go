@@ -113,3 +113,57 @@ func TestPracticeWithWordsAdaptsAndDoesNotRepeat(t *testing.T) {
 	}
 	practise("security", "", "security senior", "your level in security: warmup (nothing new at or next to that level, so senior).")
 }
+
+// When every question the words allow was seen lately, practice serves the one seen longest ago of
+// all of them, whatever its topic, so asking again serves each in turn, and the reason names the
+// served question's difficulty. Before, it looked in the first-ranked topic only, serving the
+// question seen a day before again and again while the other topic's were older, and named the
+// person's level ("your level in closures: warmup" over a senior question).
+func TestPracticeRepeatsTheOneSeenLongestAgo(t *testing.T) {
+	t.Parallel()
+	mk := func(id, topic string, d bot.Difficulty) bot.Question {
+		return bot.Question{ID: id, Kind: bot.KindOutput, Topic: topic, Difficulty: d, Title: id,
+			Prompt: "What prints?", Code: "print(1)", Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}},
+			Answer: []string{"A"}, Explanation: "It prints 1."}
+	}
+	const again = " (you have seen them all lately: this is the one seen longest ago)."
+	type ask struct{ words, reason string }
+	tests := []struct {
+		name string
+		bank []bot.Question
+		seen []string // asked a day apart, each serving a fresh question
+		asks []ask    // then a minute apart: they serve the seen ones in the order they were seen
+	}{
+		{"of every topic the words allow",
+			[]bot.Question{mk("closures-a", "closures", bot.Senior), mk("security-a", "security", bot.Senior), mk("security-b", "security", bot.Senior)},
+			[]string{"security", "security", "closures"},
+			// closures, with the fewest attempts, is the least practised topic throughout
+			[]ask{{"senior", "security, senior" + again}, {"senior", "security, senior" + again},
+				{"senior", "least practised topic: closures, senior" + again}}},
+		{"its difficulty, not the level",
+			[]bot.Question{mk("closures-w", "closures", bot.Warmup), mk("closures-s", "closures", bot.Senior)},
+			[]string{"closures senior", "closures warmup"},
+			[]ask{{"closures", "closures, senior" + again}, {"closures", "closures, warmup" + again}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, tc.bank)
+			var order []string
+			for _, words := range tc.seen {
+				h.clock.Advance(24 * time.Hour)
+				post := h.as("Ann", false, "practice "+words).Post
+				mustNotContain(t, post.Text, "seen longest ago")
+				order = append(order, post.Title)
+			}
+			for i, a := range tc.asks {
+				h.clock.Advance(time.Minute)
+				post := h.as("Ann", false, "practice "+a.words).Post
+				if post.Title != order[i] {
+					t.Errorf("ask %d, practice %s: served %q, want %q, seen longest ago (seen in order %q)", i+1, a.words, post.Title, order[i], order)
+				}
+				mustContain(t, post.Text, "Picked for you — "+a.reason)
+			}
+		})
+	}
+}
