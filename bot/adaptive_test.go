@@ -14,7 +14,13 @@ func adaptiveBank() []bot.Question {
 	for _, topic := range []string{"closures", "security"} {
 		for _, d := range bot.Difficulties {
 			for i := range 4 {
-				qs = append(qs, bot.Question{ID: fmt.Sprintf("%s-%s-%d", topic, d, i), Kind: bot.KindOutput, Topic: topic, Difficulty: d,
+				// Two kinds, debug only at senior, so that a kind named can only be served by moving
+				// level: without the kind in the filter, the pick would stay at the person's level.
+				kind := bot.KindOutput
+				if d == bot.Senior && i >= 2 {
+					kind = bot.KindDebug
+				}
+				qs = append(qs, bot.Question{ID: fmt.Sprintf("%s-%s-%d", topic, d, i), Kind: kind, Topic: topic, Difficulty: d,
 					Title: fmt.Sprintf("%s %s %d", topic, d, i), Prompt: "What prints?", Code: "print(1)",
 					Choices: []bot.Choice{{Key: "A", Text: "1"}, {Key: "B", Text: "2"}}, Answer: []string{"A"}, Explanation: "It prints 1."})
 			}
@@ -55,6 +61,11 @@ func TestPracticeAdaptsToThePerson(t *testing.T) {
 	}
 	// Every security warmup has been seen now: the neighbouring level.
 	mustContain(t, practise("", "").Text, "weakest topic: security, warmup (nothing new at that level, so intermediate)")
+
+	// A kind narrows the pick: closures has debug questions only at senior, next to Ann's level.
+	post = practise("closures debug", "")
+	mustContain(t, post.Text, "Picked for you — your level in closures: intermediate (nothing new at that level, so senior).")
+	mustContain(t, post.Footer, " · closures · debug · senior · ")
 }
 
 // Practice with words adapts within them: a named topic is drilled at the person's level in it, a
@@ -69,7 +80,7 @@ func TestPracticeWithWordsAdaptsAndDoesNotRepeat(t *testing.T) {
 		t.Helper()
 		h.clock.Advance(time.Minute) // each ask its own moment, so "seen longest ago" is one
 		post := h.as("Ann", false, "practice "+words).Post
-		mustContain(t, post.Title+"\n"+post.Text, want...)
+		mustContain(t, post.Title+"\n"+post.Text+"\n"+post.Footer, want...)
 		if seen[post.Title] && !strings.Contains(post.Text, "seen longest ago") {
 			t.Errorf("/pyq practice %s repeated %q, seen minutes ago", words, post.Title)
 		}
@@ -101,7 +112,7 @@ func TestPracticeWithWordsAdaptsAndDoesNotRepeat(t *testing.T) {
 	// A difficulty without a topic: the weakest topic's (closures, 3 of 3 right, is the only one
 	// with answers) are all seen, so a fresh one of another topic rather than a repeat.
 	practise("senior", "", "security senior", "Picked for you — security, senior (nothing new lately in closures, your weakest topic).")
-	practise("output senior", "", "security senior") // a kind narrows the same way
+	practise("output senior", "", "security senior", " · security · output · senior · ") // a kind narrows the same way
 
 	// Ann's level in security is warmup: its 4 warmup and 4 intermediate questions, then a senior
 	// one still fresh rather than a repeat.
