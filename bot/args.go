@@ -153,10 +153,11 @@ func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
 			continue
 		}
 		seen[a] = true
+		topic, isTopic := b.Topic(a)
 		switch {
 		case slices.Contains(argValues("practice", "mode"), a): // skip reviews: a fresh question
-		case b.HasTopic(a):
-			f.Topics = append(f.Topics, a)
+		case isTopic:
+			f.Topics = append(f.Topics, topic)
 		case isDifficulty(a):
 			f.Difficulties = append(f.Difficulties, Difficulty(a))
 		case isKind(a):

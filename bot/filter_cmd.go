@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -31,12 +30,12 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	case "topics":
 		f.Topics = nil
 		if !clearing {
-			known := topicNames(e.bank)
 			for _, w := range words {
-				if !slices.Contains(known, w) {
-					return privateText(fmt.Sprintf("There is no topic %q. %s", w, suggestion(w, known)))
+				topic, ok := e.bank.Topic(w)
+				if !ok {
+					return privateText(fmt.Sprintf("There is no topic %q. %s", w, suggestion(w, topicNames(e.bank))))
 				}
-				f.Topics = append(f.Topics, w)
+				f.Topics = append(f.Topics, topic)
 			}
 		}
 	case "kinds":

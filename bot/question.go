@@ -148,14 +148,15 @@ type TopicCount struct {
 	Count int
 }
 
-// HasTopic reports whether any question has the topic.
-func (b *Bank) HasTopic(topic string) bool {
+// Topic is the bank's spelling of the topic word names, in any case: people type `django` for a
+// team's topic `Django`, and the filter and the replies then show it as the bank spells it.
+func (b *Bank) Topic(word string) (string, bool) {
 	for _, q := range b.questions {
-		if q.Topic == topic {
-			return true
+		if strings.EqualFold(q.Topic, word) {
+			return q.Topic, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // Filter is a restriction on which questions may be picked. Empty fields allow everything.
