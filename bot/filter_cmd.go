@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// filterAll is the word that lifts one of the filter's restrictions (`/pyq filter topics all`).
+const filterAll = "all"
+
 // cmdFilter shows or changes which topics, kinds and difficulties the channel's questions come from.
 func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	if len(r.args) == 0 {
@@ -17,7 +20,7 @@ func (e *Engine) cmdFilter(ctx context.Context, r request) Reply {
 	f := r.ch.Filter
 	dimension := strings.ToLower(r.args[0])
 	words := splitWords(r.args[1:])
-	clearing := len(words) == 1 && words[0] == "all"
+	clearing := len(words) == 1 && words[0] == filterAll
 	setting, ok := filterDimension(dimension)
 	if !ok {
 		return privateText(fmt.Sprintf("`/pyq filter %s` is not a setting. %s Usage: `/pyq filter topics closures security`, "+

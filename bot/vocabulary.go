@@ -71,6 +71,35 @@ func names[T ~string](values []T) []string {
 	return out
 }
 
+// TopicClash says what else a topic spelled like word (in any case) would be, "" when nothing: a
+// word `/pyq practice` takes in place of a topic (its mode, a difficulty or a kind, as the vocabulary
+// lists them) or the `all` of `/pyq filter topics`. Such a topic and the other could not both be
+// named, since the commands read the word one way only; content lint refuses it (TopicClashes).
+func TopicClash(word string) string {
+	c, _ := commandByName("practice")
+	for _, a := range c.Args {
+		for _, v := range a.Values {
+			if strings.EqualFold(v, word) {
+				return fmt.Sprintf("the %s %s of `/pyq practice`", a.Name, v)
+			}
+		}
+	}
+	if strings.EqualFold(word, filterAll) {
+		return "the `all` of `/pyq filter topics all`, which lifts the restriction"
+	}
+	return ""
+}
+
+// TopicClashes lists every word TopicClash refuses, for the message that refuses one.
+func TopicClashes() []string {
+	c, _ := commandByName("practice")
+	var out []string
+	for _, a := range c.Args {
+		out = append(out, a.Values...)
+	}
+	return append(out, filterAll)
+}
+
 var questionArg = ArgSpec{Name: "question", Help: "Which question, e.g. #12 (default: the open one)", Ref: true}
 
 var vocabulary = []CommandSpec{

@@ -63,6 +63,12 @@ func lintFile(f File) []Problem {
 			add("topic", "topic %q is not a topic of the built-in bank (%s): use one of them or add it to content.Topics and FORMAT.md",
 				q.Topic, strings.Join(Topics, ", "))
 		}
+		// A team's topic `design` made `/pyq practice design` (Discord's kind option) serve the
+		// topic, and topic design with kind design was refused as too many words.
+		if clash := bot.TopicClash(q.Topic); clash != "" {
+			add("topic", "topic %q is spelled like %s, so the two could not be told apart: rename the topic, e.g. to %q (a topic may not be %s)",
+				q.Topic, clash, strings.ToLower(q.Topic)+"-questions", strings.Join(bot.TopicClashes(), ", "))
+		}
 	}
 	if q.Kind != "" && !slices.Contains(bot.Kinds, q.Kind) {
 		add("kind", "kind %q is not one of output, debug, review, concept, design", q.Kind)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
 )
 
 func TestLintMessages(t *testing.T) {
@@ -42,6 +44,42 @@ func TestLintMessages(t *testing.T) {
 	if ps := lintOne(t, "ours/closures/q-one.toml", base); len(ps) > 0 {
 		t.Errorf("the base question is not clean: %v", Problems(ps))
 	}
+}
+
+// A team topic spelled like a word `/pyq practice` takes in its place is refused, naming the line
+// and a name that is free: a topic `design` made Discord's kind option `design` serve the topic,
+// and topic design with kind design was refused as too many words.
+func TestTopicSpelledLikeAPracticeWordIsRefused(t *testing.T) {
+	const free = "(a topic may not be new, warmup, intermediate, senior, output, debug, review, concept, design, all)"
+	for _, tt := range []struct{ topic, want string }{
+		{"design", `ours/closures/q-one.toml:3: topic "design" is spelled like the kind design of ` + "`/pyq practice`" +
+			`, so the two could not be told apart: rename the topic, e.g. to "design-questions" ` + free},
+		{"Senior", `q-one.toml:3: topic "Senior" is spelled like the difficulty senior of ` + "`/pyq practice`" + `, so the two could not be told apart: rename the topic, e.g. to "senior-questions"`},
+		{"new", `q-one.toml:3: topic "new" is spelled like the mode new of ` + "`/pyq practice`"},
+		{"ALL", `q-one.toml:3: topic "ALL" is spelled like the ` + "`all` of `/pyq filter topics all`" + `, which lifts the restriction`},
+		{"Django", ""},
+		{"design-patterns", ""},
+	} {
+		got := Problems(Errors(lintOne(t, "ours/closures/q-one.toml", question("q-one", tt.topic, "A",
+			[3]string{"A", "1", ""}, [3]string{"B", "2", "Counts from one."})))).Error()
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("topic %q: %q, want %q", tt.topic, got, tt.want)
+		}
+	}
+	// Every kind and difficulty the bot knows is refused: a new one is, without a change here.
+	for _, w := range append(names(bot.Kinds), names(bot.Difficulties)...) {
+		if got := Problems(lintOne(t, "ours/closures/q-one.toml", question("q-one", w, "A", [3]string{"A", "1", ""}, [3]string{"B", "2", "Counts from one."}))).Error(); !strings.Contains(got, "rename the topic") {
+			t.Errorf("topic %q is not refused: %q", w, got)
+		}
+	}
+}
+
+func names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }
 
 func TestEmptyDirectoryIsAnError(t *testing.T) {
