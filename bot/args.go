@@ -13,7 +13,8 @@ import (
 // those and the reply to a mistyped one suggests from them, so a value added there is accepted
 // here. A parser says whether the words were good; the command says what to do about bad ones,
 // since the same mistake deserves different advice in different commands. args_answer.go reads
-// answers and their reasons, args_schedule.go `/pyq schedule`'s words.
+// answers and their reasons, args_schedule.go `/pyq schedule`'s words and args_practice.go
+// `/pyq practice`'s.
 
 // commandLine splits command text into its word (lower case; "help" when there is none), the words
 // after it, and the text after it with its spacing kept (a design answer's lines).
@@ -138,35 +139,6 @@ func topicNames(b *Bank) []string {
 		out = append(out, t.Topic)
 	}
 	return out
-}
-
-// practiceFilter reads `/pyq practice`'s words, in any order: the mode `new` (skip reviews), topics
-// of the bank, difficulties and kinds. bad is the first word that is none of them, as typed; extra
-// is the words that repeat one already given (`new new`), which the filter would silently drop.
-func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
-	seen := map[string]bool{}
-	var repeats []string
-	for _, arg := range args {
-		a := strings.ToLower(arg)
-		if seen[a] {
-			repeats = append(repeats, arg)
-			continue
-		}
-		seen[a] = true
-		topic, isTopic := b.Topic(a)
-		switch {
-		case slices.Contains(argValues("practice", "mode"), a): // skip reviews: a fresh question
-		case isTopic:
-			f.Topics = append(f.Topics, topic)
-		case isDifficulty(a):
-			f.Difficulties = append(f.Difficulties, Difficulty(a))
-		case isKind(a):
-			f.Kinds = append(f.Kinds, Kind(a))
-		default:
-			return f, arg, ""
-		}
-	}
-	return f, "", strings.Join(repeats, " ")
 }
 
 // filterDimensions folds the other spellings `/pyq filter` accepts into the vocabulary's values.

@@ -129,8 +129,9 @@ func TestPracticeFilter(t *testing.T) {
 		{"new", Filter{}, "", ""},
 		{"Closures SENIOR debug", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindDebug}}, "", ""},
 		{"closures Hard", Filter{}, "Hard", ""},
-		{"new new", Filter{}, "", "new"},
-		{"closures senior Closures NEW new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}}, "", "Closures new"},
+		{"new new", Filter{}, "", `"new" repeats new: give each word once`},
+		{"closures senior Closures NEW new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}}, "", `"Closures" repeats closures and "new" repeats NEW: give each word once`},
+		{"closures Hard senior output new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindOutput}}, "", `"Hard" is more than it takes`},
 	} {
 		f, bad, extra := practiceFilter(bank, strings.Fields(tc.args))
 		if bad != tc.bad || extra != tc.extra || bad == "" && (!slices.Equal(f.Topics, tc.want.Topics) || !slices.Equal(f.Difficulties, tc.want.Difficulties) || !slices.Equal(f.Kinds, tc.want.Kinds)) {

@@ -14,7 +14,8 @@ type command struct {
 	// loadsChannel: run loads r.ch itself, so Handle does not (answer reads it with the question).
 	loadsChannel bool
 	// ownArity: run says itself what is wrong with too many words, better than extraWords can
-	// (vote: "say which explanation"; remind: the durations it takes).
+	// (vote: "say which explanation"; remind: the durations it takes; practice: which words repeat
+	// or fill an argument twice, rather than the last ones).
 	ownArity bool
 }
 
@@ -35,7 +36,7 @@ func init() {
 			panic("bot: command " + spec.Name + " has no handler") // a programming error, caught by every test
 		}
 		commands = append(commands, command{CommandSpec: spec, run: run, loadsChannel: spec.Name == "answer",
-			ownArity: spec.Name == "vote" || spec.Name == "remind"})
+			ownArity: spec.Name == "vote" || spec.Name == "remind" || spec.Name == "practice"})
 	}
 }
 
@@ -78,8 +79,13 @@ func (c command) extraWords(args []string) string {
 
 // tooManyWords refuses a command given extra words: what they are and the command's usage.
 func (c command) tooManyWords(extra string) Reply {
-	return privateText(fmt.Sprintf("Too many words for `/pyq %s`: %q is more than it takes (`/pyq %s`), so nothing was done.",
-		c.Name, truncate(extra, 60), c.Usage))
+	return c.tooManyWordsBecause(fmt.Sprintf("%q is more than it takes", truncate(extra, 60)))
+}
+
+// tooManyWordsBecause is tooManyWords saying which words are too many and why, where the command
+// knows better than their count (practice: a word that repeats, a second topic).
+func (c command) tooManyWordsBecause(why string) Reply {
+	return privateText(fmt.Sprintf("Too many words for `/pyq %s`: %s (`/pyq %s`), so nothing was done.", c.Name, why, c.Usage))
 }
 
 func commandByName(name string) (command, bool) {

@@ -38,7 +38,7 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 	}
 	if extra != "" {
 		c, _ := commandByName("practice")
-		return c.tooManyWords(extra)
+		return c.tooManyWordsBecause(extra)
 	}
 	// One path with or without words: they narrow the questions, and the pick adapts within them.
 	pick, err := e.adaptivePractice(ctx, r.ch.WorkspaceID, r.User.ID, f, hidden)

@@ -29,3 +29,26 @@ func TestMixedCaseTeamTopicCanBeNamed(t *testing.T) {
 		}
 	}
 }
+
+// Practice's refusals name what is wrong with the words: a repeat was told "Too many words …
+// "Closures" is more than it takes" though the words it took were fewer than it takes, and a
+// second topic that made the words too many blamed the kind typed last, a word that fitted.
+func TestPracticeNamesTheWordsThatAreTooMany(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, adaptiveBank())
+	const usage = " (`/pyq practice [new] [topic] [difficulty] [kind]`), so nothing was done."
+	for _, tt := range []struct{ text, want string }{
+		{"practice closures Closures", "Too many words for `/pyq practice`: \"Closures\" repeats closures: give each word once" + usage},
+		{"practice senior new NEW Senior", `"NEW" repeats new and "Senior" repeats senior: give each word once` + usage},
+		{"practice new closures security senior output", "Too many words for `/pyq practice`: \"security\" (a topic after closures) is more than it takes" + usage},
+		{"practice new closures security senior intermediate output",
+			`"security" (a topic after closures) and "intermediate" (a difficulty after senior) are more than it takes` + usage},
+		{"practice again new closures senior output", `"again" is more than it takes` + usage},
+		// Two topics are either one while the words fit.
+		{"practice closures security", "Picked for you"},
+	} {
+		if got := bot.PlainText(h.as("ann", false, tt.text).Post); !strings.Contains(got, tt.want) {
+			t.Errorf("/pyq %s: %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}

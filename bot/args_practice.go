@@ -1,0 +1,79 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// practiceFilter reads `/pyq practice`'s words, in any order and any case: the mode `new` (skip
+// reviews), topics of the bank (kept as the bank spells them), difficulties and kinds. bad is the
+// first word that is none of them, as typed. extra says which words are too many and why: those
+// that repeat one already given (`new new`), which the filter would silently drop, or, beyond the
+// words practice takes, the ones that make them too many (a second topic, a bad word), not the
+// last ones typed: `new closures security senior output` blamed the kind, which was fine. bad is
+// "" when extra is not, since extra then names it too.
+func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
+	seen := map[string]string{}  // lower case → as typed first
+	first := map[string]string{} // argument → the word that filled it first, as typed
+	var repeats, spare []string
+	for _, arg := range args {
+		a := strings.ToLower(arg)
+		if prev, ok := seen[a]; ok {
+			repeats = append(repeats, fmt.Sprintf("%q repeats %s", arg, prev))
+			continue
+		}
+		seen[a] = arg
+		topic, isTopic := b.Topic(a)
+		var role string
+		switch {
+		case slices.Contains(argValues("practice", "mode"), a): // skip reviews: a fresh question
+			role = "mode"
+		case isTopic:
+			role = "topic"
+			f.Topics = append(f.Topics, topic)
+		case isDifficulty(a):
+			role = "difficulty"
+			f.Difficulties = append(f.Difficulties, Difficulty(a))
+		case isKind(a):
+			role = "kind"
+			f.Kinds = append(f.Kinds, Kind(a))
+		default:
+			if bad == "" {
+				bad = arg
+			}
+			spare = append(spare, fmt.Sprintf("%q", truncate(arg, 40)))
+			continue
+		}
+		// Two topics (or kinds…) are allowed while the words are few enough, either one then
+		// allowed; the second is what makes them too many when they are not.
+		if prev, ok := first[role]; ok {
+			spare = append(spare, fmt.Sprintf("%q (a %s after %s)", truncate(arg, 40), role, prev))
+		} else {
+			first[role] = arg
+		}
+	}
+	if len(repeats) > 0 {
+		return f, "", andList(repeats) + ": give each word once"
+	}
+	// Without repeats each argument's first word fits, so at least n words are spare; the last n
+	// are named, since dropping them leaves words that fit.
+	practice, _ := commandByName("practice")
+	if n := len(args) - len(practice.Args); n > 0 {
+		named := spare[max(0, len(spare)-n):]
+		verb := " is"
+		if len(named) > 1 {
+			verb = " are"
+		}
+		return f, "", andList(named) + verb + " more than it takes"
+	}
+	return f, bad, ""
+}
+
+// andList joins items as a sentence does: "a", "a and b", "a, b and c".
+func andList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
