@@ -77,10 +77,29 @@ func TestUsageLinesAgreeWithTheREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mustSay := map[string]bool{"practice kind": true, "practice difficulty": true} // rows that must say what an argument takes
 	for _, c := range bot.Commands() {
 		mustContain(t, list, "`/pyq "+c.Usage+"` — "+c.Summary)
-		if row := "| `/pyq " + strings.ReplaceAll(c.Usage, "|", `\|`) + "` |"; !strings.Contains(string(readme), row) {
+		row := "| `/pyq " + strings.ReplaceAll(c.Usage, "|", `\|`) + "` |"
+		i := strings.Index(string(readme), row)
+		if i < 0 {
 			t.Errorf("the README's table of commands has no row %q: the usage there and in the vocabulary differ", row)
+			continue
+		}
+		// Where the row says what an argument takes ("a kind is …"), it lists every value the
+		// vocabulary has, in its order: the practice row left out concept, added after it.
+		line, _, _ := strings.Cut(string(readme[i:]), "\n")
+		for _, a := range c.Args {
+			said := "a " + a.Name + " is "
+			if mustSay[c.Name+" "+a.Name] && !strings.Contains(line, said) {
+				t.Errorf("the README's row for /pyq %s does not say %q…", c.Name, said)
+			}
+			if len(a.Values) < 2 || !strings.Contains(line, said) {
+				continue
+			}
+			if want := said + strings.Join(a.Values[:len(a.Values)-1], ", ") + " or " + a.Values[len(a.Values)-1]; !strings.Contains(line, want) {
+				t.Errorf("the README's row for /pyq %s does not say %q", c.Name, want)
+			}
 		}
 	}
 }
