@@ -112,6 +112,15 @@ func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest s
 	if !p.AnsweredAt.IsZero() {
 		return privateText(fmt.Sprintf("You already answered %s. `/pyq practice` gives you another.", ref))
 	}
+	// Served before the team got the same question: its feedback would now give the team's answer
+	// away, so it waits for the reveal (the practice stays unanswered).
+	open, err := e.store.OpenQuestions(ctx, r.ch.WorkspaceID)
+	if err != nil {
+		return e.internalError(r.Event, "open team questions", err)
+	}
+	if open[q.ID] {
+		return privateText(fmt.Sprintf("%s is open as a team question right now: answer it there. Your practice answer to %s is taken after the reveal.", q.Title, ref))
+	}
 	q = shuffledChoices(q, p.Order)
 	keys, text, problem := parseAnswer(q, ref, rest)
 	if problem != "" {

@@ -58,3 +58,16 @@ func (h *harness) in(conv bot.Conversation, f func() sent) {
 	defer func() { h.conv = own }()
 	f()
 }
+
+// A practice question served before the team got the same question waits for the reveal: its
+// feedback would give the team's answer away. After the reveal it is answered as before.
+func TestPracticeServedBeforeTheTeamPostWaitsForTheReveal(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testQuestions()[:1]) // Output one, closures: the answer is C
+	mustContain(t, h.as("ann", false, "practice closures").Post.Title, "Practice: Output one")
+	h.postOnly()
+	mustContain(t, h.as("ann", false, "answer p1 C").Post.Text,
+		"Output one is open as a team question right now: answer it there. Your practice answer to p1 is taken after the reveal.")
+	h.as("lead", true, "reveal")
+	mustContain(t, bot.PlainText(h.as("ann", false, "answer p1 C").Post), "Right!")
+}
