@@ -92,7 +92,8 @@ func execSQL(t *testing.T, path string, stmts ...string) {
 func undoNewestMigration(t *testing.T, path string) {
 	t.Helper()
 	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}, 14: {`DROP TABLE period_totals`}, 15: {`CREATE TABLE channel_locks (channel_id BIGINT PRIMARY KEY, owner TEXT NOT NULL, expires_at BIGINT NOT NULL)`},
-		16: {`DROP INDEX answers_by_user`, `CREATE INDEX answers_by_user ON answers (user_id)`}}[storage.SchemaVersion()]
+		16: {`DROP INDEX answers_by_user`, `CREATE INDEX answers_by_user ON answers (user_id)`},
+		17: {`DROP INDEX posts_open`}}[storage.SchemaVersion()]
 	execSQL(t, path, append(undo, fmt.Sprintf(`DELETE FROM schema_version WHERE version = %d`, storage.SchemaVersion()))...)
 }
 
