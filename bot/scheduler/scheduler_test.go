@@ -448,19 +448,3 @@ func TestRunLogsAFailedSlotOnce(t *testing.T) {
 		t.Fatalf("the failed slot ran %d times and was logged %d times, want once each:\n%s", len(g.keys()), n, logs.String())
 	}
 }
-
-// A job's context ends at half the lease, so an attempt is over before another may take its slot
-// over: the takeover never runs beside it (and FinishSlot refuses a late finish all the same).
-func TestAJobEndsBeforeItsLease(t *testing.T) {
-	t.Parallel()
-	g := &game{plan: Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))}}}
-	s := New(Config{Store: newMemStore(), Lease: 10 * time.Minute}, g)
-	if err := s.Tick(context.Background(), time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)); err != nil {
-		t.Fatal(err)
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.deadlines) != 1 || g.deadlines[0] < 0 || g.deadlines[0] > 5*time.Minute || g.deadlines[0] < 4*time.Minute {
-		t.Fatalf("the job's context had %v left, want a deadline of 5m (half the 10m lease)", g.deadlines)
-	}
-}

@@ -123,6 +123,7 @@ func (s *Scheduler[T]) Tick(ctx context.Context, now time.Time) error {
 
 // tick is Tick with the slots' failures, already logged, apart from the rest.
 func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err error) {
+	started := time.Now() // real time, for the jobs' share of the lease (see runSlot)
 	plan, err := s.game.Plan(ctx, now)
 	if err != nil {
 		return nil, err
@@ -152,7 +153,7 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 				if ctx.Err() != nil {
 					return
 				}
-				if err := s.runSlot(ctx, d, now); err != nil {
+				if err := s.runSlot(ctx, d, now, started); err != nil {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("%s: %w", d.Key, err))
 					mu.Unlock()
@@ -199,7 +200,19 @@ func (s *Scheduler[T]) Limit(group string) chan struct{} {
 
 // runSlot claims a slot and runs its job. Not owning the claim is not an error: another process, or
 // an earlier tick, has it. A failure is logged here, once.
-func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (err error) {
+//
+// A job ends before its lease does, so a takeover never runs beside a live attempt: the claim is
+// stamped with the tick's time (now), and may be taken over a lease after it, so the job gets what
+// is left of half the lease since the tick began (started, real time). A send that hangs (a stalled
+// connection, a long Retry-After) is cut off, recorded as failed and retried after the lease while
+// in grace; a slot whose turn comes later than half the lease (behind its channel's other slots, or
+// waiting for a place in its group) is not claimed, and the next tick runs it.
+func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now, started time.Time) (err error) {
+	left := s.lease/2 - time.Since(started)
+	if left <= 0 {
+		s.log.Warn("a scheduled slot's turn came after half the lease in its tick; the next tick runs it", d.attrs("lease", s.lease)...)
+		return nil
+	}
 	ctx, done := s.game.Track(ctx, d)
 	defer done()
 	ok, claim, err := s.store.ClaimSlot(ctx, d.Key, d.At, s.owner, now, s.lease, maxAttempts)
@@ -221,19 +234,18 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (er
 		if r := recover(); r != nil {
 			err = fmt.Errorf("job panicked: %v", r)
 			s.log.Error("scheduled job panicked; it is retried after the lease while within the grace window", d.attrs("err", err)...)
-			if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), claim, Failed, err.Error()); ferr != nil {
+			if ferr := s.store.FinishSlot(context.WithoutCancel(ctx), claim, Failed, err.Error()); errors.Is(ferr, ErrTakenOver) {
+				s.log.Warn("a scheduled job panicked after its slot was taken over; the other attempt's outcome stands", d.attrs("lease", s.lease)...)
+			} else if ferr != nil {
 				s.log.Error("recording failed slot failed", d.attrs("err", ferr)...)
 			}
 		}
 	}()
-	// A job ends before its lease does, so a takeover never runs beside a live attempt: a send that
-	// hangs (a stalled connection, a long Retry-After) is cut off at half the lease, recorded as
-	// failed, and retried after the lease while the slot is within grace.
-	jobCtx, cancel := context.WithTimeout(ctx, s.lease/2)
+	jobCtx, cancel := context.WithTimeout(ctx, left)
 	defer cancel()
 	state, result, err := s.game.Run(jobCtx, d, claim)
 	if err != nil && ctx.Err() == nil && errors.Is(jobCtx.Err(), context.DeadlineExceeded) {
-		err = fmt.Errorf("cut off after %s, half the slot's lease: %w", s.lease/2, err)
+		err = fmt.Errorf("cut off at half the slot's lease (%s) since its tick began: %w", s.lease/2, err)
 	}
 	if err != nil {
 		if ctx.Err() == nil { // as above: a slot the shutdown abandoned is reported by the shutdown
