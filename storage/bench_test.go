@@ -190,7 +190,7 @@ func BenchmarkRecordAnswerBurst(b *testing.B) {
 
 // BenchmarkReminderSubscribers times what a reminder pass reads on the leaderboard fixture with
 // every user subscribed: Subscribers with each one's last team channel in one query, against the
-// floor it replaced, one LastTeamChannel query per subscriber. Both must agree on every channel.
+// floor it replaced, one LastTeamChannel query per subscriber.
 func BenchmarkReminderSubscribers(b *testing.B) {
 	for _, be := range backends(b) {
 		b.Run(be.name, func(b *testing.B) {
@@ -203,15 +203,10 @@ func BenchmarkReminderSubscribers(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			// TestSubscribersCarryTheirLastTeamChannel checks what they return.
 			subs, err := db.Subscribers(ctx)
 			if err != nil || len(subs) != benchUsers {
 				b.Fatalf("Subscribers: %d, %v; want %d", len(subs), err, benchUsers)
-			}
-			for _, s := range subs {
-				last, err := db.LastTeamChannel(ctx, s.WorkspaceID, s.UserID)
-				if err != nil || last.ID != s.LastTeam.ID || last.Conv != s.LastTeam.Conv || last.TimeZone != s.LastTeam.TimeZone {
-					b.Fatalf("%s: LastTeamChannel %+v (%v), Subscribers says %+v", s.UserID, last, err, s.LastTeam)
-				}
 			}
 			b.Run("subscribers", func(b *testing.B) {
 				for b.Loop() {

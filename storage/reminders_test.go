@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -137,6 +138,70 @@ func TestReminderClaimOneWinnerAcrossHandles(t *testing.T) {
 		})
 		if wins != 1 {
 			t.Errorf("%d of 12 concurrent claims won, want 1", wins)
+		}
+	})
+}
+
+// Subscribers gives each subscriber the channel of the team question they answered last in their
+// workspace, as LastTeamChannel does: the latest answer, a tie on the time going to the later
+// answer, each workspace on its own, none for a subscriber who never answered one.
+func TestSubscribersCarryTheirLastTeamChannel(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		f := newFixture(t, be)
+		ctx := context.Background()
+		c1, c2, c9 := f.channel("W1", "C1"), f.channel("W1", "C2"), f.channel("W2", "C9")
+		for _, sub := range []struct {
+			ws   int64
+			user string
+		}{{c1.WorkspaceID, "U1"}, {c9.WorkspaceID, "U1"}, {c1.WorkspaceID, "U2"}} {
+			if err := f.db.SetReminder(ctx, sub.ws, bot.User{ID: sub.user, Name: sub.user}, bot.ReminderSetting{On: true, Lead: time.Hour, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		userID := func(ws int64, ext string) (id int64) {
+			if err := f.db.db.QueryRowContext(ctx, `SELECT id FROM users WHERE workspace_id = ? AND external_id = ?`, ws, ext).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		post := int64(100)
+		answer := func(ch bot.Channel, user int64, at time.Time) {
+			post++
+			if _, err := f.db.db.ExecContext(ctx, `INSERT INTO posts (id, channel_id, workspace_id, question_id, kind, topic, posted_at, day, reveal_at)
+				VALUES (?, ?, ?, 'q', 'output', 't', ?, 'd', ?)`, post, ch.ID, ch.WorkspaceID, millis(at), millis(at)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.db.db.ExecContext(ctx, `INSERT INTO answers (id, post_id, workspace_id, user_id, keys, text, answered_at) VALUES (?, ?, ?, ?, 'A', '', ?)`,
+				post, post, ch.WorkspaceID, user, millis(at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		u1 := userID(c1.WorkspaceID, "U1")
+		answer(c2, u1, t0.Add(time.Hour))
+		answer(c1, u1, t0)
+		answer(c1, u1, t0.Add(time.Hour)) // the same time as C2's, a later answer: C1
+		answer(c9, userID(c9.WorkspaceID, "U1"), t0.Add(2*time.Hour))
+		subs, err := f.db.Subscribers(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"W1/U1": "C1", "W2/U1": "C9", "W1/U2": ""}
+		if len(subs) != len(want) {
+			t.Fatalf("%d subscribers, want %d", len(subs), len(want))
+		}
+		for _, s := range subs {
+			key := s.Workspace + "/" + s.UserID
+			if got := s.LastTeam.Conv.Channel; got != want[key] || (got != "" && s.LastTeam.Conv.Workspace != s.Workspace) {
+				t.Errorf("%s: last team channel %+v, want %q", key, s.LastTeam.Conv, want[key])
+			}
+			last, err := f.db.LastTeamChannel(ctx, s.WorkspaceID, s.UserID)
+			if want[key] == "" {
+				if !errors.Is(err, bot.ErrNotFound) {
+					t.Errorf("%s: LastTeamChannel = %+v, %v; want ErrNotFound", key, last, err)
+				}
+			} else if err != nil || last.ID != s.LastTeam.ID {
+				t.Errorf("%s: LastTeamChannel = %+v, %v; Subscribers says %+v", key, last, err, s.LastTeam)
+			}
 		}
 	})
 }
