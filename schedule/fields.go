@@ -129,15 +129,26 @@ func (f cronField) itemProblem(item string) string {
 	case end < f.min || end > f.max:
 		return fmt.Sprintf("%s %s is out of range %d–%d", f.name, hi, f.min, f.max)
 	case start > end:
-		return fmt.Sprintf("the %s range %s runs backwards (ranges do not wrap around): %s", f.name, rng, f.wrapped(start, end, rng))
+		return fmt.Sprintf("the %s range %s runs backwards (ranges do not wrap around): %s", f.name, rng, f.wrapped(start, end, step, rng))
 	}
 	return ""
 }
 
 // wrapped says how to write a range that runs backwards, meaning the wrap-around the user had in
 // mind ("22-2" is 22:00 to 2:00): two ranges, or * when it covers the whole field. Putting the
-// lower end first would name the other part of the field ("2-22").
-func (f cronField) wrapped(start, end int, rng string) string {
+// lower end first would name the other part of the field ("2-22"). With a step ("22-2/2") the
+// values are listed, counted on across the wrap as the user meant (22,0,2): two stepped ranges
+// would each start their count afresh.
+func (f cronField) wrapped(start, end int, step, rng string) string {
+	if n, err := strconv.Atoi(step); err == nil && n > 1 {
+		size := f.max - f.min + 1
+		span := ((end-start)%size + size) % size
+		var vals []string
+		for k := 0; k*n <= span; k++ {
+			vals = append(vals, strconv.Itoa(f.min+(start-f.min+k*n)%size))
+		}
+		return fmt.Sprintf("write the values as a list, %s", strings.Join(vals, ","))
+	}
 	if end+1 == start {
 		return fmt.Sprintf("%s covers every %s, so write *", rng, f.name)
 	}

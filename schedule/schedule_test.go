@@ -104,6 +104,9 @@ func TestParseRejects(t *testing.T) {
 		{"0 9 * * SAT-MON", "", []string{"write it as two ranges, 6,0-1"}},
 		{"0 9 * * MON-SUN", "", []string{"the day of week range MON-SUN runs backwards (ranges do not wrap around): MON-SUN covers every day of week, so write *"}},
 		{"0 9 * * 6-0", "", []string{"write it as two ranges, 6,0;"}},
+		// A step counts on across the wrap; "*" or two stepped ranges would not keep it.
+		{"0 22-2/2 * * *", "", []string{"the hour range 22-2 runs backwards (ranges do not wrap around): write the values as a list, 22,0,2;"}},
+		{"0 3-2/6 * * *", "", []string{"write the values as a list, 3,9,15,21;"}},
 		{"0 9 * * mon-fry", "", []string{`the day of week "fry" is not a number or a name such as SUN`}},
 		{"0 9 * * MON-", "", []string{`the day of week "MON-" is missing a value`}},
 		{"x 9 * * *", "", []string{`the minute "x" is not a number; write a minute`}},
@@ -188,6 +191,8 @@ func TestBackwardsRangeAdviceKeepsTheMeaning(t *testing.T) {
 		{"0 22-2 * * *", "22-2", []int{22, 23, 0, 1, 2}, false},
 		{"0 9 * * 5-1", "5-1", []int{5, 6, 0, 1}, true},
 		{"0 9 * * SAT-MON", "SAT-MON", []int{6, 0, 1}, true},
+		{"0 22-2/2 * * *", "22-2/2", []int{22, 0, 2}, false},
+		{"0 3-2/6 * * *", "3-2/6", []int{3, 9, 15, 21}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.spec, func(t *testing.T) {
@@ -197,7 +202,10 @@ func TestBackwardsRangeAdviceKeepsTheMeaning(t *testing.T) {
 			}
 			_, advice, ok := strings.Cut(err.Error(), "two ranges, ")
 			if !ok {
-				t.Fatalf("no two-range advice in %q", err)
+				_, advice, ok = strings.Cut(err.Error(), "as a list, ")
+			}
+			if !ok {
+				t.Fatalf("no two-range or list advice in %q", err)
 			}
 			advice, _, _ = strings.Cut(advice, ";")
 			fixed := strings.Replace(tt.spec, tt.rng, advice, 1)
