@@ -102,24 +102,18 @@ type game struct {
 	plan Plan[string]
 	fail error
 
-	mu        sync.Mutex
-	ran       []Due[string]
-	deadlines []time.Duration // how long each run had left of its context, -1 for no deadline
+	mu  sync.Mutex
+	ran []Due[string]
 }
 
 func (g *game) Plan(context.Context, time.Time) (Plan[string], error) { return g.plan, nil }
 func (g *game) Track(ctx context.Context, _ Due[string]) (context.Context, func()) {
 	return ctx, func() {}
 }
-func (g *game) Run(ctx context.Context, d Due[string], _ Claim) (State, string, error) {
+func (g *game) Run(_ context.Context, d Due[string], _ Claim) (State, string, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.ran = append(g.ran, d)
-	left := time.Duration(-1)
-	if dl, ok := ctx.Deadline(); ok {
-		left = time.Until(dl)
-	}
-	g.deadlines = append(g.deadlines, left)
 	if g.fail != nil {
 		return "", "", g.fail
 	}

@@ -123,7 +123,6 @@ func (s *Scheduler[T]) Tick(ctx context.Context, now time.Time) error {
 
 // tick is Tick with the slots' failures, already logged, apart from the rest.
 func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err error) {
-	started := time.Now() // real time, for the jobs' share of the lease (see runSlot)
 	plan, err := s.game.Plan(ctx, now)
 	if err != nil {
 		return nil, err
@@ -153,7 +152,7 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 				if ctx.Err() != nil {
 					return
 				}
-				if err := s.runSlot(ctx, d, now, started); err != nil {
+				if err := s.runSlot(ctx, d, now); err != nil {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("%s: %w", d.Key, err))
 					mu.Unlock()
@@ -201,18 +200,11 @@ func (s *Scheduler[T]) Limit(group string) chan struct{} {
 // runSlot claims a slot and runs its job. Not owning the claim is not an error: another process, or
 // an earlier tick, has it. A failure is logged here, once.
 //
-// A job ends before its lease does, so a takeover never runs beside a live attempt: the claim is
-// stamped with the tick's time (now), and may be taken over a lease after it, so the job gets what
-// is left of half the lease since the tick began (started, real time). A send that hangs (a stalled
-// connection, a long Retry-After) is cut off, recorded as failed and retried after the lease while
-// in grace; a slot whose turn comes later than half the lease (behind its channel's other slots, or
-// waiting for a place in its group) is not claimed, and the next tick runs it.
-func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now, started time.Time) (err error) {
-	left := s.lease/2 - time.Since(started)
-	if left <= 0 {
-		s.log.Warn("a scheduled slot's turn came after half the lease in its tick; the next tick runs it", d.attrs("lease", s.lease)...)
-		return nil
-	}
+// A job is not cut off at its lease: a cancelled context after a send that reached the platform
+// would lose what the job records next (a hint's record, a reveal's vote control, a thread), and a
+// reveal cut off before its send would be lost, its question already closed. A job that outlives its
+// lease can be taken over beside it; FinishSlot keeps the takeover's outcome.
+func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (err error) {
 	ctx, done := s.game.Track(ctx, d)
 	defer done()
 	ok, claim, err := s.store.ClaimSlot(ctx, d.Key, d.At, s.owner, now, s.lease, maxAttempts)
@@ -241,12 +233,7 @@ func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now, started time.
 			}
 		}
 	}()
-	jobCtx, cancel := context.WithTimeout(ctx, left)
-	defer cancel()
-	state, result, err := s.game.Run(jobCtx, d, claim)
-	if err != nil && ctx.Err() == nil && errors.Is(jobCtx.Err(), context.DeadlineExceeded) {
-		err = fmt.Errorf("cut off at half the slot's lease (%s) since its tick began: %w", s.lease/2, err)
-	}
+	state, result, err := s.game.Run(ctx, d, claim)
 	if err != nil {
 		if ctx.Err() == nil { // as above: a slot the shutdown abandoned is reported by the shutdown
 			s.log.Error("scheduled job failed; it is retried after the lease while within the grace window", d.attrs("err", err)...)
