@@ -8,12 +8,13 @@ import (
 
 // practiceFilter reads `/pyq practice`'s words, in any order and any case: the mode `new` (skip
 // reviews), topics of the bank (kept as the bank spells them), difficulties and kinds. bad is the
-// first word that is none of them, as typed. extra says which words are too many and why: those
-// that repeat one already given (`new new`), which the filter would silently drop, or, beyond the
-// words practice takes, the ones that make them too many (a second topic, a bad word), not the
-// last ones typed: `new closures security senior output` blamed the kind, which was fine. bad is
-// "" when extra is not, since extra then names it too.
-func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
+// first word that is none of them, as typed: it is said first, whatever else is wrong, since the
+// word has to change anyway (`xyz xyz` is not told to give xyz once). repeat names the words that
+// repeat one already given (`new new`), which the filter would silently drop. extra, beyond the
+// words practice takes, names the ones that make them too many (a second topic), not the last ones
+// typed: `new closures security senior output` blamed the kind, which was fine. At most one of
+// the three is set.
+func practiceFilter(b *Bank, args []string) (f Filter, bad, repeat, extra string) {
 	seen := map[string]string{}  // lower case → as typed first
 	first := map[string]string{} // argument → the word that filled it first, as typed
 	var repeats, spare []string
@@ -53,11 +54,14 @@ func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
 			first[role] = arg
 		}
 	}
-	if len(repeats) > 0 {
-		return f, "", andList(repeats) + ": give each word once"
+	if bad != "" {
+		return f, bad, "", ""
 	}
-	// Without repeats each argument's first word fits, so at least n words are spare; the last n
-	// are named, since dropping them leaves words that fit.
+	if len(repeats) > 0 {
+		return f, "", andList(repeats), ""
+	}
+	// Without repeats or unknown words each argument's first word fits, so at least n words are
+	// spare; the last n are named, since dropping them leaves words that fit.
 	practice, _ := commandByName("practice")
 	if n := len(args) - len(practice.Args); n > 0 {
 		named := spare[max(0, len(spare)-n):]
@@ -65,13 +69,21 @@ func practiceFilter(b *Bank, args []string) (f Filter, bad, extra string) {
 		if len(named) > 1 {
 			verb = " are"
 		}
-		return f, "", andList(named) + verb + " more than it takes"
+		return f, "", "", andList(named) + verb + " more than it takes"
 	}
-	return f, bad, ""
+	return f, "", "", ""
 }
 
-// andList joins items as a sentence does: "a", "a and b", "a, b and c".
+// listAtMost is how many items andList names before "and N more": a reply stays short whatever
+// was typed.
+const listAtMost = 3
+
+// andList joins items as a sentence does: "a", "a and b", "a, b and c"; past listAtMost items,
+// "a, b, c and 4 more".
 func andList(items []string) string {
+	if len(items) > listAtMost {
+		items = append(slices.Clip(items[:listAtMost]), fmt.Sprintf("%d more", len(items)-listAtMost))
+	}
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}

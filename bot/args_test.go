@@ -122,20 +122,24 @@ func TestPracticeFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
-		args       string
-		want       Filter
-		bad, extra string
+		args               string
+		want               Filter
+		bad, repeat, extra string
 	}{
-		{"new", Filter{}, "", ""},
-		{"Closures SENIOR debug", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindDebug}}, "", ""},
-		{"closures Hard", Filter{}, "Hard", ""},
-		{"new new", Filter{}, "", `"new" repeats new: give each word once`},
-		{"closures senior Closures NEW new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}}, "", `"Closures" repeats closures and "new" repeats NEW: give each word once`},
-		{"closures Hard senior output new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindOutput}}, "", `"Hard" is more than it takes`},
+		{"new", Filter{}, "", "", ""},
+		{"Closures SENIOR debug", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindDebug}}, "", "", ""},
+		{"closures Hard", Filter{}, "Hard", "", ""},
+		{"new new", Filter{}, "", `"new" repeats new`, ""},
+		{"closures senior Closures NEW new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}}, "", `"Closures" repeats closures and "new" repeats NEW`, ""},
+		{"new new new new new", Filter{}, "", `"new" repeats new, "new" repeats new, "new" repeats new and 1 more`, ""},
+		// An unknown word is said first, whatever else is wrong: it has to change anyway.
+		{"closures Hard senior output new", Filter{}, "Hard", "", ""},
+		{"xyz xyz", Filter{}, "xyz", "", ""},
+		{"closures senior output closures", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}, Kinds: []Kind{KindOutput}}, "", `"closures" repeats closures`, ""},
 	} {
-		f, bad, extra := practiceFilter(bank, strings.Fields(tc.args))
-		if bad != tc.bad || extra != tc.extra || bad == "" && (!slices.Equal(f.Topics, tc.want.Topics) || !slices.Equal(f.Difficulties, tc.want.Difficulties) || !slices.Equal(f.Kinds, tc.want.Kinds)) {
-			t.Errorf("practiceFilter(%q) = %+v, %q, %q; want %+v, %q, %q", tc.args, f, bad, extra, tc.want, tc.bad, tc.extra)
+		f, bad, repeat, extra := practiceFilter(bank, strings.Fields(tc.args))
+		if bad != tc.bad || repeat != tc.repeat || extra != tc.extra || bad == "" && (!slices.Equal(f.Topics, tc.want.Topics) || !slices.Equal(f.Difficulties, tc.want.Difficulties) || !slices.Equal(f.Kinds, tc.want.Kinds)) {
+			t.Errorf("practiceFilter(%q) = %+v, %q, %q, %q; want %+v, %q, %q, %q", tc.args, f, bad, repeat, extra, tc.want, tc.bad, tc.repeat, tc.extra)
 		}
 	}
 }

@@ -22,10 +22,10 @@ func TestExtraWordsAreRefusedNotDropped(t *testing.T) {
 		{false, "me now", "\"now\" is more than it takes (`/pyq me`)"},
 		{false, "today please", "\"please\" is more than it takes"},
 		{true, "reveal #1 #2", "\"#2\" is more than it takes (`/pyq reveal [#N]`)"},
-		{false, "practice new closures senior output again", "\"again\" is more than it takes"},
+		{false, "practice new closures security senior output", "\"security\" (a topic after closures) is more than it takes"},
 		// Fewer words than practice's arguments, but one repeats: the second is extra, not a filter.
-		{false, "practice new new", "Too many words for `/pyq practice`: \"new\" repeats new: give each word once (`/pyq practice [new] [topic] [difficulty] [kind]`)"},
-		{false, "practice closures Closures", "\"Closures\" repeats closures: give each word once (`/pyq practice [new] [topic] [difficulty] [kind]`)"},
+		{false, "practice new new", "Give each word once to `/pyq practice`: \"new\" repeats new (`/pyq practice [new] [topic] [difficulty] [kind]`)"},
+		{false, "practice closures Closures", "\"Closures\" repeats closures (`/pyq practice [new] [topic] [difficulty] [kind]`)"},
 		{true, "reports clear 1 2", "\"2\" is more than it takes"},
 	} {
 		r := h.as("ann", tt.admin, tt.text)

@@ -31,13 +31,15 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 			return reply
 		}
 	}
-	f, bad, extra := practiceFilter(e.bank, r.args)
-	if bad != "" {
+	f, bad, repeat, extra := practiceFilter(e.bank, r.args)
+	c, _ := commandByName("practice")
+	switch {
+	case bad != "":
 		words := append(append(topicNames(e.bank), difficultyNames()...), kindNames()...)
 		return privateText(fmt.Sprintf("There is no topic, difficulty or kind called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
-	}
-	if extra != "" {
-		c, _ := commandByName("practice")
+	case repeat != "":
+		return privateText(fmt.Sprintf("Give each word once to `/pyq %s`: %s (`/pyq %s`), so nothing was done.", c.Name, repeat, c.Usage))
+	case extra != "":
 		return c.tooManyWordsBecause(extra)
 	}
 	// One path with or without words: they narrow the questions, and the pick adapts within them.
@@ -99,7 +101,9 @@ func (e *Engine) servePractice(ctx context.Context, r request, q *Question, orde
 func (e *Engine) answerPractice(ctx context.Context, r request, id int64, rest string) Reply {
 	ref := fmt.Sprintf("p%d", id)
 	p, err := e.store.Practice(ctx, id)
-	if isNotFound(err) || err == nil && p.User.ID != r.User.ID {
+	// Another workspace's practice is not yours here (a Discord user id is the same in every guild):
+	// answering it from here would dodge the check below on the other workspace's open questions.
+	if isNotFound(err) || err == nil && (p.User.ID != r.User.ID || p.WorkspaceID != r.ch.WorkspaceID) {
 		return privateText(fmt.Sprintf("You have no practice question %s. Start one with `/pyq practice`.", ref))
 	}
 	if err != nil {

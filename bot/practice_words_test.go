@@ -38,12 +38,15 @@ func TestPracticeNamesTheWordsThatAreTooMany(t *testing.T) {
 	h := newHarness(t, adaptiveBank())
 	const usage = " (`/pyq practice [new] [topic] [difficulty] [kind]`), so nothing was done."
 	for _, tt := range []struct{ text, want string }{
-		{"practice closures Closures", "Too many words for `/pyq practice`: \"Closures\" repeats closures: give each word once" + usage},
-		{"practice senior new NEW Senior", `"NEW" repeats new and "Senior" repeats senior: give each word once` + usage},
+		{"practice closures Closures", "Give each word once to `/pyq practice`: \"Closures\" repeats closures" + usage},
+		{"practice senior new NEW Senior", `"NEW" repeats new and "Senior" repeats senior` + usage},
 		{"practice new closures security senior output", "Too many words for `/pyq practice`: \"security\" (a topic after closures) is more than it takes" + usage},
 		{"practice new closures security senior intermediate output",
 			`"security" (a topic after closures) and "intermediate" (a difficulty after senior) are more than it takes` + usage},
-		{"practice again new closures senior output", `"again" is more than it takes` + usage},
+		// An unknown word is said first, whatever else is wrong with the words: it has to change.
+		{"practice again new closures senior output", `There is no topic, difficulty or kind called "again".`},
+		{"practice xyz closures security senior output", `There is no topic, difficulty or kind called "xyz".`},
+		{"practice xyz xyz", `There is no topic, difficulty or kind called "xyz".`},
 		// Two topics are either one while the words fit.
 		{"practice closures security", "Picked for you"},
 	} {
