@@ -114,7 +114,10 @@ func TestKillMidBurstLosesNoAcknowledgedAnswer(t *testing.T) {
 	bank := exportedBank(t)
 	start := func() *binaryRun {
 		b := startBinary(t, config, env...)
+		// Both adapters: Slack answers 503 until its own Run serves, which can come after
+		// Discord's on a loaded machine (a CI run saw "POST /slack/commands: status 503").
 		b.waitLog(t, "discord receiving interactions over HTTP")
+		b.waitLog(t, "slack connected")
 		return b
 	}
 	kill := func(b *binaryRun) func() {

@@ -278,6 +278,7 @@ func TestBinaryServesSlackAndDiscordOnOneDatabase(t *testing.T) {
 	config := discordHTTPConfig(t, dapi, slackHTTPTOML(sfake))
 	b := startBinary(t, config, append(discordEnv(), "SLACK_SIGNING_SECRET="+e2eSecret)...)
 	b.waitLog(t, "discord receiving interactions over HTTP")
+	b.waitLog(t, "slack connected") // Slack answers 503 until its own Run serves
 	bank := exportedBank(t)
 
 	// Slack: the lead posts, Alice answers right and Bob wrong by button, the lead reveals.
