@@ -218,12 +218,7 @@ func TestVoteClosesOnceAcrossProcesses(t *testing.T) {
 	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC))
 	h := newVoteHarness(t, testQuestions()[:1], "", c)
 	other := newVoteHarness(t, testQuestions()[:1], h.path, c)
-	h.postOnly()
-	h.as("Alice", false, "answer B because one")
-	h.as("Bob", false, "answer B because two")
-	h.as("lead", true, "reveal")
-	h.as("Carol", false, "vote 1")
-	h.as("Dave", false, "vote 1")
+	voteIn(h) // Carol and Dave vote for Bob's explanation
 	at := c.Now().Add(bot.VoteWindow)
 	c.Set(at)
 	var wg sync.WaitGroup
@@ -244,8 +239,8 @@ func TestVoteClosesOnceAcrossProcesses(t *testing.T) {
 	if bonuses != 1 {
 		t.Fatalf("%d bonuses recorded, want 1", bonuses)
 	}
-	if got := h.points("Alice", "all"); got != 5 {
-		t.Errorf("Alice has %d points, want one bonus of 5", got)
+	if got := h.points("Bob", "all"); got != 15 {
+		t.Errorf("Bob has %d points, want 10 for his answer and one bonus of 5", got)
 	}
 }
 
