@@ -21,6 +21,8 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,63}$`)
 func Lint(files []File) []Problem {
 	var out []Problem
 	seen := map[string]string{}
+	type spelling struct{ topic, path string }
+	topics := map[string]spelling{} // lower case → the first spelling met, and where
 	for _, f := range files {
 		out = append(out, lintFile(f)...)
 		id := f.Question.ID
@@ -29,6 +31,15 @@ func Lint(files []File) []Problem {
 				Msg: fmt.Sprintf("id %q is already used by %s: ids must be unique, give this question a new one", id, prev)})
 		} else {
 			seen[id] = f.Path
+		}
+		// Commands find a topic in any case (Bank.Topic), so `Django` and `django` would be one
+		// topic to `/pyq practice django` and two in the bank's lists and counts.
+		t := f.Question.Topic
+		if first, ok := topics[strings.ToLower(t)]; !ok {
+			topics[strings.ToLower(t)] = spelling{t, f.Path}
+		} else if first.topic != t {
+			out = append(out, Problem{File: f.Path, Line: lineOf(f.Src, "topic", 0),
+				Msg: fmt.Sprintf("topic %q is %q in %s, but for the case: spell a topic the same in every file", t, first.topic, first.path)})
 		}
 	}
 	return out

@@ -74,6 +74,25 @@ func TestTopicSpelledLikeAPracticeWordIsRefused(t *testing.T) {
 	}
 }
 
+// Two files spelling one topic in two cases are refused: commands find a topic in any case, so
+// they would be one topic to `/pyq practice django` and two in the bank's lists.
+func TestATopicIsSpelledOneWay(t *testing.T) {
+	t.Parallel()
+	q := func(id, topic string) File {
+		src := question(id, topic, "A", [3]string{"A", "1", ""}, [3]string{"B", "2", "Counts from one."})
+		f, ps := Parse("ours/closures/"+id+".toml", []byte(src))
+		if len(ps) > 0 {
+			t.Fatalf("parse %s: %v", id, Problems(ps))
+		}
+		return f
+	}
+	got := Problems(Errors(Lint([]File{q("q-one", "Django"), q("q-two", "django"), q("q-three", "Django")}))).Error()
+	want := `ours/closures/q-two.toml:3: topic "django" is "Django" in ours/closures/q-one.toml, but for the case: spell a topic the same in every file`
+	if !strings.Contains(got, want) || strings.Contains(got, "q-three") {
+		t.Errorf("lint = %q, want only %q", got, want)
+	}
+}
+
 func names[T ~string](values []T) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
