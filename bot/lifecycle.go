@@ -120,8 +120,8 @@ func (e *Engine) PostQuestionWith(ctx context.Context, ch Channel, opt PostOptio
 	}
 	post.Text = withNote(opt.Note, post.Text)
 	ref, err := e.send(ctx, a, ch, post)
-	// What the send did is recorded whatever ctx has come to (a scheduled job's deadline, a
-	// shutdown): a reference lost here would make the slot's retry post the question again.
+	// What the send did is recorded whatever ctx has come to (a shutdown abandoning the job): a
+	// reference lost here would make the slot's takeover post the question again.
 	ctx = context.WithoutCancel(ctx)
 	if err != nil {
 		if derr := e.store.DiscardPost(ctx, p.ID); derr != nil {
