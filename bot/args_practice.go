@@ -15,13 +15,17 @@ import (
 // typed: `new closures security senior output` blamed the kind, which was fine. At most one of
 // the three is set.
 func practiceFilter(b *Bank, args []string) (f Filter, bad, repeat, extra string) {
-	seen := map[string]string{}  // lower case → as typed first
-	first := map[string]string{} // argument → the word that filled it first, as typed
+	seen := map[string]string{}   // lower case → as typed first
+	first := map[string]string{}  // argument → the word that filled it first, as typed
+	repeated := map[string]bool{} // lower case: named as a repeat already (`new new new` once)
 	var repeats, spare []string
 	for _, arg := range args {
 		a := strings.ToLower(arg)
 		if prev, ok := seen[a]; ok {
-			repeats = append(repeats, fmt.Sprintf("%q repeats %s", arg, prev))
+			if !repeated[a] {
+				repeated[a] = true
+				repeats = append(repeats, fmt.Sprintf("%q repeats %s", arg, prev))
+			}
 			continue
 		}
 		seen[a] = arg
@@ -78,10 +82,10 @@ func practiceFilter(b *Bank, args []string) (f Filter, bad, repeat, extra string
 // was typed.
 const listAtMost = 3
 
-// andList joins items as a sentence does: "a", "a and b", "a, b and c"; past listAtMost items,
-// "a, b, c and 4 more".
+// andList joins items as a sentence does: "a", "a and b", "a, b and c"; past one more than
+// listAtMost items, "a, b, c and 2 more".
 func andList(items []string) string {
-	if len(items) > listAtMost {
+	if len(items) > listAtMost+1 { // "and 1 more" would name no fewer words than the fourth
 		items = append(slices.Clip(items[:listAtMost]), fmt.Sprintf("%d more", len(items)-listAtMost))
 	}
 	if len(items) < 2 {

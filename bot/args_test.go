@@ -131,7 +131,11 @@ func TestPracticeFilter(t *testing.T) {
 		{"closures Hard", Filter{}, "Hard", "", ""},
 		{"new new", Filter{}, "", `"new" repeats new`, ""},
 		{"closures senior Closures NEW new", Filter{Topics: []string{"closures"}, Difficulties: []Difficulty{Senior}}, "", `"Closures" repeats closures and "new" repeats NEW`, ""},
-		{"new new new new new", Filter{}, "", `"new" repeats new, "new" repeats new, "new" repeats new and 1 more`, ""},
+		{"new new new new new", Filter{}, "", `"new" repeats new`, ""}, // named once
+		{"new new senior senior output output warmup warmup intermediate intermediate", Filter{Kinds: []Kind{KindOutput}, Difficulties: []Difficulty{Senior, Warmup, Intermediate}}, "",
+			`"new" repeats new, "senior" repeats senior, "output" repeats output and 2 more`, ""},
+		{"new new senior senior output output warmup warmup", Filter{Kinds: []Kind{KindOutput}, Difficulties: []Difficulty{Senior, Warmup}}, "",
+			`"new" repeats new, "senior" repeats senior, "output" repeats output and "warmup" repeats warmup`, ""}, // not "and 1 more"
 		// An unknown word is said first, whatever else is wrong: it has to change anyway.
 		{"closures Hard senior output new", Filter{}, "Hard", "", ""},
 		{"xyz xyz", Filter{}, "xyz", "", ""},
