@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,22 +14,22 @@ import (
 	"github.com/pyqbot/pyqbot/storage"
 )
 
-// cancelAfterSend delivers its first send, then cancels the tick's context: a shutdown abandoning
-// the job just as the platform accepted the post.
+// cancelAfterSend delivers its sends, and after the first one whose text has only ("" for any) it
+// cancels the tick's context: a shutdown abandoning the job just as the platform accepted the post.
 type cancelAfterSend struct {
 	*testkit.Recorder
+	only   string
 	mu     sync.Mutex
-	calls  int
+	done   bool
 	cancel context.CancelFunc
 }
 
 func (c *cancelAfterSend) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
-	c.mu.Lock()
-	c.calls++
-	first := c.calls == 1
-	c.mu.Unlock()
 	ref, err := c.Recorder.Send(ctx, to, p)
-	if first {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.done && c.cancel != nil && strings.Contains(bot.PlainText(p), c.only) {
+		c.done = true
 		c.cancel()
 	}
 	return ref, err
@@ -69,5 +70,38 @@ func TestAQuestionDeliveredAsItsJobIsCancelledIsPostedOnce(t *testing.T) {
 	_ = e.Tick(ctx, at)
 	if n := len(platform.Sent()); n != 1 {
 		t.Fatalf("the platform received %d question posts for one slot, want 1", n)
+	}
+}
+
+// A hint the platform accepted as a shutdown cancelled its job is recorded, so the slot's takeover
+// does not post it again (its record was written with the cancelled context, found by a review).
+func TestAHintDeliveredAsItsJobIsCancelledIsPostedOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := testkit.NewFakeClock(time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)) // a Wednesday
+	platform := &cancelAfterSend{Recorder: testkit.NewRecorder("late"), only: "Hint 1 of"}
+	k := testkit.NewEngine(t, testkit.Options{Questions: schedQuestions(), Clock: clk, Adapters: []bot.Adapter{platform},
+		Schedules: []bot.Schedule{{Job: bot.JobDebug, Spec: "0 10 * * 3", Enabled: true, HintOffsets: []time.Duration{2 * time.Hour}}}})
+	if _, err := k.Engine.EnsureChannel(ctx, bot.Conversation{Platform: "late", Workspace: "W1", Channel: "C1"}); err != nil {
+		t.Fatal(err)
+	}
+	tick := func(ctx context.Context, h, m int) {
+		at := time.Date(2026, 3, 4, h, m, 0, 0, time.UTC)
+		clk.Set(at)
+		_ = k.Engine.Tick(ctx, at) // the cancelled one's error is the shutdown's
+	}
+	tick(ctx, 10, 0) // the challenge
+	tickCtx, cancel := context.WithCancel(ctx)
+	platform.cancel = cancel
+	tick(tickCtx, 12, 0) // hint 1, accepted as the job is cancelled
+	tick(ctx, 12, 30)    // past the lease, within grace: the takeover
+	hints := 0
+	for _, s := range platform.Sent() {
+		if strings.Contains(bot.PlainText(s.Post), "Hint 1 of") {
+			hints++
+		}
+	}
+	if hints != 1 {
+		t.Fatalf("hint 1 was posted %d times, want 1", hints)
 	}
 }

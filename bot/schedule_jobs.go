@@ -288,8 +288,10 @@ func (e *Engine) runHint(ctx context.Context, d slot) (SlotState, string, error)
 	if _, err := e.send(ctx, a, d.ch, post); err != nil {
 		return "", "", err
 	}
-	// Stamped after the send, so an answer that raced the hint is given the benefit of the doubt.
-	if err := e.sched.store.RecordHint(ctx, p.ID, hint, e.now()); err != nil {
+	// Stamped after the send, so an answer that raced the hint is given the benefit of the doubt;
+	// recorded whatever ctx has come to (a shutdown abandoning the job), or the slot's takeover
+	// would post the hint again.
+	if err := e.sched.store.RecordHint(context.WithoutCancel(ctx), p.ID, hint, e.now()); err != nil {
 		return "", "", err
 	}
 	return SlotPosted, fmt.Sprintf("hint %d of %s", hint, p.ShortRef()), nil
