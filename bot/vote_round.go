@@ -63,7 +63,8 @@ func (e *Engine) sendVoteControl(ctx context.Context, a Adapter, ch Channel, p P
 		e.log.Error("posting the explanation vote failed; `/pyq vote` still works", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 		return
 	}
-	if err := e.store.SetVoteRef(ctx, p.ID, ref); err != nil {
+	// Recorded whatever ctx has come to (a shutdown abandoning the reveal): the message is out.
+	if err := e.store.SetVoteRef(context.WithoutCancel(ctx), p.ID, ref); err != nil {
 		e.log.Warn("recording the vote message failed; its result will not be shown on it", convArgs(ch.Conv, "post", p.ID, "err", err)...)
 	}
 }
