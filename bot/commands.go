@@ -83,9 +83,14 @@ func (c command) tooManyWords(extra string) Reply {
 }
 
 // tooManyWordsBecause is tooManyWords saying which words are too many and why, where the command
-// knows better than their count (practice: a word that repeats, a second topic).
+// knows better than their count (practice: a second topic).
 func (c command) tooManyWordsBecause(why string) Reply {
-	return privateText(fmt.Sprintf("Too many words for `/pyq %s`: %s (`/pyq %s`), so nothing was done.", c.Name, why, c.Usage))
+	return c.refuseWords("Too many words for", why)
+}
+
+// refuseWords refuses the command's words: heading, what is wrong with them, and the usage.
+func (c command) refuseWords(heading, why string) Reply {
+	return privateText(fmt.Sprintf("%s `/pyq %s`: %s (`/pyq %s`), so nothing was done.", heading, c.Name, why, c.Usage))
 }
 
 func commandByName(name string) (command, bool) {

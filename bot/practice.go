@@ -20,10 +20,8 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 	if err != nil {
 		return e.internalError(r.Event, "open team questions", err)
 	}
-	hidden := maps.Clone(reported)
-	if hidden == nil {
-		hidden = map[string]bool{}
-	}
+	hidden := map[string]bool{}
+	maps.Copy(hidden, reported)
 	maps.Copy(hidden, open)
 	if len(r.args) == 0 {
 		// Due reviews come first: the question you missed is the one worth practising.
@@ -38,7 +36,7 @@ func (e *Engine) cmdPractice(ctx context.Context, r request) Reply {
 		words := append(append(topicNames(e.bank), difficultyNames()...), kindNames()...)
 		return privateText(fmt.Sprintf("There is no topic, difficulty or kind called %q. %s", bad, suggestion(strings.ToLower(bad), words)))
 	case repeat != "":
-		return privateText(fmt.Sprintf("Give each word once to `/pyq %s`: %s (`/pyq %s`), so nothing was done.", c.Name, repeat, c.Usage))
+		return c.refuseWords("Give each word once to", repeat)
 	case extra != "":
 		return c.tooManyWordsBecause(extra)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
@@ -67,45 +68,57 @@ func (d *DB) Reminder(ctx context.Context, workspaceID int64, userID string) (bo
 }
 
 // Subscribers lists the users with reminders on in workspaces that are not paused, with the
-// channel each setting names.
+// channel each setting names and the one of the team question each answered last.
 func (d *DB) Subscribers(ctx context.Context) ([]bot.Subscriber, error) {
 	return queryAll(ctx, d.db, func(row scanner) (bot.Subscriber, error) {
 		var (
-			s                           bot.Subscriber
-			enabled                     int
-			lead, upd, unreached        int64
-			channel                     sql.NullInt64
-			note, chExt, zone           string
-			topics, kinds, difficulties string
+			s                    bot.Subscriber
+			enabled              int
+			lead, upd, unreached int64
+			channel              sql.NullInt64
+			note                 string
+			named, last          joinedChannel
 		)
-		var (
-			last                                                sql.NullInt64
-			lastExt, lastZone, lastTopics, lastKinds, lastDiffs string
-		)
-		if err := row.Scan(&s.WorkspaceID, &s.Platform, &s.Workspace, &s.UserID, &enabled, &lead, &channel, &upd, &unreached, &note,
-			&chExt, &zone, &topics, &kinds, &difficulties, &last, &lastExt, &lastZone, &lastTopics, &lastKinds, &lastDiffs); err != nil {
+		dest := []any{&s.WorkspaceID, &s.Platform, &s.Workspace, &s.UserID, &enabled, &lead, &channel, &upd, &unreached, &note}
+		if err := row.Scan(append(append(dest, named.dest()...), last.dest()...)...); err != nil {
 			return s, err
 		}
 		s.Setting = settingOf(enabled, lead, channel, upd, unreached, note)
-		if channel.Valid && chExt != "" {
-			s.Channel = bot.Channel{ID: channel.Int64, WorkspaceID: s.WorkspaceID, TimeZone: zone,
-				Conv:   bot.Conversation{Platform: s.Platform, Workspace: s.Workspace, Channel: chExt},
-				Filter: filterOf(topics, kinds, difficulties)}
-		}
-		if last.Valid && lastExt != "" {
-			s.LastTeam = bot.Channel{ID: last.Int64, WorkspaceID: s.WorkspaceID, TimeZone: lastZone,
-				Conv:   bot.Conversation{Platform: s.Platform, Workspace: s.Workspace, Channel: lastExt},
-				Filter: filterOf(lastTopics, lastKinds, lastDiffs)}
-		}
+		s.Channel, s.LastTeam = named.channel(s), last.channel(s)
 		return s, nil
 	}, `SELECT u.workspace_id, w.platform, w.external_id, u.external_id,
 			r.enabled, r.lead_ms, r.channel_id, r.updated_at, r.unreachable_at, r.unreachable_note,
-			COALESCE(c.external_id, ''), COALESCE(c.timezone, ''), COALESCE(c.topics, ''), COALESCE(c.kinds, ''), COALESCE(c.difficulties, ''),
-			l.id, COALESCE(l.external_id, ''), COALESCE(l.timezone, ''), COALESCE(l.topics, ''), COALESCE(l.kinds, ''), COALESCE(l.difficulties, '')
+			`+joinedChannelColumns("c")+`, `+joinedChannelColumns("l")+`
 		FROM reminder_settings r JOIN users u ON u.id = r.user_id JOIN workspaces w ON w.id = u.workspace_id
 		LEFT JOIN channels c ON c.id = r.channel_id
 		LEFT JOIN channels l ON l.id = (`+lastTeamChannelID+`)
 		WHERE r.enabled = 1 AND w.paused_at = 0 ORDER BY u.workspace_id, u.id`)
+}
+
+// joinedChannel is a LEFT JOINed channel of a subscriber's workspace (joinedChannelColumns), the
+// zero Channel when the join found none.
+type joinedChannel struct {
+	id                                   sql.NullInt64
+	ext, zone, topics, kinds, difficulty string
+}
+
+// joinedChannelColumns are joinedChannel's columns from the channels table aliased alias.
+func joinedChannelColumns(alias string) string {
+	return fmt.Sprintf(`%[1]s.id, COALESCE(%[1]s.external_id, ''), COALESCE(%[1]s.timezone, ''), COALESCE(%[1]s.topics, ''),
+			COALESCE(%[1]s.kinds, ''), COALESCE(%[1]s.difficulties, '')`, alias)
+}
+
+func (j *joinedChannel) dest() []any {
+	return []any{&j.id, &j.ext, &j.zone, &j.topics, &j.kinds, &j.difficulty}
+}
+
+func (j joinedChannel) channel(s bot.Subscriber) bot.Channel {
+	if !j.id.Valid || j.ext == "" {
+		return bot.Channel{}
+	}
+	return bot.Channel{ID: j.id.Int64, WorkspaceID: s.WorkspaceID, TimeZone: j.zone,
+		Conv:   bot.Conversation{Platform: s.Platform, Workspace: s.Workspace, Channel: j.ext},
+		Filter: filterOf(j.topics, j.kinds, j.difficulty)}
 }
 
 // lastTeamChannelID is the id of the channel of the team question user u answered last (one seek
