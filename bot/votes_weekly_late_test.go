@@ -72,21 +72,6 @@ func TestACloseCommittedAfterThePostIsNamedOnce(t *testing.T) {
 	}
 }
 
-// namedOnceIn checks that the channel has posts weekly posts and that the bonuses awarded since
-// Monday 16 Nov, of which there are bonuses, are each named in exactly one.
-func namedOnceIn(t *testing.T, h *harness, ch bot.Channel, posts, bonuses int) {
-	t.Helper()
-	weekly := h.weeklyPosts()
-	if len(weekly) != posts {
-		t.Fatalf("%d weekly posts in the channel, want %d", len(weekly), posts)
-	}
-	best, err := h.store.BestExplanations(context.Background(), ch.WorkspaceID, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), h.clock.Now())
-	if err != nil || len(best) != bonuses {
-		t.Fatalf("bonuses: %+v, %v; want %d", best, err, bonuses)
-	}
-	namedOnce(t, best, weekly)
-}
-
 // Replica A claims Friday's post at 16:00 and composes it (naming nothing: the vote closes at
 // 16:10), then its send hangs past the lease. This process takes the slot over at 16:10, closes the
 // vote first and names it. A's late finish is refused, so the slot keeps what this post named and

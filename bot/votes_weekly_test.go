@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 
 // defaultWeeks is a channel on the default schedule without the debug job (a question at 09:00,
 // the reveal at 17:00, which opens a vote, the leaderboard Fridays at 16:00), from Monday 16 Nov.
-func defaultWeeks(t *testing.T) (*testkit.FakeClock, *harness, bot.Channel) {
+func defaultWeeks(t *testing.T) (*harness, bot.Channel) {
 	t.Helper()
 	c := testkit.NewFakeClock(time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)) // Monday
 	var schedules []bot.Schedule
@@ -32,7 +33,7 @@ func defaultWeeks(t *testing.T) (*testkit.FakeClock, *harness, bot.Channel) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, h, ch
+	return h, ch
 }
 
 // namedOnce checks that each bonus is named in exactly one of the weekly posts.
@@ -50,6 +51,23 @@ func namedOnce(t *testing.T, best []bot.BestExplanation, posts []string) {
 			t.Errorf("the bonus of %s closed %s is named in weekly posts %v, want exactly one", named, b.AwardedAt.Format("Mon 2 Jan 15:04"), in)
 		}
 	}
+}
+
+// namedOnceIn checks that the channel has posts weekly posts and that the bonuses awarded since
+// Monday 16 Nov, of which there are bonuses, are each named in exactly one; it returns the posts.
+// Bonuses are counted up to the clock's instant, included, as the weekly post counts them.
+func namedOnceIn(t *testing.T, h *harness, ch bot.Channel, posts, bonuses int) []string {
+	t.Helper()
+	weekly := h.weeklyPosts()
+	if len(weekly) != posts {
+		t.Fatalf("%d weekly posts in the channel, want %d", len(weekly), posts)
+	}
+	best, err := h.store.BestExplanations(context.Background(), ch.WorkspaceID, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), h.clock.Now().Add(time.Millisecond))
+	if err != nil || len(best) != bonuses {
+		t.Fatalf("bonuses: %+v, %v; want %d", best, err, bonuses)
+	}
+	namedOnce(t, best, weekly)
+	return weekly
 }
 
 // weeklyPosts are the leaderboard job's posts, oldest first, as a reader sees them.
@@ -102,42 +120,50 @@ func TestCatchUpClosesTheDueVoteBeforeTheWeeklyLeaderboard(t *testing.T) {
 	}
 }
 
+// playDays plays the default weeks' days in order: the 09:00 question, answered with a reason by
+// Ada and Bo, and the 16:00 tick (Fridays: the weekly post); then, but for the last day, the 17:00
+// reveal and Cy's and Di's votes (for one explanation or the other by the day's parity). A
+// Friday's vote closes on Saturday, by time.
+func playDays(h *harness, days []time.Time) {
+	h.t.Helper()
+	for i, d := range days {
+		at := func(hour int) time.Time { return d.Add(time.Duration(hour) * time.Hour) }
+		h.tick(at(9))
+		h.as("Ada", false, fmt.Sprintf("answer A because Ada's reason on %s", d.Format("2 Jan")))
+		h.as("Bo", false, fmt.Sprintf("answer A because Bo's reason on %s", d.Format("2 Jan")))
+		h.tick(at(16))
+		if i == len(days)-1 {
+			return
+		}
+		h.tick(at(17))
+		for _, voter := range []string{"Cy", "Di"} {
+			mustContain(h.t, h.as(voter, false, fmt.Sprintf("vote %d", 1+d.Day()%2)).Post.Text, "Recorded your vote")
+		}
+		if d.Weekday() == time.Friday {
+			h.tick(at(17).Add(24 * time.Hour))
+		}
+	}
+}
+
+// weekdays are the days from from to until (exclusive), Saturdays, Sundays and skip left out.
+func weekdays(from, until time.Time, skip ...time.Time) []time.Time {
+	var days []time.Time
+	for d := from; d.Before(until); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && !slices.ContainsFunc(skip, d.Equal) {
+			days = append(days, d)
+		}
+	}
+	return days
+}
+
 // Two weeks on the default schedule (without the debug job): a question at 09:00, the reveal at
 // 17:00 (which opens a vote), the leaderboard Fridays at 16:00. Every bonus awarded by the second
 // post is named in exactly one of the two posts; Thursday's and Friday's of the first week in the
 // second, under "since last week's post".
 func TestEveryBestExplanationIsNamedInOneWeeklyPost(t *testing.T) {
-	ctx := context.Background()
-	c, h, ch := defaultWeeks(t)
-	for _, day := range []int{16, 17, 18, 19, 20, 23, 24, 25, 26, 27} {
-		at := func(hour int) time.Time { return time.Date(2026, 11, day, hour, 0, 0, 0, time.UTC) }
-		h.tick(at(9))
-		h.as("Ada", false, fmt.Sprintf("answer A because Ada's reason on the %dth", day))
-		h.as("Bo", false, fmt.Sprintf("answer A because Bo's reason on the %dth", day))
-		h.tick(at(16)) // Fridays: the weekly post
-		if day == 27 {
-			break
-		}
-		h.tick(at(17))
-		for _, voter := range []string{"Cy", "Di"} {
-			mustContain(t, h.as(voter, false, fmt.Sprintf("vote %d", 1+day%2)).Post.Text, "Recorded your vote")
-		}
-		if day == 20 {
-			h.tick(time.Date(2026, 11, 21, 17, 0, 0, 0, time.UTC)) // Saturday: Friday's vote closes by time
-		}
-	}
-	posts := h.weeklyPosts()
-	if len(posts) != 2 {
-		t.Fatalf("%d weekly posts, want 2", len(posts))
-	}
-	best, err := h.store.BestExplanations(ctx, ch.WorkspaceID, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), c.Now().Add(time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(best) != 8 { // Monday 16th's to Wednesday 25th's
-		t.Fatalf("%d bonuses awarded, want 8: %+v", len(best), best)
-	}
-	namedOnce(t, best, posts)
+	h, ch := defaultWeeks(t)
+	playDays(h, weekdays(time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)))
+	posts := namedOnceIn(t, h, ch, 2, 8) // the bonuses of Monday 16th's to Wednesday 25th's votes
 	mustContain(t, posts[1], "Best explanations since last week's post (+5 each):")
 	mustContain(t, posts[0], "Best explanations this week (+5 each):")
 }
@@ -145,43 +171,12 @@ func TestEveryBestExplanationIsNamedInOneWeeklyPost(t *testing.T) {
 // A Friday skipped for a holiday has no weekly post; the next one names every best explanation
 // closed since the post before it, saying since when, so none goes unnamed.
 func TestASkippedWeeklyPostLeavesNoBestExplanationUnnamed(t *testing.T) {
-	ctx := context.Background()
-	c, h, ch := defaultWeeks(t)
+	h, ch := defaultWeeks(t)
 	mustContain(t, h.as("lead", true, "schedule skip 2026-11-27").Post.Text, "27")
-	days := []time.Time{}
-	for d := time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && d.Day() != 27 {
-			days = append(days, d)
-		}
-	}
-	for _, d := range days {
-		at := func(hour int) time.Time { return d.Add(time.Duration(hour) * time.Hour) }
-		h.tick(at(9))
-		h.as("Ada", false, fmt.Sprintf("answer A because Ada's reason on %s", d.Format("2 Jan")))
-		h.as("Bo", false, fmt.Sprintf("answer A because Bo's reason on %s", d.Format("2 Jan")))
-		h.tick(at(16)) // Fridays: the weekly post, but not on the 27th
-		if d.Day() == 4 {
-			break
-		}
-		h.tick(at(17))
-		for _, voter := range []string{"Cy", "Di"} {
-			mustContain(t, h.as(voter, false, fmt.Sprintf("vote %d", 1+d.Day()%2)).Post.Text, "Recorded your vote")
-		}
-		if d.Weekday() == time.Friday {
-			h.tick(at(17).Add(24 * time.Hour)) // Friday's vote closes on Saturday, by time
-		}
-	}
-	posts := h.weeklyPosts()
-	if len(posts) != 2 {
-		t.Fatalf("%d weekly posts, want 2 (20 Nov and 4 Dec; 27 Nov is skipped)", len(posts))
-	}
-	best, err := h.store.BestExplanations(ctx, ch.WorkspaceID, time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), c.Now().Add(time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(best) != len(days)-2 { // every day's but Thursday's and Friday's of the last week
-		t.Fatalf("%d bonuses awarded, want %d: %+v", len(best), len(days)-2, best)
-	}
-	namedOnce(t, best, posts)
+	skipped := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	days := weekdays(time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), skipped)
+	playDays(h, days)
+	// Two posts, 20 Nov and 4 Dec; every day's bonus but Thursday's and Friday's of the last week.
+	posts := namedOnceIn(t, h, ch, 2, len(days)-2)
 	mustContain(t, posts[1], "Best explanations since the weekly post of Fri 20 Nov (+5 each):")
 }
