@@ -177,11 +177,16 @@ func slashForm(channel, user, text, responseURL string) url.Values {
 		"command": {"/pyq"}, "text": {text}, "response_url": {responseURL}}
 }
 
-// respond sends req with the default client and returns the response's status and body; a
+// e2eClient sends the end-to-end tests' requests. Not http.DefaultClient: an httptest server's
+// Close shuts the default transport's idle connections, and a parallel test's POST that had just
+// taken one of them fails with "CloseIdleConnections called" (POSTs are not retried).
+var e2eClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+
+// respond sends req with e2eClient and returns the response's status and body; a
 // request that gets no response fails the test.
 func respond(t testing.TB, req *http.Request) (int, string) {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e2eClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

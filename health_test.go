@@ -36,7 +36,7 @@ func getHealth(t *testing.T, h http.Handler) (int, healthBody) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	resp, err := http.Get(srv.URL + "/healthz")
+	resp, err := srv.Client().Get(srv.URL + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}

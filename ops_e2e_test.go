@@ -254,7 +254,7 @@ func TestSecretsNeverReachTheLog(t *testing.T) {
 			req, _ := http.NewRequest("POST", "http://"+s.addr+"/discord/interactions", bytes.NewReader(body))
 			req.Header.Set("X-Signature-Ed25519", strings.Repeat("ab", ed25519.SignatureSize))
 			req.Header.Set("X-Signature-Timestamp", strconv.FormatInt(time.Now().Unix(), 10))
-			if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+			if resp, err := e2eClient.Do(req); err != nil || resp.StatusCode != 401 {
 				t.Errorf("a forged Discord request: %v %v, want 401", resp, err)
 			} else {
 				resp.Body.Close()
@@ -297,7 +297,7 @@ func postSlack(t *testing.T, addr, secret, body string) int {
 
 func postSlackTo(t *testing.T, addr, path, secret, body string) int {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(signedSlack(secret, "http://"+addr+path, body))
+	resp, err := e2eClient.Do(signedSlack(secret, "http://"+addr+path, body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func signedCommand(fake *slackfake.Server, base, channel, user, text string) *ht
 // slash sends one command to b and returns the acknowledgement's body, failing on anything but 200.
 func slash(t *testing.T, fake *slackfake.Server, b *binaryRun, channel, user, text string) string {
 	t.Helper()
-	r := do(http.DefaultClient, signedCommand(fake, "http://"+b.addr, channel, user, text))
+	r := do(e2eClient, signedCommand(fake, "http://"+b.addr, channel, user, text))
 	if r.status != http.StatusOK {
 		t.Fatalf("/pyq %s on %s: status %d %s\nlog:\n%s", text, b.addr, r.status, r.body, b.logs())
 	}

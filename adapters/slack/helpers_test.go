@@ -230,7 +230,7 @@ func (e *env) signedAsync(path, contentType, body string) <-chan *http.Response 
 	req.Header.Set("X-Slack-Signature", Sign(testSecret, ts, []byte(body)))
 	out := make(chan *http.Response, 1)
 	go func() {
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := e.srv.Client().Do(req)
 		if err != nil {
 			e.t.Errorf("request: %v", err)
 			close(out)
@@ -278,7 +278,7 @@ func (e *env) raw(path, contentType, body string, headers map[string]string) *ht
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := e.srv.Client().Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func newDistEnv(t *testing.T) *distEnv {
 
 func (d *distEnv) get(path string) (int, string) {
 	d.t.Helper()
-	resp, err := http.Get(d.srv.URL + path)
+	resp, err := d.srv.Client().Get(d.srv.URL + path)
 	if err != nil {
 		d.t.Fatal(err)
 	}

@@ -108,7 +108,7 @@ func (p *process) exchange(path string, req captured) (int, string) {
 		p.t.Fatal(err)
 	}
 	r.Header = req.headers.Clone()
-	resp, err := http.DefaultClient.Do(r)
+	resp, err := p.srv.Client().Do(r)
 	if err != nil {
 		p.t.Fatal(err)
 	}

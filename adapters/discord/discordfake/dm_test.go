@@ -2,7 +2,6 @@ package discordfake
 
 import (
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -13,7 +12,7 @@ func TestCreateDMAndBlockedMember(t *testing.T) {
 	defer f.Close()
 	post := func(path, body string) (int, map[string]any) {
 		t.Helper()
-		resp, err := http.Post(f.URL()+path, "application/json", strings.NewReader(body))
+		resp, err := f.srv.Client().Post(f.URL()+path, "application/json", strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}

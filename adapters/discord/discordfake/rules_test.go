@@ -3,7 +3,6 @@ package discordfake
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -115,7 +114,7 @@ func TestRulesRefuseWhatDiscordRefuses(t *testing.T) {
 func TestRefusalIsA400AndNotStored(t *testing.T) {
 	f := New()
 	defer f.Close()
-	resp, err := http.Post(f.URL()+"/api/v9/channels/c/messages", "application/json", strings.NewReader(`{"content":"`+strings.Repeat("x", 2001)+`"}`))
+	resp, err := f.srv.Client().Post(f.URL()+"/api/v9/channels/c/messages", "application/json", strings.NewReader(`{"content":"`+strings.Repeat("x", 2001)+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
