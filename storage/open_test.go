@@ -175,3 +175,14 @@ func TestOpenAppliesAMigrationBelowTheNewest(t *testing.T) {
 		t.Fatalf("schema_version holds 8 %d times (%v), want once", n, err)
 	}
 }
+
+// The first burst of answers after a start finds the request connections open (pragmas run,
+// schema read), not opening them as it goes.
+func TestOpenLeavesTheRequestConnectionsOpen(t *testing.T) {
+	db := mustOpenPath(t, filepath.Join(t.TempDir(), "pyqbot.db"))
+	st := db.SQL().Stats()
+	if st.OpenConnections != sqliteConns+1 || st.Idle != sqliteConns {
+		t.Errorf("after Open: %d connections open, %d idle; want %d open (the health probe's pinned) and %d idle",
+			st.OpenConnections, st.Idle, sqliteConns+1, sqliteConns)
+	}
+}

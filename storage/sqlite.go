@@ -48,7 +48,36 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		sqldb.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, explain(path, err))
 	}
+	if err := warmPool(ctx, sqldb); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, explain(path, err))
+	}
 	return d, nil
+}
+
+// warmPool opens the request connections now rather than in the first burst of answers after a
+// start: opening one runs the pragmas and reads the schema, 10.5 ms for the 16 on a 2-core machine
+// against 0.2 ms to take them again once open (a timing of this machine), and the pool keeps them
+// (no idle timeout on SQLite).
+func warmPool(ctx context.Context, db *sql.DB) error {
+	conns := make([]*sql.Conn, 0, sqliteConns)
+	defer func() {
+		for _, c := range conns {
+			c.Close() // back to the pool, still open
+		}
+	}()
+	for range sqliteConns {
+		c, err := db.Conn(ctx) // held until all are taken, so each is a new connection
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+		var one int
+		if err := c.QueryRowContext(ctx, `SELECT 1 FROM schema_version LIMIT 1`).Scan(&one); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkSQLitePath refuses a path SQLite would misread (its URI syntax) or cannot open.
