@@ -176,13 +176,16 @@ func TestOpenAppliesAMigrationBelowTheNewest(t *testing.T) {
 	}
 }
 
-// The first burst of answers after a start finds the request connections open (pragmas run,
-// schema read), not opening them as it goes.
-func TestOpenLeavesTheRequestConnectionsOpen(t *testing.T) {
+// After Warm, the first burst of answers finds the request connections open (pragmas run, schema
+// read), not opening them as it goes.
+func TestWarmLeavesTheRequestConnectionsOpen(t *testing.T) {
 	db := mustOpenPath(t, filepath.Join(t.TempDir(), "pyqbot.db"))
+	if err := db.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	st := db.SQL().Stats()
 	if st.OpenConnections != sqliteConns+1 || st.Idle != sqliteConns {
-		t.Errorf("after Open: %d connections open, %d idle; want %d open (the health probe's pinned) and %d idle",
+		t.Errorf("after Warm: %d connections open, %d idle; want %d open (the health probe's pinned) and %d idle",
 			st.OpenConnections, st.Idle, sqliteConns+1, sqliteConns)
 	}
 }
