@@ -86,13 +86,13 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, body []byte, replayKey str
 	acknowledge(w, ack, followUp)
 }
 
-func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte, _ string, received time.Time) {
+func (a *Adapter) serveInteraction(w http.ResponseWriter, body []byte, replayKey string, received time.Time) {
 	cb, err := parseInteraction(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	ack, followUp := a.interaction(cb, received)
+	ack, followUp := a.interaction(cb, replayKey, received)
 	acknowledge(w, ack, followUp)
 }
 

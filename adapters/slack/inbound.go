@@ -47,8 +47,9 @@ func (a *Adapter) command(cmd slack.SlashCommand, replayKey string, received tim
 }
 
 // interaction answers a button press, checkbox submit or modal submission. The acknowledgement's
-// payload is nil, or a modal's validation errors.
-func (a *Adapter) interaction(cb slack.InteractionCallback, received time.Time) (ack any, followUp func()) {
+// payload is nil, or a modal's validation errors. replayKey names the request as for command: a
+// vote or a rubric save changes, so an old one replayed must be refused by the core.
+func (a *Adapter) interaction(cb slack.InteractionCallback, replayKey string, received time.Time) (ack any, followUp func()) {
 	team := cb.Team.ID
 	if team == "" {
 		team = cb.User.TeamID
@@ -62,7 +63,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, received time.Time) 
 		// Slack sends one action per press; should a payload carry several, the first that does
 		// something is the one answered.
 		for _, act := range cb.ActionCallback.BlockActions {
-			if ack, followUp, ok := a.action(cb, team, channel, act, received); ok {
+			if ack, followUp, ok := a.action(cb, team, channel, act, replayKey, received); ok {
 				return ack, followUp
 			}
 		}
@@ -78,7 +79,7 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, received time.Time) 
 }
 
 // action answers one block action; ok is false when it does nothing (ticking a checkbox).
-func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction, received time.Time) (ack any, followUp func(), ok bool) {
+func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction, replayKey string, received time.Time) (ack any, followUp func(), ok bool) {
 	to := replyTo{responseURL: cb.ResponseURL, team: team, channel: channel, user: cb.User.ID}
 	var text string
 	switch {
@@ -137,7 +138,7 @@ func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act
 	}
 	ack, followUp = a.answer(inbound{
 		what: "button press", team: team, channel: channel, userID: cb.User.ID, userName: cb.User.Name,
-		text: text, received: received, to: to,
+		text: text, received: received, to: to, replayKey: replayKey,
 	})
 	return ack, followUp, true
 }

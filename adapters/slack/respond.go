@@ -35,8 +35,9 @@ type inbound struct {
 	to               replyTo
 	received         time.Time
 	fits             func(ack any) bool // whether an acknowledgement payload can be sent; nil: any
-	// replayKey is bot.Event.ReplayKey, set for slash commands only: a replayed button press or
-	// modal submission is an answer, and the first answer locks.
+	// replayKey is bot.Event.ReplayKey, set for slash commands and block actions: the core claims
+	// it for what changes (a vote, a rubric save), as a replayed old vote would undo a newer one.
+	// A modal submission is an answer, and the first answer locks.
 	replayKey string
 }
 

@@ -117,7 +117,11 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			ack(nil)
 			return
 		}
-		answer(func() (any, func()) { return a.interaction(cb, received) })
+		key := ""
+		if evt.Request != nil {
+			key = "envelope:" + evt.Request.EnvelopeID
+		}
+		answer(func() (any, func()) { return a.interaction(cb, key, received) })
 	case socketmode.EventTypeEventsAPI:
 		ack(nil)
 		if evt.Request != nil {
