@@ -244,23 +244,38 @@ func (a *Adapter) event(env eventEnvelope) {
 		return
 	}
 	if env.Event.Type == "app_uninstalled" || env.Event.Type == "tokens_revoked" && len(env.Event.Tokens.Bot) > 0 {
-		team, why := env.TeamID, env.Event.Type
-		a.spawn("uninstall", bot.Conversation{Platform: Platform, Workspace: team}, "", func(ctx context.Context, _ bot.Handler) { a.uninstalled(ctx, team, why) })
+		team, why, id := env.TeamID, env.Event.Type, env.EventID
+		a.spawn("uninstall", bot.Conversation{Platform: Platform, Workspace: team}, "", func(ctx context.Context, _ bot.Handler) {
+			// A retry can come minutes later, after a reinstall: acted on again, it would delete
+			// the new token and pause the workspace.
+			if a.firstDelivery(ctx, team, id) {
+				a.uninstalled(ctx, team, why)
+			}
+		})
 		return
 	}
 	if env.Event.Type == "app_home_opened" && env.Event.Tab == "home" && env.Event.User != "" {
 		team, user, channel, id := env.TeamID, env.Event.User, env.Event.Channel, env.EventID
 		a.spawn("home tab", bot.Conversation{Platform: Platform, Workspace: team, Channel: channel}, user, func(ctx context.Context, h bot.Handler) {
-			// Claimed in the database after the acknowledgement, so a retry is recognised even
-			// after a restart, and the acknowledgement never waits for the store.
-			first, err := a.events.ClaimReplay(ctx, bot.ReplayEvent, Platform+":"+id, a.now(), eventMemory)
-			if err != nil {
-				a.log.Error("slack event dedupe failed; handling the event anyway", "workspace", team, "event_id", id, "err", err)
-			} else if !first {
-				a.log.Debug("slack event already handled; retry ignored", "workspace", team, "event_id", id)
-				return
+			if a.firstDelivery(ctx, team, id) {
+				a.publishHome(ctx, h, team, user, channel)
 			}
-			a.publishHome(ctx, h, team, user, channel)
 		})
 	}
+}
+
+// firstDelivery claims an event_id, reporting false for a retry or replay of an event already
+// handled. Claimed in the database after the acknowledgement, so a retry is recognised even after a
+// restart or on another process (a retry is newly signed: the signature memory does not know it),
+// and the acknowledgement never waits for the store. A failed claim handles the event anyway.
+func (a *Adapter) firstDelivery(ctx context.Context, team, id string) bool {
+	first, err := a.events.ClaimReplay(ctx, bot.ReplayEvent, Platform+":"+id, a.now(), eventMemory)
+	if err != nil {
+		a.log.Error("slack event dedupe failed; handling the event anyway", "workspace", team, "event_id", id, "err", err)
+		return true
+	}
+	if !first {
+		a.log.Debug("slack event already handled; retry ignored", "workspace", team, "event_id", id)
+	}
+	return first
 }
