@@ -1,6 +1,9 @@
 package bot
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Conversation is where something happens: a channel in a workspace on a platform. The values are the
 // platform's own identifiers, opaque to the core.
@@ -85,8 +88,10 @@ type Renamer interface {
 
 var _ Renamer = (*Engine)(nil)
 
-// RenameUser stores the user's display name; see Renamer.
+// RenameUser stores the user's display name; see Renamer. The name is cleaned as an event's is
+// (cleanEvent): it reaches the same posts, and comes from the same people.
 func (e *Engine) RenameUser(ctx context.Context, conv Conversation, u User) (bool, error) {
+	u.Name = strings.TrimSpace(cleanName(u.Name))
 	if u.ID == "" || u.Name == "" || u.Provisional {
 		return false, nil
 	}
