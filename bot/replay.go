@@ -41,6 +41,8 @@ func claimsReplay(name string, args []string) bool {
 	switch name {
 	case "today", "reveal", "vote": // a vote can change, so an old one replayed would undo a newer one
 		return true
+	case "report": // replayed after an admin cleared it, it would open the report again
+		return true
 	case "schedule", "filter", "reports", "remind": // an old "remind off" replayed would undo a newer "on"
 		return len(args) > 0
 	case "rubric": // ticks can change, like a vote; showing the checklist changes nothing

@@ -66,6 +66,7 @@ func TestReplayMemoryCoversStateChangesOnly(t *testing.T) {
 		{"lead", "leaderboard", false},
 		{"lead", "filter kinds output", true},
 		{"lead", "today", true},
+		{"Bo", "report the answer should be B", true},
 	}
 	for _, c := range cases {
 		key := "replay-of-" + c.text
