@@ -68,14 +68,24 @@ func (a *Adapter) answer(in inbound) (ack any, followUp func()) {
 	pending := bot.Reply{Private: true, Post: bot.Post{Text: bot.PendingText(in.text)}}
 	if in.slash {
 		if ack := slashAck(pending); in.fits == nil || in.fits(ack) {
-			return ack, a.later(in.to, func(ctx context.Context) { a.deliver(ctx, in.to, <-done) })
+			return ack, a.later(in.to, func(ctx context.Context) { a.deliver(ctx, in.to, lateReply(<-done)) })
 		}
 	}
 	// A button press or modal submission cannot carry a message in its acknowledgement.
 	return nil, a.later(in.to, func(ctx context.Context) {
 		a.deliver(ctx, in.to, pending)
-		a.deliver(ctx, in.to, <-done)
+		a.deliver(ctx, in.to, lateReply(<-done))
 	})
+}
+
+// lateReply is what follows a pending acknowledgement: the core's reply, or "Done." when it had
+// nothing to add (it posted a question or a reveal in the channel). The pending note promised a
+// reply, and an empty message is refused by Slack (no_text), so the note would be the last word.
+func lateReply(reply bot.Reply) bot.Reply {
+	if reply.Empty() {
+		return bot.Reply{Private: true, Post: bot.Post{Text: "Done."}}
+	}
+	return reply
 }
 
 // inTime is the acknowledgement for a reply the core gave before the deadline.

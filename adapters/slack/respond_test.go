@@ -263,3 +263,29 @@ func TestDisplayNameIsStoredAfterTheReply(t *testing.T) {
 		t.Errorf("renamed again: %+v", <-rc.renamed)
 	}
 }
+
+// A slow command whose core has nothing to add (`/pyq today` posts the question in the channel)
+// still ends the "the reply follows" note it was acknowledged with: the follow-up says it is done
+// instead of posting an empty message, which Slack refuses (no_text), logged as a failed reply.
+func TestSlowCommandWithNothingToSayEndsItsPendingNote(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, ModeHTTP).start()
+	e.core.gate = make(chan struct{})
+	e.core.reply = func(bot.Event) bot.Reply { return bot.Reply{} }
+	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", "today").Encode())
+	e.core.next(t)
+	e.timer.started(t)
+	e.timer.expire()
+	if ack := ackMessage(t, response(t, resp)); !strings.Contains(fmt.Sprint(ack["text"]), "follows") {
+		t.Fatalf("late ack = %v, want the note that the reply follows", ack)
+	}
+	close(e.core.gate)
+	r := waitCalls(t, e.fake, "response_url", 1)[0]
+	if got := r.Get("text"); got != "Done." || r.Get("response_type") != "ephemeral" {
+		t.Errorf("follow-up = %q (%s), want an ephemeral \"Done.\"", got, r.Get("response_type"))
+	}
+	e.stop()
+	if strings.Contains(e.logs.String(), "response_url failed") {
+		t.Errorf("a failed reply was logged:\n%s", e.logs.String())
+	}
+}
