@@ -30,7 +30,9 @@ type Adapter struct {
 
 	now      func() time.Time
 	ackTimer func() <-chan time.Time // fires when an interaction must be deferred
-	sleep    func(ctx contextDone, d time.Duration) error
+	// workTimeout bounds the core's work on one interaction (interactionTimeout; tests shorten it).
+	workTimeout time.Duration
+	sleep       func(ctx contextDone, d time.Duration) error
 
 	mu      sync.Mutex
 	handler bot.Handler     // set by Run; nil until then
@@ -103,6 +105,7 @@ func New(cfg Config, opt Options) (*Adapter, error) {
 		after = time.After
 	}
 	a.ackTimer = func() <-chan time.Time { return after(ackAfter) }
+	a.workTimeout = interactionTimeout
 	for _, id := range cfg.Admins {
 		a.admins[strings.TrimSpace(id)] = true
 	}
@@ -174,7 +177,7 @@ func (a *Adapter) begin() (h bot.Handler, ctx context.Context, end func(), ok bo
 		return nil, nil, nil, false
 	}
 	a.work.Add(1)
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.runCtx), interactionTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(a.runCtx), a.workTimeout)
 	return a.handler, ctx, func() { cancel(); a.work.Done() }, true
 }
 

@@ -173,3 +173,42 @@ func TestDeferredFollowUps(t *testing.T) {
 		})
 	}
 }
+
+// lateCommitHandler answers once the test releases it and its context has ended: the engine does
+// so when an answer's batch is still committing as the context ends (a write lock held elsewhere):
+// the batch runs to its end and the answer is confirmed (storage's answerBatch waits for it).
+type lateCommitHandler struct{ release chan struct{} }
+
+func (h lateCommitHandler) Handle(ctx context.Context, _ bot.Event) bot.Reply {
+	<-h.release
+	<-ctx.Done()
+	return bot.Reply{Private: true, Post: bot.Post{Text: "Recorded your answer B to #1."}}
+}
+
+// A deferred interaction whose core finished only as the interaction's time ran out (an answer
+// committed after a long wait for the write lock) still gets its reply: the follow-up has time of
+// its own, instead of going out under the core's spent context and failing before it is sent.
+func TestDeferredReplyOutlivesTheCoresTimeout(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	a, srv := serveHTTPAdapter(t, f, Options{})
+	fired := make(chan time.Time)
+	close(fired)
+	a.ackTimer = func() <-chan time.Time { return fired } // the core is too slow for the acknowledgement
+	a.workTimeout = time.Millisecond                      // the interaction's time runs out while the core works
+	h := lateCommitHandler{release: make(chan struct{})}
+	stop := run(t, a, h)
+	f.waitFor("PUT", "/api/v9/applications/")
+
+	_, body := do(t, srv, signed(press("late1", alice, "pyq:answer #1 B"), testNow))
+	var r response
+	json.Unmarshal([]byte(body), &r)
+	if r.Type != 6 {
+		t.Fatalf("initial response %s, want a deferral (type 6)", body)
+	}
+	close(h.release)
+	stop() // Run returns once the interaction is finished, follow-up and all
+	if calls := f.matching("POST", "/api/v9/webhooks/app1/tok-late1"); len(calls) != 1 {
+		t.Fatalf("%d follow-ups, want the confirmation: the user is never told the answer was recorded", len(calls))
+	}
+}

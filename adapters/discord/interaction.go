@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -219,10 +220,18 @@ func (a *Adapter) command(ctx context.Context, h bot.Handler, in incoming, text 
 		return
 	}
 	r := <-done
-	if err := a.followUp(ctx, in, r, slash, private); err != nil {
+	// The core may answer after ctx has ended (an answer whose batch was committing then is
+	// recorded and confirmed; one still queued is refused): either way the user must hear it.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), followUpTimeout)
+	defer cancel()
+	if err := a.followUp(fctx, in, r, slash, private); err != nil {
 		a.log.Error("discord sending a deferred reply failed", "workspace", ev.Conv.Workspace, "channel", ev.Conv.Channel, "err", err)
 	}
 }
+
+// followUpTimeout bounds a deferred reply's calls, counted from when the core has answered. The
+// interaction token they use lives 15 minutes.
+const followUpTimeout = 30 * time.Second
 
 // direct is the immediate response to an interaction the engine answered in time.
 func direct(r bot.Reply, slash, replace bool) *discordgo.InteractionResponse {
