@@ -73,6 +73,8 @@ type Adapter struct {
 	health   bot.HealthState
 	deadline time.Duration
 	after    func(time.Duration) <-chan time.Time
+	// spawnTimeout bounds work after an acknowledgement (workTimeout; tests shorten it).
+	spawnTimeout time.Duration
 
 	install    *installer // distribution mode only
 	installErr error      // why install could not be set up: Run reports it
@@ -102,7 +104,7 @@ func New(o Options) *Adapter {
 		log: o.Logger, now: o.Now, httpc: o.HTTPClient, sleep: o.Sleep, ping: o.PingInterval, metrics: o.Metrics,
 		recent: newSeenEvents(bot.ReplayMemory, 100000), events: o.Replays, ready: make(chan struct{}),
 		cores:    make(chan struct{}, max(32, 16*runtime.GOMAXPROCS(0))),
-		deadline: o.AckDeadline, after: o.After,
+		deadline: o.AckDeadline, after: o.After, spawnTimeout: workTimeout,
 	}
 	if a.deadline <= 0 {
 		a.deadline = DefaultAckDeadline
@@ -233,7 +235,7 @@ func (a *Adapter) start(what string, conv bot.Conversation, user string, waitedF
 				a.log.Error("slack "+what+" panicked", "panic", r)
 			}
 		}()
-		ctx, cancel := context.WithTimeout(bot.About(base, conv, user), workTimeout)
+		ctx, cancel := context.WithTimeout(bot.About(base, conv, user), a.spawnTimeout)
 		defer cancel()
 		fn(ctx, h)
 	}()

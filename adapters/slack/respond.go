@@ -68,14 +68,24 @@ func (a *Adapter) answer(in inbound) (ack any, followUp func()) {
 	pending := bot.Reply{Private: true, Post: bot.Post{Text: bot.PendingText(in.text)}}
 	if in.slash {
 		if ack := slashAck(pending); in.fits == nil || in.fits(ack) {
-			return ack, a.later(in.to, func(ctx context.Context) { a.deliver(ctx, in.to, lateReply(<-done)) })
+			return ack, a.later(in.to, func(ctx context.Context) { a.deliverLate(ctx, in.to, done) })
 		}
 	}
 	// A button press or modal submission cannot carry a message in its acknowledgement.
 	return nil, a.later(in.to, func(ctx context.Context) {
 		a.deliver(ctx, in.to, pending)
-		a.deliver(ctx, in.to, lateReply(<-done))
+		a.deliverLate(ctx, in.to, done)
 	})
+}
+
+// deliverLate shows the core's reply once it comes, with time of its own from then: the core may
+// answer after ctx has ended (an answer whose batch was committing then is recorded and confirmed;
+// one still queued is refused), and the user told it is being recorded must hear the outcome.
+func (a *Adapter) deliverLate(ctx context.Context, to replyTo, done <-chan bot.Reply) {
+	reply := <-done
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), workTimeout)
+	defer cancel()
+	a.deliver(ctx, to, lateReply(reply))
 }
 
 // lateReply is what follows a pending acknowledgement: the core's reply, or "Done." when it had

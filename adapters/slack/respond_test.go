@@ -289,3 +289,28 @@ func TestSlowCommandWithNothingToSayEndsItsPendingNote(t *testing.T) {
 		t.Errorf("a failed reply was logged:\n%s", e.logs.String())
 	}
 }
+
+// A late reply is delivered however long the core took: an answer whose batch is committing when
+// its request's context ends is recorded all the same, so the core may answer after the time the
+// work after the acknowledgement was given. The reply then gets time of its own instead of
+// failing, which left the user with "being recorded" and no word of the outcome.
+func TestLateReplyIsDeliveredAfterTheWaitForTheCore(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, ModeHTTP)
+	e.a.spawnTimeout = 0 // the work after the acknowledgement has no time left once the core answers
+	e.start()
+	e.core.gate = make(chan struct{})
+	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", "answer B").Encode())
+	e.core.next(t)
+	e.timer.started(t)
+	e.timer.expire()
+	if ack := ackMessage(t, response(t, resp)); !strings.Contains(fmt.Sprint(ack["text"]), "being recorded") {
+		t.Fatalf("late ack = %v, want the note that the answer is being recorded", ack)
+	}
+	close(e.core.gate)
+	e.stop() // Run returns once the work after the acknowledgement is done
+	calls := e.fake.Calls("response_url")
+	if len(calls) != 1 || calls[0].Get("text") != "you said answer B" {
+		t.Fatalf("%d replies through response_url, want the core's: the user is never told the outcome\n%s", len(calls), e.logs.String())
+	}
+}
