@@ -62,5 +62,6 @@ func (d *DB) AnswerPractice(ctx context.Context, id int64, keys []string, correc
 	if err != nil {
 		return bot.Practice{}, err
 	}
-	return d.Practice(ctx, id)
+	// Committed: a request that ends now must not turn into "nothing was recorded".
+	return d.Practice(context.WithoutCancel(ctx), id)
 }
