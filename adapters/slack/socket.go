@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,7 @@ var (
 func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	received := a.now()
 	start := time.Now()
+	team, channel := envelopeConv(evt)
 	ack := func(payload any) {
 		if evt.Request == nil {
 			return
@@ -56,7 +58,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.deadline)
 		defer cancel()
 		if err := client.AckCtx(actx, evt.Request.EnvelopeID, payload); err != nil {
-			a.log.Error("slack socket mode ack failed", "type", evt.Type, "err", err)
+			a.log.Error("slack socket mode ack failed", "workspace", team, "channel", channel, "type", evt.Type, "err", err)
 			return
 		}
 		// AckCtx hands the ack to slack-go's writer, which sends it at once.
@@ -130,4 +132,16 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			}
 		}
 	}
+}
+
+// envelopeConv is the workspace and channel a Socket Mode request is about, for its log lines;
+// empty for events that are about none.
+func envelopeConv(evt socketmode.Event) (team, channel string) {
+	switch d := evt.Data.(type) {
+	case slack.SlashCommand:
+		return d.TeamID, d.ChannelID
+	case slack.InteractionCallback:
+		return cmp.Or(d.Team.ID, d.User.TeamID), d.Channel.ID
+	}
+	return "", ""
 }
