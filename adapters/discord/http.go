@@ -92,28 +92,39 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "pyqbot is not running", http.StatusServiceUnavailable)
 		return
 	}
-	initial := make(chan any, 1)
+	// The responder returns once the response is written and flushed: a deferred reply's follow-up
+	// belongs after the deferral it follows (the protocol's order: a follow-up is a message on an
+	// acknowledged interaction), and a core finishing just after the deferral would send it at once,
+	// racing the response still in this handler.
+	initial, written := make(chan any, 1), make(chan error, 1)
 	go func() {
 		defer end()
 		a.interact(ctx, h, in, func(resp any) error {
 			initial <- resp
-			return nil
+			return <-written
 		})
 	}()
 	var resp any
 	select {
 	case resp = <-initial:
 	case <-r.Context().Done():
+		written <- r.Context().Err()
 		return
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
+		written <- err
 		a.log.Error("discord encoding an interaction response failed", "workspace", in.GuildID, "channel", in.ChannelID, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if _, err := w.Write(b); err == nil {
+	_, err = w.Write(b)
+	if err == nil {
+		err = http.NewResponseController(w).Flush()
+	}
+	written <- err
+	if err == nil {
 		a.metrics.ObserveAck(platform, time.Since(received))
 	}
 }

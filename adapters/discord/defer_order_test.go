@@ -1,0 +1,64 @@
+package discord
+
+import (
+	"bytes"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/pyqbot/pyqbot/bot"
+)
+
+// heldWriter is the response to Discord's request, held in its first Write until the test lets it
+// go: a deferral written but not yet sent.
+type heldWriter struct {
+	header           http.Header
+	entered, proceed chan struct{}
+	body             bytes.Buffer
+}
+
+func (w *heldWriter) Header() http.Header { return w.header }
+func (w *heldWriter) WriteHeader(int)     {}
+func (w *heldWriter) Flush()              {}
+func (w *heldWriter) Write(b []byte) (int, error) {
+	close(w.entered)
+	<-w.proceed
+	return w.body.Write(b)
+}
+
+// A core that answers just as its interaction is deferred sends its follow-up only once the
+// deferral is out: a follow-up is a message on an acknowledged interaction, so it must not overtake
+// the acknowledgement.
+func TestAFollowUpWaitsForTheDeferralToBeSent(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	a, _ := serveHTTPAdapter(t, f, Options{})
+	fired := make(chan time.Time)
+	close(fired)
+	a.ackTimer = func() <-chan time.Time { return fired } // the core is too slow for the acknowledgement
+	h := newSlowHandler(bot.Reply{Private: true, Post: bot.Post{Text: "Recorded your answer B to #1."}})
+	run(t, a, h)
+	f.waitFor("PUT", "/api/v9/applications/")
+
+	w := &heldWriter{header: http.Header{}, entered: make(chan struct{}), proceed: make(chan struct{})}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		a.ServeHTTP(w, signed(press("o1", alice, "pyq:answer #1 B"), testNow))
+	}()
+	<-w.entered      // the deferral is being written
+	close(h.release) // and the core answers at that moment
+	const followUp = "/api/v9/webhooks/app1/tok-o1"
+	// An absence, so a bounded wait: the old code sent the follow-up within milliseconds.
+	if _, err := f.WaitFor("POST", followUp, 1, 300*time.Millisecond); err == nil {
+		t.Fatal("the follow-up reached Discord before the deferral was sent")
+	}
+	close(w.proceed)
+	<-served
+	if c := f.waitFor("POST", followUp); !bytes.Contains(c.Body, []byte("Recorded your answer B")) {
+		t.Errorf("follow-up %s, want the confirmation", c.Body)
+	}
+	if !bytes.Contains(w.body.Bytes(), []byte(`"type":6`)) {
+		t.Errorf("response %s, want a deferral (type 6)", w.body.Bytes())
+	}
+}
