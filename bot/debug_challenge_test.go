@@ -166,7 +166,7 @@ func TestWeeklyLeaderboardGolden(t *testing.T) {
 	now := time.Date(2026, 3, 6, 16, 0, 0, 0, berlin)
 	clk := testkit.NewFakeClock(now.AddDate(0, 0, -14))
 	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: only(bot.JobLeaderboard, "0 16 * * 5", "")})
-	if err := p.db.SetChannelZone(ctx, p.ch.ID, "Europe/Berlin"); err != nil {
+	if err := p.db.SetChannelZone(ctx, p.ch.ID, "Europe/Berlin", clk.Now()); err != nil {
 		t.Fatal(err)
 	}
 	p.ch.TimeZone = "Europe/Berlin"

@@ -229,7 +229,7 @@ func (e *Engine) scheduleZone(ctx context.Context, r request, zone string) (stri
 	if _, err := e.sched.parse("@daily", zone); err != nil {
 		return "", &UserError{capitalise(err.Error()) + "."}
 	}
-	if err := e.sched.store.SetChannelZone(ctx, r.ch.ID, zone); err != nil {
+	if err := e.sched.store.SetChannelZone(ctx, r.ch.ID, zone, e.now()); err != nil {
 		return "", err
 	}
 	e.log.Info("channel zone changed", convArgs(r.ch.Conv, "zone", zone, "by", r.User.ID)...)

@@ -38,8 +38,10 @@ type ScheduleStore interface {
 
 	// Channels lists every channel the bot has seen, except those of paused (uninstalled) workspaces.
 	Channels(ctx context.Context) ([]Channel, error)
-	// SetChannelZone changes the zone the channel's periods and default schedule zone use.
-	SetChannelZone(ctx context.Context, channelID int64, zone string) error
+	// SetChannelZone changes the zone the channel's periods and default schedule zone use, and
+	// marks the jobs without a zone of their own changed at `at` (Schedule.UpdatedAt), as their
+	// timetable moves with it.
+	SetChannelZone(ctx context.Context, channelID int64, zone string, at time.Time) error
 
 	// SeedSchedules gives the channel (every channel when channelID is 0) each default job it has
 	// no row for. A job turned off keeps its row, so it is never turned back on by a restart.

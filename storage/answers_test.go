@@ -16,7 +16,7 @@ func TestAnswerTarget(t *testing.T) {
 		if err := f.db.SetChannelFilter(f.ctx, ch.ID, bot.Filter{Topics: []string{"closures"}, Kinds: []bot.Kind{bot.KindOutput}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.db.SetChannelZone(f.ctx, ch.ID, "Europe/Berlin"); err != nil {
+		if err := f.db.SetChannelZone(f.ctx, ch.ID, "Europe/Berlin", f.db.Now()); err != nil {
 			t.Fatal(err)
 		}
 		p := f.post(ch, 0, bot.KindOutput, "closures")

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -83,9 +84,20 @@ func joinList[T ~string](values []T) string {
 	return strings.Join(words, ",")
 }
 
-// SetChannelZone changes the zone periods and reveal times are computed in.
-func (d *DB) SetChannelZone(ctx context.Context, channelID int64, zone string) error {
-	return d.exec(ctx, `UPDATE channels SET timezone = ? WHERE id = ?`, zone, channelID)
+// SetChannelZone changes the zone periods and reveal times are computed in, and marks the jobs that
+// run on the channel's wall clock (no zone of their own, as a column or a CRON_TZ/TZ prefix) changed
+// at `at`, in the same transaction: their slots before the change were on the old clock, so a slot
+// of the new one that fell before it is neither caught up as late nor recorded as missed.
+func (d *DB) SetChannelZone(ctx context.Context, channelID int64, zone string, at time.Time) error {
+	return d.inTx(ctx, func(tx *txn) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE channels SET timezone = ? WHERE id = ?`, zone, channelID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE schedules SET updated_at = ?
+			WHERE channel_id = ? AND zone = '' AND spec NOT LIKE 'CRON_TZ=%' AND spec NOT LIKE 'TZ=%'`,
+			millis(at), channelID)
+		return err
+	})
 }
 
 // upsertUser returns the user's row id, creating it or refreshing the display name.
