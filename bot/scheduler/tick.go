@@ -132,6 +132,11 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 		return nil, err
 	}
 	before := s.game.BeforeSlots(ctx, now)
+	// A claim's lease runs from when it is made: a channel that waited for its group's bound, or
+	// for its earlier slots, is claimed that much after the tick's time, and a claim stamped with
+	// the tick's time would already look expired to another process's tick.
+	start := s.now()
+	claimAt := func() time.Time { return now.Add(max(s.now().Sub(start), 0)) }
 	var (
 		mu   sync.Mutex
 		errs []error
@@ -152,7 +157,7 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 				if ctx.Err() != nil {
 					return
 				}
-				if err := s.runSlot(ctx, d, now); err != nil {
+				if err := s.runSlot(ctx, d, claimAt); err != nil {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("%s: %w", d.Key, err))
 					mu.Unlock()
@@ -204,10 +209,10 @@ func (s *Scheduler[T]) Limit(group string) chan struct{} {
 // would lose what the job records next (a hint's record, a reveal's vote control, a thread), and a
 // reveal cut off before its send would be lost, its question already closed. A job that outlives its
 // lease can be taken over beside it; FinishSlot keeps the takeover's outcome.
-func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], now time.Time) (err error) {
+func (s *Scheduler[T]) runSlot(ctx context.Context, d Due[T], claimAt func() time.Time) (err error) {
 	ctx, done := s.game.Track(ctx, d)
 	defer done()
-	ok, claim, err := s.store.ClaimSlot(ctx, d.Key, d.At, s.owner, now, s.lease, maxAttempts)
+	ok, claim, err := s.store.ClaimSlot(ctx, d.Key, d.At, s.owner, claimAt(), s.lease, maxAttempts)
 	if err != nil {
 		if ctx.Err() == nil { // cut off by the shutdown: its summary reports the slot, not as an error here
 			s.log.Error("claiming a scheduled slot failed; the next tick tries again", d.attrs("err", err)...)
