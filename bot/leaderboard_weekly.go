@@ -15,15 +15,17 @@ import (
 // whose votes closed since the channel's last weekly post (this week's, when there was none in
 // BestLookbackWeeks), then the longest current streak in the workspace and the all-time top three.
 func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time.Time) (Post, error) {
-	post, _, err := e.weeklyLeaderboard(ctx, ch, now)
+	post, _, err := e.weeklyLeaderboard(ctx, ch, now, now)
 	return post, err
 }
 
-// weeklyLeaderboard is WeeklyLeaderboardPost and the note its slot keeps: which best explanations
-// it names (see namedNote).
-func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, now time.Time) (Post, string, error) {
+// weeklyLeaderboard is WeeklyLeaderboardPost for the week containing due, composed at now, and the
+// note its slot keeps: which best explanations it names (see namedNote). A slot caught up late
+// ranks the week it was due in: a Sunday-night post sent after midnight is about the week that
+// just ended, not the one that began.
+func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, due, now time.Time) (Post, string, error) {
 	loc := ch.Location()
-	from, to := Week.Range(now, loc)
+	from, to := Week.Range(due, loc)
 	week, err := e.store.Leaderboard(ctx, ch.WorkspaceID, from, to)
 	if err != nil {
 		return Post{}, "", err

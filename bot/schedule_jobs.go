@@ -63,7 +63,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		if err != nil {
 			return "", "", err
 		}
-		post, named, err := e.weeklyLeaderboard(ctx, d.ch, now)
+		post, named, err := e.weeklyLeaderboard(ctx, d.ch, d.At, now)
 		if err != nil {
 			return "", "", err
 		}
