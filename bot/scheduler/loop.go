@@ -45,7 +45,8 @@ func (s *Scheduler[T]) Run(ctx context.Context) error {
 		}
 		// A tick that is running when the stop comes finishes within the shutdown's grace.
 		tickCtx, endTick := s.outlive(ctx)
-		_, err := s.tick(tickCtx, s.now()) // the slots' failures are logged where they failed
+		ticked := s.now()
+		_, err := s.tick(tickCtx, ticked) // the slots' failures are logged where they failed
 		endTick()
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("scheduler tick failed; the next tick tries again", "err", err)
@@ -53,9 +54,11 @@ func (s *Scheduler[T]) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		// The next slot after the time this tick ran for, not after it ended: one that fell due
+		// while the tick ran (a hint due a second into a busy tick) is run at once (wait 0).
 		wait = maxWait
 		now := s.now()
-		if next, ok, err := s.NextRun(ctx, now); err != nil && ctx.Err() == nil {
+		if next, ok, err := s.NextRun(ctx, ticked); err != nil && ctx.Err() == nil {
 			s.log.Error("computing the next scheduled run failed", "err", err)
 		} else if ok {
 			wait = min(max(next.Sub(now), 0), maxWait)
