@@ -13,7 +13,7 @@ func (e *Engine) cmdToday(ctx context.Context, r request) Reply {
 		return e.internalError(r.Event, "lock the channel", err)
 	}
 	defer unlock()
-	open, err := e.store.OpenPosts(ctx, r.ch.ID)
+	open, err := e.sentOpenPosts(ctx, r.ch)
 	if err != nil {
 		return e.internalError(r.Event, "list open questions", err)
 	}
@@ -248,7 +248,7 @@ func (e *Engine) cmdReveal(ctx context.Context, r request) Reply {
 		}
 		targets = []PostedQuestion{post}
 	} else {
-		open, err := e.store.OpenPosts(ctx, r.ch.ID)
+		open, err := e.sentOpenPosts(ctx, r.ch)
 		if err != nil {
 			return e.internalError(r.Event, "list open questions", err)
 		}

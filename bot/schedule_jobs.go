@@ -35,7 +35,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 	case JobQuestion, JobDebug:
 		return e.runPostJob(ctx, d, claim)
 	case JobReveal:
-		open, err := e.store.OpenPosts(ctx, d.ch.ID)
+		open, err := e.sentOpenPosts(ctx, d.ch)
 		if err != nil {
 			return "", "", err
 		}
@@ -98,7 +98,7 @@ func (e *Engine) runPostJob(ctx context.Context, d slot, claim SlotClaim) (SlotS
 			return "", "", err
 		}
 	}
-	open, err := e.store.OpenPosts(ctx, d.ch.ID)
+	open, err := e.sentOpenPosts(ctx, d.ch)
 	if err != nil {
 		return "", "", err
 	}

@@ -104,6 +104,9 @@ func New[T any](cfg Config, g Game[T]) *Scheduler[T] {
 // Grace is how late a missed slot may still run; older ones are skipped.
 func (s *Scheduler[T]) Grace() time.Duration { return s.grace }
 
+// Lease is how long a claim may stay unfinished before another process takes it over.
+func (s *Scheduler[T]) Lease() time.Duration { return s.lease }
+
 // Owner names this process in claims.
 func (s *Scheduler[T]) Owner() string { return s.owner }
 
