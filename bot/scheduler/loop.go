@@ -6,7 +6,9 @@ import (
 )
 
 // NextRun is when something is next scheduled after now: the earliest slot of any timetabled job,
-// any pending one-off, or the game's own next wake. ok is false when nothing is scheduled.
+// any pending one-off, or the game's own next wake. ok is false when nothing is scheduled. When the
+// game's wake cannot be read, its error comes with the slots' next run, which is still good: the
+// loop wakes for it rather than a minute later.
 func (s *Scheduler[T]) NextRun(ctx context.Context, now time.Time) (time.Time, bool, error) {
 	plan, err := s.game.Plan(ctx, now)
 	if err != nil {
@@ -15,13 +17,10 @@ func (s *Scheduler[T]) NextRun(ctx context.Context, now time.Time) (time.Time, b
 	best, ok := next(plan, now)
 	// The game's work due before the next slot: the loop wakes for it rather than up to maxWait late.
 	at, err := s.game.NextWake(ctx, now)
-	if err != nil {
-		return time.Time{}, false, err
-	}
 	if !at.IsZero() && (!ok || at.Before(best)) {
 		best, ok = at, true
 	}
-	return best, ok, nil
+	return best, ok, err
 }
 
 // Run runs due slots until ctx ends: it ticks, then sleeps until the next slot is due (at most a
@@ -58,9 +57,11 @@ func (s *Scheduler[T]) Run(ctx context.Context) error {
 		// while the tick ran (a hint due a second into a busy tick) is run at once (wait 0).
 		wait = maxWait
 		now := s.now()
-		if next, ok, err := s.NextRun(ctx, ticked); err != nil && ctx.Err() == nil {
-			s.log.Error("computing the next scheduled run failed", "err", err)
-		} else if ok {
+		next, ok, err := s.NextRun(ctx, ticked)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("computing the next scheduled run failed; the loop wakes within a minute", "err", err)
+		}
+		if ok {
 			wait = min(max(next.Sub(now), 0), maxWait)
 		}
 	}

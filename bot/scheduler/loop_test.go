@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -52,5 +53,34 @@ func TestASlotDueDuringATickRunsRightAfterIt(t *testing.T) {
 	}
 	if got := g.keys(); len(got) != 2 || got[1] != "hint post 7 hint 1 late=false" {
 		t.Fatalf("ran %v, want the 12:00 slot, then the hint on time", got)
+	}
+}
+
+// wakeFailingGame cannot say when its own timed work is next due.
+type wakeFailingGame struct{ game }
+
+func (g *wakeFailingGame) NextWake(context.Context, time.Time) (time.Time, error) {
+	return time.Time{}, errors.New("reminder subscribers: database is locked")
+}
+
+// When the game's own next wake cannot be read (a reminder subscriber's state, say), the loop still
+// wakes for the next slot, which it knows: it slept a whole minute instead, and a slot 30 s away
+// went out up to a minute late, every tick the read failed.
+func TestTheLoopWakesForTheNextSlotWhenTheGamesWakeCannotBeRead(t *testing.T) {
+	now := time.Date(2026, 5, 4, 8, 59, 30, 0, time.UTC)
+	g := &wakeFailingGame{game{plan: Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, now.Add(-time.Hour))}}}}
+	sl := fakeSleeper{waits: make(chan time.Duration, 10)}
+	s := New(Config{Store: newMemStore(), Sleeper: sl, Now: func() time.Time { return now }}, g)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	<-sl.waits // the first wait (0) before the first tick
+	d := <-sl.waits
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if d != 30*time.Second {
+		t.Fatalf("the loop waits %s for a slot 30 s away, want 30s", d)
 	}
 }
