@@ -39,6 +39,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		if err != nil {
 			return "", "", err
 		}
+		open = slices.DeleteFunc(open, func(p PostedQuestion) bool { return postedSince(p, d.Due) })
 		if len(open) == 0 {
 			return SlotPosted, "nothing open", nil
 		}
@@ -76,6 +77,14 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		return e.runHint(ctx, d)
 	}
 	return "", "", fmt.Errorf("unknown job %q", d.Key.Job)
+}
+
+// postedSince says whether p was posted after the reveal slot d was due and before its tick: a retry
+// of a failed or abandoned reveal (after the lease) must leave such a question open, told as it
+// was that it is revealed at the reveal after that. Questions posted by this tick (a question
+// caught up just before the reveal, or due at the same instant) are the slot's to reveal.
+func postedSince(p PostedQuestion, d scheduler.Due[slotTarget]) bool {
+	return p.PostedAt.After(d.At) && p.PostedAt.Before(d.Now)
 }
 
 // runPostJob posts the question of the day or a debugging challenge.
