@@ -18,14 +18,7 @@ import (
 func TestSlowSlashCommandIsAcknowledgedAsPendingThenConfirmed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
-	e.core.gate = make(chan struct{})
-	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", "answer B").Encode())
-	e.core.next(t)
-	if d := e.timer.started(t); d != DefaultAckDeadline {
-		t.Errorf("deadline = %v, want %v", d, DefaultAckDeadline)
-	}
-	e.timer.expire()
-	ack := ackMessage(t, response(t, resp))
+	ack := lateSlash(t, e, "answer B")
 	if text, _ := ack["text"].(string); ack["response_type"] != "ephemeral" || !strings.Contains(text, "being recorded") || strings.Contains(text, "Recorded") {
 		t.Errorf("late ack = %v, want an ephemeral note that the answer is being recorded", ack)
 	}
@@ -37,6 +30,23 @@ func TestSlowSlashCommandIsAcknowledgedAsPendingThenConfirmed(t *testing.T) {
 	if r.Path != "/response/cmd-U1" || r.Get("response_type") != "ephemeral" || r.Get("text") != "you said answer B" {
 		t.Errorf("follow-up = %s %+v, want the core's reply on cmd-U1", r.Path, r.JSON)
 	}
+}
+
+// lateSlash sends U1's /pyq text to a running HTTP-mode adapter whose core holds until e.core.gate
+// is closed (lateSlash makes the gate), lets the acknowledgement deadline pass, and returns the
+// acknowledgement.
+func lateSlash(t *testing.T, e *env, text string) map[string]any {
+	t.Helper()
+	if e.core.gate == nil {
+		e.core.gate = make(chan struct{})
+	}
+	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", text).Encode())
+	e.core.next(t)
+	if d := e.timer.started(t); d != DefaultAckDeadline {
+		t.Errorf("deadline = %v, want %v", d, DefaultAckDeadline)
+	}
+	e.timer.expire()
+	return ackMessage(t, response(t, resp))
 }
 
 // heldButtonPress presses U2's B button on a running HTTP-mode adapter whose core holds until
@@ -270,13 +280,8 @@ func TestDisplayNameIsStoredAfterTheReply(t *testing.T) {
 func TestSlowCommandWithNothingToSayEndsItsPendingNote(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, ModeHTTP).start()
-	e.core.gate = make(chan struct{})
 	e.core.reply = func(bot.Event) bot.Reply { return bot.Reply{} }
-	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", "today").Encode())
-	e.core.next(t)
-	e.timer.started(t)
-	e.timer.expire()
-	if ack := ackMessage(t, response(t, resp)); !strings.Contains(fmt.Sprint(ack["text"]), "follows") {
+	if ack := lateSlash(t, e, "today"); !strings.Contains(fmt.Sprint(ack["text"]), "follows") {
 		t.Fatalf("late ack = %v, want the note that the reply follows", ack)
 	}
 	close(e.core.gate)
@@ -299,12 +304,7 @@ func TestLateReplyIsDeliveredAfterTheWaitForTheCore(t *testing.T) {
 	e := newEnv(t, ModeHTTP)
 	e.a.spawnTimeout = 0 // the work after the acknowledgement has no time left once the core answers
 	e.start()
-	e.core.gate = make(chan struct{})
-	resp := e.signedAsync(PathCommands, formType, slash(e.fake, "U1", "answer B").Encode())
-	e.core.next(t)
-	e.timer.started(t)
-	e.timer.expire()
-	if ack := ackMessage(t, response(t, resp)); !strings.Contains(fmt.Sprint(ack["text"]), "being recorded") {
+	if ack := lateSlash(t, e, "answer B"); !strings.Contains(fmt.Sprint(ack["text"]), "being recorded") {
 		t.Fatalf("late ack = %v, want the note that the answer is being recorded", ack)
 	}
 	close(e.core.gate)
