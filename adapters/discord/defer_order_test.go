@@ -33,9 +33,7 @@ func TestAFollowUpWaitsForTheDeferralToBeSent(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
 	a, _ := serveHTTPAdapter(t, f, Options{})
-	fired := make(chan time.Time)
-	close(fired)
-	a.ackTimer = func() <-chan time.Time { return fired } // the core is too slow for the acknowledgement
+	alwaysDeferred(a)
 	h := newSlowHandler(bot.Reply{Private: true, Post: bot.Post{Text: "Recorded your answer B to #1."}})
 	run(t, a, h)
 	f.waitFor("PUT", "/api/v9/applications/")

@@ -29,6 +29,14 @@ func (h *slowHandler) Handle(ctx context.Context, e bot.Event) bot.Reply {
 	return h.reply
 }
 
+// alwaysDeferred makes a's acknowledgement timer fire at once: the core is always too slow, and
+// every interaction is deferred.
+func alwaysDeferred(a *Adapter) {
+	fired := make(chan time.Time)
+	close(fired)
+	a.ackTimer = func() <-chan time.Time { return fired }
+}
+
 // fakeAfter is the acknowledgement timer under the test's control: it records the delay asked
 // for and fires when the test says.
 type fakeAfter struct {
@@ -129,9 +137,7 @@ func TestDeferredFollowUps(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeDiscord(t)
 			a, srv := serveHTTPAdapter(t, f, Options{})
-			fired := make(chan time.Time)
-			close(fired)
-			a.ackTimer = func() <-chan time.Time { return fired } // the engine is always too slow
+			alwaysDeferred(a)
 			h := newSlowHandler(tt.reply)
 			run(t, a, h)
 			f.waitFor("PUT", "/api/v9/applications/")
@@ -192,10 +198,8 @@ func TestDeferredReplyOutlivesTheCoresTimeout(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
 	a, srv := serveHTTPAdapter(t, f, Options{})
-	fired := make(chan time.Time)
-	close(fired)
-	a.ackTimer = func() <-chan time.Time { return fired } // the core is too slow for the acknowledgement
-	a.workTimeout = time.Millisecond                      // the interaction's time runs out while the core works
+	alwaysDeferred(a)                // the core is too slow for the acknowledgement
+	a.workTimeout = time.Millisecond // the interaction's time runs out while the core works
 	h := lateCommitHandler{release: make(chan struct{})}
 	stop := run(t, a, h)
 	f.waitFor("PUT", "/api/v9/applications/")
