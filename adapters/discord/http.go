@@ -119,6 +119,10 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// With its length, the flush below sends the whole response. Without it a response flushed
+	// before the handler returns is chunked, and Discord has it only with the closing chunk, written
+	// when this handler returns: after the follow-up, if this goroutine is held up meanwhile.
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, err = w.Write(b)
 	if err == nil {
 		err = http.NewResponseController(w).Flush()
