@@ -47,14 +47,16 @@ func TestReplayedSlackVoteOnAnotherProcessDoesNotUndoANewerVote(t *testing.T) {
 		h.Set("X-Slack-Signature", Sign(testSecret, ts, []byte(body)))
 		return body, h
 	}
-	send := func(url, body string, h http.Header) int {
+	// Each server's own client, not http.DefaultClient: another parallel test's server Close shuts
+	// the default transport's idle connections, and a POST that had just taken one fails.
+	send := func(srv *httptest.Server, body string, h http.Header) int {
 		t.Helper()
-		r, err := http.NewRequest(http.MethodPost, url+PathInteractions, strings.NewReader(body))
+		r, err := http.NewRequest(http.MethodPost, srv.URL+PathInteractions, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}
 		r.Header = h.Clone()
-		resp, err := http.DefaultClient.Do(r)
+		resp, err := srv.Client().Do(r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,13 +73,13 @@ func TestReplayedSlackVoteOnAnotherProcessDoesNotUndoANewerVote(t *testing.T) {
 	}
 
 	oldBody, oldHeaders := vote(2)
-	if code := send(e.srv.URL, oldBody, oldHeaders); code != http.StatusOK {
+	if code := send(e.srv, oldBody, oldHeaders); code != http.StatusOK {
 		t.Fatalf("first vote: %d", code)
 	}
 	waitCalls(t, e.fake, "response_url", 1)
 	e.clock.Advance(30 * time.Second)
 	newBody, newHeaders := vote(1)
-	send(e.srv.URL, newBody, newHeaders)
+	send(e.srv, newBody, newHeaders)
 	waitCalls(t, e.fake, "response_url", 2)
 	if n := carolsVote(); n != 1 {
 		t.Fatalf("Carol's vote is %d after she moved it to 1", n)
@@ -104,7 +106,7 @@ func TestReplayedSlackVoteOnAnotherProcessDoesNotUndoANewerVote(t *testing.T) {
 	case <-time.After(waitLimit):
 		t.Fatal("the other process's adapter is not ready")
 	}
-	send(srv.URL, oldBody, oldHeaders)
+	send(srv, oldBody, oldHeaders)
 	cancel()
 	<-done // Run returns once the work the replay started is done
 
