@@ -75,7 +75,10 @@ func warmPool(ctx context.Context, db *sql.DB) error {
 			c.Close() // back to the pool, still open
 		}
 	}()
-	for range sqliteConns {
+	// Until the pool has all its connections open, not until this holds 16: one may be in use
+	// (Check's quick_check of a large file runs in the background on one until it has read every
+	// page), and waiting for it would hold the start until the check ends.
+	for len(conns) < sqliteConns && db.Stats().OpenConnections < sqliteConns+1 {
 		c, err := db.Conn(ctx) // held until all are taken, so each is a new connection
 		if err != nil {
 			return err
