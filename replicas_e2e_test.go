@@ -216,7 +216,7 @@ func TestTwoReplicasOnPostgres(t *testing.T) {
 	// over both replicas. A retry of an answer that was stored but never acknowledged is told so.
 	replicas[0] = startReplica(t, config)
 	bases[0] = "http://" + replicas[0].addr
-	client := &http.Client{Timeout: 20 * time.Second}
+	client := &http.Client{Transport: e2eClient.Transport, Timeout: 20 * time.Second} // not the default transport (see e2eClient)
 	var already int
 	for n, i := range retry {
 		u, _ := replicaUser(i)
