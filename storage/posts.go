@@ -57,7 +57,10 @@ func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) e
 // On PostgreSQL it takes the post's lock exclusively first, as CloseAndGrade does: a batch of answers
 // holding it shared commits before the count (which then sees them), or comes after the delete and
 // finds no post. Without it the delete could land under a batch, whose foreign-key check then
-// failed the whole batch (every answer in it, not just the one to this post).
+// failed the whole batch (every answer in it, not just the one to this post). The reminders
+// claimed for it go with it: the reminder loop reads every open post, one never sent included, and
+// their rows' foreign key refused the delete, so the post could never be discarded (sentOpenPosts
+// then failed every reveal, `/pyq today` and scheduled question of its channel).
 func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 	return d.inTxReadCommitted(ctx, func(tx *txn) error {
 		if d.dialect == postgresDialect {
@@ -71,6 +74,9 @@ func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 		}
 		if n > 0 {
 			return bot.ErrClosed
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM reminder_sends WHERE post_id = ?`, postID); err != nil {
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, postID)
 		return err

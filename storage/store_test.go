@@ -756,3 +756,30 @@ func TestCountAnswers(t *testing.T) {
 		}
 	})
 }
+
+// A post that never reached the platform may have had a reminder claimed for it (the reminder loop
+// reads every open post): discarding it removes that claim too. The delete failed on the claim's
+// foreign key, and the post stayed for good, every discard of it failing the same way.
+func TestDiscardPostWithAReminderClaim(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		f := newFixture(t, be)
+		ch := f.channel("T1", "C1")
+		p := f.post(ch, 0, bot.KindOutput, "closures")
+		if err := f.db.SetReminder(f.ctx, ch.WorkspaceID, bot.User{ID: "U1", Name: "Ann"},
+			bot.ReminderSetting{On: true, Lead: time.Hour, ChannelID: ch.ID, UpdatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if won, err := f.db.ClaimReminder(f.ctx, ch.WorkspaceID, "U1", day(0), p.ID, "a", t0.Add(7*time.Hour), 3); err != nil || !won {
+			t.Fatalf("ClaimReminder = %v, %v", won, err)
+		}
+		if err := f.db.DiscardPost(f.ctx, p.ID); err != nil {
+			t.Fatalf("DiscardPost of a post with a reminder claim: %v", err)
+		}
+		if _, err := f.db.Post(f.ctx, p.ID); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("after discard, Post error = %v, want ErrNotFound", err)
+		}
+		if claims, err := f.db.ReminderClaims(f.ctx, ch.WorkspaceID, "U1"); err != nil || len(claims) != 0 {
+			t.Errorf("after discard, reminder claims = %+v, %v; want none", claims, err)
+		}
+	})
+}
