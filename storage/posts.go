@@ -60,7 +60,8 @@ func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) e
 // failed the whole batch (every answer in it, not just the one to this post). The reminders
 // claimed for it go with it: the reminder loop reads every open post, one never sent included, and
 // their rows' foreign key refused the delete, so the post could never be discarded (sentOpenPosts
-// then failed every reveal, `/pyq today` and scheduled question of its channel).
+// then failed every reveal, `/pyq today` and scheduled question of its channel). A report made
+// about it is kept, about its question, as a practice question's is.
 func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 	return d.inTxReadCommitted(ctx, func(tx *txn) error {
 		if d.dialect == postgresDialect {
@@ -76,6 +77,10 @@ func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 			return bot.ErrClosed
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM reminder_sends WHERE post_id = ?`, postID); err != nil {
+			return err
+		}
+		// A report stays, about the question (a bare `/pyq report` is about the channel's latest post).
+		if _, err := tx.ExecContext(ctx, `UPDATE reports SET post_id = NULL WHERE post_id = ?`, postID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, postID)

@@ -783,3 +783,28 @@ func TestDiscardPostWithAReminderClaim(t *testing.T) {
 		}
 	})
 }
+
+// A report made about a post that never reached the platform (a bare `/pyq report` is about the
+// channel's latest post) stays, about the question, when the post is discarded. The delete failed on
+// the report's foreign key, and the post stayed for good.
+func TestDiscardPostWithAReport(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		f := newFixture(t, be)
+		ch := f.channel("T1", "C1")
+		p := f.post(ch, 0, bot.KindOutput, "closures")
+		if _, err := f.db.CreateReport(f.ctx, ch.WorkspaceID, bot.Report{QuestionID: p.QuestionID, PostID: p.ID,
+			User: bot.User{ID: "U1", Name: "Ann"}, Text: "the answer should be B", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.DiscardPost(f.ctx, p.ID); err != nil {
+			t.Fatalf("DiscardPost of a reported post: %v", err)
+		}
+		if _, err := f.db.Post(f.ctx, p.ID); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("after discard, Post error = %v, want ErrNotFound", err)
+		}
+		reports, err := f.db.OpenReports(f.ctx, ch.WorkspaceID)
+		if err != nil || len(reports) != 1 || reports[0].QuestionID != p.QuestionID || reports[0].PostID != 0 {
+			t.Errorf("after discard, open reports = %+v, %v; want the report, about the question, with no post", reports, err)
+		}
+	})
+}
