@@ -15,15 +15,16 @@ import (
 // whose votes closed since the channel's last weekly post (this week's, when there was none in
 // BestLookbackWeeks), then the longest current streak in the workspace and the all-time top three.
 func (e *Engine) WeeklyLeaderboardPost(ctx context.Context, ch Channel, now time.Time) (Post, error) {
-	post, _, err := e.weeklyLeaderboard(ctx, ch, now, now)
+	post, _, err := e.weeklyLeaderboard(ctx, ch, now, now, now)
 	return post, err
 }
 
 // weeklyLeaderboard is WeeklyLeaderboardPost for the week containing due, composed at now, and the
 // note its slot keeps: which best explanations it names (see namedNote). A slot caught up late
 // ranks the week it was due in: a Sunday-night post sent after midnight is about the week that
-// just ended, not the one that began.
-func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, due, now time.Time) (Post, string, error) {
+// just ended, not the one that began. claimed is when the slot composing it was claimed (now when
+// there is none): the channel's earlier weekly posts are those claimed up to then.
+func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, due, now, claimed time.Time) (Post, string, error) {
 	loc := ch.Location()
 	from, to := Week.Range(due, loc)
 	week, err := e.store.Leaderboard(ctx, ch.WorkspaceID, from, to)
@@ -58,7 +59,11 @@ func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, due, now tim
 	}
 	w := weeklyStandings{from: from.In(loc), week: week, lastRank: lastRank, all: all, streaks: streaks}
 	if len(all) > 0 {
-		prev, err := e.lastWeeklyPost(ctx, ch, from.AddDate(0, 0, -7*BestLookbackWeeks), now)
+		upTo := now
+		if claimed.After(now) {
+			upTo = claimed
+		}
+		prev, err := e.lastWeeklyPost(ctx, ch, from.AddDate(0, 0, -7*BestLookbackWeeks), upTo)
 		if err != nil {
 			return Post{}, "", err
 		}
@@ -87,7 +92,7 @@ func (e *Engine) weeklyLeaderboard(ctx context.Context, ch Channel, due, now tim
 // unnamed; not so far that a leaderboard job turned back on after months names a season of them.
 const BestLookbackWeeks = 4
 
-// weeklyPost is a channel's previous weekly post: when its tick composed it, and the posts whose
+// weeklyPost is a channel's previous weekly post: when it claimed its slot, and the posts whose
 // best explanations it, or another weekly post of the channel within lateCloseMargin before it,
 // named; nil when one of their slots' notes does not say (as before notes were kept).
 type weeklyPost struct {
@@ -139,24 +144,27 @@ func parseNamed(note string) map[int64]bool {
 	return named
 }
 
-// lastWeeklyPost is the channel's last weekly post before now (at: the time its tick composed the
-// post, which is when it claimed the slot), or zero when it has not posted since notBefore.
+// lastWeeklyPost is the channel's last weekly post claimed up to upTo (at: when it claimed its
+// slot, at or after the time its tick composed the post), or zero when it has not posted since
+// notBefore.
 //
 // Why the best explanations run from the last post and not from Monday: with the default schedule
 // Thursday's vote closes at Friday's 17:00 reveal and Friday's a day later, both after Friday's 16:00
 // post and both in that week. Counted from Monday they would never be named; counted from the last
 // post every best explanation is named once, in the first weekly post after its vote closed.
-func (e *Engine) lastWeeklyPost(ctx context.Context, ch Channel, notBefore, now time.Time) (weeklyPost, error) {
+func (e *Engine) lastWeeklyPost(ctx context.Context, ch Channel, notBefore, upTo time.Time) (weeklyPost, error) {
 	slots, err := e.sched.store.Slots(ctx, ch.ID, JobLeaderboard)
 	if err != nil {
 		return weeklyPost{}, err
 	}
-	// Posted slots only: the one composing now is still claimed. Not after now, rather than before
-	// it: two slots caught up in one tick share now, and the second must see the first.
+	// Posted slots only: the one composing now is still claimed. Not after upTo, the composing
+	// slot's claim, rather than the tick's time: two slots caught up in one tick share that time,
+	// and each is claimed when it starts (the first's claim is after the tick's time as soon as
+	// anything in the tick took a moment), and the second must see the first.
 	var posted []SlotClaim
 	var last weeklyPost
 	for _, s := range slots {
-		if s.State == SlotPosted && !s.ClaimedAt.After(now) && !s.ClaimedAt.Before(notBefore) {
+		if s.State == SlotPosted && !s.ClaimedAt.After(upTo) && !s.ClaimedAt.Before(notBefore) {
 			posted = append(posted, s)
 			if s.ClaimedAt.After(last.at) {
 				last.at = s.ClaimedAt

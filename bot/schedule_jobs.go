@@ -64,7 +64,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		if err != nil {
 			return "", "", err
 		}
-		post, named, err := e.weeklyLeaderboard(ctx, d.ch, d.At, now)
+		post, named, err := e.weeklyLeaderboard(ctx, d.ch, d.At, now, claim.ClaimedAt)
 		if err != nil {
 			return "", "", err
 		}

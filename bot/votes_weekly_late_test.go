@@ -103,3 +103,38 @@ func TestTwoWeeklyPostsCaughtUpInOneTickNameABonusOnce(t *testing.T) {
 	h.tick(time.Date(2026, 11, 20, 16, 30, 0, 0, time.UTC))
 	namedOnceIn(t, h, ch, 2, 1) // both caught up
 }
+
+// slowRecorder is the kit's recorder on a platform whose every send takes a second of the clock.
+type slowRecorder struct {
+	*testkit.Recorder
+	clock *testkit.FakeClock
+}
+
+func (r slowRecorder) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
+	ref, err := r.Recorder.Send(ctx, to, p)
+	r.clock.Set(r.clock.Now().Add(time.Second))
+	return ref, err
+}
+
+// TestTwoWeeklyPostsCaughtUpInOneTickNameABonusOnce on a platform whose sends take a second of the
+// clock, as a real one's round trips take time, with the channel's question caught up before the
+// two posts in the same tick: each slot is claimed when the one before it has sent, later than the
+// tick's time, which both posts are composed at. The second post looked for the channel's last
+// weekly post claimed up to the tick's time, missed the first (claimed a second after it) and named
+// its bonus again.
+func TestTwoWeeklyPostsCaughtUpInOneTickNameABonusOnceWithSlowSends(t *testing.T) {
+	h := newKitHarness(t, testkit.Options{Questions: testQuestions(), Clock: testkit.NewFakeClock(time.Date(2026, 11, 19, 12, 0, 0, 0, time.UTC)),
+		Schedules: []bot.Schedule{
+			{Job: bot.JobQuestion, Spec: "30 13 * * 5", Enabled: true},
+			{Job: bot.JobLeaderboard, Spec: "0 14,16 * * 5", Enabled: true},
+		}})
+	ch, err := h.engine.EnsureChannel(context.Background(), h.conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.AddAdapter(slowRecorder{Recorder: h.out, clock: h.clock})
+	voteIn(h)                                              // closes Friday 12:00
+	h.tick(time.Date(2026, 11, 20, 13, 0, 0, 0, time.UTC)) // closes it; then down over 13:30, 14:00 and 16:00
+	h.tick(time.Date(2026, 11, 20, 16, 20, 0, 0, time.UTC))
+	namedOnceIn(t, h, ch, 2, 1) // both caught up, after the question
+}
