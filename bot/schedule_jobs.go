@@ -82,9 +82,11 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 // postedSince says whether p was posted after the reveal slot d was due and before its tick: a retry
 // of a failed or abandoned reveal (after the lease) must leave such a question open, told as it
 // was that it is revealed at the reveal after that. Questions posted by this tick (a question
-// caught up just before the reveal, or due at the same instant) are the slot's to reveal.
+// caught up just before the reveal, or due at the same instant) are the slot's to reveal. The store
+// keeps milliseconds, so the tick's time is compared at that precision: a question posted in the
+// tick's first millisecond reads back as at or after it, not before.
 func postedSince(p PostedQuestion, d scheduler.Due[slotTarget]) bool {
-	return p.PostedAt.After(d.At) && p.PostedAt.Before(d.Now)
+	return p.PostedAt.After(d.At) && p.PostedAt.Before(d.Now.Truncate(time.Millisecond))
 }
 
 // runPostJob posts the question of the day or a debugging challenge.
