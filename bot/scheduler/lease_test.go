@@ -64,3 +64,41 @@ func TestALeaseStartsWhenTheSlotIsClaimedNotWhenTheTickBegan(t *testing.T) {
 		}
 	}
 }
+
+// slowBeforeGame's BeforeSlots (closing the due votes) takes ten minutes of the clock.
+type slowBeforeGame struct {
+	gateGame
+	advance func()
+}
+
+func (g *slowBeforeGame) BeforeSlots(context.Context, time.Time) error { g.advance(); return nil }
+
+// The work a tick does before its slots (closing due votes, in every channel) counts too: a slot
+// claimed after it was claimed with a lease that elapsed time had already spent, and another
+// replica's tick took the slot over while its first attempt had just begun.
+func TestALeaseStartsWhenTheSlotIsClaimedAfterSlowWorkBeforeTheSlots(t *testing.T) {
+	var mu sync.Mutex
+	clock := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	plan := Plan[string]{Timed: []Timed[string]{timed(time.UTC, 9, 0, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))}}
+	store := newMemStore()
+	slow := &slowBeforeGame{gateGame: gateGame{game: game{plan: plan}, started: make(chan int64), release: make(chan struct{})},
+		advance: func() { mu.Lock(); clock = clock.Add(10 * time.Minute); mu.Unlock() }}
+	a := New(Config{Store: store, Now: now, Owner: "a", Lease: 10 * time.Minute}, slow)
+	other := &game{plan: plan}
+	b := New(Config{Store: store, Now: now, Owner: "b", Lease: 10 * time.Minute}, other)
+
+	done := make(chan error)
+	go func() { done <- a.Tick(context.Background(), now()) }()
+	<-slow.started // claimed at 09:10, after the ten minutes before the slots, and running
+	if err := b.Tick(context.Background(), now()); err != nil {
+		t.Fatal(err)
+	}
+	slow.release <- struct{}{}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(other.ran) != 0 {
+		t.Fatalf("the other replica took over the slot claimed at %s at once: it ran %v", now().Format("15:04"), other.keys())
+	}
+}

@@ -126,6 +126,12 @@ func (s *Scheduler[T]) Tick(ctx context.Context, now time.Time) error {
 
 // tick is Tick with the slots' failures, already logged, apart from the rest.
 func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err error) {
+	// A claim's lease runs from when it is made: a channel that waited for its group's bound, or
+	// for its earlier slots, or for the work before the slots (reading the plan, closing the due
+	// votes), is claimed that much after the tick's time, and a claim stamped with the tick's time
+	// would already look expired to another process's tick.
+	start := s.now()
+	claimAt := func() time.Time { return now.Add(max(s.now().Sub(start), 0)) }
 	plan, err := s.game.Plan(ctx, now)
 	if err != nil {
 		return nil, err
@@ -135,11 +141,6 @@ func (s *Scheduler[T]) tick(ctx context.Context, now time.Time) (slotErrs, err e
 		return nil, err
 	}
 	before := s.game.BeforeSlots(ctx, now)
-	// A claim's lease runs from when it is made: a channel that waited for its group's bound, or
-	// for its earlier slots, is claimed that much after the tick's time, and a claim stamped with
-	// the tick's time would already look expired to another process's tick.
-	start := s.now()
-	claimAt := func() time.Time { return now.Add(max(s.now().Sub(start), 0)) }
 	var (
 		mu   sync.Mutex
 		errs []error
