@@ -54,7 +54,11 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	// discordgo runs handlers in goroutines, so a Disconnect and the Connect of the reconnect that
 	// follows could in principle be seen out of order; the reconnect's network round trips make that
 	// far-fetched, and the next event corrects it.
-	removeConn := a.s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { a.health.Set(nil) })
+	removeConn := a.s.AddHandler(func(*discordgo.Session, *discordgo.Connect) {
+		if ctx.Err() == nil { // a reconnect discordgo finishes after Close (see closeGateway)
+			a.health.Set(nil)
+		}
+	})
 	defer removeConn()
 	removeDisc := a.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
 		if ctx.Err() == nil {
@@ -74,9 +78,33 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	a.health.Set(nil)
 	a.log.Info("discord connected to the gateway")
 	<-ctx.Done()
-	// Close sends a close frame and waits about a second for Discord to hang up.
-	if err := a.s.Close(); err != nil {
-		a.log.Warn("discord closing the gateway connection", "err", err)
-	}
+	a.closeGateway()
 	return nil
+}
+
+// closeWait bounds how long a stop waits for discordgo's Close, which normally takes about a
+// second (it sends a close frame and sleeps 1 s for Discord to hang up).
+const closeWait = 3 * time.Second
+
+// closeGateway closes the gateway connection, waiting at most closeWait. Close needs the session's
+// lock, and discordgo v0.29.0 holds it through a whole reconnect attempt: Open (wsapi.go) reads the
+// hello and the READY or RESUMED with no deadline, so a gateway that accepts the connection and
+// then says nothing keeps Close waiting for as long as it stays silent. Reconnects also chain: a
+// heartbeat goroutine whose connection was closed under it (it waits on the lock while Close sleeps)
+// fails its first write, then closes whatever connection is current and reconnects (wsapi.go's
+// heartbeat), so under load one drop can become a reconnect a second, each holding the lock. Past
+// closeWait the stop goes on without Close, which finishes (or not) in the background; the process
+// is exiting.
+func (a *Adapter) closeGateway() {
+	done := make(chan error, 1)
+	go func() { done <- a.s.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			a.log.Warn("discord closing the gateway connection", "err", err)
+		}
+	case <-time.After(closeWait):
+		a.log.Warn("discord gateway connection not closed: discordgo is still in a reconnect attempt; stopping without waiting for it",
+			"waited", closeWait)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -116,4 +117,38 @@ func TestRouteHidesIDsAndTokens(t *testing.T) {
 			t.Errorf("route(%s) = %q, want %q", path, got, want)
 		}
 	}
+}
+
+// A stop while discordgo is in a reconnect attempt the gateway never answers: Open holds the
+// session's lock while it waits for the hello (no deadline), so Close would wait as long as the
+// gateway stays silent. Run returns after closeWait all the same, and says why.
+func TestGatewayStopsWhileAReconnectIsStuck(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	logs := &testLog{t: t}
+	a := newTestAdapter(t, f, ModeGateway, Options{Logger: newLogger(logs)})
+	eng := newEngine(t, testQuestion())
+	eng.AddAdapter(a)
+	stop := run(t, a, eng)
+	waitHealth(t, a, "connected", func(err error) bool { return err == nil })
+
+	f.SetStalled(true)
+	f.Drop()
+	// The reconnect's connection is accepted: discordgo's Open has the lock and waits for a hello.
+	recv(t, f.Stalls(), "reconnect to the stalled gateway")
+	start := time.Now()
+	stop()
+	if took := time.Since(start); took > closeWait+2*time.Second {
+		t.Errorf("Run returned %v after cancel, want about closeWait (%v)", took, closeWait)
+	}
+	if err := a.Healthy(context.Background()); !errors.Is(err, errStopped) {
+		t.Errorf("after Run returned, health = %v, want stopped", err)
+	}
+	if !strings.Contains(logs.String(), "discord gateway connection not closed") {
+		t.Errorf("no warning that the gateway was left closing; log:\n%s", logs)
+	}
+	// Let discordgo's attempt end; its next ones are refused.
+	f.SetDown(true)
+	f.SetStalled(false)
+	f.Drop()
 }
