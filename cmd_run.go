@@ -68,9 +68,6 @@ func (m *Main) runCmd(ctx context.Context, args []string, forceConsole bool) err
 	if err := store.Check(ctx); err != nil {
 		return err
 	}
-	if err := store.Warm(ctx); err != nil {
-		return err
-	}
 	now, err := m.clock(logger)
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pyqbot/pyqbot/bot"
 )
@@ -174,42 +173,5 @@ func TestOpenAppliesAMigrationBelowTheNewest(t *testing.T) {
 	}
 	if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_version WHERE version = 8`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("schema_version holds 8 %d times (%v), want once", n, err)
-	}
-}
-
-// After Warm, the first burst of answers finds the request connections open (pragmas run, schema
-// read), not opening them as it goes.
-func TestWarmLeavesTheRequestConnectionsOpen(t *testing.T) {
-	db := mustOpenPath(t, filepath.Join(t.TempDir(), "pyqbot.db"))
-	if err := db.Warm(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	st := db.SQL().Stats()
-	if st.OpenConnections != sqliteConns+1 || st.Idle != sqliteConns {
-		t.Errorf("after Warm: %d connections open, %d idle; want %d open (the health probe's pinned) and %d idle",
-			st.OpenConnections, st.Idle, sqliteConns+1, sqliteConns)
-	}
-}
-
-// Warm does not wait for a request connection in use: `pyqbot run` warms after Check, which on a
-// database over quickCheckPages leaves PRAGMA quick_check running in the background on one of
-// them until it has read every page (startup.go), and a warm-up holding out for all 16 would hold
-// the start until the check ends. The connection held here stands for the check's.
-func TestWarmDoesNotWaitForAConnectionInUse(t *testing.T) {
-	db := mustOpenPath(t, filepath.Join(t.TempDir(), "pyqbot.db"))
-	held, err := db.SQL().Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := db.Warm(ctx); err != nil {
-		held.Close()
-		t.Fatalf("Warm with a connection in use: %v (it waited for that connection)", err)
-	}
-	held.Close()
-	if st := db.SQL().Stats(); st.OpenConnections != sqliteConns+1 || st.Idle != sqliteConns {
-		t.Errorf("after Warm: %d connections open, %d idle; want %d open (the health probe's pinned) and %d idle",
-			st.OpenConnections, st.Idle, sqliteConns+1, sqliteConns)
 	}
 }

@@ -51,47 +51,6 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	return d, nil
 }
 
-// Warm opens the request connections now, so that the first burst of answers after a start does
-// not open them as it goes: opening one runs the pragmas and reads the schema, 10.5 ms for the 16
-// on a 2-core machine against 0.2 ms to take them again once open, and SQLite's pool keeps them
-// (no idle timeout). `pyqbot run` calls it; Open does not, because under the race detector an open
-// costs half a second more with it and the tests open thousands of stores. On PostgreSQL it does
-// nothing: the pool lets a connection go after five idle minutes, so a warm-up at start would not
-// last until the first burst of a daily question.
-func (d *DB) Warm(ctx context.Context) error {
-	if d.dialect != sqliteDialect {
-		return nil
-	}
-	if err := warmPool(ctx, d.db.DB); err != nil {
-		return fmt.Errorf("open database connections %s: %w", d.path, explain(d.path, err))
-	}
-	return nil
-}
-
-func warmPool(ctx context.Context, db *sql.DB) error {
-	conns := make([]*sql.Conn, 0, sqliteConns)
-	defer func() {
-		for _, c := range conns {
-			c.Close() // back to the pool, still open
-		}
-	}()
-	// Until the pool has all its connections open, not until this holds 16: one may be in use
-	// (Check's quick_check of a large file runs in the background on one until it has read every
-	// page), and waiting for it would hold the start until the check ends.
-	for len(conns) < sqliteConns && db.Stats().OpenConnections < sqliteConns+1 {
-		c, err := db.Conn(ctx) // held until all are taken, so each is a new connection
-		if err != nil {
-			return err
-		}
-		conns = append(conns, c)
-		var one int
-		if err := c.QueryRowContext(ctx, `SELECT 1 FROM schema_version LIMIT 1`).Scan(&one); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // checkSQLitePath refuses a path SQLite would misread (its URI syntax) or cannot open.
 func checkSQLitePath(path string) error {
 	if path == "" {

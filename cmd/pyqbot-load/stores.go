@@ -41,10 +41,6 @@ func startNode(ctx context.Context, target string, fake *fakeSlack, bank *bot.Ba
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Warm(ctx); err != nil { // as `pyqbot run` does
-		store.Close()
-		return nil, err
-	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	store.SetLogger(log)
 	// Scheduling on, as in `pyqbot run` (each answer's reply reads the reveal job); no loop.

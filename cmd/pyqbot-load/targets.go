@@ -64,9 +64,6 @@ func startPyqbot(ctx context.Context, dir string) (*pyqbot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := store.Warm(ctx); err != nil { // as `pyqbot run` does
-		return nil, err
-	}
 	bank, err := content.Bank(content.Options{})
 	if err != nil {
 		return nil, err
