@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyqbot/pyqbot/adapters/contract"
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
@@ -65,20 +66,19 @@ func (c *core) none(t *testing.T) {
 
 // env is an adapter running against the fake Slack, with its HTTP handlers on a test server.
 type env struct {
-	t      *testing.T
-	a      *Adapter
-	fake   *slackfake.Server
-	core   *core
-	clock  *testkit.FakeClock
-	srv    *httptest.Server
-	mu     sync.Mutex
-	sleeps []time.Duration
-	cancel context.CancelFunc
-	done   chan error
-	obs    *observed
-	timer  *deadlineTimer
-	log    *slog.Logger        // the adapter's; an engine the test builds logs here too
-	logs   *testkit.SyncBuffer // what log wrote, as text
+	t       *testing.T
+	a       *Adapter
+	fake    *slackfake.Server
+	core    *core
+	clock   *testkit.FakeClock
+	srv     *httptest.Server
+	mu      sync.Mutex
+	sleeps  []time.Duration
+	stopRun func() // nil until started
+	obs     *observed
+	timer   *deadlineTimer
+	log     *slog.Logger        // the adapter's; an engine the test builds logs here too
+	logs    *testkit.SyncBuffer // what log wrote, as text
 }
 
 // deadlineTimer is the acknowledgement deadline's fake clock: it never fires unless the test says
@@ -178,34 +178,28 @@ func (e *env) start() *env {
 // startWith runs the adapter with h as the core (h usually wraps e.core).
 func (e *env) startWith(h bot.Handler) *env {
 	e.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	e.cancel, e.done = cancel, make(chan error, 1)
-	go func() { e.done <- e.a.Run(ctx, h) }()
-	e.t.Cleanup(e.stop)
-	select {
-	case <-e.a.Ready():
-	case err := <-e.done:
-		e.t.Fatalf("Run ended before serving: %v", err)
-	case <-time.After(waitLimit):
-		e.t.Fatal("adapter not ready")
-	}
+	e.stopRun = serve(e.t, e.a, h)
 	return e
 }
 
+// stop ends Run and waits for it (Run returns once the acknowledged work is done).
 func (e *env) stop() {
-	if e.cancel == nil {
-		return
+	if e.stopRun != nil {
+		e.stopRun()
 	}
-	e.cancel()
+}
+
+// serve runs a with h as its core and returns once it is ready to take requests; stop cancels Run
+// and waits for it (at the test's end too; a second call does nothing).
+func serve(t *testing.T, a *Adapter, h bot.Handler) (stop func()) {
+	t.Helper()
+	stop = contract.Serve(t, func(ctx context.Context) error { return a.Run(ctx, h) })
 	select {
-	case err := <-e.done:
-		if err != nil {
-			e.t.Errorf("Run: %v", err)
-		}
+	case <-a.Ready():
 	case <-time.After(waitLimit):
-		e.t.Error("Run did not return after cancel")
+		t.Fatal("adapter not ready") // a Run that failed says why as stop runs at the test's end
 	}
-	e.cancel = nil
+	return stop
 }
 
 // signed sends a request signed as Slack would at the fake clock's time.

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,26 +49,14 @@ func startProcess(t *testing.T, fake *slackfake.Server, c *testkit.FakeClock, pa
 	mux := http.NewServeMux()
 	a.Register(mux)
 	p := &process{t: t, a: a, store: store, srv: httptest.NewServer(mux)}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx, eng) }()
-	select {
-	case <-a.Ready():
-	case err := <-done:
-		t.Fatalf("Run: %v", err)
-	case <-time.After(waitLimit):
-		t.Fatal("adapter not ready")
-	}
-	stopped := false
+	stopRun := serve(t, a, eng)
+	var once sync.Once
 	p.stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		<-done // Run returns once the acknowledged work is done
-		p.srv.Close()
-		store.Close()
+		once.Do(func() {
+			stopRun() // Run returns once the acknowledged work is done
+			p.srv.Close()
+			store.Close()
+		})
 	}
 	t.Cleanup(p.stop)
 	return p

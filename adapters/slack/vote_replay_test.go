@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -96,19 +95,9 @@ func TestReplayedSlackVoteOnAnotherProcessDoesNotUndoANewerVote(t *testing.T) {
 	other.Register(mux)
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- other.Run(ctx, e.engine) }()
-	select {
-	case <-other.Ready():
-	case err := <-done:
-		t.Fatalf("the other process's Run: %v", err)
-	case <-time.After(waitLimit):
-		t.Fatal("the other process's adapter is not ready")
-	}
+	stop := serve(t, other, e.engine)
 	send(srv, oldBody, oldHeaders)
-	cancel()
-	<-done // Run returns once the work the replay started is done
+	stop() // Run returns once the work the replay started is done
 
 	if n := carolsVote(); n != 1 {
 		t.Errorf("Carol's vote is %d after a replay of her old vote on another process, want 1 (her newer vote)", n)
