@@ -46,6 +46,17 @@ func waitHealth(t *testing.T, a *Adapter, what string, ok func(error) bool) {
 	contract.WaitHealth(t, &a.health, 20*time.Second, what, ok) // discordgo waits 1 s, then 2 s, between reconnects
 }
 
+// runConnected runs the gateway adapter a with the real engine and returns, with its stop, once
+// it is connected.
+func runConnected(t *testing.T, a *Adapter) (stop func()) {
+	t.Helper()
+	eng := newEngine(t, testQuestion())
+	eng.AddAdapter(a)
+	stop = run(t, a, eng)
+	waitHealth(t, a, "connected", func(err error) bool { return err == nil })
+	return stop
+}
+
 func TestGatewayHealthFollowsTheConnection(t *testing.T) {
 	t.Parallel()
 	f := newFakeDiscord(t)
@@ -53,10 +64,7 @@ func TestGatewayHealthFollowsTheConnection(t *testing.T) {
 	if err := a.Healthy(context.Background()); err == nil {
 		t.Error("healthy before Run")
 	}
-	eng := newEngine(t, testQuestion())
-	eng.AddAdapter(a)
-	stop := run(t, a, eng)
-	waitHealth(t, a, "connected", func(err error) bool { return err == nil })
+	stop := runConnected(t, a)
 
 	f.SetDown(true)
 	f.Drop()
@@ -127,10 +135,7 @@ func TestGatewayStopsWhileAReconnectIsStuck(t *testing.T) {
 	f := newFakeDiscord(t)
 	logs := &testLog{t: t}
 	a := newTestAdapter(t, f, ModeGateway, Options{Logger: newLogger(logs)})
-	eng := newEngine(t, testQuestion())
-	eng.AddAdapter(a)
-	stop := run(t, a, eng)
-	waitHealth(t, a, "connected", func(err error) bool { return err == nil })
+	stop := runConnected(t, a)
 
 	f.SetStalled(true)
 	f.Drop()
