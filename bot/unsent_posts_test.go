@@ -144,3 +144,34 @@ func TestAChallengeThatNeverReachedThePlatformGetsNoHints(t *testing.T) {
 		t.Fatalf("/pyq today replied %q and posted %d, want a question posted", bot.PlainText(r.Post), len(second.adapter.topLevel()))
 	}
 }
+
+// A debugging challenge whose process died while sending it keeps its slot's link to the post
+// (slot_claims.post_id, no foreign key) after `/pyq today` discards it. SQLite hands a deleted
+// row's id to the next post when it was the last, so `/pyq today`'s own question took the
+// challenge's id, and the stale link made it a debugging challenge (OpenChallenges): the 15:00
+// question job saw no question open today and posted a second one.
+func TestAQuestionTakingADiscardedChallengesIDIsNoChallenge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	slotAt := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC) // a Wednesday
+	clk := testkit.NewFakeClock(slotAt.Add(-time.Hour))
+	opts := schedOpts{path: path, schedules: []bot.Schedule{
+		{Job: bot.JobDebug, Spec: "0 10 * * 3", Enabled: true},
+		{Job: bot.JobQuestion, Spec: "0 15 * * *", Enabled: true},
+	}}
+	first := newSchedProc(t, clk, opts)
+	killedInSend(first, slotAt)
+
+	second := newSchedProc(t, clk, opts) // back at 13:30: the challenge's slot is past grace
+	second.tickAt(t, slotAt.Add(3*time.Hour+30*time.Minute))
+	r := second.engine.Handle(context.Background(), bot.Event{Conv: schedConv, User: bot.User{ID: "lead", Name: "Lead"}, Admin: true, Text: "today"})
+	if !r.Empty() || len(second.adapter.topLevel()) != 1 {
+		t.Fatalf("/pyq today replied %q and posted %d, want a question posted", bot.PlainText(r.Post), len(second.adapter.topLevel()))
+	}
+	if cs, err := second.db.OpenChallenges(context.Background(), bot.JobDebug); err != nil || len(cs) != 0 {
+		t.Fatalf("open challenges %+v (%v), want none: /pyq today's question is no debugging challenge", cs, err)
+	}
+	second.tickAt(t, time.Date(2026, 3, 4, 15, 0, 0, 0, time.UTC))
+	if n := len(second.adapter.topLevel()); n != 1 {
+		t.Fatalf("%d questions posted today, want 1: the 15:00 job finds /pyq today's open", n)
+	}
+}

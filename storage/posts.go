@@ -61,7 +61,8 @@ func (d *DB) SetPostRef(ctx context.Context, postID int64, ref bot.MessageRef) e
 // claimed for it go with it: the reminder loop reads every open post, one never sent included, and
 // their rows' foreign key refused the delete, so the post could never be discarded (sentOpenPosts
 // then failed every reveal, `/pyq today` and scheduled question of its channel). A report made
-// about it is kept, about its question, as a practice question's is.
+// about it is kept, about its question, as a practice question's is; the slot claim that made it
+// is unlinked from it.
 func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 	return d.inTxReadCommitted(ctx, func(tx *txn) error {
 		if d.dialect == postgresDialect {
@@ -81,6 +82,12 @@ func (d *DB) DiscardPost(ctx context.Context, postID int64) error {
 		}
 		// A report stays, about the question (a bare `/pyq report` is about the channel's latest post).
 		if _, err := tx.ExecContext(ctx, `UPDATE reports SET post_id = NULL WHERE post_id = ?`, postID); err != nil {
+			return err
+		}
+		// The slot that made it no longer names it (slot_claims.post_id has no foreign key): SQLite
+		// gives the next post the id of a deleted last row, and a stale link made that post the
+		// slot's, e.g. a debugging challenge (OpenChallenges) when it was `/pyq today`'s question.
+		if _, err := tx.ExecContext(ctx, `UPDATE slot_claims SET post_id = NULL WHERE post_id = ?`, postID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, postID)

@@ -808,3 +808,35 @@ func TestDiscardPostWithAReport(t *testing.T) {
 		}
 	})
 }
+
+// DiscardPost unlinks the slot claim that made the post (slot_claims.post_id has no foreign key):
+// on SQLite the next post can take the discarded one's id, and the stale link made it the slot's
+// post, a debugging challenge (OpenChallenges) though another job or `/pyq today` posted it.
+func TestDiscardPostUnlinksItsSlot(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		f := newFixture(t, be)
+		ch := f.channel("T1", "C1")
+		key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobDebug, Slot: "2026-03-04T10:00 UTC"}
+		if _, _, err := f.db.ClaimSlot(f.ctx, key, t0, "me", t0, time.Minute, 3); err != nil {
+			t.Fatal(err)
+		}
+		p := f.post(ch, 0, bot.KindDebug, "closures")
+		if err := f.db.SetSlotPost(f.ctx, key, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.DiscardPost(f.ctx, p.ID); err != nil {
+			t.Fatalf("DiscardPost: %v", err)
+		}
+		slots, err := f.db.Slots(f.ctx, ch.ID, bot.JobDebug)
+		if err != nil || len(slots) != 1 || slots[0].PostID != 0 {
+			t.Fatalf("after discard, slots = %+v, %v; want the claim with no post", slots, err)
+		}
+		next := f.post(ch, 0, bot.KindOutput, "closures")
+		if err := f.db.SetPostRef(f.ctx, next.ID, bot.MessageRef{Channel: "C1", ID: "m1"}); err != nil {
+			t.Fatal(err)
+		}
+		if cs, err := f.db.OpenChallenges(f.ctx, bot.JobDebug); err != nil || len(cs) != 0 {
+			t.Fatalf("open challenges %+v (%v), want none: post %d (discarded %d) is no slot's", cs, err, next.ID, p.ID)
+		}
+	})
+}
