@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"cmp"
 	"context"
 	"net/url"
 	"slices"
@@ -50,10 +51,7 @@ func (a *Adapter) command(cmd slack.SlashCommand, replayKey string, received tim
 // payload is nil, or a modal's validation errors. replayKey names the request as for command: a
 // vote or a rubric save changes, so an old one replayed must be refused by the core.
 func (a *Adapter) interaction(cb slack.InteractionCallback, replayKey string, received time.Time) (ack any, followUp func()) {
-	team := cb.Team.ID
-	if team == "" {
-		team = cb.User.TeamID
-	}
+	team := callbackTeam(cb)
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
 		channel := cb.Channel.ID
@@ -77,6 +75,9 @@ func (a *Adapter) interaction(cb slack.InteractionCallback, replayKey string, re
 	}
 	return nil, nil
 }
+
+// callbackTeam is the workspace an interaction comes from: the payload's team, else the user's.
+func callbackTeam(cb slack.InteractionCallback) string { return cmp.Or(cb.Team.ID, cb.User.TeamID) }
 
 // action answers one block action; ok is false when it does nothing (ticking a checkbox).
 func (a *Adapter) action(cb slack.InteractionCallback, team, channel string, act *slack.BlockAction, replayKey string, received time.Time) (ack any, followUp func(), ok bool) {

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -107,23 +106,18 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			ack(nil)
 			return
 		}
-		key, fits := "", func(any) bool { return true }
+		fits := func(any) bool { return true }
 		if evt.Request != nil {
-			key = "envelope:" + evt.Request.EnvelopeID // a redelivered envelope keeps its id
 			fits = fitsSocketAck(evt.Request.EnvelopeID)
 		}
-		answer(func() (any, func()) { return a.command(cmd, key, received, fits) })
+		answer(func() (any, func()) { return a.command(cmd, envelopeKey(evt), received, fits) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok {
 			ack(nil)
 			return
 		}
-		key := ""
-		if evt.Request != nil {
-			key = "envelope:" + evt.Request.EnvelopeID
-		}
-		answer(func() (any, func()) { return a.interaction(cb, key, received) })
+		answer(func() (any, func()) { return a.interaction(cb, envelopeKey(evt), received) })
 	case socketmode.EventTypeEventsAPI:
 		ack(nil)
 		if evt.Request != nil {
@@ -141,7 +135,16 @@ func envelopeConv(evt socketmode.Event) (team, channel string) {
 	case slack.SlashCommand:
 		return d.TeamID, d.ChannelID
 	case slack.InteractionCallback:
-		return cmp.Or(d.Team.ID, d.User.TeamID), d.Channel.ID
+		return callbackTeam(d), d.Channel.ID
 	}
 	return "", ""
+}
+
+// envelopeKey is a Socket Mode request's replay key (bot.Event.ReplayKey): its envelope id, which a
+// redelivered envelope keeps; empty when there is no request.
+func envelopeKey(evt socketmode.Event) string {
+	if evt.Request == nil {
+		return ""
+	}
+	return "envelope:" + evt.Request.EnvelopeID
 }
