@@ -263,3 +263,7 @@ func postLock(ctx context.Context, tx *txn, postID int64) error {
 
 // postLockKey is a post's id as the 32-bit key of its lock.
 func postLockKey(postID int64) int32 { return int32(postID ^ postID>>32) }
+
+// AnswerCommits is how many transactions have committed answers since the store opened: answers
+// over commits is how well group commit shares them (the load command's benchmark reports it).
+func (d *DB) AnswerCommits() int64 { return d.answers.batches.Load() }

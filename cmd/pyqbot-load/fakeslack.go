@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,7 @@ type fakeSlack struct {
 	confirmed map[string]time.Time // response_url name -> when a "Recorded" message arrived
 	pending   map[string]bool      // response_url name -> got a "being recorded" note
 	changed   chan struct{}
+	userInfos atomic.Int64 // users.info calls served
 }
 
 func newFakeSlack() (*fakeSlack, error) {
@@ -69,6 +71,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		r.ParseForm()
 		w.Write([]byte(`{"ok":true,"channel":"` + r.Form.Get("channel") + `","ts":"1700000000.000001","text":""}`))
 	case "users.info":
+		f.userInfos.Add(1)
 		r.ParseForm()
 		u := r.Form.Get("user")
 		w.Write([]byte(`{"ok":true,"user":{"id":"` + u + `","name":"` + strings.ToLower(u) + `","profile":{"display_name":"` + strings.ToLower(u) + `"}}}`))

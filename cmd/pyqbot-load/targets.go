@@ -47,7 +47,8 @@ type pyqbot struct {
 	fake        *fakeSlack
 	slackPost   bot.PostedQuestion
 	discordPost bot.PostedQuestion
-	key         string // the choice every answer picks
+	key         string       // the choice every answer picks
+	handler     http.Handler // what the server serves (for the in-process benchmark)
 	stop        func()
 	// idle waits for the footer edits a round left behind: the trailing one comes up to a gap
 	// (bot.DefaultEditGap) after the burst, when the process already looks idle to settle.
@@ -102,7 +103,7 @@ func startPyqbot(ctx context.Context, dir string) (*pyqbot, error) {
 	}
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
-	p := &pyqbot{base: "http://" + ln.Addr().String(), store: store, fake: fake, idle: engine.WaitIdle}
+	p := &pyqbot{base: "http://" + ln.Addr().String(), store: store, fake: fake, idle: engine.WaitIdle, handler: mux}
 	p.stop = func() {
 		srv.Close()
 		cancel()
@@ -183,9 +184,10 @@ func discordRequest(target, user, ref, key string) *http.Request {
 // commit one row with pyqbot's durability settings (WAL, synchronous=NORMAL), and reply in the
 // response.
 type floor struct {
-	base string
-	db   *sql.DB
-	stop func()
+	base    string
+	db      *sql.DB
+	handler http.Handler // what the server serves (for the in-process benchmark)
+	stop    func()
 }
 
 func startFloor(dir string) (*floor, error) {
@@ -268,5 +270,5 @@ func startFloor(dir string) (*floor, error) {
 	}
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
-	return &floor{base: "http://" + ln.Addr().String(), db: db, stop: func() { srv.Close(); db.Close() }}, nil
+	return &floor{base: "http://" + ln.Addr().String(), db: db, handler: mux, stop: func() { srv.Close(); db.Close() }}, nil
 }
