@@ -83,13 +83,22 @@ type opMarker struct {
 // footer edit a command left behind outlives it and counts on its own).
 func (t *Inflight) Within(ctx context.Context) bool {
 	m, _ := ctx.Value(inflightKey{}).(opMarker)
-	if t == nil || m.t != t {
-		return false
+	return m.t == t && locked(t, func() bool {
+		_, ok := t.ops[m.id]
+		return ok
+	})
+}
+
+// locked returns read's result under t's lock. A nil t tracks nothing, so what it reads is the
+// zero value: no operation, not abandoned, nothing refused.
+func locked[T any](t *Inflight, read func() T) T {
+	if t == nil {
+		var zero T
+		return zero
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, ok := t.ops[m.id]
-	return ok
+	return read()
 }
 
 // Outlive returns a context that keeps ctx's values but not its cancellation, cancelled instead
@@ -189,14 +198,7 @@ func (t *Inflight) Wait(ctx context.Context) bool {
 }
 
 // Running is a snapshot of what is in flight, oldest first.
-func (t *Inflight) Running() []Op {
-	if t == nil {
-		return nil
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.runningLocked()
-}
+func (t *Inflight) Running() []Op { return locked(t, t.runningLocked) }
 
 func (t *Inflight) runningLocked() []Op {
 	ids := make([]uint64, 0, len(t.ops))
@@ -214,31 +216,21 @@ func (t *Inflight) runningLocked() []Op {
 // Abandon cancels everything in flight with ErrAbandoned and returns it, oldest first. From then
 // on Begin refuses new work. It is for a shutdown whose grace has run out.
 func (t *Inflight) Abandon() []Op {
-	if t == nil {
-		return nil
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	ops := t.runningLocked()
-	if !t.abandoned {
-		close(t.stop)
-	}
-	t.abandoned = true
-	for _, r := range t.ops {
-		r.cancel(ErrAbandoned)
-	}
-	return ops
+	return locked(t, func() []Op {
+		ops := t.runningLocked()
+		if !t.abandoned {
+			close(t.stop)
+		}
+		t.abandoned = true
+		for _, r := range t.ops {
+			r.cancel(ErrAbandoned)
+		}
+		return ops
+	})
 }
 
 // Abandoned reports whether Abandon has been called.
-func (t *Inflight) Abandoned() bool {
-	if t == nil {
-		return false
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.abandoned
-}
+func (t *Inflight) Abandoned() bool { return locked(t, func() bool { return t.abandoned }) }
 
 // refuse records a user request turned away after Abandon, for the shutdown report.
 func (t *Inflight) refuse(op Op) {
@@ -249,14 +241,7 @@ func (t *Inflight) refuse(op Op) {
 }
 
 // Refused is the user requests that reached the engine after Abandon and were not run.
-func (t *Inflight) Refused() []Op {
-	if t == nil {
-		return nil
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return slices.Clone(t.refused)
-}
+func (t *Inflight) Refused() []Op { return locked(t, func() []Op { return slices.Clone(t.refused) }) }
 
 // abandonedCh is closed by Abandon (never, for a nil list).
 func (t *Inflight) abandonedCh() <-chan struct{} {
