@@ -10,38 +10,6 @@ import (
 	"github.com/pyqbot/pyqbot/bot"
 )
 
-// ExportedChoice is a choice in the export schema.
-type ExportedChoice struct {
-	Key  string `json:"key"`
-	Text string `json:"text"`
-	Why  string `json:"why"` // empty on a keyed choice
-}
-
-// Exported is one question in `pyqbot content export`; README.md documents the schema.
-type Exported struct {
-	ID          string              `json:"id"`
-	Kind        string              `json:"kind"`
-	Topic       string              `json:"topic"`
-	Difficulty  string              `json:"difficulty"`
-	Title       string              `json:"title"`
-	Prompt      string              `json:"prompt"`
-	Code        string              `json:"code"`
-	Choices     []ExportedChoice    `json:"choices"`
-	Answer      []string            `json:"answer"`
-	Explanation string              `json:"explanation"`
-	Docs        string              `json:"docs"`
-	MinPython   string              `json:"min_python,omitempty"`
-	ByVersion   map[string][]string `json:"answer_by_version,omitempty"`
-	Symptom     string              `json:"symptom,omitempty"`
-	FixedCode   string              `json:"fixed_code,omitempty"`
-	Check       string              `json:"check,omitempty"`
-	Hints       []string            `json:"hints,omitempty"`
-	Proof       string              `json:"proof,omitempty"`
-	ProofOutput string              `json:"proof_output,omitempty"`
-	Rubric      []string            `json:"rubric,omitempty"`
-	Source      string              `json:"source"`
-}
-
 // Export writes files as a JSON array, ordered by id.
 func Export(w io.Writer, files []File) error {
 	out := make([]Exported, 0, len(files))

@@ -16,14 +16,15 @@ import (
 const maxUnknownKeys = 20
 
 var (
-	topLevelKeys = tomlKeys(reflect.TypeFor[fileQuestion]())
-	choiceKeys   = tomlKeys(reflect.TypeFor[fileChoice]())
+	topLevelKeys = tomlKeys(reflect.TypeFor[Exported]())
+	choiceKeys   = tomlKeys(reflect.TypeFor[ExportedChoice]())
 )
 
 func tomlKeys(t reflect.Type) map[string]bool {
 	keys := map[string]bool{}
 	for i := range t.NumField() {
-		if tag := t.Field(i).Tag.Get("toml"); tag != "" {
+		// "-" is a field a file cannot set (Source), not a key named "-".
+		if tag := t.Field(i).Tag.Get("toml"); tag != "" && tag != "-" {
 			keys[strings.Split(tag, ",")[0]] = true
 		}
 	}

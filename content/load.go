@@ -39,35 +39,6 @@ type File struct {
 	decoded bool
 }
 
-type fileChoice struct {
-	Key  string `toml:"key"`
-	Text string `toml:"text"`
-	Why  string `toml:"why"`
-}
-
-type fileQuestion struct {
-	ID          string              `toml:"id"`
-	Kind        string              `toml:"kind"`
-	Topic       string              `toml:"topic"`
-	Difficulty  string              `toml:"difficulty"`
-	Title       string              `toml:"title"`
-	Prompt      string              `toml:"prompt"`
-	Code        string              `toml:"code"`
-	Explanation string              `toml:"explanation"`
-	Docs        string              `toml:"docs"`
-	MinPython   string              `toml:"min_python"`
-	Answer      []string            `toml:"answer"`
-	ByVersion   map[string][]string `toml:"answer_by_version"`
-	Choices     []fileChoice        `toml:"choices"`
-	Symptom     string              `toml:"symptom"`
-	FixedCode   string              `toml:"fixed_code"`
-	Check       string              `toml:"check"`
-	Hints       []string            `toml:"hints"`
-	Proof       string              `toml:"proof"`
-	ProofOutput string              `toml:"proof_output"`
-	Rubric      []string            `toml:"rubric"`
-}
-
 // Parse reads one question file. Syntax errors, values of the wrong type and unknown keys come back as
 // problems with lines. Unknown keys do not stop the rest of the file from being read, so that lint
 // reports every problem in it at once; the file is then still returned for linting (see File.Decoded).
@@ -76,7 +47,7 @@ func Parse(name string, src []byte) (File, []Problem) {
 	if err := toml.Unmarshal(src, &raw); err != nil {
 		return File{Path: name, Src: src}, decodeProblems(name, err)
 	}
-	var fq fileQuestion
+	var fq Exported
 	if err := toml.Unmarshal(src, &fq); err != nil {
 		if line, msg, ok := tomlerr.Describe(err, &fq, questionExamples); ok {
 			// The key, its type and what was found, not the Go struct it was decoded into.
