@@ -93,7 +93,16 @@ func undoNewestMigration(t *testing.T, path string) {
 	t.Helper()
 	undo := map[int][]string{13: {`DROP TABLE rubric_checks`}, 14: {`DROP TABLE period_totals`}, 15: {`CREATE TABLE channel_locks (channel_id BIGINT PRIMARY KEY, owner TEXT NOT NULL, expires_at BIGINT NOT NULL)`},
 		16: {`DROP INDEX answers_by_user`, `CREATE INDEX answers_by_user ON answers (user_id)`},
-		17: {`DROP INDEX posts_open`}}[storage.SchemaVersion()]
+		17: {`DROP INDEX posts_open`},
+		18: {`CREATE TABLE posts_0017 (id INTEGER PRIMARY KEY, channel_id INTEGER NOT NULL REFERENCES channels (id),
+			workspace_id INTEGER NOT NULL REFERENCES workspaces (id), question_id TEXT NOT NULL, kind TEXT NOT NULL, topic TEXT NOT NULL,
+			posted_at INTEGER NOT NULL, day TEXT NOT NULL, reveal_at INTEGER NOT NULL, ref_channel TEXT NOT NULL DEFAULT '',
+			ref_id TEXT NOT NULL DEFAULT '', ref_thread TEXT NOT NULL DEFAULT '', closed_at INTEGER)`,
+			`INSERT INTO posts_0017 SELECT * FROM posts`, `DROP TABLE posts`, `ALTER TABLE posts_0017 RENAME TO posts`,
+			`CREATE INDEX posts_by_channel ON posts (channel_id, posted_at)`,
+			`CREATE INDEX posts_closed_days ON posts (workspace_id, day) WHERE closed_at IS NOT NULL`,
+			`CREATE INDEX posts_open ON posts (workspace_id, question_id) WHERE closed_at IS NULL`,
+			`DELETE FROM sqlite_sequence WHERE name = 'posts'`}}[storage.SchemaVersion()]
 	execSQL(t, path, append(undo, fmt.Sprintf(`DELETE FROM schema_version WHERE version = %d`, storage.SchemaVersion()))...)
 }
 

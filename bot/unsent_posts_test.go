@@ -175,3 +175,37 @@ func TestAQuestionTakingADiscardedChallengesIDIsNoChallenge(t *testing.T) {
 		t.Fatalf("%d questions posted today, want 1: the 15:00 job finds /pyq today's open", n)
 	}
 }
+
+// A question the platform showed but whose message reference was never saved (the process died
+// right after the send) is discarded by `/pyq today` after the lease, past its slot's grace. The
+// 09:00 message still shows #1 and its buttons answer #1. SQLite gave `/pyq today`'s question the
+// discarded row's id, so a press on the 09:00 message was recorded as an answer to a question the
+// user had not read.
+func TestAPressOnADiscardedQuestionsMessageAnswersNoOtherQuestion(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bot.db")
+	slotAt := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+	clk := testkit.NewFakeClock(slotAt.Add(-time.Hour))
+	opts := schedOpts{path: path, seq: new(atomic.Int64), schedules: []bot.Schedule{{Job: bot.JobQuestion, Spec: "0 9 * * *", Enabled: true}}}
+	first := newSchedProc(t, clk, opts)
+	first.adapter.crash = func(_ bot.Post, deliver func()) { deliver(); runtime.Goexit() }
+	done := make(chan struct{})
+	go func() { defer close(done); first.engine.Tick(context.Background(), slotAt) }()
+	<-done
+	if sent := first.adapter.sent(); len(sent) != 1 || !strings.Contains(bot.PlainText(sent[0].post), "#1") {
+		t.Fatalf("the killed process delivered %d posts, want the 09:00 question #1", len(sent))
+	}
+
+	second := newSchedProc(t, clk, opts) // back at 13:00, past the grace window
+	clk.Set(slotAt.Add(4 * time.Hour))
+	if r := second.engine.Handle(context.Background(), bot.Event{Conv: schedConv, User: bot.User{ID: "lead", Name: "Lead"}, Admin: true, Text: "today"}); !r.Empty() {
+		t.Fatalf("/pyq today replied %q, want a question posted", bot.PlainText(r.Post))
+	}
+	open, err := second.db.OpenPosts(context.Background(), second.ch.ID)
+	if err != nil || len(open) != 1 {
+		t.Fatalf("open posts %+v (%v), want /pyq today's question", open, err)
+	}
+	second.say("ann", false, "answer #1 A") // a press on the 09:00 message
+	if as, err := second.db.Answers(context.Background(), open[0].ID); err != nil || len(as) != 0 {
+		t.Fatalf("/pyq today's question #%d has answers %+v (%v): the press on the discarded #1's message answered it", open[0].ID, as, err)
+	}
+}
