@@ -328,27 +328,13 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 	}
 	var cands []Answer
 	var numbers map[int64]int
-	var reveal, closed Post
-	if q == nil {
-		reveal, closed = withdrawnRevealPost(p, answers), withdrawnClosedPost(p)
-	} else {
+	closed := withdrawnClosedPost(p)
+	if q != nil {
 		cands = voteCandidates(q, answers)
 		numbers = e.openVote(ctx, ch, p, cands)
-		reveal, closed = revealPost(q, p, answers, numbers), closedQuestionPost(q, p)
-		reveal.Rubric = e.rubricControl(q, p, answers)
+		closed = closedQuestionPost(q, p)
 	}
-	reveal.Text = withNote(note, reveal.Text)
-	if !p.Ref.IsZero() {
-		reveal.Thread = &p.Ref
-	}
-	_, sendErr := e.send(ctx, a, ch, reveal)
-	if sendErr == nil && numbers != nil {
-		e.sendVoteControl(ctx, a, ch, p, cands) // after the reveal, so it follows the numbered list
-	}
-	if sendErr != nil {
-		// Logged here, where it is decided that the question stays closed and graded anyway.
-		e.log.Error("posting reveal failed", convArgs(ch.Conv, "post", p.ID, "err", sendErr)...)
-	}
+	sendErr := e.postReveal(ctx, a, ch, q, p, answers, cands, numbers, e.now().Add(VoteWindow), note)
 	// The question is closed and graded whatever happened to the reveal, so it must stop showing
 	// its buttons either way.
 	if ed, ok := a.(Editor); ok && !p.Ref.IsZero() {
@@ -360,5 +346,31 @@ func (e *Engine) revealPostNote(ctx context.Context, ch Channel, p PostedQuestio
 		return &revealNotPostedError{ref: p.ShortRef(), err: sendErr}
 	}
 	e.log.Info("question revealed", convArgs(ch.Conv, "post", p.ID, "answers", len(answers))...)
+	return nil
+}
+
+// postReveal posts the reveal of p, graded (answers), in its thread, and then the vote control when
+// numbers has the explanations of a round that closes at closes. A refusal is logged here: the
+// question stays closed and graded anyway.
+func (e *Engine) postReveal(ctx context.Context, a Adapter, ch Channel, q *Question, p PostedQuestion, answers, cands []Answer,
+	numbers map[int64]int, closes time.Time, note string) error {
+	var reveal Post
+	if q == nil {
+		reveal = withdrawnRevealPost(p, answers)
+	} else {
+		reveal = revealPost(q, p, answers, numbers)
+		reveal.Rubric = e.rubricControl(q, p, answers)
+	}
+	reveal.Text = withNote(note, reveal.Text)
+	if !p.Ref.IsZero() {
+		reveal.Thread = &p.Ref
+	}
+	if _, err := e.send(ctx, a, ch, reveal); err != nil {
+		e.log.Error("posting reveal failed", convArgs(ch.Conv, "post", p.ID, "err", err)...)
+		return err
+	}
+	if numbers != nil {
+		e.sendVoteControl(ctx, a, ch, p, cands, closes) // after the reveal, so it follows the numbered list
+	}
 	return nil
 }

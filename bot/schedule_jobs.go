@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/pyqbot/pyqbot/bot/scheduler"
@@ -35,30 +34,7 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 	case JobQuestion, JobDebug:
 		return e.runPostJob(ctx, d, claim)
 	case JobReveal:
-		open, err := e.sentOpenPosts(ctx, d.ch)
-		if err != nil {
-			return "", "", err
-		}
-		open = slices.DeleteFunc(open, func(p PostedQuestion) bool { return postedSince(p, d.Due) })
-		if len(open) == 0 {
-			return SlotPosted, "nothing open", nil
-		}
-		if err := e.closeChannelVotes(ctx, d.ch); err != nil { // a new reveal ends the last one's vote
-			return "", "", err
-		}
-		var refs []string
-		for _, p := range open {
-			var notPosted *revealNotPostedError
-			if err := e.revealPostNote(ctx, d.ch, p, note); errors.As(err, &notPosted) {
-				// Closed and graded, the failure logged where it happened: the slot records it; a
-				// retry would find nothing open.
-				return SlotFailed, err.Error(), nil
-			} else if err != nil {
-				return "", "", err
-			}
-			refs = append(refs, p.ShortRef())
-		}
-		return SlotPosted, "revealed " + strings.Join(refs, " "), nil
+		return e.runReveal(ctx, d, claim)
 	case JobLeaderboard:
 		a, err := e.adapter(d.ch.Conv.Platform)
 		if err != nil {
@@ -77,16 +53,6 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 		return e.runHint(ctx, d)
 	}
 	return "", "", fmt.Errorf("unknown job %q", d.Key.Job)
-}
-
-// postedSince says whether p was posted after the reveal slot d was due and before its tick: a retry
-// of a failed or abandoned reveal (after the lease) must leave such a question open, told as it
-// was that it is revealed at the reveal after that. Questions posted by this tick (a question
-// caught up just before the reveal, or due at the same instant) are the slot's to reveal. The store
-// keeps milliseconds, so the tick's time is compared at that precision: a question posted in the
-// tick's first millisecond reads back as at or after it, not before.
-func postedSince(p PostedQuestion, d scheduler.Due[slotTarget]) bool {
-	return p.PostedAt.After(d.At) && p.PostedAt.Before(d.Now.Truncate(time.Millisecond))
 }
 
 // runPostJob posts the question of the day or a debugging challenge.

@@ -51,7 +51,8 @@ type ScheduleStore interface {
 	// SetSchedule creates or replaces one job of a channel.
 	SetSchedule(ctx context.Context, s Schedule) error
 
-	// SetSlotPost links a claimed slot to the post it is creating, before the post is sent.
+	// SetSlotPost links a claimed slot to the post it is creating, before the post is sent, or a
+	// reveal slot to the question whose reveal the platform refused (runReveal); 0 unlinks it.
 	SetSlotPost(ctx context.Context, key SlotKey, postID int64) error
 	// Slots lists a channel's recorded slots of a job, oldest first (for tests and diagnostics).
 	Slots(ctx context.Context, channelID int64, job Job) ([]SlotClaim, error)

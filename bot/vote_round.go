@@ -51,9 +51,10 @@ func (e *Engine) openVote(ctx context.Context, ch Channel, p PostedQuestion, can
 	return numbers
 }
 
-// sendVoteControl posts the vote message in the question's thread and remembers it for the close.
-func (e *Engine) sendVoteControl(ctx context.Context, a Adapter, ch Channel, p PostedQuestion, cands []Answer) {
-	post := votePost(p, cands, e.now().Add(VoteWindow), e.now(), ch.Location())
+// sendVoteControl posts the vote message of a round closing at closes in the question's thread and
+// remembers it for the close.
+func (e *Engine) sendVoteControl(ctx context.Context, a Adapter, ch Channel, p PostedQuestion, cands []Answer, closes time.Time) {
+	post := votePost(p, cands, closes, e.now(), ch.Location())
 	if !p.Ref.IsZero() {
 		ref := p.Ref
 		post.Thread = &ref

@@ -159,9 +159,14 @@ func (d *DB) ClaimSlot(ctx context.Context, key bot.SlotKey, due time.Time, owne
 	return won, claim, err
 }
 
-// SetSlotPost links a claim to the post it is about to send.
+// SetSlotPost links a claim to the post it is about to send (or to the question whose reveal it
+// must send again); 0 unlinks it.
 func (d *DB) SetSlotPost(ctx context.Context, key bot.SlotKey, postID int64) error {
-	return d.updateSlot(ctx, key, `UPDATE slot_claims SET post_id = ? WHERE channel_id = ? AND job = ? AND slot = ?`, postID)
+	var post any
+	if postID != 0 {
+		post = postID
+	}
+	return d.updateSlot(ctx, key, `UPDATE slot_claims SET post_id = ? WHERE channel_id = ? AND job = ? AND slot = ?`, post)
 }
 
 // FinishSlot records how a claim ended, while it is still the slot's claim: the owner and claim
