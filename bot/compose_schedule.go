@@ -40,8 +40,9 @@ func hintPost(q *Question, p PostedQuestion, n, count, worth int, note string) P
 	}
 }
 
-// lateNote is the line a late post starts with: "Posted late: the bot was down at 09:00."
-func lateNote(at time.Time, loc *time.Location, now time.Time) string {
+// lateNote is the line a late post starts with: "Posted late: the bot was down at 09:00.", or for
+// a retry of an attempt that failed (retried) "Posted late: the first try at 09:00 failed."
+func lateNote(at time.Time, loc *time.Location, now time.Time, retried bool) string {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -49,6 +50,9 @@ func lateNote(at time.Time, loc *time.Location, now time.Time) string {
 	when := at.Format("15:04")
 	if LocalDay(at, loc) != LocalDay(now, loc) {
 		when = at.Format("Mon 2 Jan 15:04")
+	}
+	if retried {
+		return "Posted late: the first try at " + when + " failed."
 	}
 	return "Posted late: the bot was down at " + when + "."
 }

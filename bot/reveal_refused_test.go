@@ -106,6 +106,9 @@ func TestARefusedRevealIsPostedByTheSlotsRetryOnce(t *testing.T) {
 	if text := bot.PlainText(got[0].post); !strings.Contains(text, "It prints 1.") || !strings.Contains(text, "ann") {
 		t.Errorf("the retried reveal does not explain the answer or name ann:\n%s", text)
 	}
+	if text := got[0].post.Text; !strings.HasPrefix(text, "_Posted late: the first try at 17:00 failed._") {
+		t.Errorf("the retried reveal does not say its first try failed (the bot was not down):\n%s", text)
+	}
 	if a, b := annsPoints(t, p); a != answerPts || b != boardPts {
 		t.Errorf("after the retry ann has %d points on her answer and %d on the board, want %d and %d: graded twice", a, b, answerPts, boardPts)
 	}

@@ -22,7 +22,9 @@ func (j slotJobs) Run(ctx context.Context, due scheduler.Due[slotTarget], claim 
 	e := j.e
 	d := slot{Due: due, ch: due.Target.ch}
 	if d.Late {
-		d.note = lateNote(d.At, d.Loc, d.Now)
+		// A claim taken again after an attempt that failed keeps that attempt's note (its error);
+		// one whose claimer died has none. Only the second was the bot being down.
+		d.note = lateNote(d.At, d.Loc, d.Now, claim.Attempts > 1 && claim.Note != "")
 	}
 	unlock, err := e.lockChannel(ctx, d.ch.ID)
 	if err != nil {
