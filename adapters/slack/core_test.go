@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/pyqbot/pyqbot/adapters/slack/slackfake"
 	"github.com/pyqbot/pyqbot/bot"
@@ -82,44 +81,5 @@ func TestNameRefreshWaitsForTheConfirmationToLand(t *testing.T) {
 	}
 	if c := waitCalls(t, e.fake, "users.info", 1)[0]; c.Get("user") != "U2" {
 		t.Errorf("users.info for %q, want U2", c.Get("user"))
-	}
-}
-
-// A moment with nothing in flight is not yet a quiet spell: a refresh waits until nothing has
-// arrived for idleQuiet, so the gaps between a burst's requests do not let it in. The quiet timer
-// is the test's, fired by hand.
-func TestNameRefreshWaitsForAQuietSpellNotAGap(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, ModeHTTP)
-	quiet := make(chan chan time.Time, 10)
-	e.a.idle.quiet = func() <-chan time.Time {
-		c := make(chan time.Time, 1)
-		quiet <- c
-		return c
-	}
-	e.start()
-	e.fake.SetUser("U1", slackfake.User{Name: "ann", DisplayName: "Ann"})
-	e.fake.SetUser("U2", slackfake.User{Name: "bea", DisplayName: "Bea"})
-
-	if ack := ackMessage(t, e.signed(PathCommands, formType, slash(e.fake, "U1", "answer B").Encode())); ack["text"] != "you said answer B" {
-		t.Fatalf("ack = %v", ack)
-	}
-	first := receive(t, quiet, "U1's refresh did not wait for a quiet spell")
-	// The burst goes on: U2's command arrives before the spell is over.
-	if ack := ackMessage(t, e.signed(PathCommands, formType, slash(e.fake, "U2", "answer C").Encode())); ack["text"] != "you said answer C" {
-		t.Fatalf("ack = %v", ack)
-	}
-	first <- time.Now()
-	second := receive(t, quiet, "U1's refresh did not wait again after U2's command broke the spell")
-	if n := len(e.fake.Calls("users.info")); n != 0 {
-		t.Fatalf("users.info called %d times before a quiet spell, want 0", n)
-	}
-	second <- time.Now()
-	users := map[string]bool{}
-	for _, c := range waitCalls(t, e.fake, "users.info", 2) {
-		users[c.Get("user")] = true
-	}
-	if !users["U1"] || !users["U2"] {
-		t.Errorf("users.info after the quiet spell for %v, want U1 and U2 (the second without another wait)", users)
 	}
 }
