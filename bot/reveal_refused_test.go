@@ -12,6 +12,8 @@ import (
 
 	"github.com/pyqbot/pyqbot/bot"
 	"github.com/pyqbot/pyqbot/internal/testkit"
+	"github.com/pyqbot/pyqbot/schedule"
+	"github.com/pyqbot/pyqbot/storage"
 )
 
 // A scheduled reveal the platform refuses (bot/schedule_reveal.go): the question is closed and
@@ -171,5 +173,59 @@ func TestARetriedRevealCarriesTheVoteItsRefusedAttemptOpened(t *testing.T) {
 	}
 	if r := p.say("cy", false, "vote #1 1"); !strings.Contains(r, "ann") {
 		t.Errorf("cy's vote for no. 1: %q, want it counted for ann's explanation", r)
+	}
+}
+
+// answersFail is the store with reading a post's answers failing once armed, as a busy or
+// briefly unreadable database does.
+type answersFail struct {
+	*storage.DB
+	armed atomic.Bool
+}
+
+func (s *answersFail) Answers(ctx context.Context, postID int64) ([]bot.Answer, error) {
+	if s.armed.CompareAndSwap(true, false) {
+		return nil, errors.New("database is locked")
+	}
+	return s.DB.Answers(ctx, postID)
+}
+
+// The retry could not read the refused reveal's answers (a passing store error): the slot fails and
+// its next retry must still send the reveal, not find the link gone and post nothing, for good.
+func TestARetryThatCouldNotReadTheGradesLeavesTheRevealToTheNextRetry(t *testing.T) {
+	path, seq := filepath.Join(t.TempDir(), "bot.db"), new(atomic.Int64)
+	first, _ := refusedReveal(t, path, seq)
+
+	db, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.Now = first.clock.Now
+	bank, err := bot.NewBank(schedQuestions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &answersFail{DB: db}
+	store.armed.Store(true)
+	second := bot.New(bot.Config{Store: store, Bank: bank, Now: first.clock.Now, ParseSpec: schedule.Parse, Seed: 7,
+		EditSleep: testkit.NoEditGap, Zone: "UTC", Owner: "second", DefaultSchedules: []bot.Schedule{
+			{Job: bot.JobQuestion, Spec: "0 9 * * *", Enabled: true},
+			{Job: bot.JobReveal, Spec: "0 17 * * *", Enabled: true},
+		}})
+	a := &schedAdapter{name: schedConv.Platform, seq: seq}
+	second.AddAdapter(a)
+	first.clock.Set(revealDayAt(17, 11)) // past the refused claim's lease
+	second.Tick(context.Background(), revealDayAt(17, 11))
+	if store.armed.Load() {
+		t.Fatal("the retry did not read the answers")
+	}
+	if n := len(a.sent()); n != 0 {
+		t.Fatalf("the retry that could not read the grades sent %d messages", n)
+	}
+	first.tickAt(t, revealDayAt(17, 22)) // past the failed retry's lease, within grace
+	first.tickAt(t, revealDayAt(17, 45))
+	if n := len(reveals(first)); n != 1 {
+		t.Fatalf("%d reveals reached the platform after the retries, want 1: the failed read lost it", n)
 	}
 }

@@ -28,10 +28,7 @@ func (e *Engine) runReveal(ctx context.Context, d slot, claim SlotClaim) (SlotSt
 			return "", "", err
 		}
 		if err == nil && !p.Open() {
-			if err := e.sched.store.SetSlotPost(ctx, d.Key, 0); err != nil {
-				return "", "", err
-			}
-			if err := e.resendReveal(ctx, d.ch, p, d.note); err != nil {
+			if err := e.resendReveal(ctx, d, p); err != nil {
 				return e.revealFailed(ctx, d, p, err)
 			}
 			refs = append(refs, p.ShortRef())
@@ -79,8 +76,11 @@ func (e *Engine) revealFailed(ctx context.Context, d slot, p PostedQuestion, err
 
 // resendReveal posts the reveal of p, which an earlier attempt closed and graded and whose reveal
 // the platform refused: from the stored grades, with the vote that attempt opened while it is open
-// (numbered as the round's candidates are).
-func (e *Engine) resendReveal(ctx context.Context, ch Channel, p PostedQuestion, note string) error {
+// (numbered as the round's candidates are). The slot's link to p is removed just before the send,
+// once everything the reveal is made of has been read: a read that fails leaves it for the next
+// retry.
+func (e *Engine) resendReveal(ctx context.Context, d slot, p PostedQuestion) error {
+	ch := d.ch
 	a, err := e.adapter(ch.Conv.Platform)
 	if err != nil {
 		return err
@@ -109,7 +109,10 @@ func (e *Engine) resendReveal(ctx context.Context, ch Channel, p PostedQuestion,
 			}
 		}
 	}
-	if err := e.postReveal(ctx, a, ch, q, p, answers, cands, numbers, closes, note); err != nil {
+	if err := e.sched.store.SetSlotPost(ctx, d.Key, 0); err != nil {
+		return err
+	}
+	if err := e.postReveal(ctx, a, ch, q, p, answers, cands, numbers, closes, d.note); err != nil {
 		return &revealNotPostedError{ref: p.ShortRef(), err: err}
 	}
 	e.log.Info("question revealed, the platform having refused the reveal before", convArgs(ch.Conv, "post", p.ID, "answers", len(answers))...)
