@@ -61,13 +61,17 @@ func Copy(ctx context.Context, src, dst *DB) (CopyResult, error) {
 			return res, fmt.Errorf("target %s is not empty (table %s has %d rows): migrate-store only fills a new, empty database", dst.path, t, n)
 		}
 	}
+	issued, err := src.issuedIDs(ctx)
+	if err != nil {
+		return res, fmt.Errorf("read the ids %s has issued: %w", src.path, err)
+	}
 	err = dst.pgTx(ctx, sql.LevelDefault, func(tx *txn) error {
 		for _, t := range tables {
 			if err := copyTable(ctx, src, tx, t); err != nil {
 				return fmt.Errorf("table %s: %w", t, err)
 			}
 		}
-		return dst.resetIdentities(ctx, tx, tables)
+		return dst.resetIdentities(ctx, tx, tables, issued)
 	})
 	if err != nil {
 		return res, fmt.Errorf("copy into %s (nothing was kept): %w", dst.path, err)
@@ -250,9 +254,34 @@ func copyTable(ctx context.Context, src *DB, tx *txn, table string) error {
 	return flush()
 }
 
-// resetIdentities moves each identity column's sequence past the copied ids, so the next row the
-// bot inserts does not collide with one copied over.
-func (d *DB) resetIdentities(ctx context.Context, tx *txn, tables []string) error {
+// issuedIDs is the highest id SQLite has issued in each AUTOINCREMENT table (posts, migration
+// 0018), deleted rows' included: a discarded last post's id must not be issued again after the copy.
+func (d *DB) issuedIDs(ctx context.Context) (map[string]int64, error) {
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'`).Scan(&n); err != nil || n == 0 {
+		return nil, err
+	}
+	rows, err := d.db.QueryContext(ctx, `SELECT name, seq FROM sqlite_sequence`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var name string
+		var seq int64
+		if err := rows.Scan(&name, &seq); err != nil {
+			return nil, err
+		}
+		out[name] = seq
+	}
+	return out, rows.Err()
+}
+
+// resetIdentities moves each identity column's sequence past the copied ids and past the ids the
+// source issued (issued, by table), so the next row the bot inserts does not collide with one
+// copied over nor take the id of one deleted before the copy.
+func (d *DB) resetIdentities(ctx context.Context, tx *txn, tables []string, issued map[string]int64) error {
 	for _, t := range tables {
 		var col string
 		err := tx.QueryRowContext(ctx, `SELECT column_name FROM information_schema.columns
@@ -263,8 +292,8 @@ func (d *DB) resetIdentities(ctx context.Context, tx *txn, tables []string) erro
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT MAX(`+quoteIdent(col)+`) FROM `+
-			quoteIdent(t)+`), 0) + 1, false)`, t, col); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence(?, ?), GREATEST(COALESCE((SELECT MAX(`+quoteIdent(col)+`) FROM `+
+			quoteIdent(t)+`), 0), CAST(? AS BIGINT)) + 1, false)`, t, col, issued[t]); err != nil {
 			return fmt.Errorf("identity of %s.%s: %w", t, col, err)
 		}
 	}

@@ -151,3 +151,33 @@ func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing
 		t.Errorf("the first post after the migration is #%d, the id of the post discarded before it (#%d)", next.ID, last.ID)
 	}
 }
+
+// migrate-store carries the highest post id SQLite has issued, not only the highest kept: a last
+// post discarded before the copy must not give its id to the first question posted on PostgreSQL.
+func TestCopyKeepsADiscardedPostsIDIssued(t *testing.T) {
+	var pg backend
+	for _, be := range backends(t) {
+		if be.name == "postgres" {
+			pg = be
+		}
+	}
+	if pg.name == "" {
+		t.Skip("PYQBOT_TEST_POSTGRES_URL is not set")
+	}
+	ctx := context.Background()
+	f := newFixture(t, sqliteBackend)
+	ch := f.channel("T1", "C1")
+	f.post(ch, 0, bot.KindOutput, "closures")
+	last := f.post(ch, 1, bot.KindOutput, "generators")
+	if err := f.db.DiscardPost(ctx, last.ID); err != nil {
+		t.Fatalf("DiscardPost: %v", err)
+	}
+	dst := mustOpen(t, pg)
+	if _, err := Copy(ctx, f.db, dst); err != nil {
+		t.Fatalf("Copy: %v", err)
+	}
+	g := &fixture{tb: t, ctx: ctx, db: dst}
+	if next := g.post(ch, 2, bot.KindOutput, "decorators"); next.ID <= last.ID {
+		t.Fatalf("the first post after migrate-store is #%d, the id of the post discarded before it (#%d)", next.ID, last.ID)
+	}
+}
