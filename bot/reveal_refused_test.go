@@ -229,3 +229,62 @@ func TestARetryThatCouldNotReadTheGradesLeavesTheRevealToTheNextRetry(t *testing
 		t.Fatalf("%d reveals reached the platform after the retries, want 1: the failed read lost it", n)
 	}
 }
+
+// slowRefusal is the recording adapter with the platform, once armed, holding the next post until
+// released and then refusing it: a send slower than the slot's lease.
+type slowRefusal struct {
+	*schedAdapter
+	armed            atomic.Bool
+	entered, release chan struct{}
+}
+
+func (a *slowRefusal) Send(ctx context.Context, to bot.Conversation, p bot.Post) (bot.MessageRef, error) {
+	if a.armed.CompareAndSwap(true, false) {
+		close(a.entered)
+		<-a.release
+		return bot.MessageRef{}, errors.New("slack: internal_error")
+	}
+	return a.schedAdapter.Send(ctx, to, p)
+}
+
+// The 17:00 reveal's send hung past the slot's lease and was then refused. The takeover at 17:11
+// claimed the slot while it hung and waited for the channel; it must send the refused reveal (the
+// link the refusal made), not find the question closed and record "nothing open" for good.
+func TestATakeoverWaitingForARefusedRevealSendsIt(t *testing.T) {
+	ctx := context.Background()
+	clk := testkit.NewFakeClock(revealDayAt(8, 0))
+	p := newSchedProc(t, clk, schedOpts{path: filepath.Join(t.TempDir(), "bot.db"), schedules: []bot.Schedule{
+		{Job: bot.JobQuestion, Spec: "0 9 * * *", Enabled: true},
+		{Job: bot.JobReveal, Spec: "0 17 * * *", Enabled: true},
+	}})
+	a := &slowRefusal{schedAdapter: p.adapter, entered: make(chan struct{}), release: make(chan struct{})}
+	p.engine.AddAdapter(a)
+	p.tickAt(t, revealDayAt(9, 0))
+	p.say("ann", false, "answer #1 A")
+	a.armed.Store(true)
+	clk.Set(revealDayAt(17, 0))
+	first, second := make(chan struct{}), make(chan struct{})
+	go func() { defer close(first); p.engine.Tick(ctx, revealDayAt(17, 0)) }()
+	<-a.entered
+	clk.Set(revealDayAt(17, 11)) // past the hanging claim's lease
+	go func() { defer close(second); p.engine.Tick(ctx, revealDayAt(17, 11)) }()
+	for { // the takeover has claimed the slot (and waits for the channel the hanging send holds)
+		slots, err := p.db.Slots(ctx, p.ch.ID, bot.JobReveal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(slots) == 1 && slots[0].Attempts == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(a.release)
+	<-first
+	<-second
+	p.tickAt(t, revealDayAt(17, 22))
+	p.tickAt(t, revealDayAt(17, 45))
+	if n := len(reveals(p)); n != 1 {
+		slots, _ := p.db.Slots(ctx, p.ch.ID, bot.JobReveal)
+		t.Fatalf("%d reveals reached the platform, want 1 (reveal slots %+v)", n, slots)
+	}
+}

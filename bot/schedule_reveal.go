@@ -21,6 +21,19 @@ import (
 // the takeover does not post it a second time (that reveal is lost rather than doubled, as one
 // interrupted between its grading and its send is).
 func (e *Engine) runReveal(ctx context.Context, d slot, claim SlotClaim) (SlotState, string, error) {
+	if claim.Attempts > 1 {
+		// A takeover claims before it has the channel: the attempt it took over, still running past
+		// its lease, may have linked a refused reveal while this one waited for the channel.
+		slots, err := e.sched.store.Slots(ctx, d.Key.ChannelID, d.Key.Job)
+		if err != nil {
+			return "", "", err
+		}
+		for _, s := range slots {
+			if s.Key == d.Key {
+				claim.PostID = s.PostID
+			}
+		}
+	}
 	var refs []string
 	if claim.PostID != 0 {
 		p, err := e.store.Post(ctx, claim.PostID)
