@@ -10,7 +10,16 @@
 -- reminders, reports, …) without their post until the posts come back under the same ids, which
 -- settles the count before COMMIT checks it. (Creating a new table and renaming it to posts would
 -- leave the count unsettled, as no post is inserted into a table named posts.)
+--
+-- For each post the DROP deletes and the INSERT puts back, SQLite looks up the rows pointing at it
+-- in every referencing table; reminder_sends, bonuses, rubric_checks and reports have no index on
+-- post_id, so each lookup read the whole table (posts times reminders: minutes at start-up on a
+-- year-old database). These indexes serve the lookups and go with the migration.
 PRAGMA defer_foreign_keys = ON;
+CREATE INDEX m0018_reminder_sends ON reminder_sends (post_id);
+CREATE INDEX m0018_bonuses ON bonuses (post_id);
+CREATE INDEX m0018_rubric_checks ON rubric_checks (post_id);
+CREATE INDEX m0018_reports ON reports (post_id);
 CREATE TEMP TABLE posts_0018 AS SELECT * FROM posts;
 DROP TABLE posts;
 CREATE TABLE posts (
@@ -39,4 +48,8 @@ UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(post_id), 0) FROM
 CREATE INDEX posts_by_channel ON posts (channel_id, posted_at);
 CREATE INDEX posts_closed_days ON posts (workspace_id, day) WHERE closed_at IS NOT NULL;
 CREATE INDEX posts_open ON posts (workspace_id, question_id) WHERE closed_at IS NULL;
+DROP INDEX m0018_reminder_sends;
+DROP INDEX m0018_bonuses;
+DROP INDEX m0018_rubric_checks;
+DROP INDEX m0018_reports;
 PRAGMA defer_foreign_keys = OFF;
