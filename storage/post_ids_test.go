@@ -237,8 +237,11 @@ func TestMigration0018IsNotQuadraticInTheRowsPointingAtPosts(t *testing.T) {
 	}
 	started := time.Now()
 	mustOpenPath(t, path) // migrates
-	if took := time.Since(started); took > 2*time.Second {
-		t.Fatalf("migrating 2,000 posts with 30,000 reminders took %v, want well under 2s", took.Round(time.Millisecond))
+	// Without the indexes this took 6.4 s (race detector off; several times that with it on); with
+	// them 0.1 s, and 1.3 s under the race detector on a quiet machine, the opening's other checks
+	// included. The bound leaves a loaded CI machine room.
+	if took := time.Since(started); took > 5*time.Second {
+		t.Fatalf("migrating 2,000 posts with 30,000 reminders took %v, want well under 5s", took.Round(time.Millisecond))
 	}
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM reminder_sends JOIN posts ON posts.id = reminder_sends.post_id`).Scan(&n); err != nil || n != 30000 {
