@@ -31,16 +31,6 @@ func waitingOn(t *testing.T, f *fixture, kind string, n int) {
 	}
 }
 
-func postgresOnly(t *testing.T) {
-	t.Helper()
-	for _, be := range backends(t) {
-		if be.name == "postgres" {
-			return
-		}
-	}
-	t.Skip("PostgreSQL only; set PYQBOT_TEST_POSTGRES_URL")
-}
-
 // One answer whose statement breaks a rule of the database (here its post is deleted under it)
 // aborts a PostgreSQL transaction; the batch then records each answer on its own, so only that
 // one fails and an answer to another question in the same batch is stored.

@@ -40,6 +40,15 @@ func backends(tb testing.TB) []backend {
 	return []backend{sqliteBackend}
 }
 
+// postgresOnly is the PostgreSQL backend, or skips the test where there is none.
+func postgresOnly(t *testing.T) backend {
+	t.Helper()
+	if !pgtest.Available(t) {
+		t.Skip("PostgreSQL only; set PYQBOT_TEST_POSTGRES_URL")
+	}
+	return postgresBackend
+}
+
 // forEachBackend runs fn as a subtest per backend.
 func forEachBackend(t *testing.T, fn func(t *testing.T, be backend)) {
 	t.Helper()

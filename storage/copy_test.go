@@ -15,15 +15,7 @@ import (
 // table's count equal and equal leaderboards; the copied store then keeps working (new ids do not
 // collide with copied ones). A second copy into the now non-empty target is refused.
 func TestCopySQLiteToPostgres(t *testing.T) {
-	var pg backend
-	for _, be := range backends(t) {
-		if be.name == "postgres" {
-			pg = be
-		}
-	}
-	if pg.name == "" {
-		t.Skip("PYQBOT_TEST_POSTGRES_URL is not set")
-	}
+	pg := postgresOnly(t)
 	ctx := context.Background()
 	f := newFixture(t, sqliteBackend)
 	grade := func(a bot.Answer, streak int) bot.Grade {

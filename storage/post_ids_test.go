@@ -38,13 +38,8 @@ func TestADiscardedPostsIDIsNeverIssuedAgain(t *testing.T) {
 // id of a last post discarded before the migration (its slot still naming it, as DiscardPost left
 // slots before 39879bb) is not issued again.
 func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{tb: t, ctx: ctx, db: db}
+	f, path := fileFixture(t)
+	ctx, db := f.ctx, f.db
 	ch := f.channel("T1", "C1")
 	closed, open, last := f.post(ch, 0, bot.KindOutput, "closures"), f.post(ch, 1, bot.KindDebug, "generators"), f.post(ch, 2, bot.KindOutput, "decorators")
 	a := f.answer(closed, "U1", "Ann", t0.Add(time.Hour), "A")
@@ -63,7 +58,7 @@ func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing
 	if _, err := db.ClaimReminder(ctx, ch.WorkspaceID, "U1", day(1), open.ID, "me", t0.Add(27*time.Hour), 3); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.CreateReport(ctx, ch.WorkspaceID, bot.Report{QuestionID: open.QuestionID, PostID: open.ID, User: bot.User{ID: "U2", Name: "Bob"}, Text: "typo", CreatedAt: t0.Add(28 * time.Hour)})
+	_, err := db.CreateReport(ctx, ch.WorkspaceID, bot.Report{QuestionID: open.QuestionID, PostID: open.ID, User: bot.User{ID: "U2", Name: "Bob"}, Text: "typo", CreatedAt: t0.Add(28 * time.Hour)})
 	must(err)
 	key := bot.SlotKey{ChannelID: ch.ID, Job: bot.JobQuestion, Slot: "2026-03-04T09:00 UTC"}
 	if _, _, err := db.ClaimSlot(ctx, key, t0, "me", t0, time.Minute, 3); err != nil {
@@ -74,26 +69,7 @@ func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing
 
 	// Back to the schema 0017 left, the standard way (foreign keys off, a new table renamed), with
 	// the last post deleted as DiscardPost deleted it before 39879bb: its slot still names it.
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	var old string
-	must(raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'posts'`).Scan(&old))
-	for _, q := range []string{
-		strings.Replace(strings.Replace(old, "AUTOINCREMENT", "", 1), "posts", "posts_old", 1),
-		`INSERT INTO posts_old SELECT * FROM posts`, `DROP TABLE posts`, `ALTER TABLE posts_old RENAME TO posts`,
-		`CREATE INDEX posts_by_channel ON posts (channel_id, posted_at)`,
-		`CREATE INDEX posts_closed_days ON posts (workspace_id, day) WHERE closed_at IS NOT NULL`,
-		`CREATE INDEX posts_open ON posts (workspace_id, question_id) WHERE closed_at IS NULL`,
-		`DELETE FROM sqlite_sequence WHERE name = 'posts'`, `DELETE FROM schema_version WHERE version = 18`,
-		`DELETE FROM posts WHERE id = ` + strconv.FormatInt(last.ID, 10),
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	raw := undo0018(t, path, `DELETE FROM posts WHERE id = `+strconv.FormatInt(last.ID, 10))
 	dump := func() string {
 		t.Helper()
 		var out []string
@@ -123,6 +99,7 @@ func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing
 		return strings.Join(out, "\n")
 	}
 	before := dump()
+	var old string
 	must(raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'posts'`).Scan(&old))
 	if strings.Contains(old, "AUTOINCREMENT") {
 		t.Fatalf("the rolled-back posts table is still %s", old)
@@ -155,15 +132,7 @@ func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing
 // migrate-store carries the highest post id SQLite has issued, not only the highest kept: a last
 // post discarded before the copy must not give its id to the first question posted on PostgreSQL.
 func TestCopyKeepsADiscardedPostsIDIssued(t *testing.T) {
-	var pg backend
-	for _, be := range backends(t) {
-		if be.name == "postgres" {
-			pg = be
-		}
-	}
-	if pg.name == "" {
-		t.Skip("PYQBOT_TEST_POSTGRES_URL is not set")
-	}
+	pg := postgresOnly(t)
 	ctx := context.Background()
 	f := newFixture(t, sqliteBackend)
 	ch := f.channel("T1", "C1")
@@ -189,13 +158,8 @@ func TestCopyKeepsADiscardedPostsIDIssued(t *testing.T) {
 // held at start-up). 2,000 posts and 30,000 reminders took seconds; with the lookups indexed
 // for the migration, milliseconds.
 func TestMigration0018IsNotQuadraticInTheRowsPointingAtPosts(t *testing.T) {
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pyqbot.db")
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{tb: t, ctx: ctx, db: db}
+	f, path := fileFixture(t)
+	ctx, db := f.ctx, f.db
 	ch := f.channel("T1", "C1")
 	p := f.post(ch, 0, bot.KindOutput, "closures")
 	f.answer(p, "U1", "Ann", t0.Add(time.Hour), "A")
@@ -214,27 +178,7 @@ func TestMigration0018IsNotQuadraticInTheRowsPointingAtPosts(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	var old string
-	if err := raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'posts'`).Scan(&old); err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
-		strings.Replace(strings.Replace(old, "AUTOINCREMENT", "", 1), "posts", "posts_old", 1),
-		`INSERT INTO posts_old SELECT * FROM posts`, `DROP TABLE posts`, `ALTER TABLE posts_old RENAME TO posts`,
-		`CREATE INDEX posts_by_channel ON posts (channel_id, posted_at)`,
-		`CREATE INDEX posts_closed_days ON posts (workspace_id, day) WHERE closed_at IS NOT NULL`,
-		`CREATE INDEX posts_open ON posts (workspace_id, question_id) WHERE closed_at IS NULL`,
-		`DELETE FROM sqlite_sequence WHERE name = 'posts'`, `DELETE FROM schema_version WHERE version = 18`,
-	} {
-		if _, err := raw.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	raw := undo0018(t, path)
 	started := time.Now()
 	mustOpenPath(t, path) // migrates
 	// Without the indexes this took 6.4 s (race detector off; several times that with it on); with
@@ -247,4 +191,45 @@ func TestMigration0018IsNotQuadraticInTheRowsPointingAtPosts(t *testing.T) {
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM reminder_sends JOIN posts ON posts.id = reminder_sends.post_id`).Scan(&n); err != nil || n != 30000 {
 		t.Fatalf("reminders with their post after the migration: %d, %v; want 30000", n, err)
 	}
+}
+
+// fileFixture is a fixture on a SQLite file of the test's own, and the file's path. The test closes
+// it itself, to change the file underneath before opening it again.
+func fileFixture(t *testing.T) (*fixture, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "pyqbot.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{tb: t, ctx: context.Background(), db: db}, path
+}
+
+// undo0018 takes the closed SQLite file at path back to the posts table migration 0017 left, the
+// standard way (a new table renamed, foreign keys off), runs then after it, and returns the
+// connection it used, closed when the test ends.
+func undo0018(t *testing.T, path string, then ...string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	var old string
+	if err := raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'posts'`).Scan(&old); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range append([]string{
+		strings.Replace(strings.Replace(old, "AUTOINCREMENT", "", 1), "posts", "posts_old", 1),
+		`INSERT INTO posts_old SELECT * FROM posts`, `DROP TABLE posts`, `ALTER TABLE posts_old RENAME TO posts`,
+		`CREATE INDEX posts_by_channel ON posts (channel_id, posted_at)`,
+		`CREATE INDEX posts_closed_days ON posts (workspace_id, day) WHERE closed_at IS NOT NULL`,
+		`CREATE INDEX posts_open ON posts (workspace_id, question_id) WHERE closed_at IS NULL`,
+		`DELETE FROM sqlite_sequence WHERE name = 'posts'`, `DELETE FROM schema_version WHERE version = 18`,
+	}, then...) {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return raw
 }
