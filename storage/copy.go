@@ -261,21 +261,17 @@ func (d *DB) issuedIDs(ctx context.Context) (map[string]int64, error) {
 	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'`).Scan(&n); err != nil || n == 0 {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT name, seq FROM sqlite_sequence`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]int64{}
-	for rows.Next() {
+	err := eachRow(ctx, d.db, func(row scanner) error {
 		var name string
 		var seq int64
-		if err := rows.Scan(&name, &seq); err != nil {
-			return nil, err
+		if err := row.Scan(&name, &seq); err != nil {
+			return err
 		}
 		out[name] = seq
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT name, seq FROM sqlite_sequence`)
+	return out, err
 }
 
 // resetIdentities moves each identity column's sequence past the copied ids and past the ids the
