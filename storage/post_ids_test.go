@@ -22,9 +22,7 @@ func TestADiscardedPostsIDIsNeverIssuedAgain(t *testing.T) {
 		f := newFixture(t, be)
 		ch := f.channel("T1", "C1")
 		last := f.discardLast(ch)
-		if next := f.post(ch, 0, bot.KindOutput, "decorators"); next.ID <= last.ID {
-			t.Fatalf("the post after discarded #%d is #%d: a press on the discarded message would answer it", last.ID, next.ID)
-		}
+		f.postPast(ch, last, "the post after the discard")
 	})
 }
 
@@ -120,9 +118,7 @@ func TestMigration0018KeepsAnExistingDatabasesPostsAndTheirReferences(t *testing
 	if _, err := db.SQL().ExecContext(ctx, `DELETE FROM posts WHERE id = ?`, closed.ID); err == nil {
 		t.Error("deleting an answered post succeeded: the answers' foreign key no longer points at posts")
 	}
-	if next := f.post(ch, 3, bot.KindOutput, "iterators"); next.ID <= last.ID {
-		t.Errorf("the first post after the migration is #%d, the id of the post discarded before it (#%d)", next.ID, last.ID)
-	}
+	f.postPast(ch, last, "the first post after the migration")
 }
 
 // migrate-store carries the highest post id SQLite has issued, not only the highest kept: a last
@@ -138,9 +134,7 @@ func TestCopyKeepsADiscardedPostsIDIssued(t *testing.T) {
 		t.Fatalf("Copy: %v", err)
 	}
 	g := &fixture{tb: t, ctx: ctx, db: dst}
-	if next := g.post(ch, 2, bot.KindOutput, "decorators"); next.ID <= last.ID {
-		t.Fatalf("the first post after migrate-store is #%d, the id of the post discarded before it (#%d)", next.ID, last.ID)
-	}
+	g.postPast(ch, last, "the first post after migrate-store")
 }
 
 // Migration 0018's DROP TABLE posts deletes every post under deferred foreign keys, and its insert
@@ -240,4 +234,13 @@ func (f *fixture) discardLast(ch bot.Channel) bot.PostedQuestion {
 		f.tb.Fatalf("DiscardPost: %v", err)
 	}
 	return last
+}
+
+// postPast posts a question in ch and fails the test unless its id is past discarded's: a press on
+// the discarded message would otherwise answer it.
+func (f *fixture) postPast(ch bot.Channel, discarded bot.PostedQuestion, what string) {
+	f.tb.Helper()
+	if next := f.post(ch, 3, bot.KindOutput, "iterators"); next.ID <= discarded.ID {
+		f.tb.Fatalf("%s is #%d, the id of the discarded post #%d: a press on its message would answer it", what, next.ID, discarded.ID)
+	}
 }
